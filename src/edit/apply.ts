@@ -1,0 +1,297 @@
+import type { Edit } from '../rules/types.js';
+import { type Doc, type Line, defaultEol, entryOf, lineText, makeLine } from '../transcript/document.js';
+import { parentAt, valueAt } from '../transcript/jsonPath.js';
+import type { JsonPath } from '../transcript/lineInfo.js';
+
+type Obj = Record<string, unknown>;
+
+/** Thrown when an edit names a line or path that does not exist; the document is left as it was. */
+export class EditError extends Error {}
+
+/**
+ * A working copy of a document for one batch of edits. Edited lines are parsed
+ * once, mutated, and serialised once at the end. A line whose only change is its
+ * parentUuid (a relink) is patched in its text instead, so everything else in
+ * it stays byte for byte (escapes, number formats, even invalid UTF-8).
+ */
+class Draft {
+  private lines: Line[];
+  private nextKey: number;
+  private readonly values = new Map<number, Obj>();
+  private readonly relinks = new Map<number, string | null>();
+  private readonly eol;
+
+  constructor(private readonly doc: Doc) {
+    this.lines = [...doc.lines];
+    this.nextKey = doc.nextKey;
+    this.eol = defaultEol(doc);
+  }
+
+  pos(key: number): number {
+    const p = this.lines.findIndex((l) => l.key === key);
+    if (p === -1) throw new EditError(`line ${key + 1} no longer exists`);
+    return p;
+  }
+
+  value(key: number): Obj {
+    let v = this.values.get(key);
+    if (!v) {
+      const line = this.lines[this.pos(key)]!;
+      const parsed = entryOf(this.doc, line);
+      if (!parsed) throw new EditError(`line ${key + 1} is not a readable entry`);
+      v = parsed;
+      if (this.relinks.has(key)) v.parentUuid = this.relinks.get(key)!;
+      this.relinks.delete(key);
+      this.values.set(key, v);
+    }
+    return v;
+  }
+
+  uuidOf(line: Line): string | undefined {
+    return (this.values.get(line.key)?.uuid as string | undefined) ?? line.info.uuid;
+  }
+
+  parentOf(line: Line): string | null | undefined {
+    const v = this.values.get(line.key);
+    if (v) return v.parentUuid as string | null | undefined;
+    return this.relinks.has(line.key) ? this.relinks.get(line.key) : line.info.parentUuid;
+  }
+
+  setParent(key: number, parent: string | null | undefined): void {
+    const v = this.values.get(key);
+    if (v) v.parentUuid = parent ?? null;
+    else this.relinks.set(key, parent ?? null);
+  }
+
+  childrenOf(uuid: string): Line[] {
+    return this.lines.filter((l) => l.info.kind === 'entry' && this.parentOf(l) === uuid);
+  }
+
+  deleteLine(key: number): void {
+    const p = this.pos(key);
+    const line = this.lines[p]!;
+    const uuid = this.uuidOf(line);
+    if (uuid) for (const c of this.childrenOf(uuid)) this.setParent(c.key, this.parentOf(line));
+    this.lines.splice(p, 1);
+    this.values.delete(key);
+    this.relinks.delete(key);
+  }
+
+  insertLine(afterKey: number, value: Obj, adopt: readonly number[] = []): void {
+    const key = this.nextKey++;
+    const at = this.pos(afterKey) + 1;
+    this.lines.splice(at, 0, makeLine(key, JSON.stringify(value), this.eol));
+    this.values.set(key, structuredClone(value));
+    for (const k of adopt) this.setParent(k, value.uuid as string);
+  }
+
+  set(key: number, path: JsonPath, value: unknown): void {
+    if (path.length === 1 && path[0] === 'parentUuid' && !this.values.has(key)) {
+      this.setParent(key, value as string | null);
+      return;
+    }
+    const container = parentAt(this.value(key), path);
+    if (!container) throw new EditError(`line ${key + 1} has no ${path.join('.')}`);
+    const last = path[path.length - 1]!;
+    if (value === undefined) delete container[last];
+    else container[last] = value;
+  }
+
+  /** Takes an element out of its array; returns it. */
+  take(key: number, path: JsonPath): unknown {
+    const arr = valueAt(this.value(key), path.slice(0, -1));
+    const i = path[path.length - 1];
+    if (!Array.isArray(arr) || typeof i !== 'number' || i < 0 || i >= arr.length) throw new EditError(`line ${key + 1} has no block ${path.join('.')}`);
+    return arr.splice(i, 1)[0];
+  }
+
+  /** A line whose message content (or rendered list) is now empty is removed. */
+  dropIfEmpty(key: number, path: JsonPath): void {
+    const arr = valueAt(this.value(key), path.slice(0, -1));
+    const isContent = (path[0] === 'message' && path[1] === 'content') || path[0] === 'rendered';
+    if (isContent && path.length <= 3 && Array.isArray(arr) && arr.length === 0) this.deleteLine(key);
+  }
+
+  insertBlock(key: number, path: JsonPath, block: unknown): void {
+    const obj = this.value(key);
+    const arrayPath = path.slice(0, -1);
+    let arr = valueAt(obj, arrayPath);
+    if (typeof arr === 'string') {
+      // String content becomes one text block so other blocks can join it.
+      arr = arr === '' ? [] : [{ type: 'text', text: arr }];
+      parentAt(obj, arrayPath)![arrayPath[arrayPath.length - 1]!] = arr;
+    }
+    if (!Array.isArray(arr)) throw new EditError(`line ${key + 1} has no content at ${arrayPath.join('.')}`);
+    const i = path[path.length - 1] as number;
+    arr.splice(Math.min(i, arr.length), 0, block);
+  }
+
+  swap(aKey: number, bKey: number): void {
+    let a = this.pos(aKey);
+    let b = this.pos(bKey);
+    if (a > b) [a, b] = [b, a];
+    const first = this.lines[a]!;
+    const second = this.lines[b]!;
+    const fu = this.uuidOf(first);
+    const su = this.uuidOf(second);
+    if (fu && su && this.parentOf(second) === fu) {
+      // P → first → second → C becomes P → second → first → C.
+      const grandchildren = this.childrenOf(su);
+      this.setParent(second.key, this.parentOf(first));
+      this.setParent(first.key, su);
+      for (const c of grandchildren) if (c.key !== first.key) this.setParent(c.key, fu);
+    }
+    this.lines[a] = second;
+    this.lines[b] = first;
+  }
+
+  descendants(roots: readonly number[]): Set<number> {
+    const byParent = new Map<string, Line[]>();
+    for (const l of this.lines) {
+      const p = this.parentOf(l);
+      if (!p || l.info.kind !== 'entry') continue;
+      const list = byParent.get(p);
+      if (list) list.push(l);
+      else byParent.set(p, [l]);
+    }
+    const rootSet = new Set(roots);
+    const out = new Set<number>();
+    const stack = roots.map((k) => this.uuidOf(this.lines[this.pos(k)]!)).filter((u): u is string => !!u);
+    const seen = new Set(stack);
+    while (stack.length) {
+      for (const c of byParent.get(stack.pop()!) ?? []) {
+        if (!rootSet.has(c.key)) out.add(c.key);
+        const u = this.uuidOf(c);
+        if (u && !seen.has(u)) {
+          seen.add(u);
+          stack.push(u);
+        }
+      }
+    }
+    return out;
+  }
+
+  finish(): Doc {
+    const lines = this.lines.map((line) => {
+      const v = this.values.get(line.key);
+      if (v) return makeLine(line.key, JSON.stringify(v), line.eol);
+      if (this.relinks.has(line.key)) return relinked(this.doc, line, this.relinks.get(line.key)!);
+      return line;
+    });
+    return { ...this.doc, lines, nextKey: this.nextKey };
+  }
+}
+
+const PARENT_FIELD = /"parentUuid"\s*:\s*(?:null|"(?:[^"\\]|\\.)*")/;
+
+/** The line with a new parentUuid, changed in place in its text when that is unambiguous. */
+function relinked(doc: Doc, line: Line, parent: string | null): Line {
+  const text = lineText(doc, line);
+  const patched = text.replace(PARENT_FIELD, `"parentUuid":${JSON.stringify(parent)}`);
+  if (patched !== text) {
+    try {
+      const check = JSON.parse(patched) as Obj;
+      if (check.parentUuid === parent) return makeLine(line.key, patched, line.eol);
+    } catch {
+      // fall through to a full rewrite
+    }
+  }
+  const v = JSON.parse(text) as Obj;
+  v.parentUuid = parent;
+  return makeLine(line.key, JSON.stringify(v), line.eol);
+}
+
+function walkStrings(v: unknown, fix: (s: string) => string): unknown {
+  if (typeof v === 'string') return fix(v);
+  if (Array.isArray(v)) return v.map((x) => walkStrings(x, fix));
+  if (v && typeof v === 'object') {
+    const out: Obj = {};
+    for (const [k, x] of Object.entries(v)) out[fix(k)] = walkStrings(x, fix);
+    return out;
+  }
+  return v;
+}
+
+function applyOne(d: Draft, e: Edit): void {
+  switch (e.op) {
+    case 'delete-line':
+      return d.deleteLine(e.key);
+    case 'insert-line':
+      return d.insertLine(e.afterKey, e.value, e.adopt);
+    case 'set':
+      return d.set(e.key, e.path, e.value);
+    case 'remove-block':
+      d.take(e.key, e.path);
+      return d.dropIfEmpty(e.key, e.path);
+    case 'move-block': {
+      const block = d.take(e.key, e.path);
+      d.insertBlock(e.toKey, e.toPath, block);
+      if (e.key !== e.toKey) d.dropIfEmpty(e.key, e.path);
+      return;
+    }
+    case 'parse-json': {
+      const v = valueAt(d.value(e.key), e.path);
+      let parsed: unknown = {};
+      if (typeof v === 'string') {
+        try {
+          parsed = JSON.parse(v);
+        } catch {
+          parsed = {};
+        }
+      }
+      return d.set(e.key, e.path, parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {});
+    }
+    case 'trim-end': {
+      const v = valueAt(d.value(e.key), e.path);
+      if (typeof v === 'string') return d.set(e.key, e.path, v.trimEnd());
+      if (v && typeof v === 'object' && typeof (v as Obj).text === 'string') (v as Obj).text = ((v as Obj).text as string).trimEnd();
+      return;
+    }
+    case 'repair-surrogates': {
+      const v = walkStrings(d.value(e.key), (s) => s.toWellFormed()) as Obj;
+      const target = d.value(e.key);
+      for (const k of Object.keys(target)) delete target[k];
+      Object.assign(target, v);
+      return;
+    }
+    case 'swap-lines':
+      return d.swap(e.key, e.withKey);
+    case 'merge-lines': {
+      const from = d.value(e.key);
+      const content = (from.message as Obj | undefined)?.content;
+      const blocks = typeof content === 'string' ? (content === '' ? [] : [{ type: 'text', text: content }]) : Array.isArray(content) ? content : [];
+      const into = (d.value(e.intoKey).message as Obj | undefined)?.content;
+      let at = typeof into === 'string' ? 1 : Array.isArray(into) ? into.length : 0;
+      for (const b of blocks) d.insertBlock(e.intoKey, ['message', 'content', at++], b);
+      return d.deleteLine(e.key);
+    }
+    case 'rewind':
+      for (const k of d.descendants(e.keys)) d.deleteLine(k);
+      return;
+  }
+}
+
+/** Applies edits in order and returns the new document; `doc` is not changed. */
+export function applyEdits(doc: Doc, edits: readonly Edit[]): Doc {
+  const d = new Draft(doc);
+  for (const e of edits) applyOne(d, e);
+  return d.finish();
+}
+
+/** Keys of the lines an edit reads or writes (besides relinked children). */
+export function keysOf(e: Edit): number[] {
+  switch (e.op) {
+    case 'insert-line':
+      return [e.afterKey, ...(e.adopt ?? [])];
+    case 'move-block':
+      return [e.key, e.toKey];
+    case 'swap-lines':
+      return [e.key, e.withKey];
+    case 'merge-lines':
+      return [e.key, e.intoKey];
+    case 'rewind':
+      return [...e.keys];
+    default:
+      return [e.key];
+  }
+}

@@ -1,0 +1,58 @@
+import { type Analysis, type AnalyzeOptions, analyze } from '../rules/analyze.js';
+import type { Diagnostic, Edit } from '../rules/types.js';
+import type { Doc } from '../transcript/document.js';
+import { applyEdits, keysOf } from './apply.js';
+
+export interface AppliedFix {
+  readonly rule: string;
+  /** 1-based line number in the document the fix was planned on. */
+  readonly line: number;
+  readonly label: string;
+}
+
+export interface FixAllOptions extends AnalyzeOptions {
+  /** Also fix warnings (errors only by default, so a file with no errors is unchanged). */
+  readonly warnings?: boolean;
+  readonly maxRounds?: number;
+}
+
+export interface FixAllResult {
+  readonly doc: Doc;
+  readonly applied: readonly AppliedFix[];
+  /** Analysis of the final document. */
+  readonly analysis: Analysis;
+}
+
+/** The first safe fix of a diagnostic, if `fix` may apply it. */
+export function safeFixOf(d: Diagnostic, warnings: boolean): Diagnostic['fixes'][number] | undefined {
+  if (d.severity === 'info' || (d.severity === 'warning' && !warnings)) return undefined;
+  return d.fixes.find((f) => f.safe);
+}
+
+/**
+ * Applies safe fixes in rounds until no fixable problem is left. Within a round
+ * each line is edited by at most one fix (a fix's paths are only valid on the
+ * document it was planned on); the rest wait for the next round's re-analysis.
+ */
+export function fixAll(doc: Doc, options: FixAllOptions = {}): FixAllResult {
+  const maxRounds = options.maxRounds ?? 25;
+  const applied: AppliedFix[] = [];
+  let analysis = analyze(doc, options);
+  for (let round = 0; round < maxRounds; round++) {
+    const touched = new Set<number>();
+    const edits: Edit[] = [];
+    for (const d of analysis.diagnostics) {
+      const fix = safeFixOf(d, options.warnings ?? false);
+      if (!fix) continue;
+      const keys = [d.key, ...fix.edits.flatMap(keysOf)];
+      if (keys.some((k) => touched.has(k))) continue;
+      keys.forEach((k) => touched.add(k));
+      edits.push(...fix.edits);
+      applied.push({ rule: d.rule, line: d.line, label: fix.label });
+    }
+    if (!edits.length) break;
+    doc = applyEdits(analysis.doc, edits);
+    analysis = analyze(doc, options);
+  }
+  return { doc: analysis.doc, applied, analysis };
+}

@@ -1,0 +1,55 @@
+import type { ViewBlock } from '../conversation/apiView.js';
+import type { Diagnostic, Fix, RuleContext, Severity } from './types.js';
+
+interface At {
+  pos: number;
+  turn?: number;
+  block?: number;
+}
+
+/** Builds a diagnostic at a line (and optionally a message and block). */
+export function diag(
+  ctx: RuleContext,
+  rule: string,
+  severity: Severity,
+  at: At,
+  message: string,
+  apiError: string | undefined,
+  fixes: Fix[] = [],
+): Diagnostic {
+  const line = ctx.doc.lines[at.pos]!;
+  return {
+    rule,
+    severity,
+    message,
+    apiError,
+    pos: at.pos,
+    line: at.pos + 1,
+    key: line.key,
+    turn: at.turn === undefined ? undefined : at.turn + 1,
+    block: at.block,
+    fixes,
+  };
+}
+
+/** Location of a view block inside message `m`. */
+export function atBlock(m: number, vb: ViewBlock): At {
+  return { pos: vb.pos, turn: m, block: vb.index };
+}
+
+/** Index of a view block inside its message, as the API counts (messages.N.content.J). */
+export function apiPath(ctx: RuleContext, m: number, vb: ViewBlock): string {
+  return `messages.${m}.content.${ctx.view.messages[m]!.blocks.indexOf(vb)}`;
+}
+
+/** Removing a block that is a message's only content would empty the message: replace it instead. */
+export function removeOrStub(ctx: RuleContext, m: number, vb: ViewBlock, stub: string): Fix {
+  const key = ctx.doc.lines[vb.pos]!.key;
+  if (ctx.view.messages[m]!.blocks.length > 1) {
+    return { label: 'remove the block', safe: true, edits: [{ op: 'remove-block', key, path: vb.info.path }] };
+  }
+  // A string slot (string content, a rendered attachment) takes a string; an array slot a block.
+  const path = vb.info.path;
+  const text = typeof path[path.length - 1] === 'string' ? stub : { type: 'text', text: stub };
+  return { label: `replace it with "${stub}"`, safe: true, edits: [{ op: 'set', key, path: vb.info.path, value: text }] };
+}

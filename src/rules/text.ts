@@ -1,0 +1,128 @@
+import type { ViewBlock } from '../conversation/apiView.js';
+import { apiPath, atBlock, diag, removeOrStub } from './diagnostic.js';
+import type { Diagnostic, Rule, RuleContext } from './types.js';
+
+/** Text put where removing a block would leave a message with no content. */
+export const EMPTY_STUB = '[empty]';
+
+/**
+ * A whitespace-only text line inside a split assistant response: Claude Code
+ * drops such lines when it sends (Opus answers open with "\n\n" lines), so the
+ * API never sees them; other clients and strict proxies send them as written.
+ */
+export function isDroppedWhitespace(ctx: RuleContext, m: number, vb: ViewBlock): boolean {
+  const msg = ctx.view.messages[m]!;
+  if (msg.role !== 'assistant' || vb.info.type !== 'text' || !(vb.info.whitespace || vb.info.empty)) return false;
+  const line = ctx.doc.lines[vb.pos]!.info;
+  return line.blocks.length === 1 && msg.blocks.length > 1;
+}
+
+const textEmpty: Rule = {
+  id: 'text-empty',
+  description: 'an empty text block',
+  scope: 'view',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    ctx.view.messages.forEach((m, i) => {
+      for (const b of m.blocks) {
+        if (b.info.type !== 'text' || !b.info.empty) continue;
+        const dropped = isDroppedWhitespace(ctx, i, b);
+        out.push(
+          diag(
+            ctx,
+            this.id,
+            dropped ? 'warning' : 'error',
+            atBlock(i, b),
+            dropped ? 'empty text line in an assistant response (Claude Code drops it when sending; other clients do not)' : 'empty text block',
+            `${apiPath(ctx, i, b)}: text content blocks must be non-empty`,
+            [removeOrStub(ctx, i, b, EMPTY_STUB)],
+          ),
+        );
+      }
+    });
+    return out;
+  },
+};
+
+const textWhitespace: Rule = {
+  id: 'text-whitespace',
+  description: 'a text block made only of whitespace',
+  scope: 'view',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    ctx.view.messages.forEach((m, i) => {
+      for (const b of m.blocks) {
+        if (b.info.type !== 'text' || !b.info.whitespace) continue;
+        const dropped = isDroppedWhitespace(ctx, i, b);
+        out.push(
+          diag(
+            ctx,
+            this.id,
+            dropped ? 'warning' : 'error',
+            atBlock(i, b),
+            dropped
+              ? 'whitespace-only text line in an assistant response (Claude Code drops it when sending; other clients do not)'
+              : 'text block contains only whitespace',
+            `${apiPath(ctx, i, b)}: text content blocks must contain non-whitespace text`,
+            [removeOrStub(ctx, i, b, EMPTY_STUB)],
+          ),
+        );
+      }
+    });
+    return out;
+  },
+};
+
+const messageEmpty: Rule = {
+  id: 'message-empty',
+  description: 'a message with no content',
+  scope: 'view',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    const { messages } = ctx.view;
+    messages.forEach((m, i) => {
+      if (m.blocks.length > 0) return;
+      const finalAssistant = i === messages.length - 1 && m.role === 'assistant';
+      if (finalAssistant) return;
+      out.push(
+        diag(
+          ctx,
+          this.id,
+          'error',
+          { pos: m.lines[0]!, turn: i },
+          `${m.role} message ${i + 1} has no content`,
+          `messages.${i}: all messages must have non-empty content except for the optional final assistant message`,
+          [{ label: 'remove the empty line(s)', safe: true, edits: m.lines.map((p) => ({ op: 'delete-line' as const, key: ctx.doc.lines[p]!.key })) }],
+        ),
+      );
+    });
+    return out;
+  },
+};
+
+const finalWhitespace: Rule = {
+  id: 'final-whitespace',
+  description: 'the final assistant message ends in whitespace',
+  scope: 'view',
+  check(ctx) {
+    const { messages } = ctx.view;
+    const last = messages[messages.length - 1];
+    if (!last || last.role !== 'assistant') return [];
+    const b = last.blocks[last.blocks.length - 1];
+    if (!b || b.info.type !== 'text' || !b.info.trailingWhitespace || b.info.whitespace) return [];
+    // Only an error if the request ends here (a prefill); a resume adds a user turn after it.
+    return [
+      diag(
+        ctx,
+        this.id,
+        'warning',
+        atBlock(messages.length - 1, b),
+        'the last assistant message ends with whitespace (rejected if sent as the final message)',
+        'final assistant content cannot end with trailing whitespace',
+        [{ label: 'trim the trailing whitespace', safe: true, edits: [{ op: 'trim-end', key: ctx.doc.lines[b.pos]!.key, path: b.info.path }] }],
+      ),
+    ];
+  },
+};
+
+export const textRules: Rule[] = [textEmpty, textWhitespace, messageEmpty, finalWhitespace];

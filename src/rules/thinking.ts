@@ -1,0 +1,91 @@
+import { apiPath, atBlock, diag } from './diagnostic.js';
+import { isDroppedWhitespace } from './text.js';
+import type { Diagnostic, Rule } from './types.js';
+
+const isThinking = (t: string) => t === 'thinking' || t === 'redacted_thinking';
+
+const thinkingOrder: Rule = {
+  id: 'thinking-order',
+  description: 'an assistant message with thinking does not start with it',
+  scope: 'view',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    ctx.view.messages.forEach((m, i) => {
+      if (m.role !== 'assistant') return;
+      const sent = m.blocks.filter((b) => !isDroppedWhitespace(ctx, i, b));
+      const firstThinking = sent.findIndex((b) => isThinking(b.info.type));
+      if (firstThinking <= 0) return;
+      const head = sent[0]!;
+      const thinking = sent.filter((b, j) => j > 0 && isThinking(b.info.type) && sent.slice(0, j).some((x) => !isThinking(x.info.type)));
+      const arrayPath = head.info.path.slice(0, -1);
+      const headIndex = head.info.path[head.info.path.length - 1] as number;
+      const toKey = ctx.doc.lines[head.pos]!.key;
+      out.push(
+        diag(
+          ctx,
+          this.id,
+          'error',
+          atBlock(i, sent[firstThinking]!),
+          `assistant message ${i + 1} starts with ${head.info.type}, not its thinking`,
+          `${apiPath(ctx, i, head)}.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${head.info.type}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`,
+          [
+            {
+              label: 'move the thinking block(s) to the start of the response',
+              safe: true,
+              edits: thinking.map((b, k) => ({ op: 'move-block' as const, key: ctx.doc.lines[b.pos]!.key, path: b.info.path, toKey, toPath: [...arrayPath, headIndex + k] })),
+            },
+          ],
+        ),
+      );
+    });
+    return out;
+  },
+};
+
+const thinkingEmpty: Rule = {
+  id: 'thinking-empty',
+  description: 'a thinking block with no thinking',
+  scope: 'view',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    ctx.view.messages.forEach((m, i) => {
+      for (const b of m.blocks) {
+        if (b.info.type !== 'thinking' || !b.info.empty) continue;
+        out.push(
+          diag(ctx, this.id, 'error', atBlock(i, b), 'thinking block is empty', `${apiPath(ctx, i, b)}.thinking: each thinking block must contain thinking`, [
+            { label: 'remove the thinking block', safe: true, edits: [{ op: 'remove-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path }] },
+          ]),
+        );
+      }
+    });
+    return out;
+  },
+};
+
+const thinkingSignature: Rule = {
+  id: 'thinking-signature',
+  description: 'a thinking block without a valid signature',
+  scope: 'view',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    ctx.view.messages.forEach((m, i) => {
+      for (const b of m.blocks) {
+        if (b.info.type !== 'thinking' || b.info.signature === 'ok' || b.info.empty) continue;
+        out.push(
+          diag(
+            ctx,
+            this.id,
+            'error',
+            atBlock(i, b),
+            b.info.signature === 'missing' ? 'thinking block has no signature' : 'thinking block signature is not a signature (not base64; redacted or edited?)',
+            `${apiPath(ctx, i, b)}: Invalid \`signature\` in \`thinking\` block`,
+            [{ label: 'remove the thinking block (its text is not resent anyway)', safe: true, edits: [{ op: 'remove-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path }] }],
+          ),
+        );
+      }
+    });
+    return out;
+  },
+};
+
+export const thinkingRules: Rule[] = [thinkingOrder, thinkingEmpty, thinkingSignature];

@@ -1,0 +1,356 @@
+import { createHash } from 'node:crypto';
+import type { ViewBlock, ViewMessage } from '../conversation/apiView.js';
+import { apiPath, atBlock, diag } from './diagnostic.js';
+import type { Diagnostic, Edit, Fix, Rule, RuleContext } from './types.js';
+
+/*
+ * Pairing of tool_use and tool_result blocks: the family behind Claude Code's
+ * "API Error: 400 due to tool use concurrency issues".
+ */
+
+export const LOST_RESULT = '[tool result lost]';
+const ID_PATTERN = /^[a-zA-Z0-9_-]+$/;
+
+const toolUses = (m: ViewMessage | undefined) => (m?.role === 'assistant' ? m.blocks.filter((b) => b.info.type === 'tool_use') : []);
+const toolResults = (m: ViewMessage | undefined) => (m?.role === 'user' ? m.blocks.filter((b) => b.info.type === 'tool_result') : []);
+
+/** A uuid-shaped id derived from `seed`, so fixes are deterministic. */
+export function derivedUuid(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Fields a new line copies from its neighbour so Claude Code reads it like its own. */
+const INHERITED = ['isSidechain', 'userType', 'cwd', 'sessionId', 'version', 'gitBranch', 'timestamp'] as const;
+
+/** A new user line holding tool_result `block`, hanging off the tool_use's own line (Claude Code's parallel-call layout). */
+export function resultLine(ctx: RuleContext, toolUse: ViewBlock, block: Record<string, unknown>): Record<string, unknown> {
+  const line = ctx.doc.lines[toolUse.pos]!;
+  const info = line.info as unknown as Record<string, unknown>;
+  const value: Record<string, unknown> = { parentUuid: line.info.uuid ?? null };
+  for (const k of INHERITED) if (info[k] !== undefined) value[k] = info[k];
+  value.isSidechain = false;
+  Object.assign(value, {
+    type: 'user',
+    message: { role: 'user', content: [block] },
+    uuid: derivedUuid(`ccmend-result:${toolUse.info.id}:${line.info.uuid ?? line.key}`),
+  });
+  return value;
+}
+
+const toolResultMissing: Rule = {
+  id: 'tool-result-missing',
+  description: 'a tool_use has no tool_result in the next message',
+  scope: 'view',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    const { messages } = ctx.view;
+    messages.forEach((m, i) => {
+      const uses = toolUses(m);
+      if (!uses.length) return;
+      const next = messages[i + 1];
+      const answered = new Set(toolResults(next).map((r) => r.info.toolUseId));
+      const unanswered = uses.filter((u) => u.info.id !== undefined && !answered.has(u.info.id));
+      // A result that lost its id, with exactly one candidate: re-attach it.
+      const idless = toolResults(next).filter((r) => r.info.toolUseId === undefined);
+      const groupEnd = m.lines[m.lines.length - 1]!;
+      for (const u of unanswered) {
+        const id = u.info.id!;
+        const fixes: Fix[] = [];
+        if (idless.length === 1 && unanswered.length === 1) {
+          const r = idless[0]!;
+          fixes.push({
+            label: `attach the tool_result without an id (line ${r.pos + 1}) to ${id}`,
+            safe: true,
+            edits: [{ op: 'set', key: ctx.doc.lines[r.pos]!.key, path: [...r.info.path, 'tool_use_id'], value: id }],
+          });
+        }
+        const lost = { type: 'tool_result', tool_use_id: id, content: LOST_RESULT, is_error: true };
+        fixes.push({
+          label: `insert a tool_result "${LOST_RESULT}" (is_error) for ${id}`,
+          safe: true,
+          edits: [{ op: 'insert-line', afterKey: ctx.doc.lines[groupEnd]!.key, value: resultLine(ctx, u, lost) }],
+        });
+        out.push(
+          diag(
+            ctx,
+            this.id,
+            'error',
+            atBlock(i, u),
+            `tool_use ${id} (${u.info.name ?? 'tool'}) has no tool_result in the next message`,
+            `messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${id}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`,
+            fixes,
+          ),
+        );
+      }
+    });
+    return out;
+  },
+};
+
+const toolResultOrphan: Rule = {
+  id: 'tool-result-orphan',
+  description: "a tool_result's id is not a tool_use of the previous message",
+  scope: 'view',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    const { messages } = ctx.view;
+    messages.forEach((m, i) => {
+      const results = toolResults(m);
+      if (!results.length) return;
+      const uses = new Set(toolUses(messages[i - 1]).map((u) => u.info.id));
+      const seen = new Set<string>();
+      for (const r of results) {
+        const id = r.info.toolUseId;
+        if (id !== undefined && uses.has(id)) {
+          seen.add(id);
+          continue;
+        }
+        const key = ctx.doc.lines[r.pos]!.key;
+        const remove: Fix = { label: 'remove the orphan tool_result', safe: true, edits: [{ op: 'remove-block', key, path: r.info.path }] };
+        if (id === undefined) {
+          const open = toolUses(messages[i - 1]).filter((u) => u.info.id && !results.some((x) => x.info.toolUseId === u.info.id));
+          const fixes: Fix[] = [];
+          if (open.length === 1 && results.filter((x) => x.info.toolUseId === undefined).length === 1) {
+            const target = open[0]!.info.id!;
+            fixes.push({
+              label: `attach it to the unanswered tool_use ${target}`,
+              safe: true,
+              edits: [{ op: 'set', key, path: [...r.info.path, 'tool_use_id'], value: target }],
+            });
+          }
+          fixes.push(remove);
+          out.push(
+            diag(ctx, this.id, 'error', atBlock(i, r), 'tool_result has no tool_use_id', `${apiPath(ctx, i, r)}.tool_result.tool_use_id: Field required`, fixes),
+          );
+          continue;
+        }
+        if (seen.has(id)) continue; // a second result for a real tool_use: tool-result-duplicate
+        out.push(
+          diag(
+            ctx,
+            this.id,
+            'error',
+            atBlock(i, r),
+            `tool_result for ${id} has no matching tool_use in the previous message`,
+            `${apiPath(ctx, i, r)}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${id}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`,
+            [remove],
+          ),
+        );
+      }
+    });
+    return out;
+  },
+};
+
+const toolResultOrder: Rule = {
+  id: 'tool-result-order',
+  description: 'a user message has other content before its tool_results',
+  scope: 'view',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    ctx.view.messages.forEach((m, i) => {
+      if (m.role !== 'user') return;
+      const firstOther = m.blocks.findIndex((b) => b.info.type !== 'tool_result');
+      const lastResult = m.blocks.map((b) => b.info.type).lastIndexOf('tool_result');
+      if (firstOther === -1 || lastResult < firstOther) return;
+      const head = m.blocks[firstOther]!;
+      // Move every result that comes after other content into the head's line,
+      // just before it, in order. A string content slot becomes a block array.
+      const stringHead = typeof head.info.path[head.info.path.length - 1] === 'string';
+      const arrayPath = stringHead ? head.info.path : head.info.path.slice(0, -1);
+      const headIndex = stringHead ? 0 : (head.info.path[head.info.path.length - 1] as number);
+      const toKey = ctx.doc.lines[head.pos]!.key;
+      const edits: Edit[] = m.blocks
+        .slice(firstOther + 1)
+        .filter((b) => b.info.type === 'tool_result')
+        .map((b, k) => ({ op: 'move-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path, toKey, toPath: [...arrayPath, headIndex + k] }));
+      const fixes: Fix[] = head.info.path[0] === 'message' ? [{ label: 'move the tool_result blocks before the other content', safe: true, edits }] : [];
+      out.push(
+        diag(
+          ctx,
+          this.id,
+          'error',
+          atBlock(i, m.blocks[lastResult]!),
+          `message ${i + 1} has ${head.info.type} before its tool_result blocks`,
+          `messages.${i}: tool_result blocks must come first in the content of a user message, before any other content`,
+          fixes,
+        ),
+      );
+    });
+    return out;
+  },
+};
+
+const toolUseDuplicate: Rule = {
+  id: 'tool-use-duplicate',
+  description: 'a tool_use id repeats',
+  scope: 'view',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    const first = new Map<string, number>();
+    const { messages } = ctx.view;
+    messages.forEach((m, i) => {
+      for (const u of toolUses(m)) {
+        const id = u.info.id;
+        if (id === undefined) continue;
+        if (!first.has(id)) {
+          first.set(id, i);
+          continue;
+        }
+        const edits: Edit[] = [{ op: 'remove-block', key: ctx.doc.lines[u.pos]!.key, path: u.info.path }];
+        // Drop the later pair: its result too, unless it is the only answer of the first use.
+        if (first.get(id) !== i) {
+          for (const r of toolResults(messages[i + 1])) {
+            if (r.info.toolUseId === id) edits.push({ op: 'remove-block', key: ctx.doc.lines[r.pos]!.key, path: r.info.path });
+          }
+        }
+        out.push(
+          diag(
+            ctx,
+            this.id,
+            'error',
+            atBlock(i, u),
+            `tool_use id ${id} is used again (first in message ${first.get(id)! + 1})`,
+            `${apiPath(ctx, i, u)}: \`tool_use\` ids must be unique`,
+            [{ label: 'remove the later tool_use and its result', safe: true, edits }],
+          ),
+        );
+      }
+    });
+    return out;
+  },
+};
+
+const toolResultDuplicate: Rule = {
+  id: 'tool-result-duplicate',
+  description: 'two tool_results answer one tool_use',
+  scope: 'view',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    ctx.view.messages.forEach((m, i) => {
+      const seen = new Set<string>();
+      for (const r of toolResults(m)) {
+        const id = r.info.toolUseId;
+        if (id === undefined) continue;
+        if (!seen.has(id)) {
+          seen.add(id);
+          continue;
+        }
+        out.push(
+          diag(
+            ctx,
+            this.id,
+            'error',
+            atBlock(i, r),
+            `a second tool_result for ${id}`,
+            `messages.${i}: each tool_use must have a single result. Found multiple \`tool_result\` blocks with id: ${id}`,
+            [{ label: 'keep the first result, remove this one', safe: true, edits: [{ op: 'remove-block', key: ctx.doc.lines[r.pos]!.key, path: r.info.path }] }],
+          ),
+        );
+      }
+    });
+    return out;
+  },
+};
+
+const toolIdFormat: Rule = {
+  id: 'tool-id-format',
+  description: 'a tool_use id is missing or does not match ^[a-zA-Z0-9_-]+$',
+  scope: 'view',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    const { messages } = ctx.view;
+    messages.forEach((m, i) => {
+      for (const u of toolUses(m)) {
+        const id = u.info.id;
+        if (id !== undefined && ID_PATTERN.test(id)) continue;
+        const line = ctx.doc.lines[u.pos]!;
+        const fresh = id ? id.replace(/[^a-zA-Z0-9_-]/g, '_') || 'toolu_ccmend' : `toolu_ccmend_${derivedUuid(`${line.info.uuid}:${u.index}`).replace(/-/g, '')}`;
+        const edits: Edit[] = [{ op: 'set', key: line.key, path: [...u.info.path, 'id'], value: fresh }];
+        if (id !== undefined) {
+          for (const r of toolResults(messages[i + 1])) {
+            if (r.info.toolUseId === id) edits.push({ op: 'set', key: ctx.doc.lines[r.pos]!.key, path: [...r.info.path, 'tool_use_id'], value: fresh });
+          }
+        }
+        out.push(
+          diag(
+            ctx,
+            this.id,
+            'error',
+            atBlock(i, u),
+            id === undefined ? 'tool_use has no id' : `tool_use id ${JSON.stringify(id)} has characters the API does not accept`,
+            id === undefined ? `${apiPath(ctx, i, u)}.tool_use.id: Field required` : `${apiPath(ctx, i, u)}.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'`,
+            [{ label: `rename the id to ${fresh} in the tool_use and its result`, safe: true, edits }],
+          ),
+        );
+      }
+    });
+    return out;
+  },
+};
+
+const toolInputType: Rule = {
+  id: 'tool-input-type',
+  description: 'a tool_use input is not a JSON object',
+  scope: 'view',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    ctx.view.messages.forEach((m, i) => {
+      for (const u of toolUses(m)) {
+        if (u.info.inputIsObject) continue;
+        out.push(
+          diag(
+            ctx,
+            this.id,
+            'error',
+            atBlock(i, u),
+            `tool_use ${u.info.id ?? ''} input is not an object`,
+            `${apiPath(ctx, i, u)}.tool_use.input: Input should be a valid dictionary`,
+            [{ label: 'parse the input if it is JSON text, else make it {}', safe: true, edits: [{ op: 'parse-json', key: ctx.doc.lines[u.pos]!.key, path: [...u.info.path, 'input'] }] }],
+          ),
+        );
+      }
+    });
+    return out;
+  },
+};
+
+export const ERROR_PLACEHOLDER = '[tool failed without output]';
+
+const errorResultEmpty: Rule = {
+  id: 'error-result-empty',
+  description: 'a tool_result with is_error has empty content',
+  scope: 'view',
+  check(ctx) {
+    const out: Diagnostic[] = [];
+    ctx.view.messages.forEach((m, i) => {
+      for (const r of toolResults(m)) {
+        if (!r.info.isError || !r.info.empty) continue;
+        out.push(
+          diag(
+            ctx,
+            this.id,
+            'error',
+            atBlock(i, r),
+            `error tool_result for ${r.info.toolUseId ?? '?'} has no content`,
+            `${apiPath(ctx, i, r)}: content cannot be empty if \`is_error\` is true`,
+            [{ label: `set its content to "${ERROR_PLACEHOLDER}"`, safe: true, edits: [{ op: 'set', key: ctx.doc.lines[r.pos]!.key, path: [...r.info.path, 'content'], value: ERROR_PLACEHOLDER }] }],
+          ),
+        );
+      }
+    });
+    return out;
+  },
+};
+
+export const toolRules: Rule[] = [
+  toolResultMissing,
+  toolResultOrphan,
+  toolResultOrder,
+  toolUseDuplicate,
+  toolResultDuplicate,
+  toolIdFormat,
+  toolInputType,
+  errorResultEmpty,
+];

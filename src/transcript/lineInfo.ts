@@ -1,0 +1,265 @@
+import { imageFacts, type ImageFacts } from './image.js';
+import { type Entry, blockSchema } from './schema.js';
+
+export type JsonPath = readonly (string | number)[];
+
+export interface ImageRef extends ImageFacts {
+  /** Path of the image block inside the entry. */
+  path: JsonPath;
+}
+
+/** What rules need to know about one content block, computed once at load. */
+export interface BlockInfo {
+  type: string;
+  /** Where the block sits inside its entry (for edits and provenance). */
+  path: JsonPath;
+  /** tool_use / server_tool_use id; `undefined` when absent or not a string. */
+  id?: string;
+  name?: string;
+  /** tool_use input is a JSON object (the API's "valid dictionary"). */
+  inputIsObject?: boolean;
+  /** tool_result's tool_use_id; `undefined` when absent or not a string. */
+  toolUseId?: string;
+  isError?: boolean;
+  /** text/thinking with no characters; tool_result with no content. */
+  empty: boolean;
+  /** Text made only of whitespace (and not empty). */
+  whitespace: boolean;
+  trailingWhitespace: boolean;
+  signature?: 'ok' | 'missing' | 'malformed';
+  preview: string;
+  chars: number;
+  images: ImageRef[];
+}
+
+export interface LineInfo {
+  kind: 'entry' | 'invalid' | 'blank';
+  /** Why an invalid line could not be read. */
+  error?: string;
+  /** What could still be read of a torn line's links, to relink its orphans. */
+  torn?: { uuid: string; parentUuid: string | null | undefined };
+  type?: string;
+  subtype?: string;
+  uuid?: string;
+  parentUuid?: string | null;
+  logicalParentUuid?: string | null;
+  isSidechain: boolean;
+  isMeta: boolean;
+  isCompactSummary: boolean;
+  isVisibleInTranscriptOnly: boolean;
+  isApiErrorMessage: boolean;
+  /** The role this line contributes to the API request, if any. */
+  role?: 'user' | 'assistant';
+  messageId?: string;
+  /** True when `message.content` is a plain string (one text block). */
+  stringContent: boolean;
+  blocks: BlockInfo[];
+  leafUuid?: string;
+  sessionId?: string;
+  version?: string;
+  cwd?: string;
+  gitBranch?: string;
+  timestamp?: string;
+  /** Paths of strings holding an unpaired UTF-16 surrogate. */
+  loneSurrogates: JsonPath[];
+  /** Length of the line in bytes (without its end of line). */
+  bytes: number;
+}
+
+const PREVIEW = 120;
+const WS = /^\s+$/;
+const TRAILING_WS = /\s$/;
+const BASE64 = /^[A-Za-z0-9+/_-]+=*$/;
+const INPUT_KEYS = ['command', 'file_path', 'path', 'pattern', 'url', 'query', 'description', 'prompt'];
+
+export function preview(text: string): string {
+  const head = text.length > PREVIEW * 4 ? text.slice(0, PREVIEW * 4) : text;
+  const flat = head.replace(/\s+/g, ' ').trim();
+  return flat.length > PREVIEW ? flat.slice(0, PREVIEW - 1) + '…' : flat;
+}
+
+function emptyLine(kind: LineInfo['kind'], bytes: number): LineInfo {
+  return {
+    kind,
+    isSidechain: false,
+    isMeta: false,
+    isCompactSummary: false,
+    isVisibleInTranscriptOnly: false,
+    isApiErrorMessage: false,
+    stringContent: false,
+    blocks: [],
+    loneSurrogates: [],
+    bytes,
+  };
+}
+
+const TORN_UUID = /"uuid":\s*"([^"]+)"/;
+const TORN_PARENT = /"parentUuid":\s*(?:"([^"]+)"|null)/;
+
+export function invalidLineInfo(error: string, text: string, bytes: number): LineInfo {
+  const info: LineInfo = { ...emptyLine(text.trim() === '' ? 'blank' : 'invalid', bytes), error };
+  const uuid = TORN_UUID.exec(text)?.[1];
+  if (uuid) {
+    const parent = TORN_PARENT.exec(text);
+    info.torn = { uuid, parentUuid: parent ? (parent[1] ?? null) : undefined };
+  }
+  return info;
+}
+
+function textBlock(text: string, path: JsonPath): BlockInfo {
+  return {
+    type: 'text',
+    path,
+    empty: text.length === 0,
+    whitespace: text.length > 0 && WS.test(text),
+    trailingWhitespace: TRAILING_WS.test(text),
+    preview: preview(text),
+    chars: text.length,
+    images: [],
+  };
+}
+
+function toolInputPreview(input: unknown): string {
+  if (typeof input === 'string') return preview(input);
+  if (!input || typeof input !== 'object') return '';
+  const obj = input as Record<string, unknown>;
+  for (const k of INPUT_KEYS) if (typeof obj[k] === 'string') return preview(obj[k] as string);
+  return preview(Object.keys(obj).join(', '));
+}
+
+function resultContent(content: unknown, path: JsonPath): { chars: number; text: string; images: ImageRef[] } {
+  if (content === undefined || content === null) return { chars: 0, text: '', images: [] };
+  if (typeof content === 'string') return { chars: content.length, text: content, images: [] };
+  if (!Array.isArray(content)) return { chars: 1, text: '', images: [] };
+  let chars = 0;
+  let text = '';
+  const images: ImageRef[] = [];
+  content.forEach((item, i) => {
+    if (!item || typeof item !== 'object') return;
+    const b = item as { type?: unknown; text?: unknown; source?: unknown };
+    if (typeof b.text === 'string') {
+      chars += b.text.length;
+      if (!text) text = b.text;
+    } else chars += 1;
+    if (b.type === 'image') {
+      const f = imageFacts(b.source);
+      if (f) images.push({ ...f, path: [...path, i] });
+    }
+  });
+  return { chars, text, images };
+}
+
+function contentBlock(raw: unknown, path: JsonPath): BlockInfo {
+  const parsed = blockSchema.safeParse(raw);
+  if (!parsed.success) {
+    return { type: 'invalid', path, empty: false, whitespace: false, trailingWhitespace: false, preview: '', chars: 0, images: [] };
+  }
+  const b = parsed.data;
+  if (b.type === 'text') {
+    return textBlock(typeof b.text === 'string' ? b.text : '', path);
+  }
+  const base: BlockInfo = { type: b.type, path, empty: false, whitespace: false, trailingWhitespace: false, preview: '', chars: 0, images: [] };
+  switch (b.type) {
+    case 'thinking': {
+      const t = typeof b.thinking === 'string' ? b.thinking : '';
+      const sig = b.signature;
+      base.empty = t.length === 0;
+      base.preview = preview(t);
+      base.chars = t.length;
+      base.signature = typeof sig !== 'string' || sig.length === 0 ? 'missing' : BASE64.test(sig) ? 'ok' : 'malformed';
+      return base;
+    }
+    case 'tool_use':
+    case 'server_tool_use': {
+      if (typeof b.id === 'string') base.id = b.id;
+      if (typeof b.name === 'string') base.name = b.name;
+      base.inputIsObject = !!b.input && typeof b.input === 'object' && !Array.isArray(b.input);
+      base.preview = (base.name ?? '?') + ' ' + toolInputPreview(b.input);
+      return base;
+    }
+    case 'tool_result': {
+      if (typeof b.tool_use_id === 'string') base.toolUseId = b.tool_use_id;
+      base.isError = b.is_error === true;
+      const c = resultContent(b.content, [...path, 'content']);
+      base.empty = c.chars === 0;
+      base.chars = c.chars;
+      base.preview = preview(c.text);
+      base.images = c.images;
+      return base;
+    }
+    case 'image': {
+      const f = imageFacts(b.source);
+      if (f) base.images = [{ ...f, path }];
+      base.preview = f ? `${f.mediaType} ${f.width ?? '?'}×${f.height ?? '?'}` : 'image';
+      return base;
+    }
+    default:
+      return base;
+  }
+}
+
+/** Every path under `value` whose string holds an unpaired surrogate. */
+function findLoneSurrogates(value: unknown, path: (string | number)[], out: JsonPath[]): void {
+  if (typeof value === 'string') {
+    if (!value.isWellFormed()) out.push([...path]);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => findLoneSurrogates(v, [...path, i], out));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (!k.isWellFormed()) out.push([...path, k]);
+      findLoneSurrogates(v, [...path, k], out);
+    }
+  }
+}
+
+/** Lone surrogates can only reach a UTF-8 file as \uD8xx..\uDFxx escapes. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/**
+ * Summarises one parsed entry. `text` is the line's decoded text, used for a
+ * cheap pre-check before the full surrogate walk.
+ */
+export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: string, bytes: number): LineInfo {
+  const info = emptyLine('entry', bytes);
+  info.type = entry.type;
+  info.subtype = entry.subtype;
+  info.uuid = entry.uuid;
+  info.parentUuid = entry.parentUuid;
+  info.logicalParentUuid = entry.logicalParentUuid;
+  info.isSidechain = entry.isSidechain === true;
+  info.isMeta = entry.isMeta === true;
+  info.isCompactSummary = entry.isCompactSummary === true;
+  info.isVisibleInTranscriptOnly = entry.isVisibleInTranscriptOnly === true;
+  info.isApiErrorMessage = entry.isApiErrorMessage === true;
+  info.leafUuid = entry.leafUuid;
+  info.sessionId = entry.sessionId;
+  info.version = entry.version;
+  info.cwd = entry.cwd;
+  info.gitBranch = entry.gitBranch;
+  info.timestamp = entry.timestamp;
+
+  if ((entry.type === 'user' || entry.type === 'assistant') && entry.message) {
+    info.role = entry.type;
+    info.messageId = entry.message.id;
+    const content = entry.message.content;
+    if (typeof content === 'string') {
+      info.stringContent = true;
+      info.blocks = [textBlock(content, ['message', 'content'])];
+    } else if (Array.isArray(content)) {
+      info.blocks = content.map((b, i) => contentBlock(b, ['message', 'content', i]));
+    }
+  } else if (entry.type === 'attachment' && Array.isArray(entry.rendered)) {
+    // Claude Code sends an attachment as user text, one block per rendered part.
+    info.role = 'user';
+    entry.rendered.forEach((r, i) => {
+      const c = r && typeof r === 'object' ? (r as { content?: unknown }).content : undefined;
+      if (typeof c === 'string') info.blocks.push(textBlock(c, ['rendered', i, 'content']));
+    });
+  } else if (entry.type === 'system' && entry.subtype === 'local_command' && typeof entry.content === 'string') {
+    info.role = 'user';
+    info.stringContent = true;
+    info.blocks = [textBlock(entry.content, ['content'])];
+  }
+  if (SURROGATE_ESCAPE.test(text)) findLoneSurrogates(raw, [], info.loneSurrogates);
+  return info;
+}

@@ -1,0 +1,147 @@
+import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { type Doc, lineBytes } from './document.js';
+
+/** The file on disk is not the one that was loaded, and merging is not safe. */
+export class SaveConflictError extends Error {}
+
+export interface SaveResult {
+  readonly path: string;
+  readonly backup?: string;
+  /** Lines another writer appended after loading, kept at the end of the saved file. */
+  readonly appendedLines: number;
+  readonly bytes: number;
+}
+
+/** The document's bytes, line by line (untouched lines verbatim from the source). */
+export function* serialize(doc: Doc): Generator<Buffer> {
+  for (const line of doc.lines) {
+    yield lineBytes(doc, line);
+    if (line.eol) yield Buffer.from(line.eol);
+  }
+}
+
+export function serializeToBuffer(doc: Doc): Buffer {
+  return Buffer.concat([...serialize(doc)]);
+}
+
+/** `<file>.ccmend-20261122T183000Z.bak`, never overwriting an earlier backup. */
+export function backupPath(path: string, now: Date): string {
+  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  let candidate = `${path}.ccmend-${stamp}.bak`;
+  for (let n = 1; existsSync(candidate); n++) candidate = `${path}.ccmend-${stamp}-${n}.bak`;
+  return candidate;
+}
+
+function readRange(path: string, offset: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const out = Buffer.alloc(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, out, done, length - done, offset + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return out.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * What another writer did to the file since it was loaded: nothing, a pure
+ * append (Claude Code still running: the bytes to keep), or anything else.
+ */
+function changesSinceLoad(doc: Doc, path: string): Buffer {
+  const stamp = doc.stamp;
+  if (!stamp) return Buffer.alloc(0);
+  let now;
+  try {
+    now = statSync(path);
+  } catch {
+    throw new SaveConflictError(`${path} was deleted or moved since it was opened; not saved (use --out to write elsewhere)`);
+  }
+  if (now.ino !== stamp.ino) throw new SaveConflictError(`${path} was replaced by another program since it was opened; not saved`);
+  if (now.size === stamp.size && now.mtimeMs === stamp.mtimeMs) return Buffer.alloc(0);
+  // A pure append leaves the loaded bytes alone (checked on their tail) and starts after a complete line.
+  const tail = stamp.tail;
+  const grew = now.size > stamp.size && readRange(path, stamp.size - tail.length, tail.length).equals(tail);
+  if (!grew || (stamp.size > 0 && tail[tail.length - 1] !== 0x0a)) {
+    throw new SaveConflictError(`${path} changed on disk since it was opened (not just appended to); not saved`);
+  }
+  return readRange(path, stamp.size, now.size - stamp.size);
+}
+
+function writeAtomically(target: string, chunks: Iterable<Buffer>, mode: number | undefined): number {
+  const tmp = join(dirname(target), `.${basename(target)}.ccmend-${process.pid}-${Date.now()}.tmp`);
+  const fd = openSync(tmp, 'wx', mode ?? 0o600);
+  let bytes = 0;
+  try {
+    const batch: Buffer[] = [];
+    let batched = 0;
+    const flush = () => {
+      if (!batched) return;
+      const buf = Buffer.concat(batch, batched);
+      let done = 0;
+      while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
+      bytes += buf.length;
+      batch.length = 0;
+      batched = 0;
+    };
+    for (const c of chunks) {
+      batch.push(c);
+      batched += c.length;
+      if (batched >= 1 << 20) flush();
+    }
+    flush();
+    fsyncSync(fd);
+    if (mode !== undefined) chmodSync(tmp, mode);
+  } catch (e) {
+    closeSync(fd);
+    unlinkSync(tmp);
+    throw e;
+  }
+  closeSync(fd);
+  try {
+    renameSync(tmp, target);
+  } catch (e) {
+    unlinkSync(tmp);
+    throw e;
+  }
+  try {
+    const dfd = openSync(dirname(target), 'r');
+    fsyncSync(dfd);
+    closeSync(dfd);
+  } catch {
+    // Some filesystems cannot fsync a directory; the rename itself is still atomic.
+  }
+  return bytes;
+}
+
+/**
+ * Saves over the loaded file: refuses if another program changed it (other than
+ * appending), keeps a backup of what was on disk, and replaces it atomically.
+ */
+export function saveInPlace(doc: Doc, now = new Date()): SaveResult {
+  const path = doc.path;
+  if (!path) throw new Error('document has no file to save to');
+  const appended = changesSinceLoad(doc, path);
+  const mode = statSync(path).mode & 0o7777;
+  const backup = backupPath(path, now);
+  copyFileSync(path, backup);
+  const bytes = writeAtomically(path, appended.length ? [...serialize(doc), appended] : serialize(doc), mode);
+  return { path, backup, appendedLines: countLines(appended), bytes };
+}
+
+/** Writes the document to another file (atomically); the loaded file is not touched. */
+export function saveTo(doc: Doc, out: string): SaveResult {
+  const mode = existsSync(out) ? statSync(out).mode & 0o7777 : 0o644;
+  return { path: out, appendedLines: 0, bytes: writeAtomically(out, serialize(doc), mode) };
+}
+
+function countLines(buf: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) n++;
+  return n;
+}

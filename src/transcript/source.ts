@@ -1,0 +1,66 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+/**
+ * Where a document's original bytes live. Lines keep only offsets into it, so a
+ * 200 MB transcript is not held twice (once as bytes, once as parsed objects).
+ */
+export interface ByteSource {
+  readonly size: number;
+  read(offset: number, length: number): Buffer;
+  close(): void;
+}
+
+export class BufferSource implements ByteSource {
+  constructor(private readonly buf: Buffer) {}
+  get size(): number {
+    return this.buf.length;
+  }
+  read(offset: number, length: number): Buffer {
+    return this.buf.subarray(offset, offset + length);
+  }
+  close(): void {}
+}
+
+/**
+ * Reads from an fd held open since loading. On POSIX the fd keeps the loaded
+ * inode readable even if the path is deleted or replaced, so untouched lines can
+ * still be written back byte for byte.
+ */
+export class FileSource implements ByteSource {
+  private fd: number | null;
+  constructor(path: string) {
+    this.fd = openSync(path, 'r');
+    if (fstatSync(this.fd).isDirectory()) {
+      closeSync(this.fd);
+      throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+    }
+  }
+  get size(): number {
+    return this.stat().size;
+  }
+  /** Reads up to `into.length` bytes at `offset`; 0 at the end of the file. */
+  readChunk(into: Buffer, offset: number): number {
+    if (this.fd === null) throw new Error('transcript source already closed');
+    return readSync(this.fd, into, 0, into.length, offset);
+  }
+  stat(): { size: number; mtimeMs: number; ino: number } {
+    if (this.fd === null) throw new Error('transcript source already closed');
+    const st = fstatSync(this.fd);
+    return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+  }
+  read(offset: number, length: number): Buffer {
+    if (this.fd === null) throw new Error('transcript source already closed');
+    const out = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(this.fd, out, done, length - done, offset + done);
+      if (n === 0) throw new Error('transcript shrank on disk while open');
+      done += n;
+    }
+    return out;
+  }
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
