@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+import { main, reportFailure } from './cli.js';
+
+// A closed pipe (`ccmend check … | head`) is not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+const argv = process.argv.slice(2);
+main(argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.exitCode = reportFailure(e, argv.includes('--debug'));
+  },
+);

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { runApiView } from './commands/apiView.js';
+import { runCheck } from './commands/check.js';
+import { CliError, EXIT } from './commands/errors.js';
+import { runFix } from './commands/fix.js';
+import { runList } from './commands/list.js';
+import { providerOf } from './commands/open.js';
+import { type Io, processIo } from './commands/output.js';
+import { runSummary } from './commands/summary.js';
+
+const USAGE = `ccmend: repair Claude Code sessions the API rejects (HTTP 400)
+
+usage:
+  ccmend [file | session-id]                 open the interactive editor (no argument: pick a session)
+  ccmend check <file | session-id>... [--json] [--provider anthropic|bedrock|vertex] [--verbose]
+  ccmend fix <file | session-id> [--out PATH] [--dry-run] [--warnings] [--json] [--provider P]
+  ccmend api-view <file | session-id> [--json]
+  ccmend list [--all] [--json]
+  ccmend summary <file | session-id> [--out PATH] [--copy]
+
+exit codes: 0 ok · 1 problems found (errors remain) · 2 usage or I/O error · 3 internal error
+sessions are looked up under \${CLAUDE_CONFIG_DIR:-~/.claude}/projects/*/`;
+
+type Spec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+const COMMON: Spec = { debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } };
+
+function parse(args: string[], options: Spec) {
+  try {
+    return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new CliError(`${(e as Error).message.split('\n')[0]} (see ccmend --help)`);
+  }
+}
+
+function exactlyOne(positionals: string[], command: string): string {
+  if (positionals.length !== 1) throw new CliError(`ccmend ${command} takes one file or session id (see ccmend --help)`);
+  return positionals[0]!;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check': {
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, provider: { type: 'string' }, verbose: { type: 'boolean', short: 'v' } });
+      if (!positionals.length) throw new CliError('ccmend check needs at least one file or session id (see ccmend --help)');
+      return runCheck(positionals, { json: !!values.json, provider: providerOf(str(values.provider)), verbose: !!values.verbose }, io);
+    }
+    case 'fix': {
+      const { values, positionals } = parse(rest, {
+        out: { type: 'string', short: 'o' },
+        'dry-run': { type: 'boolean', short: 'n' },
+        warnings: { type: 'boolean' },
+        json: { type: 'boolean' },
+        provider: { type: 'string' },
+      });
+      const target = exactlyOne(positionals, 'fix');
+      return runFix(target, { out: str(values.out), dryRun: !!values['dry-run'], json: !!values.json, warnings: !!values.warnings, provider: providerOf(str(values.provider)) }, io);
+    }
+    case 'api-view': {
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
+      return runApiView(exactlyOne(positionals, 'api-view'), { json: !!values.json }, io);
+    }
+    case 'list': {
+      const { values, positionals } = parse(rest, { all: { type: 'boolean', short: 'a' }, json: { type: 'boolean' } });
+      if (positionals.length) throw new CliError('ccmend list takes no arguments (see ccmend --help)');
+      return runList({ all: !!values.all, json: !!values.json, cwd: process.cwd() }, io);
+    }
+    case 'summary': {
+      const { values, positionals } = parse(rest, { out: { type: 'string', short: 'o' }, copy: { type: 'boolean', short: 'c' } });
+      return runSummary(exactlyOne(positionals, 'summary'), { out: str(values.out), copy: !!values.copy }, io);
+    }
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(USAGE);
+      return EXIT.ok;
+    default: {
+      const { values, positionals } = parse(argv, { provider: { type: 'string' } });
+      if (values.help) {
+        io.out(USAGE);
+        return EXIT.ok;
+      }
+      if (positionals.length > 1) throw new CliError(`unknown command: ${positionals[0]} (see ccmend --help)`);
+      const { runEditor } = await import('./ui/run.js');
+      return runEditor(positionals[0], { provider: providerOf(str(values.provider)) });
+    }
+  }
+}
+
+/** One line on stderr and a documented exit code; the stack only with --debug. */
+export function reportFailure(e: unknown, debug: boolean, io: Io = processIo): number {
+  if (e instanceof CliError) {
+    io.err(`ccmend: ${e.message}`);
+    if (debug) io.err(e.stack ?? '');
+    return e.exitCode;
+  }
+  io.err(`ccmend: internal error: ${(e as Error)?.message ?? String(e)}${debug ? '' : ' (run with --debug for details)'}`);
+  if (debug) io.err((e as Error)?.stack ?? '');
+  return 3;
+}

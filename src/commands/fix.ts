@@ -1,0 +1,78 @@
+import { fixAll } from '../edit/fixAll.js';
+import type { Provider } from '../rules/types.js';
+import type { Doc } from '../transcript/document.js';
+import { SaveConflictError, type SaveResult, saveInPlace, saveTo } from '../transcript/save.js';
+import { CliError, EXIT, ioMessage } from './errors.js';
+import { openTranscript, sessionIdOf } from './open.js';
+import { type Io, countLine, diagnosticJson } from './output.js';
+
+export interface FixOptions {
+  readonly out?: string;
+  readonly dryRun: boolean;
+  readonly json: boolean;
+  readonly warnings: boolean;
+  readonly provider: Provider;
+}
+
+/** The command that resumes a session: Claude Code finds sessions by the project directory. */
+export function resumeCommand(doc: Doc): string {
+  const id = sessionIdOf(doc);
+  const cwd = doc.lines.find((l) => l.info.cwd && !l.info.isSidechain)?.info.cwd;
+  const quoted = cwd && /[^\w/.-]/.test(cwd) ? `'${cwd.replace(/'/g, `'\\''`)}'` : cwd;
+  return `${cwd ? `cd ${quoted} && ` : ''}claude --resume ${id}`;
+}
+
+function write(doc: Doc, out: string | undefined): SaveResult {
+  const target = out ?? doc.path!;
+  try {
+    return out ? saveTo(doc, out) : saveInPlace(doc);
+  } catch (e) {
+    if (e instanceof SaveConflictError) throw new CliError(e.message);
+    throw new CliError(`not saved: ${ioMessage(e, target)}`);
+  }
+}
+
+/** `ccmend fix`: exit 0 when the result has no errors, 1 when some remain. */
+export async function runFix(target: string, opts: FixOptions, io: Io): Promise<number> {
+  const doc = await openTranscript(target);
+  try {
+    const result = fixAll(doc, { provider: opts.provider, warnings: opts.warnings });
+    const changed = result.applied.length > 0;
+    const saved = opts.dryRun || (!changed && !opts.out) ? undefined : write(result.doc, opts.out);
+    const remaining = result.analysis.diagnostics.filter((d) => d.severity === 'error' || (opts.warnings && d.severity === 'warning'));
+    if (opts.json) {
+      io.out(
+        JSON.stringify(
+          {
+            path: doc.path,
+            applied: result.applied,
+            counts: result.analysis.counts,
+            remaining: remaining.map(diagnosticJson),
+            written: saved?.path ?? null,
+            backup: saved?.backup ?? null,
+            appendedLines: saved?.appendedLines ?? 0,
+            resume: resumeCommand(result.doc),
+          },
+          null,
+          2,
+        ),
+      );
+    } else {
+      if (!changed) io.out(`${doc.path}: nothing to fix`);
+      else {
+        io.out(`${doc.path}: ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'}${opts.dryRun ? ' (dry run)' : ''}`);
+        for (const a of result.applied) io.out(`  line ${a.line}  ${a.rule}: ${a.label}`);
+      }
+      if (saved) {
+        io.out(saved.backup ? `saved ${saved.path} (backup: ${saved.backup})` : `wrote ${saved.path}`);
+        if (saved.appendedLines) io.out(`kept ${saved.appendedLines} line(s) another program appended while ccmend ran; run \`ccmend check\` again`);
+      } else if (opts.dryRun && changed) io.out('dry run: nothing written');
+      io.out(`now: ${countLine(result.analysis)}`);
+      for (const d of remaining) io.out(`  still ${d.severity}: ${d.rule} at line ${d.line}: ${d.message}`);
+      if (!opts.dryRun) io.out(`resume with: ${resumeCommand(result.doc)}`);
+    }
+    return result.analysis.counts.error ? EXIT.problems : EXIT.ok;
+  } finally {
+    doc.source.close();
+  }
+}

@@ -1,0 +1,42 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { analyze } from '../rules/analyze.js';
+import { copyOrWrite } from '../summary/deliver.js';
+import { renderSummary, startCommand, summaryFacts } from '../summary/summary.js';
+import { CliError, EXIT, ioMessage } from './errors.js';
+import { openTranscript, sessionIdOf } from './open.js';
+import type { Io } from './output.js';
+
+/** `ccmend summary`: print the hand-off, or write it (--out) or copy it (--copy). */
+export async function runSummary(target: string, opts: { out?: string; copy: boolean }, io: Io): Promise<number> {
+  const doc = await openTranscript(target);
+  try {
+    const facts = summaryFacts(doc, analyze(doc));
+    const md = renderSummary(facts);
+    if (!opts.out && !opts.copy) {
+      io.out(md);
+      return EXIT.ok;
+    }
+    if (opts.out) {
+      const path = resolve(opts.out);
+      try {
+        writeFileSync(path, md);
+      } catch (e) {
+        throw new CliError(ioMessage(e, path));
+      }
+      io.out(`wrote ${path}`);
+      io.out(`start a fresh session with: ${startCommand(facts, path)}`);
+    }
+    if (opts.copy) {
+      const d = await copyOrWrite(md, sessionIdOf(doc) ?? 'session');
+      if (d.kind === 'clipboard') io.out('copied the hand-off to the clipboard: paste it as the first message of a new `claude` session');
+      else {
+        io.out(`no clipboard here (${d.reason}); wrote ${d.path}`);
+        io.out(`start a fresh session with: ${startCommand(facts, d.path)}`);
+      }
+    }
+    return EXIT.ok;
+  } finally {
+    doc.source.close();
+  }
+}
