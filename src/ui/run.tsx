@@ -1,7 +1,117 @@
-import type { Provider } from '../rules/types.js';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Box, Text, render } from 'ink';
+import { useEffect, useState } from 'react';
+import { describeSession } from '../commands/list.js';
 import { CliError } from '../commands/errors.js';
+import { resolveOrFail } from '../commands/open.js';
+import { resumeCommand } from '../commands/fix.js';
+import { analyze } from '../rules/analyze.js';
+import type { Provider } from '../rules/types.js';
+import type { Doc } from '../transcript/document.js';
+import { type Progress, loadFile } from '../transcript/load.js';
+import { saveInPlace } from '../transcript/save.js';
+import { type SessionFile, encodeProjectDir, listSessions } from '../transcript/sessions.js';
+import { copyOrWrite } from '../summary/deliver.js';
+import { renderSummary, summaryFacts } from '../summary/summary.js';
+import { Editor, type EditorDeps } from './Editor.js';
+import { Picker } from './Picker.js';
 
+/** Everything the app reads or writes outside itself. */
+export interface AppDeps {
+  readonly sessions: () => SessionFile[];
+  readonly cwd: string;
+  readonly load: (path: string, onProgress: Progress) => Promise<Doc>;
+  readonly describe: typeof describeSession;
+  /** A writable copy of the bundled demo transcript. */
+  readonly demoCopy: () => string;
+  readonly editor: EditorDeps;
+}
+
+type Phase = { kind: 'pick' } | { kind: 'loading'; path: string; read: number; total: number; demo: boolean } | { kind: 'edit'; doc: Doc; demo: boolean } | { kind: 'failed'; message: string };
+
+export function App({ path, provider, deps }: { path?: string; provider: Provider; deps: AppDeps }) {
+  const [sessions] = useState(() => (path ? [] : deps.sessions()));
+  const [phase, setPhase] = useState<Phase>(() => {
+    if (path) return { kind: 'loading', path, read: 0, total: 0, demo: false };
+    if (!sessions.length) return { kind: 'loading', path: deps.demoCopy(), read: 0, total: 0, demo: true };
+    return { kind: 'pick' };
+  });
+  const loadingPath = phase.kind === 'loading' ? phase.path : undefined;
+  useEffect(() => {
+    if (phase.kind !== 'loading') return;
+    const { demo } = phase;
+    deps
+      .load(phase.path, (read, total) => setPhase((p) => (p.kind === 'loading' ? { ...p, read, total } : p)))
+      .then(
+        (doc) => setPhase({ kind: 'edit', doc, demo }),
+        (e: unknown) => setPhase({ kind: 'failed', message: (e as Error).message }),
+      );
+  }, [loadingPath]);
+
+  switch (phase.kind) {
+    case 'pick':
+      return <Picker sessions={sessions} currentProject={encodeProjectDir(deps.cwd)} describe={deps.describe} onPick={(s) => setPhase({ kind: 'loading', path: s.path, read: 0, total: s.size, demo: false })} />;
+    case 'loading': {
+      const pct = phase.total ? Math.floor((phase.read / phase.total) * 100) : 0;
+      return (
+        <Box flexDirection="column">
+          <Text>Loading {phase.path}</Text>
+          <Text>
+            {(phase.read / 1024 / 1024).toFixed(1)} / {(phase.total / 1024 / 1024).toFixed(1)} MB read ({pct}%)
+          </Text>
+        </Box>
+      );
+    }
+    case 'failed':
+      return <Text color="red">ccmend: {phase.message}</Text>;
+    case 'edit':
+      return <Editor doc={phase.doc} provider={provider} deps={deps.editor} demo={phase.demo} status={phase.demo ? 'demo: press n to go to the first problem, F to fix everything' : 'n: next problem · ?: help'} />;
+  }
+}
+
+const DEMO = fileURLToPath(new URL('../../fixtures/demo/demo.jsonl', import.meta.url));
+
+/** The real I/O behind the app. */
+export function realDeps(): AppDeps {
+  return {
+    sessions: () => {
+      const here = listSessions({ cwd: process.cwd() });
+      const seen = new Set(here.map((s) => s.path));
+      return [...here, ...listSessions().filter((s) => !seen.has(s.path))];
+    },
+    cwd: process.cwd(),
+    load: loadFile,
+    describe: describeSession,
+    demoCopy: () => {
+      const copy = join(mkdtempSync(join(tmpdir(), 'ccmend-demo-')), 'demo.jsonl');
+      copyFileSync(DEMO, copy);
+      return copy;
+    },
+    editor: {
+      async save(doc) {
+        const r = saveInPlace(doc);
+        const fresh = await loadFile(doc.path!);
+        doc.source.close();
+        const kept = r.appendedLines ? ` · kept ${r.appendedLines} line(s) Claude Code appended meanwhile` : '';
+        return { doc: fresh, status: `saved; backup ${r.backup!.replace(/^.*\//, '')}${kept} · resume: ${resumeCommand(fresh)}` };
+      },
+      async exportSummary(doc) {
+        const md = renderSummary(summaryFacts(doc, analyze(doc)));
+        const d = await copyOrWrite(md, doc.path?.replace(/^.*\//, '').replace(/\.jsonl$/, '') ?? 'session');
+        return d.kind === 'clipboard' ? 'hand-off summary copied to the clipboard' : `no clipboard (${d.reason}): wrote ${d.path}`;
+      },
+    },
+  };
+}
+
+/** `ccmend [file | session-id]`: the full-screen editor. */
 export async function runEditor(target: string | undefined, opts: { provider: Provider }): Promise<number> {
-  void opts;
-  throw new CliError(`the interactive editor is not built yet (${target ?? 'no file'}); use ccmend check / fix`);
+  if (!process.stdin.isTTY || !process.stdout.isTTY) throw new CliError('the editor needs an interactive terminal; use ccmend check / fix / summary in scripts');
+  const path = target === undefined ? undefined : resolveOrFail(target);
+  const app = render(<App path={path} provider={opts.provider} deps={realDeps()} />, { exitOnCtrlC: true });
+  await app.waitUntilExit();
+  return 0;
 }

@@ -1,0 +1,27 @@
+import { Box, Text } from 'ink';
+import { countLine } from '../commands/output.js';
+import { formatSize } from '../commands/list.js';
+import type { EditorState } from './state.js';
+import { isDirty } from './state.js';
+
+export function Header({ state, demo }: { state: EditorState; demo: boolean }) {
+  const { analysis } = state;
+  const doc = analysis.doc;
+  const first = doc.lines.find((l) => l.info.sessionId && !l.info.isSidechain)?.info;
+  const version = doc.lines.findLast((l) => l.info.version)?.info.version;
+  const size = doc.lines.reduce((n, l) => n + l.info.bytes + l.eol.length, 0);
+  const file = doc.path?.replace(/^.*\//, '') ?? '(unsaved)';
+  const { error, warning } = analysis.counts;
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text bold>ccmend</Text> {file}
+        {first?.sessionId ? `  session ${first.sessionId}` : ''}
+        {version ? `  v${version}` : ''}  {formatSize(size)}  {doc.lines.length} lines  {analysis.view.messages.length} turns  <Text color={error ? 'red' : warning ? 'yellow' : 'green'} bold>{countLine(analysis)}</Text>
+        {isDirty(state) ? <Text color="cyan"> [modified]</Text> : null}
+      </Text>
+      {demo ? <Text color="magenta">DEMO: no Claude Code sessions were found on this machine, so this is a bundled sample with real faults (a copy; your files are not touched).</Text> : null}
+      {state.raw ? <Text dimColor>raw file view: every line, including metadata, progress, dead branches and what precedes the last compaction</Text> : null}
+    </Box>
+  );
+}

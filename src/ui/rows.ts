@@ -1,0 +1,146 @@
+import type { Analysis } from '../rules/analyze.js';
+import type { Diagnostic, Severity } from '../rules/types.js';
+import type { BlockInfo } from '../transcript/lineInfo.js';
+
+/** One row of the tree (a turn or one of its blocks) or of the raw file view (a line). */
+export interface Row {
+  readonly kind: 'turn' | 'block' | 'line';
+  /** Stable across edits while the node exists: built from line keys. */
+  readonly id: string;
+  /** Position of the line in doc.lines (for turns, its first line). */
+  readonly pos: number;
+  /** Index of the block among its line's blocks (block rows only). */
+  readonly block?: number;
+  /** Index of the API message (turn and block rows, and raw lines that are sent). */
+  readonly turn?: number;
+  readonly label: string;
+  /** Worst severity of the diagnostics at this row (for a turn, at any of its lines). */
+  readonly severity?: Severity;
+  readonly rules: readonly string[];
+}
+
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+export function worst(ds: readonly Diagnostic[]): Severity | undefined {
+  let best: Severity | undefined;
+  for (const d of ds) if (!best || RANK[d.severity] > RANK[best]) best = d.severity;
+  return best;
+}
+
+/** Diagnostics by line position, built once per analysis. */
+export function diagnosticsByPos(a: Analysis): Map<number, Diagnostic[]> {
+  const m = new Map<number, Diagnostic[]>();
+  for (const d of a.diagnostics) {
+    const list = m.get(d.pos);
+    if (list) list.push(d);
+    else m.set(d.pos, [d]);
+  }
+  return m;
+}
+
+export function describeBlock(b: BlockInfo): string {
+  switch (b.type) {
+    case 'text':
+      return `text      ${b.empty ? '(empty)' : b.whitespace ? '(whitespace only)' : b.preview}`;
+    case 'thinking':
+      return `thinking  ${b.empty ? '(empty)' : b.preview}`;
+    case 'tool_use':
+      return `tool_use  ${b.preview}  [${b.id ?? 'no id'}]`;
+    case 'tool_result':
+      return `result    ${b.isError ? 'error' : 'ok   '} [${b.toolUseId ?? 'no id'}] ${b.preview}`;
+    case 'image': {
+      const img = b.images[0];
+      return `image     ${img ? `${img.mediaType} ${img.width ?? '?'}×${img.height ?? '?'} ${Math.round(img.bytes / 1024)} KB` : ''}`;
+    }
+    default:
+      return `${b.type.padEnd(9)} ${b.preview}`;
+  }
+}
+
+function unique(xs: readonly string[]): string[] {
+  return [...new Set(xs)];
+}
+
+/** Tree rows: each API message, and its blocks unless the turn is collapsed. */
+export function treeRows(a: Analysis, collapsed: ReadonlySet<number>, byPos: Map<number, Diagnostic[]>): Row[] {
+  const rows: Row[] = [];
+  const { doc } = a;
+  a.view.messages.forEach((m, turn) => {
+    const firstKey = doc.lines[m.lines[0]!]!.key;
+    const turnDiags = m.lines.flatMap((p) => byPos.get(p) ?? []).filter((d) => d.severity !== 'info');
+    const first = m.blocks.find((b) => b.info.type === 'text' && !b.info.whitespace && !b.info.empty) ?? m.blocks[0];
+    const range = m.lines.length > 1 ? `lines ${m.lines[0]! + 1}–${m.lines[m.lines.length - 1]! + 1}` : `line ${m.lines[0]! + 1}`;
+    const open = !collapsed.has(firstKey);
+    rows.push({
+      kind: 'turn',
+      id: `t${firstKey}`,
+      pos: m.lines[0]!,
+      turn,
+      label: `${open ? '▾' : '▸'} #${turn + 1} ${m.role.padEnd(9)} ${String(m.blocks.length).padStart(2)} block${m.blocks.length === 1 ? ' ' : 's'}  ${range}  ${first ? first.info.preview : ''}`,
+      severity: worst(turnDiags),
+      rules: unique(turnDiags.map((d) => d.rule)),
+    });
+    if (!open) return;
+    for (const b of m.blocks) {
+      const ds = (byPos.get(b.pos) ?? []).filter((d) => d.severity !== 'info' && (d.block === undefined || d.block === b.index));
+      rows.push({
+        kind: 'block',
+        id: `b${doc.lines[b.pos]!.key}:${b.index}`,
+        pos: b.pos,
+        block: b.index,
+        turn,
+        label: `    ${describeBlock(b.info)}`,
+        severity: worst(ds),
+        rules: unique(ds.map((d) => d.rule)),
+      });
+    }
+  });
+  return rows;
+}
+
+/** Why a line is not part of the request, for the raw view. */
+function lineNote(a: Analysis, pos: number, sent: boolean, chain: Set<number>, before: Set<number>): string {
+  const i = a.doc.lines[pos]!.info;
+  if (i.kind !== 'entry') return i.kind === 'blank' ? 'blank' : 'unreadable';
+  if (sent) return '';
+  if (i.isSidechain) return 'sidechain';
+  if (before.has(pos)) return 'before compaction';
+  if (chain.has(pos)) return 'not sent';
+  if (i.uuid) return 'dead branch';
+  return 'metadata';
+}
+
+/** Raw rows: every line of the file, marked with what it is and whether it is sent. */
+export function rawRows(a: Analysis, byPos: Map<number, Diagnostic[]>): Row[] {
+  const chain = new Set(a.graph.chain);
+  const before = new Set(a.graph.preCompactChain);
+  return a.doc.lines.map((l, pos) => {
+    const turn = a.view.messageOf.get(pos);
+    const ds = byPos.get(pos) ?? [];
+    const i = l.info;
+    const what = i.kind === 'entry' ? [i.type, i.subtype].filter(Boolean).join('/') : (i.error ?? '');
+    const note = lineNote(a, pos, turn !== undefined, chain, before);
+    const preview = i.blocks[0]?.preview ?? '';
+    return {
+      kind: 'line' as const,
+      id: `l${l.key}`,
+      pos,
+      turn,
+      label: `L${String(pos + 1).padEnd(6)} ${what.padEnd(22).slice(0, 22)} ${turn !== undefined ? `#${turn + 1}`.padEnd(6) : `(${note})`.padEnd(6)} ${preview}`,
+      severity: worst(ds),
+      rules: unique(ds.map((d) => d.rule)),
+    };
+  });
+}
+
+/** The row a diagnostic points at, in the given rows. */
+export function rowOfDiagnostic(rows: readonly Row[], d: Diagnostic): number {
+  let turnRow = -1;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (r.kind === 'block' && r.pos === d.pos && (d.block === undefined || r.block === d.block)) return i;
+    if (r.kind === 'line' && r.pos === d.pos) return i;
+    if (r.kind === 'turn' && turnRow === -1 && r.turn !== undefined && r.turn + 1 === d.turn) turnRow = i;
+  }
+  return turnRow;
+}
