@@ -38,6 +38,11 @@ export function resultLine(ctx: RuleContext, toolUse: ViewBlock, block: Record<s
   return value;
 }
 
+/** The API's error for tool_use ids of message `m` not answered at the start of the next message. */
+function missingResultsError(m: number, ids: readonly string[]): string {
+  return `messages.${m}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${ids.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
+}
+
 const toolResultMissing: Rule = {
   id: 'tool-result-missing',
   description: 'a tool_use has no tool_result in the next message',
@@ -78,7 +83,7 @@ const toolResultMissing: Rule = {
             'error',
             atBlock(i, u),
             `tool_use ${id} (${u.info.name ?? 'tool'}) has no tool_result in the next message`,
-            `messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${id}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`,
+            missingResultsError(i, [id]),
             fixes,
           ),
         );
@@ -161,10 +166,8 @@ const toolResultOrder: Rule = {
       const arrayPath = stringHead ? head.info.path : head.info.path.slice(0, -1);
       const headIndex = stringHead ? 0 : (head.info.path[head.info.path.length - 1] as number);
       const toKey = ctx.doc.lines[head.pos]!.key;
-      const edits: Edit[] = m.blocks
-        .slice(firstOther + 1)
-        .filter((b) => b.info.type === 'tool_result')
-        .map((b, k) => ({ op: 'move-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path, toKey, toPath: [...arrayPath, headIndex + k] }));
+      const late = m.blocks.slice(firstOther + 1).filter((b) => b.info.type === 'tool_result');
+      const edits: Edit[] = late.map((b, k) => ({ op: 'move-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path, toKey, toPath: [...arrayPath, headIndex + k] }));
       const fixes: Fix[] = head.info.path[0] === 'message' ? [{ label: 'move the tool_result blocks before the other content', safe: true, edits }] : [];
       out.push(
         diag(
@@ -173,7 +176,9 @@ const toolResultOrder: Rule = {
           'error',
           atBlock(i, m.blocks[lastResult]!),
           `message ${i + 1} has ${head.info.type} before its tool_result blocks`,
-          `messages.${i}: tool_result blocks must come first in the content of a user message, before any other content`,
+          // The API does not name the order: it misses the results that do not open the message
+          // (seen when a proxy put a text block before them, router-for-me/CLIProxyAPI#4572).
+          missingResultsError(i - 1, late.map((b) => b.info.toolUseId ?? '?')),
           fixes,
         ),
       );

@@ -1,0 +1,221 @@
+import { describe, expect, test } from 'vitest';
+import { buildApiView, renderApiMessages } from '../../src/conversation/apiView.js';
+import { buildGraph } from '../../src/conversation/graph.js';
+import { entryOf } from '../../src/transcript/document.js';
+import { docOf, realBytes } from '../helpers/fixtures.js';
+import { type Entry, at, blocksOf, dropLinked, entries, entry, expectRepair, rows } from './helpers.js';
+
+const MISSING = (m: number, ids: string) =>
+  `messages.${m}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${ids}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
+
+/** A copy of `e` under a new uuid (and the same everything else). */
+const copyOf = (e: Entry, uuid: string, parentUuid: string): Entry => ({ ...structuredClone(e), uuid, parentUuid });
+
+/** The original bytes of a fixture line (1-based), for checking that a repair restored it. */
+const originalLine = (name: Parameters<typeof realBytes>[0], n: number) => realBytes(name).toString('utf8').split('\n')[n - 1];
+
+describe('tool-result-missing', () => {
+  test('one of two parallel results lost (2.1.330): reported at the tool_use, fixed by a "[tool result lost]" result', () => {
+    // Line 26 holds toolu_01BBB's result; its child (an attachment) now hangs off the tool_use line.
+    const doc = docOf(dropLinked(entries('parallel'), 'e132e620'));
+    expect(rows(doc)).toEqual([{ rule: 'tool-result-missing', severity: 'error', line: 22, turn: 2, apiError: MISSING(1, 'toolu_01BBB') }]);
+
+    const res = expectRepair(doc, {
+      applied: ['tool-result-missing@22: insert a tool_result "[tool result lost]" (is_error) for toolu_01BBB'],
+      changed: [],
+      removed: [],
+      added: 1,
+    });
+    const inserted = entryOf(res.doc, res.doc.lines[22]!)!;
+    expect(inserted).toMatchObject({
+      parentUuid: entry(entries('parallel'), '76c0eca2').uuid,
+      isSidechain: false,
+      type: 'user',
+      message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01BBB', content: '[tool result lost]', is_error: true }] },
+      sessionId: 'a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1',
+      version: '2.1.330',
+    });
+    const messages = renderApiMessages(res.doc, res.analysis.view) as { role: string; content: Entry[] }[];
+    expect(messages[2]!.content.filter((b) => b.type === 'tool_result').map((b) => b.tool_use_id)).toEqual(['toolu_01BBB', 'toolu_01AAA']);
+  });
+
+  test('a session that died mid-tool-call (2.1.19): the last message is a tool_use with nothing after it', () => {
+    const doc = docOf(entries('lean').slice(0, 10));
+    expect(rows(doc)).toEqual([{ rule: 'tool-result-missing', severity: 'error', line: 10, turn: 4, apiError: MISSING(3, 'toolu_01WriteHealth') }]);
+    expectRepair(doc, {
+      applied: ['tool-result-missing@10: insert a tool_result "[tool result lost]" (is_error) for toolu_01WriteHealth'],
+      changed: [],
+      removed: [],
+      added: 1,
+    });
+  });
+
+  test('a result that lost its tool_use_id is re-attached rather than replaced', () => {
+    const lines = entries('lean');
+    delete blocksOf(entry(lines, 'b89f34a5'))[0]!.tool_use_id;
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([
+      { rule: 'tool-result-missing', severity: 'error', line: 10, turn: 4, apiError: MISSING(3, 'toolu_01WriteHealth') },
+      { rule: 'tool-result-orphan', severity: 'error', line: 11, turn: 5, apiError: 'messages.4.content.0.tool_result.tool_use_id: Field required' },
+    ]);
+    const res = expectRepair(doc, {
+      applied: ['tool-result-missing@10: attach the tool_result without an id (line 11) to toolu_01WriteHealth'],
+      changed: [11],
+      removed: [],
+      added: 0,
+    });
+    expect(blocksOf(entryOf(res.doc, res.doc.lines[10]!)!)[0]!.tool_use_id).toBe('toolu_01WriteHealth');
+  });
+});
+
+describe('tool-result-orphan', () => {
+  test('the tool_use line of a parallel call lost (2.1.330): its result is removed and the chain relinked', () => {
+    const doc = docOf(dropLinked(entries('parallel'), '76c0eca2'));
+    expect(rows(doc)).toEqual([
+      {
+        rule: 'tool-result-orphan',
+        severity: 'error',
+        line: 25,
+        turn: 3,
+        apiError:
+          'messages.2.content.1: unexpected `tool_use_id` found in `tool_result` blocks: toolu_01BBB. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.',
+      },
+    ]);
+    const res = expectRepair(doc, {
+      applied: ['tool-result-orphan@25: remove the orphan tool_result'],
+      changed: [26],
+      removed: [25],
+      added: 0,
+    });
+    // The emptied result line is gone; the attachment after it now hangs off the AAA tool_use line.
+    expect(entryOf(res.doc, res.doc.lines[24]!)!.parentUuid).toBe(entry(entries('parallel'), '098eb2e4').uuid);
+  });
+});
+
+describe('tool-result-order', () => {
+  test('text before the tool_results of a user message (2.1.330): results moved to the front', () => {
+    const lines = entries('parallel');
+    blocksOf(entry(lines, 'e8486ca7')).unshift({ type: 'text', text: 'note' });
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([{ rule: 'tool-result-order', severity: 'error', line: 26, turn: 3, apiError: MISSING(1, 'toolu_01AAA, toolu_01BBB') }]);
+    const res = expectRepair(doc, {
+      applied: ['tool-result-order@26: move the tool_result blocks before the other content'],
+      changed: [25, 27],
+      removed: [26],
+      added: 0,
+    });
+    expect(blocksOf(entryOf(res.doc, res.doc.lines[24]!)!).map((b) => b.tool_use_id ?? b.text)).toEqual(['toolu_01AAA', 'toolu_01BBB', 'note']);
+  });
+});
+
+describe('tool-use-duplicate', () => {
+  test('a tool_use line written twice under a new uuid (2.1.19): the copy is removed', () => {
+    const lines = entries('lean');
+    const i = at(lines, 'd1c67e04');
+    lines.splice(i + 1, 0, copyOf(lines[i]!, 'dddddddd-0000-4000-8000-000000000001', lines[i]!.uuid));
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([{ rule: 'tool-use-duplicate', severity: 'error', line: 11, turn: 4, apiError: 'messages.3.content.2: `tool_use` ids must be unique' }]);
+    expectRepair(doc, { applied: ['tool-use-duplicate@11: remove the later tool_use and its result'], changed: [], removed: [11], added: 0 });
+  });
+
+  test('a tool call and its result replayed as a new turn (2.1.19): the later pair is removed and the chain relinked as it was', () => {
+    const lines = entries('lean');
+    const use = entry(lines, 'd1c67e04');
+    const result = entry(lines, 'b89f34a5');
+    const replayUse = copyOf(use, 'dddddddd-0000-4000-8000-000000000002', result.uuid);
+    replayUse.message.id = 'msg_replayed';
+    const replayResult = copyOf(result, 'dddddddd-0000-4000-8000-000000000003', replayUse.uuid);
+    entry(lines, '7e285a2a').parentUuid = replayResult.uuid;
+    lines.splice(at(lines, 'b89f34a5') + 1, 0, replayUse, replayResult);
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([{ rule: 'tool-use-duplicate', severity: 'error', line: 12, turn: 6, apiError: 'messages.5.content.0: `tool_use` ids must be unique' }]);
+    const res = expectRepair(doc, { applied: ['tool-use-duplicate@12: remove the later tool_use and its result'], changed: [14], removed: [12, 13], added: 0 });
+    expect(res.doc.lines.map((l) => l.text ?? null).filter((t) => t !== null)).toEqual([originalLine('lean', 12)]);
+  });
+});
+
+describe('tool-result-duplicate', () => {
+  test('a tool_result line written twice under a new uuid (2.1.19): the second is removed', () => {
+    const lines = entries('lean');
+    const i = at(lines, 'b89f34a5');
+    lines.splice(i + 1, 0, copyOf(lines[i]!, 'dddddddd-0000-4000-8000-000000000004', lines[i]!.parentUuid));
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([
+      {
+        rule: 'tool-result-duplicate',
+        severity: 'error',
+        line: 12,
+        turn: 5,
+        apiError: 'messages.4: each tool_use must have a single result. Found multiple `tool_result` blocks with id: toolu_01WriteHealth',
+      },
+    ]);
+    expectRepair(doc, { applied: ['tool-result-duplicate@12: keep the first result, remove this one'], changed: [], removed: [12], added: 0 });
+  });
+});
+
+describe('tool-id-format', () => {
+  test('an id from another provider ("functions.Write:0") is renamed in the tool_use and its result', () => {
+    const lines = entries('lean');
+    blocksOf(entry(lines, 'd1c67e04'))[0]!.id = 'functions.Write:0';
+    blocksOf(entry(lines, 'b89f34a5'))[0]!.tool_use_id = 'functions.Write:0';
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([
+      { rule: 'tool-id-format', severity: 'error', line: 10, turn: 4, apiError: "messages.3.content.1.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'" },
+    ]);
+    const res = expectRepair(doc, {
+      applied: ['tool-id-format@10: rename the id to functions_Write_0 in the tool_use and its result'],
+      changed: [10, 11],
+      removed: [],
+      added: 0,
+    });
+    expect(blocksOf(entryOf(res.doc, res.doc.lines[9]!)!)[0]!.id).toBe('functions_Write_0');
+    expect(blocksOf(entryOf(res.doc, res.doc.lines[10]!)!)[0]!.tool_use_id).toBe('functions_Write_0');
+  });
+});
+
+describe('tool-input-type', () => {
+  test('an input written as a JSON string is parsed back into the object', () => {
+    const lines = entries('lean');
+    const use = blocksOf(entry(lines, 'd1c67e04'))[0]!;
+    use.input = JSON.stringify(use.input);
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([{ rule: 'tool-input-type', severity: 'error', line: 10, turn: 4, apiError: 'messages.3.content.1.tool_use.input: Input should be a valid dictionary' }]);
+    const res = expectRepair(doc, { applied: ['tool-input-type@10: parse the input if it is JSON text, else make it {}'], changed: [10], removed: [], added: 0 });
+    expect(res.doc.lines[9]!.text).toBe(originalLine('lean', 10));
+  });
+
+  test('an input that is not JSON becomes {}', () => {
+    const lines = entries('lean');
+    blocksOf(entry(lines, 'd1c67e04'))[0]!.input = 'write health.js';
+    const doc = docOf(lines);
+    expect(rows(doc).map((r) => r.rule)).toEqual(['tool-input-type']);
+    const res = expectRepair(doc, { applied: ['tool-input-type@10: parse the input if it is JSON text, else make it {}'], changed: [10], removed: [], added: 0 });
+    expect(blocksOf(entryOf(res.doc, res.doc.lines[9]!)!)[0]!.input).toEqual({});
+  });
+});
+
+describe('error-result-empty', () => {
+  test('an is_error result with empty content (2.1.19) gets placeholder text', () => {
+    const lines = entries('lean');
+    blocksOf(entry(lines, 'b89f34a5'))[0]!.content = '';
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([
+      { rule: 'error-result-empty', severity: 'error', line: 11, turn: 5, apiError: 'messages.4.content.0: content cannot be empty if `is_error` is true' },
+    ]);
+    const res = expectRepair(doc, { applied: ['error-result-empty@11: set its content to "[tool failed without output]"'], changed: [11], removed: [], added: 0 });
+    expect(blocksOf(entryOf(res.doc, res.doc.lines[10]!)!)[0]).toEqual({
+      type: 'tool_result',
+      content: '[tool failed without output]',
+      is_error: true,
+      tool_use_id: 'toolu_01WriteHealth',
+    });
+  });
+});
+
+test('the graph and view of a broken copy still index every line', () => {
+  // Guard for the helpers above: dropLinked keeps the chain whole.
+  const doc = docOf(dropLinked(entries('parallel'), 'e132e620'));
+  const graph = buildGraph(doc);
+  expect(graph.dangling).toEqual([]);
+  expect(buildApiView(doc, graph).messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+});
