@@ -14,14 +14,25 @@ export function Header({ state, demo }: { state: EditorState; demo: boolean }) {
   const { error, warning } = analysis.counts;
   return (
     <Box flexDirection="column">
-      <Text>
-        <Text bold>ccmend</Text> {file}
+      <Text wrap="truncate">
+        <Text bold>ccmend</Text>{' '}
+        <Text color={error ? 'red' : warning ? 'yellow' : 'green'} bold>
+          {countLine(analysis)}
+        </Text>
+        {isDirty(state) ? <Text color="cyan"> [modified]</Text> : null}  {file}
         {first?.sessionId ? `  session ${first.sessionId}` : ''}
-        {version ? `  v${version}` : ''}  {formatSize(size)}  {doc.lines.length} lines  {analysis.view.messages.length} turns  <Text color={error ? 'red' : warning ? 'yellow' : 'green'} bold>{countLine(analysis)}</Text>
-        {isDirty(state) ? <Text color="cyan"> [modified]</Text> : null}
+        {version ? `  v${version}` : ''}  {formatSize(size)}  {doc.lines.length} lines  {analysis.view.messages.length} turns
       </Text>
-      {demo ? <Text color="magenta">DEMO: no Claude Code sessions were found on this machine, so this is a bundled sample with real faults (a copy; your files are not touched).</Text> : null}
-      {state.raw ? <Text dimColor>raw file view: every line, including metadata, progress, dead branches and what precedes the last compaction</Text> : null}
+      {demo ? (
+        <Text color="magenta" wrap="truncate">
+          DEMO: no Claude Code sessions found here; this is a bundled sample with real faults (a copy).
+        </Text>
+      ) : null}
+      {state.raw ? (
+        <Text dimColor wrap="truncate">
+          raw file view: every line, with metadata, progress, dead branches and what precedes the last compaction
+        </Text>
+      ) : null}
     </Box>
   );
 }

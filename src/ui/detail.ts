@@ -72,5 +72,7 @@ export function detailLines(a: Analysis, byPos: Map<number, Diagnostic[]>, row: 
     }
   }
   if (body.length > MAX_CHARS) body = `${body.slice(0, MAX_CHARS)}\n… (${body.length - MAX_CHARS} more characters)`;
-  return [...diags.flatMap(describeDiagnostic), ...(diags.length ? [''] : []), ...wrap(body, Math.max(10, width))];
+  const w = Math.max(10, width);
+  const head = diags.length ? [...wrap(diags.flatMap(describeDiagnostic).join('\n'), w), ''] : [];
+  return [...head, ...wrap(body, w)];
 }

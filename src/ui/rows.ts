@@ -133,14 +133,15 @@ export function rawRows(a: Analysis, byPos: Map<number, Diagnostic[]>): Row[] {
   });
 }
 
-/** The row a diagnostic points at, in the given rows. */
+/** The row a diagnostic points at: its block, else its line's first row, else its turn; -1 if not shown. */
 export function rowOfDiagnostic(rows: readonly Row[], d: Diagnostic): number {
+  let sameLine = -1;
   let turnRow = -1;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
-    if (r.kind === 'block' && r.pos === d.pos && (d.block === undefined || r.block === d.block)) return i;
-    if (r.kind === 'line' && r.pos === d.pos) return i;
+    if (r.pos === d.pos && r.kind !== 'turn' && (d.block === undefined || r.block === undefined || r.block === d.block)) return i;
+    if (r.pos === d.pos && sameLine === -1) sameLine = i;
     if (r.kind === 'turn' && turnRow === -1 && r.turn !== undefined && r.turn + 1 === d.turn) turnRow = i;
   }
-  return turnRow;
+  return sameLine !== -1 ? sameLine : turnRow;
 }

@@ -101,7 +101,7 @@ export function realDeps(): AppDeps {
       async exportSummary(doc) {
         const md = renderSummary(summaryFacts(doc, analyze(doc)));
         const d = await copyOrWrite(md, doc.path?.replace(/^.*\//, '').replace(/\.jsonl$/, '') ?? 'session');
-        return d.kind === 'clipboard' ? 'hand-off summary copied to the clipboard' : `no clipboard (${d.reason}): wrote ${d.path}`;
+        return d.kind === 'clipboard' ? 'hand-off summary copied to the clipboard' : `no clipboard here: wrote the hand-off to ${d.path}`;
       },
     },
   };

@@ -133,13 +133,13 @@ function gotoProblem(s: EditorState, dir: 1 | -1): EditorState {
   let next: Diagnostic | undefined;
   if (current !== -1) next = list[(current + dir + list.length) % list.length];
   else next = dir > 0 ? (list.find((d) => d.pos > here) ?? list[0]) : ([...list].reverse().find((d) => d.pos < here) ?? list[list.length - 1]);
-  let state: EditorState = s;
   // Show the problem where it is: expand its turn, or switch to the raw view for lines that are not sent.
-  if (!s.raw && next!.turn === undefined) state = withRows({ ...s, raw: true });
-  if (!state.raw) {
-    const turnRow = state.rows.find((r) => r.kind === 'turn' && r.turn === next!.turn! - 1);
-    const key = turnRow ? state.analysis.doc.lines[turnRow.pos]!.key : undefined;
-    if (key !== undefined && state.collapsed.has(key)) {
+  const turn = next!.turn !== undefined ? next!.turn - 1 : s.analysis.view.messageOf.get(next!.pos);
+  let state: EditorState = s;
+  if (!s.raw && turn === undefined) state = withRows({ ...s, raw: true });
+  if (!state.raw && turn !== undefined) {
+    const key = state.analysis.doc.lines[state.analysis.view.messages[turn]!.lines[0]!]!.key;
+    if (state.collapsed.has(key)) {
       const collapsed = new Set(state.collapsed);
       collapsed.delete(key);
       state = withRows({ ...state, collapsed });
