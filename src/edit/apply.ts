@@ -105,6 +105,24 @@ class Draft {
     return arr.splice(i, 1)[0];
   }
 
+  /**
+   * Removes a content block and returns it; a line left with no content is removed.
+   * A string slot (a line's string content, a local command's text, one rendered part
+   * of an attachment) is a whole text block: removing it removes what holds it.
+   */
+  removeBlock(key: number, path: JsonPath): unknown {
+    if (typeof path[path.length - 1] === 'number') {
+      const block = this.take(key, path);
+      this.dropIfEmpty(key, path);
+      return block;
+    }
+    const text = valueAt(this.value(key), path);
+    if (typeof text !== 'string') throw new EditError(`line ${key + 1} has no block ${path.join('.')}`);
+    if (path[0] === 'rendered' && path.length === 3) this.removeBlock(key, path.slice(0, -1));
+    else this.deleteLine(key);
+    return { type: 'text', text };
+  }
+
   /** A line whose message content (or rendered list) is now empty is removed. */
   dropIfEmpty(key: number, path: JsonPath): void {
     const arr = valueAt(this.value(key), path.slice(0, -1));
@@ -221,12 +239,12 @@ function applyOne(d: Draft, e: Edit): void {
     case 'set':
       return d.set(e.key, e.path, e.value);
     case 'remove-block':
-      d.take(e.key, e.path);
-      return d.dropIfEmpty(e.key, e.path);
+      d.removeBlock(e.key, e.path);
+      return;
     case 'move-block': {
-      const block = d.take(e.key, e.path);
+      // Within one line the block only changes place, so the line never empties.
+      const block = e.key === e.toKey ? d.take(e.key, e.path) : d.removeBlock(e.key, e.path);
       d.insertBlock(e.toKey, e.toPath, block);
-      if (e.key !== e.toKey) d.dropIfEmpty(e.key, e.path);
       return;
     }
     case 'parse-json': {

@@ -18,7 +18,7 @@ export type Edit =
   | { op: 'insert-line'; afterKey: number; value: Record<string, unknown>; adopt?: readonly number[] }
   /** Set (or, with `value` undefined, delete) the value at `path`. */
   | { op: 'set'; key: number; path: JsonPath; value: unknown }
-  /** Remove an array element; a line left with no content is removed (relinking). */
+  /** Remove a content block (an array element, or a string slot: a line's whole text); a line left with no content is removed (relinking). */
   | { op: 'remove-block'; key: number; path: JsonPath }
   /** Move a content block to `toPath` (an index in `toKey`'s content array). */
   | { op: 'move-block'; key: number; path: JsonPath; toKey: number; toPath: JsonPath }

@@ -1,0 +1,84 @@
+import { describe, expect, test } from 'vitest';
+import { entryOf } from '../../src/transcript/document.js';
+import { docOf, realDoc } from '../helpers/fixtures.js';
+import { blocksOf, entries, entry, expectRepair, rows } from './helpers.js';
+
+describe('text-empty', () => {
+  test('an empty prompt beside attachments (2.1.330): the line goes, the message lives on', () => {
+    const lines = entries('parallel');
+    entry(lines, '2e5e0adf').message.content = '';
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([{ rule: 'text-empty', severity: 'error', line: 3, turn: 1, apiError: 'messages.0.content.0: text content blocks must be non-empty' }]);
+    const res = expectRepair(doc, { applied: ['text-empty@3: remove the block'], changed: [4], removed: [3], added: 0 });
+    // The first attachment is now the root of the conversation.
+    expect(entryOf(res.doc, res.doc.lines[2]!)!.parentUuid).toBe(null);
+  });
+
+  test('an empty text line inside a split response (2.1.19) is only a warning: Claude Code drops it', () => {
+    const lines = entries('lean');
+    blocksOf(entry(lines, '30631387'))[0]!.text = '';
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([{ rule: 'text-empty', severity: 'warning', line: 4, turn: 2, apiError: 'messages.1.content.1: text content blocks must be non-empty' }]);
+    expectRepair(doc, { applied: [], changed: [], removed: [], added: 0 });
+    expectRepair(doc, { applied: ['text-empty@4: remove the block'], changed: [5], removed: [4], added: 0 }, { warnings: true });
+  });
+});
+
+describe('text-whitespace', () => {
+  test("a whitespace-only prompt that is its message's only content (2.1.19) becomes a stub", () => {
+    const lines = entries('lean');
+    entry(lines, 'aa6ef44a').message.content = ' \n\t';
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([
+      { rule: 'text-whitespace', severity: 'error', line: 2, turn: 1, apiError: 'messages.0.content.0: text content blocks must contain non-whitespace text' },
+    ]);
+    const res = expectRepair(doc, { applied: ['text-whitespace@2: replace it with "[empty]"'], changed: [2], removed: [], added: 0 });
+    expect(entryOf(res.doc, res.doc.lines[1]!)!.message).toEqual({ role: 'user', content: '[empty]' });
+  });
+
+  test('the real "\\n\\n" line opening an Opus response (2.1.38) is a warning, and --warnings removes it', () => {
+    const doc = realDoc('localCommand');
+    expect(rows(doc)).toEqual([
+      { rule: 'text-whitespace', severity: 'warning', line: 5, turn: 2, apiError: 'messages.1.content.0: text content blocks must contain non-whitespace text' },
+    ]);
+    expectRepair(doc, { applied: ['text-whitespace@5: remove the block'], changed: [6], removed: [5], added: 0 }, { warnings: true });
+  });
+});
+
+describe('message-empty', () => {
+  test('a prompt with an empty content array (2.1.19): the line is removed and its child relinked', () => {
+    const lines = entries('lean');
+    entry(lines, 'aa6ef44a').message.content = [];
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([
+      {
+        rule: 'message-empty',
+        severity: 'error',
+        line: 2,
+        turn: 1,
+        apiError: 'messages.0: all messages must have non-empty content except for the optional final assistant message',
+      },
+    ]);
+    const res = expectRepair(doc, { applied: ['message-empty@2: remove the empty line(s)'], changed: [3], removed: [2], added: 0 });
+    expect(entryOf(res.doc, res.doc.lines[1]!)!.parentUuid).toBe(null);
+    // What is left opens with the assistant: fine for the Anthropic API, a warning for strict providers.
+    expect(rows(res.doc).map((r) => `${r.rule}:${r.severity}`)).toEqual(['first-role:warning']);
+  });
+
+  test('an empty final assistant message is allowed', () => {
+    const lines = entries('lean');
+    entry(lines, 'df54582d').message.content = [];
+    expect(rows(docOf(lines))).toEqual([]);
+  });
+});
+
+describe('final-whitespace', () => {
+  test('the last assistant text ends in a newline (2.1.19): a warning, trimmed with --warnings', () => {
+    const lines = entries('lean');
+    blocksOf(entry(lines, 'df54582d'))[0]!.text += '\n\n';
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([{ rule: 'final-whitespace', severity: 'warning', line: 14, turn: 8, apiError: 'final assistant content cannot end with trailing whitespace' }]);
+    const res = expectRepair(doc, { applied: ['final-whitespace@14: trim the trailing whitespace'], changed: [14], removed: [], added: 0 }, { warnings: true });
+    expect(res.doc.lines[13]!.text).toBe(JSON.stringify(entries('lean')[13]));
+  });
+});
