@@ -1,3 +1,5 @@
+import { entryOf } from '../transcript/document.js';
+import { valueAt } from '../transcript/jsonPath.js';
 import { apiPath, atBlock, diag } from './diagnostic.js';
 import { isDroppedWhitespace } from './text.js';
 import type { Diagnostic, Rule } from './types.js';
@@ -27,7 +29,9 @@ const thinkingOrder: Rule = {
           'error',
           atBlock(i, sent[firstThinking]!),
           `assistant message ${i + 1} starts with ${head.info.type}, not its thinking`,
-          `${apiPath(ctx, i, head)}.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${head.info.type}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block.`,
+          // The API's words for this shape (anthropics/claude-code#20705, #20692); "Expected `thinking` … but found"
+          // is a different check: a final assistant message with no thinking at all.
+          `${apiPath(ctx, i, head)}: If an assistant message contains any thinking blocks, the first block must be thinking or redacted_thinking. Found ${head.info.type}.`,
           [
             {
               label: 'move the thinking block(s) to the start of the response',
@@ -50,7 +54,9 @@ const thinkingEmpty: Rule = {
     const out: Diagnostic[] = [];
     ctx.view.messages.forEach((m, i) => {
       for (const b of m.blocks) {
-        if (b.info.type !== 'thinking' || !b.info.empty) continue;
+        // With thinking display "omitted" the API returns (and takes back) empty thinking whose
+        // signature carries the reasoning: only an unsigned empty block has nothing to send.
+        if (b.info.type !== 'thinking' || !b.info.empty || b.info.signature === 'ok') continue;
         out.push(
           diag(ctx, this.id, 'error', atBlock(i, b), 'thinking block is empty', `${apiPath(ctx, i, b)}.thinking: each thinking block must contain thinking`, [
             { label: 'remove the thinking block', safe: true, edits: [{ op: 'remove-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path }] },
@@ -71,6 +77,8 @@ const thinkingSignature: Rule = {
     ctx.view.messages.forEach((m, i) => {
       for (const b of m.blocks) {
         if (b.info.type !== 'thinking' || b.info.signature === 'ok' || b.info.empty) continue;
+        // An absent field fails schema validation; an empty or forged one fails the signature check.
+        const absent = b.info.signature === 'missing' && valueAt(entryOf(ctx.doc, ctx.doc.lines[b.pos]!), [...b.info.path, 'signature']) === undefined;
         out.push(
           diag(
             ctx,
@@ -78,7 +86,7 @@ const thinkingSignature: Rule = {
             'error',
             atBlock(i, b),
             b.info.signature === 'missing' ? 'thinking block has no signature' : 'thinking block signature is not a signature (not base64; redacted or edited?)',
-            `${apiPath(ctx, i, b)}: Invalid \`signature\` in \`thinking\` block`,
+            absent ? `${apiPath(ctx, i, b)}.thinking.signature: Field required` : `${apiPath(ctx, i, b)}: Invalid \`signature\` in \`thinking\` block`,
             [{ label: 'remove the thinking block (its text is not resent anyway)', safe: true, edits: [{ op: 'remove-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path }] }],
           ),
         );
