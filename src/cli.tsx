@@ -2,8 +2,10 @@
 import { parseArgs } from 'node:util';
 import { runApiView } from './commands/apiView.js';
 import { runCheck } from './commands/check.js';
+import { runDoctor } from './commands/doctor.js';
 import { CliError, EXIT } from './commands/errors.js';
 import { runFix } from './commands/fix.js';
+import { readStdin, runHook } from './commands/hook.js';
 import { runList } from './commands/list.js';
 import { providerOf } from './commands/open.js';
 import { type Io, processIo } from './commands/output.js';
@@ -14,10 +16,12 @@ const USAGE = `ccmend: repair Claude Code sessions the API rejects (HTTP 400)
 usage:
   ccmend [file | session-id]                 open the interactive editor (no argument: pick a session)
   ccmend check <file | session-id>... [--json] [--provider anthropic|bedrock|vertex] [--verbose]
+  ccmend check --hook                        as a Claude Code SessionStart hook: warn before a broken session resumes
   ccmend fix <file | session-id> [--out PATH] [--dry-run] [--warnings] [--json] [--provider P]
   ccmend api-view <file | session-id> [--json]
   ccmend list [--all] [--json]
   ccmend summary <file | session-id> [--out PATH] [--copy]
+  ccmend doctor [file | session-id] [--json]  check the API channel, settings, Claude Code version (and a session)
 
 exit codes: 0 ok · 1 problems found (errors remain) · 2 usage or I/O error · 3 internal error
 sessions are looked up under \${CLAUDE_CONFIG_DIR:-~/.claude}/projects/*/`;
@@ -45,7 +49,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const [command, ...rest] = argv;
   switch (command) {
     case 'check': {
-      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, provider: { type: 'string' }, verbose: { type: 'boolean', short: 'v' } });
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, provider: { type: 'string' }, verbose: { type: 'boolean', short: 'v' }, hook: { type: 'boolean' } });
+      if (values.hook) {
+        if (positionals.length) throw new CliError('ccmend check --hook takes no file: it reads the hook event on stdin (see ccmend --help)');
+        return runHook(readStdin, io);
+      }
       if (!positionals.length) throw new CliError('ccmend check needs at least one file or session id (see ccmend --help)');
       return runCheck(positionals, { json: !!values.json, provider: providerOf(str(values.provider)), verbose: !!values.verbose }, io);
     }
@@ -72,6 +80,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     case 'summary': {
       const { values, positionals } = parse(rest, { out: { type: 'string', short: 'o' }, copy: { type: 'boolean', short: 'c' } });
       return runSummary(exactlyOne(positionals, 'summary'), { out: str(values.out), copy: !!values.copy }, io);
+    }
+    case 'doctor': {
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
+      if (positionals.length > 1) throw new CliError('ccmend doctor takes at most one file or session id (see ccmend --help)');
+      return runDoctor(positionals[0], { json: !!values.json }, io);
     }
     case 'help':
     case '--help':

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { analyze } from '../rules/analyze.js';
+import type { Doc } from '../transcript/document.js';
+import { loadFile } from '../transcript/load.js';
+import { CliError, EXIT, ioMessage } from './errors.js';
+import { providerOf } from './open.js';
+import type { Io } from './output.js';
+import { plural } from '../doctor/text.js';
+
+/*
+ * `ccmend check --hook`, run by Claude Code as a SessionStart hook (matcher "resume").
+ *
+ * Claude Code's hook contract decides the shape of everything here:
+ * - SessionStart cannot block a session, whatever the exit code. On exit 0 its
+ *   plain stdout is added to the model's context, not shown to the person; the
+ *   JSON field `systemMessage` is the one shown to the person. So a broken
+ *   transcript gets `{"systemMessage": …}` on stdout and exit 0, and a healthy
+ *   one gets no output at all.
+ * - A hook that cannot do its job (stdin is not a hook event, the transcript
+ *   cannot be read) exits 2 with one line on stderr: for SessionStart, exit 2
+ *   shows stderr to the person only, and the session still starts. 2 is also
+ *   ccmend's usage/I-O exit code everywhere else.
+ */
+
+const hookEventSchema = z.looseObject({
+  session_id: z.string().min(1),
+  transcript_path: z.string().min(1),
+});
+
+export const BAD_EVENT = 'check --hook: stdin is not a Claude Code hook event (expected JSON with session_id and transcript_path)';
+
+function parseEvent(text: string): z.infer<typeof hookEventSchema> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new CliError(BAD_EVENT);
+  }
+  const parsed = hookEventSchema.safeParse(value);
+  if (!parsed.success) throw new CliError(BAD_EVENT);
+  return parsed.data;
+}
+
+/** The one line Claude Code shows when the resumed session would be rejected. */
+export function hookNotice(sessionId: string, errors: number): string {
+  return (
+    `ccmend: this session has ${plural(errors, 'error')} the API will reject (HTTP 400). ` +
+    `Exit, run \`ccmend fix ${sessionId}\` (or \`ccmend ${sessionId}\` to review), then resume.`
+  );
+}
+
+/** A new session's transcript does not exist yet: nothing to check. */
+async function loadIfPresent(path: string): Promise<Doc | undefined> {
+  try {
+    return await loadFile(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new CliError(`check --hook: ${ioMessage(e, path)}`);
+  }
+}
+
+/** `readInput` yields the hook event (stdin); `env` picks the provider rules as `check` does. */
+export async function runHook(readInput: () => Promise<string>, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const event = parseEvent(await readInput());
+  const doc = await loadIfPresent(event.transcript_path);
+  if (!doc) return EXIT.ok;
+  try {
+    const { counts } = analyze(doc, { provider: providerOf(undefined, env) });
+    if (counts.error) io.out(JSON.stringify({ systemMessage: hookNotice(event.session_id, counts.error) }));
+    return EXIT.ok;
+  } finally {
+    doc.source.close();
+  }
+}
+
+/** All of stdin. Refuses a terminal: the event comes from Claude Code, and waiting on a person would hang. */
+export async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new CliError('check --hook reads a hook event from Claude Code on stdin (see ccmend doctor for the settings.json snippet)');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

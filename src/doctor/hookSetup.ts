@@ -1,0 +1,38 @@
+import type { Check } from './check.js';
+import type { SettingsFile } from './settings.js';
+
+export const HOOK_COMMAND = 'ccmend check --hook';
+
+/**
+ * The settings.json fragment that runs `ccmend check --hook` when a session is
+ * resumed (SessionStart fires with source "resume" for --resume, --continue and /resume).
+ */
+export function hookSettings() {
+  return {
+    hooks: {
+      SessionStart: [{ matcher: 'resume', hooks: [{ type: 'command', command: HOOK_COMMAND }] }],
+    },
+  };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+function hasCcmendHook(hooks: unknown): boolean {
+  if (!isRecord(hooks)) return false;
+  return asArray(hooks.SessionStart).some((group) =>
+    asArray(isRecord(group) ? group.hooks : undefined).some((h) => isRecord(h) && typeof h.command === 'string' && /\bccmend\b.*--hook\b/.test(h.command)),
+  );
+}
+
+export function checkHook(files: readonly SettingsFile[]): Check {
+  const where = files.find((f) => f.state === 'ok' && hasCcmendHook(f.hooks));
+  if (where) return { id: 'hook', status: 'ok', message: `the SessionStart hook runs ccmend (${where.path})` };
+  const user = files.find((f) => f.scope === 'user');
+  return {
+    id: 'hook',
+    status: 'ok',
+    message: 'no SessionStart hook runs ccmend (optional: it warns before a broken session is resumed)',
+    action: `add the snippet below to ${user?.path ?? 'settings.json'}`,
+  };
+}
