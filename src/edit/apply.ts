@@ -1,5 +1,5 @@
 import type { Edit } from '../rules/types.js';
-import { type Doc, type Line, defaultEol, entryOf, lineText, makeLine } from '../transcript/document.js';
+import { type Doc, type Line, defaultEol, entryOf, lineBytes, lineText, makeLine, makeLineFromBytes } from '../transcript/document.js';
 import { parentAt, valueAt } from '../transcript/jsonPath.js';
 import type { JsonPath } from '../transcript/lineInfo.js';
 
@@ -77,9 +77,9 @@ class Draft {
     this.relinks.delete(key);
   }
 
-  insertLine(afterKey: number, value: Obj, adopt: readonly number[] = []): void {
+  insertLine(afterKey: number | null, value: Obj, adopt: readonly number[] = []): void {
     const key = this.nextKey++;
-    const at = this.pos(afterKey) + 1;
+    const at = afterKey === null ? 0 : this.pos(afterKey) + 1;
     this.lines.splice(at, 0, makeLine(key, JSON.stringify(value), this.eol));
     this.values.set(key, structuredClone(value));
     for (const k of adopt) this.setParent(k, value.uuid as string);
@@ -202,19 +202,20 @@ class Draft {
 
 const PARENT_FIELD = /"parentUuid"\s*:\s*(?:null|"(?:[^"\\]|\\.)*")/;
 
-/** The line with a new parentUuid, changed in place in its text when that is unambiguous. */
+/**
+ * The line with a new parentUuid, patched in its bytes when that is unambiguous,
+ * so everything else in it stays byte for byte (even invalid UTF-8).
+ */
 function relinked(doc: Doc, line: Line, parent: string | null): Line {
-  const text = lineText(doc, line);
-  const patched = text.replace(PARENT_FIELD, `"parentUuid":${JSON.stringify(parent)}`);
-  if (patched !== text) {
-    try {
-      const check = JSON.parse(patched) as Obj;
-      if (check.parentUuid === parent) return makeLine(line.key, patched, line.eol);
-    } catch {
-      // fall through to a full rewrite
-    }
+  const bytes = lineBytes(doc, line);
+  // latin1 maps each byte to one character: match offsets are byte offsets.
+  const m = PARENT_FIELD.exec(bytes.toString('latin1'));
+  if (m) {
+    const field = Buffer.from(`"parentUuid":${JSON.stringify(parent)}`);
+    const patched = makeLineFromBytes(line.key, Buffer.concat([bytes.subarray(0, m.index), field, bytes.subarray(m.index + m[0].length)]), line.eol);
+    if (patched.info.kind === 'entry' && patched.info.parentUuid === parent) return patched;
   }
-  const v = JSON.parse(text) as Obj;
+  const v = JSON.parse(lineText(doc, line)) as Obj;
   v.parentUuid = parent;
   return makeLine(line.key, JSON.stringify(v), line.eol);
 }
@@ -300,7 +301,7 @@ export function applyEdits(doc: Doc, edits: readonly Edit[]): Doc {
 export function keysOf(e: Edit): number[] {
   switch (e.op) {
     case 'insert-line':
-      return [e.afterKey, ...(e.adopt ?? [])];
+      return [...(e.afterKey === null ? [] : [e.afterKey]), ...(e.adopt ?? [])];
     case 'move-block':
       return [e.key, e.toKey];
     case 'swap-lines':

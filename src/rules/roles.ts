@@ -30,11 +30,7 @@ const firstRole: Rule = {
       ...(line.info.sessionId ? { sessionId: line.info.sessionId } : {}),
       ...(line.info.timestamp ? { timestamp: line.info.timestamp } : {}),
     };
-    const before = pos > 0 ? ctx.doc.lines[pos - 1]!.key : undefined;
-    const edits =
-      before === undefined
-        ? []
-        : [{ op: 'insert-line' as const, afterKey: before, value, adopt: [line.key] }];
+    const edits = [{ op: 'insert-line' as const, afterKey: pos > 0 ? ctx.doc.lines[pos - 1]!.key : null, value, adopt: [line.key] }];
     return [
       diag(
         ctx,
@@ -43,7 +39,7 @@ const firstRole: Rule = {
         { pos, turn: 0 },
         `the conversation starts with an assistant message${note(ctx)}`,
         'messages: first message must use the "user" role',
-        edits.length ? [{ label: `insert a user message "${RESUMED_TEXT}" before it`, safe: true, edits }] : [],
+        [{ label: `insert a user message "${RESUMED_TEXT}" before it`, safe: true, edits }],
       ),
     ];
   },

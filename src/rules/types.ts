@@ -14,8 +14,8 @@ export const PROVIDERS: readonly Provider[] = ['anthropic', 'bedrock', 'vertex']
 export type Edit =
   /** Remove a line; its children are relinked to its parent. */
   | { op: 'delete-line'; key: number }
-  /** Insert a new entry after `afterKey`; `adopt` lines get the new line as parent. */
-  | { op: 'insert-line'; afterKey: number; value: Record<string, unknown>; adopt?: readonly number[] }
+  /** Insert a new entry after `afterKey` (null: before the first line); `adopt` lines get the new line as parent. */
+  | { op: 'insert-line'; afterKey: number | null; value: Record<string, unknown>; adopt?: readonly number[] }
   /** Set (or, with `value` undefined, delete) the value at `path`. */
   | { op: 'set'; key: number; path: JsonPath; value: unknown }
   /** Remove a content block (an array element, or a string slot: a line's whole text); a line left with no content is removed (relinking). */

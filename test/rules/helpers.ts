@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { type FixAllOptions, type FixAllResult, fixAll } from '../../src/edit/fixAll.js';
 import { type AnalyzeOptions, analyze } from '../../src/rules/analyze.js';
 import type { Diagnostic } from '../../src/rules/types.js';
-import type { Doc } from '../../src/transcript/document.js';
+import { type Doc, entryOf } from '../../src/transcript/document.js';
 import { serializeToBuffer } from '../../src/transcript/save.js';
 import { type RealName, realLines } from '../helpers/fixtures.js';
 
@@ -32,6 +32,13 @@ export function dropLinked(lines: Entry[], ...prefixes: string[]): Entry[] {
     for (const e of lines) if (e.parentUuid === gone!.uuid) e.parentUuid = gone!.parentUuid;
   }
   return lines;
+}
+
+/** The parsed entry at position `pos` of a document (throws for an unreadable line). */
+export function entryAt(doc: Doc, pos: number): Entry {
+  const e = entryOf(doc, doc.lines[pos]!);
+  if (!e) throw new Error(`line ${pos + 1} is not an entry`);
+  return e;
 }
 
 /** The message content blocks of an entry (throws if it has none, so a wrong line cannot pass). */

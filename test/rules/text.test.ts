@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { entryOf } from '../../src/transcript/document.js';
 import { docOf, realDoc } from '../helpers/fixtures.js';
-import { blocksOf, entries, entry, expectRepair, rows } from './helpers.js';
+import { blocksOf, entries, entry, entryAt, expectRepair, rows } from './helpers.js';
 
 describe('text-empty', () => {
   test('an empty prompt beside attachments (2.1.330): the line goes, the message lives on', () => {
@@ -11,7 +10,7 @@ describe('text-empty', () => {
     expect(rows(doc)).toEqual([{ rule: 'text-empty', severity: 'error', line: 3, turn: 1, apiError: 'messages.0.content.0: text content blocks must be non-empty' }]);
     const res = expectRepair(doc, { applied: ['text-empty@3: remove the block'], changed: [4], removed: [3], added: 0 });
     // The first attachment is now the root of the conversation.
-    expect(entryOf(res.doc, res.doc.lines[2]!)!.parentUuid).toBe(null);
+    expect(entryAt(res.doc, 2).parentUuid).toBe(null);
   });
 
   test('an empty text line inside a split response (2.1.19) is only a warning: Claude Code drops it', () => {
@@ -33,7 +32,7 @@ describe('text-whitespace', () => {
       { rule: 'text-whitespace', severity: 'error', line: 2, turn: 1, apiError: 'messages.0.content.0: text content blocks must contain non-whitespace text' },
     ]);
     const res = expectRepair(doc, { applied: ['text-whitespace@2: replace it with "[empty]"'], changed: [2], removed: [], added: 0 });
-    expect(entryOf(res.doc, res.doc.lines[1]!)!.message).toEqual({ role: 'user', content: '[empty]' });
+    expect(entryAt(res.doc, 1).message).toEqual({ role: 'user', content: '[empty]' });
   });
 
   test('the real "\\n\\n" line opening an Opus response (2.1.38) is a warning, and --warnings removes it', () => {
@@ -60,7 +59,7 @@ describe('message-empty', () => {
       },
     ]);
     const res = expectRepair(doc, { applied: ['message-empty@2: remove the empty line(s)'], changed: [3], removed: [2], added: 0 });
-    expect(entryOf(res.doc, res.doc.lines[1]!)!.parentUuid).toBe(null);
+    expect(entryAt(res.doc, 1).parentUuid).toBe(null);
     // What is left opens with the assistant: fine for the Anthropic API, a warning for strict providers.
     expect(rows(res.doc).map((r) => `${r.rule}:${r.severity}`)).toEqual(['first-role:warning']);
   });

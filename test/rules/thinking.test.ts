@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { entryOf } from '../../src/transcript/document.js';
 import { docOf, realDoc } from '../helpers/fixtures.js';
-import { type Entry, at, blocksOf, entries, entry, expectRepair, rows } from './helpers.js';
+import { at, blocksOf, entries, entry, type Entry, entryAt, expectRepair, rows } from './helpers.js';
 
 /** The 2.1.330 parallel fixture: line 19 is the response's thinking, line 20 its text. */
 const parallel = () => entries('parallel');
@@ -32,8 +31,8 @@ describe('thinking-order', () => {
       removed: [20],
       added: 0,
     });
-    expect(blocksOf(entryOf(res.doc, res.doc.lines[18]!)!).map((b) => b.type)).toEqual(['thinking', 'text']);
-    expect(entryOf(res.doc, res.doc.lines[19]!)!.parentUuid).toBe(text.uuid);
+    expect(blocksOf(entryAt(res.doc, 18)).map((b) => b.type)).toEqual(['thinking', 'text']);
+    expect(entryAt(res.doc, 19).parentUuid).toBe(text.uuid);
   });
 });
 

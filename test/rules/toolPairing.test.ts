@@ -1,9 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { buildApiView, renderApiMessages } from '../../src/conversation/apiView.js';
 import { buildGraph } from '../../src/conversation/graph.js';
-import { entryOf } from '../../src/transcript/document.js';
 import { docOf, realBytes } from '../helpers/fixtures.js';
-import { type Entry, at, blocksOf, dropLinked, entries, entry, expectRepair, rows } from './helpers.js';
+import { at, blocksOf, dropLinked, entries, type Entry, entry, entryAt, expectRepair, rows } from './helpers.js';
 
 const MISSING = (m: number, ids: string) =>
   `messages.${m}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${ids}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
@@ -26,7 +25,7 @@ describe('tool-result-missing', () => {
       removed: [],
       added: 1,
     });
-    const inserted = entryOf(res.doc, res.doc.lines[22]!)!;
+    const inserted = entryAt(res.doc, 22);
     expect(inserted).toMatchObject({
       parentUuid: entry(entries('parallel'), '76c0eca2').uuid,
       isSidechain: false,
@@ -64,7 +63,7 @@ describe('tool-result-missing', () => {
       removed: [],
       added: 0,
     });
-    expect(blocksOf(entryOf(res.doc, res.doc.lines[10]!)!)[0]!.tool_use_id).toBe('toolu_01WriteHealth');
+    expect(blocksOf(entryAt(res.doc, 10))[0]!.tool_use_id).toBe('toolu_01WriteHealth');
   });
 });
 
@@ -88,7 +87,7 @@ describe('tool-result-orphan', () => {
       added: 0,
     });
     // The emptied result line is gone; the attachment after it now hangs off the AAA tool_use line.
-    expect(entryOf(res.doc, res.doc.lines[24]!)!.parentUuid).toBe(entry(entries('parallel'), '098eb2e4').uuid);
+    expect(entryAt(res.doc, 24).parentUuid).toBe(entry(entries('parallel'), '098eb2e4').uuid);
   });
 });
 
@@ -104,7 +103,7 @@ describe('tool-result-order', () => {
       removed: [26],
       added: 0,
     });
-    expect(blocksOf(entryOf(res.doc, res.doc.lines[24]!)!).map((b) => b.tool_use_id ?? b.text)).toEqual(['toolu_01AAA', 'toolu_01BBB', 'note']);
+    expect(blocksOf(entryAt(res.doc, 24)).map((b) => b.tool_use_id ?? b.text)).toEqual(['toolu_01AAA', 'toolu_01BBB', 'note']);
   });
 });
 
@@ -168,8 +167,8 @@ describe('tool-id-format', () => {
       removed: [],
       added: 0,
     });
-    expect(blocksOf(entryOf(res.doc, res.doc.lines[9]!)!)[0]!.id).toBe('functions_Write_0');
-    expect(blocksOf(entryOf(res.doc, res.doc.lines[10]!)!)[0]!.tool_use_id).toBe('functions_Write_0');
+    expect(blocksOf(entryAt(res.doc, 9))[0]!.id).toBe('functions_Write_0');
+    expect(blocksOf(entryAt(res.doc, 10))[0]!.tool_use_id).toBe('functions_Write_0');
   });
 });
 
@@ -190,7 +189,7 @@ describe('tool-input-type', () => {
     const doc = docOf(lines);
     expect(rows(doc).map((r) => r.rule)).toEqual(['tool-input-type']);
     const res = expectRepair(doc, { applied: ['tool-input-type@10: parse the input if it is JSON text, else make it {}'], changed: [10], removed: [], added: 0 });
-    expect(blocksOf(entryOf(res.doc, res.doc.lines[9]!)!)[0]!.input).toEqual({});
+    expect(blocksOf(entryAt(res.doc, 9))[0]!.input).toEqual({});
   });
 });
 
@@ -203,7 +202,7 @@ describe('error-result-empty', () => {
       { rule: 'error-result-empty', severity: 'error', line: 11, turn: 5, apiError: 'messages.4.content.0: content cannot be empty if `is_error` is true' },
     ]);
     const res = expectRepair(doc, { applied: ['error-result-empty@11: set its content to "[tool failed without output]"'], changed: [11], removed: [], added: 0 });
-    expect(blocksOf(entryOf(res.doc, res.doc.lines[10]!)!)[0]).toEqual({
+    expect(blocksOf(entryAt(res.doc, 10))[0]).toEqual({
       type: 'tool_result',
       content: '[tool failed without output]',
       is_error: true,
