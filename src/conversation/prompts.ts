@@ -12,7 +12,15 @@ export function isUserPrompt(line: Line): boolean {
   return first.preview !== '' && !NOT_A_PROMPT.test(first.preview);
 }
 
-/** The first prompt of a transcript, as a short one-line preview. */
+const COMMAND_NAME = /<command-name>([^<]+)<\/command-name>/;
+
+/** The first prompt of a transcript as a one-line preview; else the first slash command run. */
 export function firstPrompt(lines: readonly Line[]): string | undefined {
-  return lines.find(isUserPrompt)?.info.blocks[0]?.preview;
+  const prompt = lines.find(isUserPrompt)?.info.blocks[0]?.preview;
+  if (prompt) return prompt;
+  for (const l of lines) {
+    const name = l.info.type === 'user' && !l.info.isSidechain ? COMMAND_NAME.exec(l.info.blocks[0]?.preview ?? '')?.[1] : undefined;
+    if (name) return name;
+  }
+  return undefined;
 }

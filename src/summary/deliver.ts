@@ -2,16 +2,20 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+async function systemClipboard(text: string): Promise<void> {
+  const { default: clipboard } = await import('clipboardy');
+  await clipboard.write(text);
+}
+
 export type Delivery = { kind: 'clipboard' } | { kind: 'file'; path: string; reason: string };
 
 /**
  * Puts the hand-off on the clipboard; where there is none (SSH, CI, no
  * xclip/wl-copy), writes it to a file and says where.
  */
-export async function copyOrWrite(markdown: string, name: string, dir = tmpdir()): Promise<Delivery> {
+export async function copyOrWrite(markdown: string, name: string, dir = tmpdir(), clipboardWrite: (text: string) => Promise<void> = systemClipboard): Promise<Delivery> {
   try {
-    const { default: clipboard } = await import('clipboardy');
-    await clipboard.write(markdown);
+    await clipboardWrite(markdown);
     return { kind: 'clipboard' };
   } catch (e) {
     const path = join(dir, `ccmend-summary-${name}.md`);

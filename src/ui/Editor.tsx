@@ -26,6 +26,8 @@ export interface EditorProps {
   readonly deps: EditorDeps;
   readonly demo?: boolean;
   readonly status?: string;
+  /** Terminal size; defaults to the real terminal's. */
+  readonly size?: { readonly columns: number; readonly rows: number };
 }
 
 const DETAIL_HEIGHT = 10;
@@ -36,11 +38,11 @@ function layout(rows: number, demo: boolean, raw: boolean) {
   return Math.max(3, rows - header - DETAIL_HEIGHT - FOOTER);
 }
 
-export function Editor({ doc, provider, deps, demo = false, status = '' }: EditorProps) {
+export function Editor({ doc, provider, deps, demo = false, status = '', size }: EditorProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
-  const rows = stdout.rows || 24;
-  const width = stdout.columns || 80;
+  const rows = size?.rows ?? (stdout.rows || 24);
+  const width = size?.columns ?? (stdout.columns || 80);
   const [state, dispatch] = useReducer(reduce, undefined, () => initialState(doc, provider, layout(rows, demo, false), status));
 
   const treeHeight = layout(rows, demo, state.raw);

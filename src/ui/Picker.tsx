@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useStdout } from 'ink';
 import SelectInput from 'ink-select-input';
 import { useEffect, useState } from 'react';
 import { type SessionRow, formatDate, formatSize } from '../commands/list.js';
@@ -20,6 +20,7 @@ function label(r: SessionRow, here: boolean): string {
 
 /** The session list appears at once; prompts and error counts fill in as each file is read. */
 export function Picker({ sessions, currentProject, describe, onPick }: PickerProps) {
+  const width = (useStdout().stdout.columns || 80) - 3;
   const [rows, setRows] = useState<SessionRow[]>(() => [...sessions]);
   useEffect(() => {
     let live = true;
@@ -33,7 +34,8 @@ export function Picker({ sessions, currentProject, describe, onPick }: PickerPro
       live = false;
     };
   }, [sessions]);
-  const items = rows.map((r, i) => ({ key: r.path, label: label(r, r.project === currentProject), value: i }));
+  const clip = (t: string) => (t.length > width ? `${t.slice(0, width - 1)}…` : t);
+  const items = rows.map((r, i) => ({ key: r.path, label: clip(label(r, r.project === currentProject)), value: i }));
   return (
     <Box flexDirection="column">
       <Text bold>ccmend: pick a Claude Code session to open (↑↓, Enter)</Text>

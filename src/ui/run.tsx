@@ -8,7 +8,6 @@ import { describeSession } from '../commands/list.js';
 import { CliError } from '../commands/errors.js';
 import { resolveOrFail } from '../commands/open.js';
 import { resumeCommand } from '../commands/fix.js';
-import { analyze } from '../rules/analyze.js';
 import type { Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import { type Progress, loadFile } from '../transcript/load.js';
@@ -74,6 +73,28 @@ export function App({ path, provider, deps }: { path?: string; provider: Provide
 
 const DEMO = fileURLToPath(new URL('../../fixtures/demo/demo.jsonl', import.meta.url));
 
+/**
+ * Saving in place (then reloading the saved file) and exporting the summary.
+ * The clipboard and the fallback folder can be replaced (tests, no display).
+ */
+export function fileEditorDeps(opts: { clipboard?: (text: string) => Promise<void>; summaryDir?: string } = {}): EditorDeps {
+  return {
+    async save(doc) {
+      const r = saveInPlace(doc);
+      const fresh = await loadFile(doc.path!);
+      doc.source.close();
+      const kept = r.appendedLines ? ` · kept ${r.appendedLines} line(s) Claude Code appended meanwhile` : '';
+      return { doc: fresh, status: `saved; backup ${r.backup!.replace(/^.*\//, '')}${kept} · resume: ${resumeCommand(fresh)}` };
+    },
+    async exportSummary(doc, analysis) {
+      const md = renderSummary(summaryFacts(doc, analysis));
+      const name = doc.path?.replace(/^.*\//, '').replace(/\.jsonl$/, '') ?? 'session';
+      const d = await copyOrWrite(md, name, opts.summaryDir, opts.clipboard);
+      return d.kind === 'clipboard' ? 'hand-off summary copied to the clipboard' : `no clipboard here: wrote the hand-off to ${d.path}`;
+    },
+  };
+}
+
 /** The real I/O behind the app. */
 export function realDeps(): AppDeps {
   return {
@@ -90,20 +111,7 @@ export function realDeps(): AppDeps {
       copyFileSync(DEMO, copy);
       return copy;
     },
-    editor: {
-      async save(doc) {
-        const r = saveInPlace(doc);
-        const fresh = await loadFile(doc.path!);
-        doc.source.close();
-        const kept = r.appendedLines ? ` · kept ${r.appendedLines} line(s) Claude Code appended meanwhile` : '';
-        return { doc: fresh, status: `saved; backup ${r.backup!.replace(/^.*\//, '')}${kept} · resume: ${resumeCommand(fresh)}` };
-      },
-      async exportSummary(doc) {
-        const md = renderSummary(summaryFacts(doc, analyze(doc)));
-        const d = await copyOrWrite(md, doc.path?.replace(/^.*\//, '').replace(/\.jsonl$/, '') ?? 'session');
-        return d.kind === 'clipboard' ? 'hand-off summary copied to the clipboard' : `no clipboard here: wrote the hand-off to ${d.path}`;
-      },
-    },
+    editor: fileEditorDeps(),
   };
 }
 

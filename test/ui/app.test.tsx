@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, test } from 'vitest';
+import { describeSession } from '../../src/commands/list.js';
+import { loadFile } from '../../src/transcript/load.js';
+import { listSessions } from '../../src/transcript/sessions.js';
+import { App, type AppDeps } from '../../src/ui/run.js';
+import { fileEditorDeps } from '../../src/ui/run.js';
+import { CLAUDE_HOME } from '../helpers/fixtures.js';
+import { DEMO, KEY, counts, mount, tempCopy } from './harness.js';
+
+const env = { CLAUDE_CONFIG_DIR: CLAUDE_HOME };
+const unmounts: (() => void)[] = [];
+afterEach(() => unmounts.splice(0).forEach((u) => u()));
+
+function deps(over: Partial<AppDeps> = {}): AppDeps {
+  return {
+    sessions: () => {
+      const here = listSessions({ cwd: '/home/demo/acme-shop', env });
+      const seen = new Set(here.map((s) => s.path));
+      return [...here, ...listSessions({ env }).filter((s) => !seen.has(s.path))];
+    },
+    cwd: '/home/demo/acme-shop',
+    load: loadFile,
+    describe: describeSession,
+    demoCopy: () => tempCopy(DEMO, 'demo.jsonl'),
+    editor: fileEditorDeps({ clipboard: async () => {} }),
+    ...over,
+  };
+}
+
+describe('opening', () => {
+  test('no argument: a picker of sessions, this project first; counts fill in; Enter opens one', async () => {
+    const ui = await mount(<App provider="anthropic" deps={deps()} />);
+    unmounts.push(ui.app.unmount);
+    expect(ui.frame()).toContain('pick a Claude Code session to open');
+    const all = deps().sessions();
+    expect(all.slice(0, 4).every((s) => s.project === '-home-demo-acme-shop')).toBe(true);
+    // The spotter session (real redacted signatures) is in another project and shows its project name and its errors.
+    const f = await ui.until((fr) => !/B +… /.test(fr), 'all counts');
+    expect(f).toMatch(/3\.0 MB +6 errors +\[-home-USER-projects-spotter-worktrees-spotter-dov\] Work/);
+    expect(f).toMatch(/26 KB +0 errors +\[-path-to-Demo\] \/init/);
+    expect(f).toMatch(/0 errors +run two commands/);
+    await ui.press(KEY.enter);
+    const opened = await ui.until((fr) => fr.includes('errors ·'), 'the editor');
+    expect(opened).toContain(`${all[0]!.id}.jsonl`);
+  });
+
+  test('no sessions at all: the bundled demo opens and says so', async () => {
+    const ui = await mount(<App provider="anthropic" deps={deps({ sessions: () => [] })} />);
+    unmounts.push(ui.app.unmount);
+    const f = await ui.until((fr) => fr.includes('errors ·'), 'the demo');
+    expect(f).toContain('DEMO: no Claude Code sessions found here; this is a bundled sample with real faults (a copy).');
+    expect(counts(f)).toBe('2 errors · 2 warnings');
+    expect(f).toContain('demo: press n to go to the first problem, F to fix everything');
+    expect(existsSync(DEMO)).toBe(true);
+  });
+
+  test('a file opens directly, showing load progress (bytes read / total) first', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const load: AppDeps['load'] = async (path, onProgress) => {
+      onProgress(1024 * 1024, 2 * 1024 * 1024);
+      await gate;
+      return loadFile(path);
+    };
+    const path = tempCopy(DEMO);
+    const ui = await mount(<App path={path} provider="anthropic" deps={deps({ load })} />);
+    unmounts.push(ui.app.unmount);
+    const loading = await ui.until((fr) => fr.includes('1.0 / 2.0 MB read (50%)'), 'progress');
+    expect(loading).toContain(`Loading ${path}`);
+    expect(loading).not.toContain('errors ·');
+    release();
+    const f = await ui.until((fr) => fr.includes('errors ·'), 'the editor');
+    expect(counts(f)).toBe('2 errors · 2 warnings');
+  });
+});

@@ -1,0 +1,74 @@
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { render } from 'ink-testing-library';
+import type { ReactElement } from 'react';
+import { FIXTURES } from '../helpers/fixtures.js';
+
+export const KEY = {
+  up: '\u001B[A',
+  down: '\u001B[B',
+  right: '\u001B[C',
+  left: '\u001B[D',
+  pageUp: '\u001B[5~',
+  pageDown: '\u001B[6~',
+  tab: '\t',
+  enter: '\r',
+  escape: '\u001B',
+  ctrlR: '\u0012',
+} as const;
+
+export const DEMO = join(FIXTURES, 'demo', 'demo.jsonl');
+
+/** A writable copy of a file in a fresh temp dir. */
+export function tempCopy(file: string, name = 'session.jsonl'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ccmend-ui-'));
+  const copy = join(dir, name);
+  copyFileSync(file, copy);
+  return copy;
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+/** Renders an Ink element and drives it key by key, waiting for each frame to settle. */
+export async function mount(element: ReactElement) {
+  const app = render(element);
+  const frame = () => app.lastFrame() ?? '';
+  const until = async (pred: (f: string) => boolean, what: string) => {
+    for (let i = 0; i < 400; i++) {
+      if (pred(frame())) return frame();
+      await tick();
+    }
+    throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
+  };
+  await until((f) => f.length > 0, 'the first frame');
+  return {
+    app,
+    frame,
+    until,
+    /** Presses keys one at a time; each waits until the frame stops changing. */
+    async press(...keys: string[]) {
+      for (const k of keys) {
+        app.stdin.write(k);
+        let last = frame();
+        for (let stable = 0, i = 0; stable < 3 && i < 400; i++) {
+          await tick();
+          const f = frame();
+          stable = f === last ? stable + 1 : 0;
+          last = f;
+        }
+      }
+      return frame();
+    },
+  };
+}
+
+/** The header's problem count, e.g. "2 errors · 2 warnings". */
+export function counts(frame: string): string {
+  return /(\d+ errors? · \d+ warnings?)/.exec(frame)?.[1] ?? '(no count)';
+}
+
+/** The status line (the last line of the frame). */
+export function status(frame: string): string {
+  return frame.trimEnd().split('\n').at(-1)!.trim();
+}
