@@ -1,0 +1,107 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+// The benchmark's generator: copies of the real 2.1.39 session chained into one long conversation.
+import { makeLarge } from '../../bench/make-large.mjs';
+import type { Doc } from '../../src/transcript/document.js';
+import { loadFile } from '../../src/transcript/load.js';
+import type { Command } from '../../src/ui/keymap.js';
+import { type EditorState, initialState, reduce, selectedRow } from '../../src/ui/state.js';
+
+let doc: Doc;
+const HEIGHT = 20;
+
+beforeAll(async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'ccmend-long-')), 'long.jsonl');
+  await makeLarge(file, 20 * 1024 * 1024);
+  doc = await loadFile(file);
+});
+afterAll(() => doc.source.close());
+
+const run = (s: EditorState, ...commands: Command[]) => commands.reduce((st, command) => reduce(st, { type: 'command', command }), s);
+
+describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
+  test('the tree has a row per turn and per block; the viewport starts at the top', () => {
+    const s = initialState(doc, 'anthropic', HEIGHT);
+    const blocks = s.analysis.view.messages.reduce((n, m) => n + m.blocks.length, 0);
+    expect(s.analysis.view.messages.length).toBeGreaterThan(1000);
+    expect(s.rows).toHaveLength(s.analysis.view.messages.length + blocks);
+    expect([s.cursor, s.top]).toEqual([0, 0]);
+  });
+
+  test('moving down past the viewport scrolls it so the cursor stays on the last visible row', () => {
+    let s = initialState(doc, 'anthropic', HEIGHT);
+    for (let i = 0; i < HEIGHT + 5; i++) s = run(s, 'down');
+    expect(s.cursor).toBe(HEIGHT + 5);
+    expect(s.top).toBe(6);
+    s = run(s, 'up', 'up');
+    expect([s.cursor, s.top]).toEqual([HEIGHT + 3, 6]);
+    for (let i = 0; i < 40; i++) s = run(s, 'up');
+    expect([s.cursor, s.top]).toEqual([0, 0]);
+  });
+
+  test('pages move by the viewport height; g and G jump to the ends; the ends clamp', () => {
+    let s = initialState(doc, 'anthropic', HEIGHT);
+    s = run(s, 'pageDown', 'pageDown');
+    expect([s.cursor, s.top]).toEqual([2 * HEIGHT, HEIGHT + 1]);
+    s = run(s, 'pageUp');
+    expect([s.cursor, s.top]).toEqual([HEIGHT, HEIGHT]);
+    s = run(s, 'bottom');
+    const last = s.rows.length - 1;
+    expect([s.cursor, s.top]).toEqual([last, last - HEIGHT + 1]);
+    s = run(s, 'down', 'pageDown');
+    expect(s.cursor).toBe(last);
+    s = run(s, 'top', 'up', 'pageUp');
+    expect([s.cursor, s.top]).toEqual([0, 0]);
+  });
+
+  test('collapsing from a block selects its turn and hides its blocks; expanding brings them back', () => {
+    let s = initialState(doc, 'anthropic', HEIGHT);
+    const target = s.rows.findIndex((r) => r.kind === 'block' && s.analysis.view.messages[r.turn!]!.blocks.length > 1);
+    for (let i = 0; i < target; i++) s = run(s, 'down');
+    expect(selectedRow(s)!.kind).toBe('block');
+    const turn = selectedRow(s)!.turn!;
+    const blocks = s.analysis.view.messages[turn]!.blocks.length;
+    const before = s.rows.length;
+    s = run(s, 'collapse');
+    expect(selectedRow(s)).toMatchObject({ kind: 'turn', turn });
+    expect(s.rows).toHaveLength(before - blocks);
+    expect(selectedRow(s)!.label.startsWith('▸')).toBe(true);
+    s = run(s, 'expand');
+    expect(s.rows).toHaveLength(before);
+    expect(selectedRow(s)).toMatchObject({ kind: 'turn', turn });
+  });
+
+  test('the raw view lists every line and keeps the selected line selected', () => {
+    let s = initialState(doc, 'anthropic', HEIGHT);
+    s = run(s, 'pageDown', 'pageDown', 'pageDown');
+    const pos = selectedRow(s)!.pos;
+    s = run(s, 'toggleRaw');
+    expect(s.rows).toHaveLength(doc.lines.length);
+    expect(selectedRow(s)!.pos).toBe(pos);
+    expect(s.cursor - s.top).toBeLessThan(HEIGHT);
+    s = run(s, 'toggleRaw');
+    expect(selectedRow(s)!.pos).toBe(pos);
+  });
+
+  test('n from the last row wraps to the first problem and scrolls to it; N goes back to the last', () => {
+    let s = initialState(doc, 'anthropic', HEIGHT);
+    const problems = s.analysis.diagnostics.filter((d) => d.severity !== 'info');
+    s = run(s, 'bottom', 'nextProblem');
+    expect(s.problem).toBe(problems[0]);
+    expect(s.status).toBe(`problem 1/${problems.length}: ${problems[0]!.rule} · f: ${problems[0]!.fixes[0]!.label}`);
+    expect(selectedRow(s)!.pos).toBe(problems[0]!.pos);
+    expect(s.cursor).toBeGreaterThanOrEqual(s.top);
+    expect(s.cursor).toBeLessThan(s.top + HEIGHT);
+    s = run(s, 'prevProblem');
+    expect(s.problem).toBe(problems[problems.length - 1]);
+  });
+
+  test('a smaller terminal keeps the cursor visible', () => {
+    let s = initialState(doc, 'anthropic', HEIGHT);
+    s = run(s, 'pageDown');
+    s = reduce(s, { type: 'resize', height: 5 });
+    expect(s.cursor - s.top).toBe(4);
+  });
+});
