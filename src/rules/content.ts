@@ -1,5 +1,8 @@
+import { type ViewBlock, type ViewMessage, renderApiMessages } from '../conversation/apiView.js';
+import { entryOf } from '../transcript/document.js';
+import { valueAt } from '../transcript/jsonPath.js';
 import type { ImageRef } from '../transcript/lineInfo.js';
-import { diag } from './diagnostic.js';
+import { apiPath, diag } from './diagnostic.js';
 import type { Diagnostic, Fix, Rule, RuleContext } from './types.js';
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
@@ -8,6 +11,18 @@ export const MANY_IMAGES = 20;
 export const MAX_MANY_IMAGE_PX = 2000;
 export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 export const MAX_MESSAGES = 100_000;
+
+/** The first UTF-16 unit of `s` that is half of a pair with no other half, if any. */
+function firstLoneSurrogate(s: string): number | undefined {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    const next = s.charCodeAt(i + 1);
+    if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+    else return c;
+  }
+  return undefined;
+}
 
 const loneSurrogate: Rule = {
   id: 'lone-surrogate',
@@ -19,6 +34,10 @@ const loneSurrogate: Rule = {
       for (const pos of m.lines) {
         const line = ctx.doc.lines[pos]!;
         if (!line.info.loneSurrogates.length) continue;
+        // The API's JSON parser names the first bad unit: a high one with no low after it, or a low one alone.
+        const text = valueAt(entryOf(ctx.doc, line), line.info.loneSurrogates[0]!);
+        const lone = typeof text === 'string' ? firstLoneSurrogate(text) : undefined;
+        const what = lone !== undefined && lone >= 0xdc00 ? 'invalid high surrogate in string' : 'no low surrogate in string';
         out.push(
           diag(
             ctx,
@@ -26,7 +45,7 @@ const loneSurrogate: Rule = {
             'error',
             { pos, turn: i },
             `unpaired UTF-16 surrogate in ${line.info.loneSurrogates.map((p) => p.join('.')).join(', ')}`,
-            'The request body is not valid JSON: no low surrogate in string',
+            `The request body is not valid JSON: ${what}`,
             [{ label: 'replace each unpaired surrogate with U+FFFD', safe: true, edits: [{ op: 'repair-surrogates', key: line.key }] }],
           ),
         );
@@ -35,6 +54,18 @@ const loneSurrogate: Rule = {
     return out;
   },
 };
+
+/**
+ * The API measures an image by its base64 text, not its decoded bytes: a 4 MB PNG is
+ * rejected (openclaw/openclaw#9598, aws/aws-sdk-js-v3#6785). Exact for padded base64.
+ */
+export const base64Length = (img: ImageRef): number => Math.ceil(img.bytes / 3) * 4;
+
+/** Where the API says an image is: messages.N.content.J[.tool_result.content.K].image.source.base64 */
+function imageApiPath(ctx: RuleContext, m: number, vb: ViewBlock, img: ImageRef): string {
+  const nested = img.path.length > vb.info.path.length ? `.tool_result.content.${img.path[img.path.length - 1]}` : '';
+  return `${apiPath(ctx, m, vb)}${nested}.image.source.base64`;
+}
 
 function describe(img: ImageRef): string {
   const mb = (img.bytes / 1024 / 1024).toFixed(1);
@@ -58,9 +89,11 @@ const imageLimits: Rule = {
     ctx.view.messages.forEach((m, i) => {
       for (const b of m.blocks) {
         for (const img of b.info.images) {
-          if (img.bytes <= MAX_IMAGE_BYTES) continue;
+          const size = base64Length(img);
+          if (size <= MAX_IMAGE_BYTES) continue;
+          const apiError = `${imageApiPath(ctx, i, b, img)}: image exceeds 5 MB maximum: ${size} bytes > ${MAX_IMAGE_BYTES} bytes`;
           out.push(
-            diag(ctx, this.id, 'error', { pos: b.pos, turn: i, block: b.index }, `image too large (${describe(img)})`, `messages.${i}: image exceeds 5 MB maximum: ${img.bytes} bytes > ${MAX_IMAGE_BYTES} bytes`, [
+            diag(ctx, this.id, 'error', { pos: b.pos, turn: i, block: b.index }, `image too large (${describe(img)}; ${size} bytes as base64)`, apiError, [
               stubFix(ctx, b.pos, img),
             ]),
           );
@@ -88,7 +121,7 @@ const imageDimensions: Rule = {
           'error',
           { pos: b.pos, turn: i, block: b.index },
           `image is ${img.width}×${img.height} px; the limit is ${limit} px${limit === MAX_MANY_IMAGE_PX ? ` when a request has more than ${MANY_IMAGES} images` : ''}`,
-          `messages.${i}: At least one of the image dimensions exceed max allowed size${limit === MAX_MANY_IMAGE_PX ? ' for many-image requests' : ''}: ${limit} pixels`,
+          `${imageApiPath(ctx, i, b, img)}.data: At least one of the image dimensions exceed max allowed size${limit === MAX_MANY_IMAGE_PX ? ' for many-image requests' : ''}: ${limit} pixels`,
           [stubFix(ctx, b.pos, img)],
         ),
       );
@@ -97,34 +130,53 @@ const imageDimensions: Rule = {
   },
 };
 
+/** What a block costs the request beyond its bytes inside its line (a string content's text wrapper, separators). */
+const WRAP = 64;
+
 const requestTooLarge: Rule = {
   id: 'request-too-large',
   description: 'the rebuilt request is over 32 MB',
   scope: 'view',
   check(ctx) {
-    const lines = ctx.view.messages.flatMap((m) => m.lines);
-    const total = lines.reduce((n, p) => n + ctx.doc.lines[p]!.info.bytes, 0);
-    if (total <= MAX_REQUEST_BYTES) return [];
-    // Stub the biggest tool results and images until the request fits: lossy, so never automatic.
-    const blocks = ctx.view.messages
-      .flatMap((m) => m.blocks)
+    const { messages } = ctx.view;
+    const lineBytes = (p: number) => ctx.doc.lines[p]!.info.bytes;
+    const bound = (ms: readonly ViewMessage[]) => ms.reduce((n, m) => n + WRAP * (m.blocks.length + 1) + m.lines.reduce((k, p) => k + lineBytes(p), 0), 0);
+    // Every sent block lies inside its line, so the lines bound the request from above: usually that settles it.
+    if (bound(messages) <= MAX_REQUEST_BYTES) return [];
+    // But lines overcount (2.x repeats each tool's output, images too, in toolUseResult, which is never sent):
+    // measure the request itself, message by message, until it is known to be too large.
+    let sent = 2;
+    let m = 0;
+    for (; m < messages.length && sent <= MAX_REQUEST_BYTES; m++) {
+      sent += Buffer.byteLength(JSON.stringify(renderApiMessages(ctx.doc, { ...ctx.view, messages: [messages[m]!] })[0])) + 1;
+    }
+    if (sent <= MAX_REQUEST_BYTES) return [];
+    const upper = sent + bound(messages.slice(m));
+
+    // Stub the biggest tool results and images until even the upper bound fits: lossy, so never automatic.
+    const blocks = messages
+      .flatMap((msg) => msg.blocks)
       .filter((b) => b.info.type === 'tool_result' || b.info.type === 'image')
-      .sort((a, b) => ctx.doc.lines[b.pos]!.info.bytes - ctx.doc.lines[a.pos]!.info.bytes);
+      .sort((a, b) => lineBytes(b.pos) - lineBytes(a.pos));
     const edits: Fix['edits'][number][] = [];
-    let excess = total - MAX_REQUEST_BYTES;
+    let excess = upper - MAX_REQUEST_BYTES;
     for (const b of blocks) {
       if (excess <= 0) break;
-      const stub = b.info.type === 'image' ? { type: 'text', text: '[image removed by ccmend]' } : '[output removed by ccmend to fit the request size limit]';
-      edits.push({ op: 'set', key: ctx.doc.lines[b.pos]!.key, path: b.info.type === 'image' ? b.info.path : [...b.info.path, 'content'], value: stub });
-      excess -= ctx.doc.lines[b.pos]!.info.bytes;
+      const image = b.info.type === 'image';
+      const path = image ? b.info.path : [...b.info.path, 'content'];
+      const stub = image ? { type: 'text', text: '[image removed by ccmend]' } : '[output removed by ccmend to fit the request size limit]';
+      edits.push({ op: 'set', key: ctx.doc.lines[b.pos]!.key, path, value: stub });
+      const before = JSON.stringify(valueAt(entryOf(ctx.doc, ctx.doc.lines[b.pos]!), path)) ?? '';
+      excess -= Buffer.byteLength(before) - Buffer.byteLength(JSON.stringify(stub));
     }
+    const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
     return [
       diag(
         ctx,
         this.id,
         'error',
-        { pos: lines[lines.length - 1]! },
-        `the request would be ${(total / 1024 / 1024).toFixed(1)} MB; the API accepts at most 32 MB`,
+        { pos: messages[messages.length - 1]!.lines.at(-1)! },
+        `the request would be over 32 MB (${mb(sent)} MB in the first ${m} of ${messages.length} messages, up to ${mb(upper)} MB in all); the API accepts at most 32 MB`,
         'HTTP 413 request_too_large: Request exceeds the maximum allowed number of bytes',
         [{ label: `replace the ${edits.length} largest tool outputs/images with a note`, safe: false, edits }],
       ),

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { type FixAllOptions, type FixAllResult, fixAll } from '../../src/edit/fixAll.js';
 import { type AnalyzeOptions, analyze } from '../../src/rules/analyze.js';
 import type { Diagnostic } from '../../src/rules/types.js';
-import { type Doc, entryOf } from '../../src/transcript/document.js';
+import { type Doc, entryOf, lineBytes } from '../../src/transcript/document.js';
 import { serializeToBuffer } from '../../src/transcript/save.js';
 import { type RealName, realLines } from '../helpers/fixtures.js';
 
@@ -40,6 +40,9 @@ export function entryAt(doc: Doc, pos: number): Entry {
   if (!e) throw new Error(`line ${pos + 1} is not an entry`);
   return e;
 }
+
+/** The bytes of the line at position `pos` as they will be written (without its end of line), as text. */
+export const textAt = (doc: Doc, pos: number): string => lineBytes(doc, doc.lines[pos]!).toString('utf8');
 
 /** The message content blocks of an entry (throws if it has none, so a wrong line cannot pass). */
 export function blocksOf(e: Entry): Entry[] {

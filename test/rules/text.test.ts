@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { docOf, realDoc } from '../helpers/fixtures.js';
-import { blocksOf, entries, entry, entryAt, expectRepair, rows } from './helpers.js';
+import { blocksOf, entries, entry, entryAt, expectRepair, rows, textAt } from './helpers.js';
 
 describe('text-empty', () => {
   test('an empty prompt beside attachments (2.1.330): the line goes, the message lives on', () => {
@@ -78,6 +78,6 @@ describe('final-whitespace', () => {
     const doc = docOf(lines);
     expect(rows(doc)).toEqual([{ rule: 'final-whitespace', severity: 'warning', line: 14, turn: 8, apiError: 'final assistant content cannot end with trailing whitespace' }]);
     const res = expectRepair(doc, { applied: ['final-whitespace@14: trim the trailing whitespace'], changed: [14], removed: [], added: 0 }, { warnings: true });
-    expect(res.doc.lines[13]!.text).toBe(JSON.stringify(entries('lean')[13]));
+    expect(textAt(res.doc, 13)).toBe(JSON.stringify(entries('lean')[13]));
   });
 });

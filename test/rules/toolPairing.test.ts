@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { buildApiView, renderApiMessages } from '../../src/conversation/apiView.js';
 import { buildGraph } from '../../src/conversation/graph.js';
 import { docOf, realBytes } from '../helpers/fixtures.js';
-import { at, blocksOf, dropLinked, entries, type Entry, entry, entryAt, expectRepair, rows } from './helpers.js';
+import { at, blocksOf, dropLinked, entries, type Entry, entry, entryAt, expectRepair, rows, textAt } from './helpers.js';
 
 const MISSING = (m: number, ids: string) =>
   `messages.${m}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${ids}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
@@ -129,7 +129,7 @@ describe('tool-use-duplicate', () => {
     const doc = docOf(lines);
     expect(rows(doc)).toEqual([{ rule: 'tool-use-duplicate', severity: 'error', line: 12, turn: 6, apiError: 'messages.5.content.0: `tool_use` ids must be unique' }]);
     const res = expectRepair(doc, { applied: ['tool-use-duplicate@12: remove the later tool_use and its result'], changed: [14], removed: [12, 13], added: 0 });
-    expect(res.doc.lines.map((l) => l.text ?? null).filter((t) => t !== null)).toEqual([originalLine('lean', 12)]);
+    expect(textAt(res.doc, 11)).toBe(originalLine('lean', 12));
   });
 });
 
@@ -180,7 +180,7 @@ describe('tool-input-type', () => {
     const doc = docOf(lines);
     expect(rows(doc)).toEqual([{ rule: 'tool-input-type', severity: 'error', line: 10, turn: 4, apiError: 'messages.3.content.1.tool_use.input: Input should be a valid dictionary' }]);
     const res = expectRepair(doc, { applied: ['tool-input-type@10: parse the input if it is JSON text, else make it {}'], changed: [10], removed: [], added: 0 });
-    expect(res.doc.lines[9]!.text).toBe(originalLine('lean', 10));
+    expect(textAt(res.doc, 9)).toBe(originalLine('lean', 10));
   });
 
   test('an input that is not JSON becomes {}', () => {
