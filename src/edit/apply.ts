@@ -71,7 +71,9 @@ class Draft {
     const p = this.pos(key);
     const line = this.lines[p]!;
     const uuid = this.uuidOf(line);
-    if (uuid) for (const c of this.childrenOf(uuid)) this.setParent(c.key, this.parentOf(line));
+    // Children name a uuid, not a line: if another line carries it too (a duplicate), they keep their parent.
+    const shared = !!uuid && this.lines.some((l) => l !== line && this.uuidOf(l) === uuid);
+    if (uuid && !shared) for (const c of this.childrenOf(uuid)) this.setParent(c.key, this.parentOf(line));
     this.lines.splice(p, 1);
     this.values.delete(key);
     this.relinks.delete(key);

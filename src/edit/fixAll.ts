@@ -1,4 +1,5 @@
 import { type Analysis, type AnalyzeOptions, analyze } from '../rules/analyze.js';
+import { RULES } from '../rules/registry.js';
 import type { Diagnostic, Edit } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import { applyEdits, keysOf } from './apply.js';
@@ -23,6 +24,9 @@ export interface FixAllResult {
   readonly analysis: Analysis;
 }
 
+/** Rules about the uuid chain itself (which lines form the conversation), not about what is sent. */
+const CHAIN_RULES = new Set(RULES.filter((r) => r.scope === 'document').map((r) => r.id));
+
 /** The first safe fix of a diagnostic, if `fix` may apply it. */
 export function safeFixOf(d: Diagnostic, warnings: boolean): Diagnostic['fixes'][number] | undefined {
   if (d.severity === 'info' || (d.severity === 'warning' && !warnings)) return undefined;
@@ -41,9 +45,12 @@ export function fixAll(doc: Doc, options: FixAllOptions = {}): FixAllResult {
   for (let round = 0; round < maxRounds; round++) {
     const touched = new Set<number>();
     const edits: Edit[] = [];
-    for (const d of analysis.diagnostics) {
-      const fix = safeFixOf(d, options.warnings ?? false);
-      if (!fix) continue;
+    const fixable = analysis.diagnostics.filter((d) => safeFixOf(d, options.warnings ?? false));
+    // Repairs to the chain change which lines are sent: fix the rest on the repaired chain, next round
+    // (else a first-role fix papers over a torn or dangling link with a "[conversation resumed]" line).
+    const chain = fixable.filter((d) => CHAIN_RULES.has(d.rule));
+    for (const d of chain.length ? chain : fixable) {
+      const fix = safeFixOf(d, options.warnings ?? false)!;
       const keys = [d.key, ...fix.edits.flatMap(keysOf)];
       if (keys.some((k) => touched.has(k))) continue;
       keys.forEach((k) => touched.add(k));

@@ -1,0 +1,101 @@
+import { describe, expect, test } from 'vitest';
+import { docOf, realBytes } from '../helpers/fixtures.js';
+import { at, entries, entry, entryAt, expectRepair, rows, textAt } from './helpers.js';
+
+const FIRST_ROLE = 'messages: first message must use the "user" role';
+const lean = () => entries('lean');
+const leanLine = (n: number) => realBytes('lean').toString('utf8').split('\n')[n - 1]!;
+
+describe('parse-error', () => {
+  // Line 5 of the 2.1.19 session (the Read tool_use) torn mid-way, as when the writer dies.
+  const torn = () => {
+    const lines: unknown[] = lean();
+    lines[4] = leanLine(5).slice(0, 300);
+    return docOf(lines);
+  };
+
+  test('a torn line is reported, and so is what it cut off', () => {
+    expect(rows(torn())).toEqual([
+      { rule: 'parse-error', severity: 'warning', line: 5 },
+      // Its split response is still sent from its other lines, but the prompt before them is no longer on the chain.
+      { rule: 'first-role', severity: 'warning', line: 6, turn: 1, apiError: FIRST_ROLE },
+      { rule: 'chain-dangling', severity: 'warning', line: 6 },
+      // The Read result hung off the torn line: no longer on the active chain.
+      { rule: 'chain-dangling', severity: 'info', line: 7 },
+    ]);
+  });
+
+  test('--warnings drops the torn line and relinks its child to the line before it, without inventing a prompt', () => {
+    // The tear kept the line's parentUuid but not its own uuid (written after the message).
+    const res = expectRepair(
+      torn(),
+      {
+        applied: ['parse-error@5: remove the line', 'chain-dangling@6: relink to the nearest earlier turn (line 4)'],
+        changed: [6],
+        removed: [5],
+        added: 0,
+      },
+      { warnings: true },
+    );
+    expect(entryAt(res.doc, 4).parentUuid).toBe(entry(lean(), '30631387').uuid);
+    expect(res.analysis.view.messages[0]!.lines).toEqual([1]);
+    expect(rows(res.doc)).toEqual([{ rule: 'chain-dangling', severity: 'info', line: 6 }]);
+  });
+});
+
+describe('chain-dangling', () => {
+  // The 2.1.19 session with its line 9 (an assistant text) lost and nothing relinked.
+  const lost = () => {
+    const lines = lean();
+    lines.splice(at(lines, '629f6c51'), 1);
+    return docOf(lines);
+  };
+
+  test('everything before the dangling link is lost on resume', () => {
+    expect(rows(lost())).toEqual([
+      { rule: 'first-role', severity: 'warning', line: 9, turn: 1, apiError: FIRST_ROLE },
+      { rule: 'chain-dangling', severity: 'warning', line: 9 },
+    ]);
+  });
+
+  test('--warnings relinks it to the nearest earlier turn, which brings the whole conversation back', () => {
+    const res = expectRepair(lost(), { applied: ['chain-dangling@9: relink to the nearest earlier turn (line 8)'], changed: [9], removed: [], added: 0 }, { warnings: true });
+    expect(entryAt(res.doc, 8).parentUuid).toBe(entry(lean(), 'c8cd14ac').uuid);
+    expect(res.analysis.view.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
+  });
+});
+
+describe('chain-cycle', () => {
+  test('the first prompt made a child of a later line (2.1.19): the loop is cut where it closes', () => {
+    const lines = lean();
+    entry(lines, 'aa6ef44a').parentUuid = entry(lines, 'ed05c3e4').uuid;
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([{ rule: 'chain-cycle', severity: 'error', line: 2 }]);
+    const res = expectRepair(doc, { applied: ['chain-cycle@2: cut the loop here (make this line a root)'], changed: [2], removed: [], added: 0 });
+    expect(textAt(res.doc, 1)).toBe(leanLine(2));
+  });
+});
+
+describe('uuid-duplicate', () => {
+  // Line 6 of the 2.1.19 session (a parallel tool_use) written twice, byte for byte.
+  const doubled = () => {
+    const lines: unknown[] = lean();
+    lines.splice(6, 0, leanLine(6));
+    return docOf(lines);
+  };
+
+  test('the copy is a warning, and its repeated tool_use an error', () => {
+    expect(rows(doubled())).toEqual([
+      { rule: 'uuid-duplicate', severity: 'warning', line: 7 },
+      { rule: 'tool-use-duplicate', severity: 'error', line: 7, turn: 2, apiError: 'messages.1.content.4: `tool_use` ids must be unique' },
+    ]);
+  });
+
+  test("fixing the error removes the copy and leaves the original's children where they were", () => {
+    expectRepair(doubled(), { applied: ['tool-use-duplicate@7: remove the later tool_use and its result'], changed: [], removed: [7], added: 0 });
+  });
+
+  test('--warnings removes the copy as a duplicated line', () => {
+    expectRepair(doubled(), { applied: ['uuid-duplicate@7: remove the duplicated line'], changed: [], removed: [7], added: 0 }, { warnings: true });
+  });
+});
