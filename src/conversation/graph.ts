@@ -119,8 +119,11 @@ export function buildGraph(doc: Doc): Graph {
   const head = main.chain[0] !== undefined ? doc.lines[main.chain[0]]! : undefined;
   let preCompactChain: number[] = [];
   if (head && head.info.type === 'system' && head.info.subtype === 'compact_boundary') {
-    // logicalParentUuid may name a line that was never written (a progress entry): fall back to the newest turn before the boundary.
-    const named = head.info.logicalParentUuid ? byUuid.get(head.info.logicalParentUuid) : undefined;
+    // logicalParentUuid may name a line that was never written (a progress entry), or one the compaction
+    // kept and re-parented after the boundary (a preserved segment): then fall back to the newest turn before it.
+    const active = new Set(main.chain);
+    let named = head.info.logicalParentUuid ? byUuid.get(head.info.logicalParentUuid) : undefined;
+    if (named !== undefined && active.has(named)) named = undefined;
     const before = named ?? chooseLeaf(doc, children, main.chain[0]);
     if (before !== undefined) preCompactChain = walk(doc, byUuid, before).chain;
   }
