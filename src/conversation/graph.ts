@@ -28,8 +28,11 @@ export interface Graph {
 
 const CONVERSATION = new Set(['user', 'assistant', 'attachment']);
 
+/** A local command's lines are sent (as user text) and the next prompt chains off them: they can end the conversation. */
+const isLocalCommand = (l: Line) => l.info.type === 'system' && l.info.subtype === 'local_command';
+
 function isLeafCandidate(l: Line): boolean {
-  return l.info.kind === 'entry' && !!l.info.uuid && !l.info.isSidechain && CONVERSATION.has(l.info.type ?? '');
+  return l.info.kind === 'entry' && !!l.info.uuid && !l.info.isSidechain && (CONVERSATION.has(l.info.type ?? '') || isLocalCommand(l));
 }
 
 function hasToolResult(l: Line): boolean {
