@@ -1,0 +1,296 @@
+import { describe, expect, test } from 'vitest';
+import { EditError, applyEdits } from '../../src/edit/apply.js';
+import type { Edit } from '../../src/rules/types.js';
+import type { Doc } from '../../src/transcript/document.js';
+import { docFromBuffer } from '../../src/transcript/load.js';
+import { serializeToBuffer } from '../../src/transcript/save.js';
+import { type RealName, docOf, realBytes, realDoc } from '../helpers/fixtures.js';
+import { type Entry, blocksOf, entries, entry, entryAt, lineChanges, textAt } from '../rules/helpers.js';
+
+/** The original text of each line of a real fixture. */
+const rawLines = (name: RealName) => realBytes(name).toString('utf8').split('\n').slice(0, -1);
+/** A line of a real fixture with its parentUuid replaced, and every other byte as it was. */
+const relinkedText = (raw: string, parent: string | null) => raw.replace(/"parentUuid":(null|"[^"]*")/, `"parentUuid":${JSON.stringify(parent)}`);
+const keyOf = (doc: Doc, n: number) => doc.lines[n - 1]!.key;
+const apply = (doc: Doc, ...edits: Edit[]) => applyEdits(doc, edits);
+
+describe('delete-line', () => {
+  test("relinks the deleted line's children to its parent, patching only their parentUuid", () => {
+    const doc = realDoc('lean');
+    const raw = rawLines('lean');
+    const after = apply(doc, { op: 'delete-line', key: keyOf(doc, 9) });
+    expect(lineChanges(doc, after)).toEqual({ changed: [10], removed: [9], added: 0 });
+    expect(textAt(after, 8)).toBe(relinkedText(raw[9]!, entry(entries('lean'), 'c8cd14ac').uuid));
+  });
+
+  test('a relinked line keeps its own spacing, escapes, end of line and even invalid UTF-8', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"type":"user","uuid":"p","parentUuid":null,"message":{"role":"user","content":"hi"}}\r\n'),
+      Buffer.from('{"type":"assistant","uuid":"a","parentUuid":"p","message":{"role":"assistant","content":[{"type":"text","text":"ok"}]}}\r\n'),
+      Buffer.from('{"type": "user", "parentUuid" : "a", "uuid": "c", "message": {"role": "user", "content": "caf\\u00e9 '),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}}\r\n'),
+    ]);
+    const doc = docFromBuffer(bytes);
+    const after = apply(doc, { op: 'delete-line', key: 1 });
+    const expected = Buffer.concat([
+      bytes.subarray(0, bytes.indexOf('\r\n') + 2),
+      Buffer.from('{"type": "user", "parentUuid":"p", "uuid": "c", "message": {"role": "user", "content": "caf\\u00e9 '),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}}\r\n'),
+    ]);
+    expect(serializeToBuffer(after).equals(expected)).toBe(true);
+    expect(after.lines[1]!.info.parentUuid).toBe('p');
+  });
+
+  test('the input document is not changed', () => {
+    const doc = realDoc('lean');
+    const before = serializeToBuffer(doc);
+    apply(doc, { op: 'delete-line', key: keyOf(doc, 9) });
+    expect(serializeToBuffer(doc).equals(before)).toBe(true);
+  });
+
+  test('a line that no longer exists is an EditError', () => {
+    const doc = realDoc('lean');
+    expect(() => apply(doc, { op: 'delete-line', key: 4 }, { op: 'delete-line', key: 4 })).toThrow(EditError);
+    expect(() => apply(doc, { op: 'delete-line', key: 4 }, { op: 'delete-line', key: 4 })).toThrow('line 5 no longer exists');
+  });
+});
+
+describe('insert-line', () => {
+  const value = { parentUuid: null, type: 'user', message: { role: 'user', content: 'inserted' }, uuid: 'ffffffff-0000-4000-8000-000000000001' };
+
+  test('inserts after a line; adopted lines take the new line as parent', () => {
+    const doc = realDoc('lean');
+    const after = apply(doc, { op: 'insert-line', afterKey: keyOf(doc, 1), value, adopt: [keyOf(doc, 2)] });
+    expect(lineChanges(doc, after)).toEqual({ changed: [2], removed: [], added: 1 });
+    expect(textAt(after, 1)).toBe(JSON.stringify(value));
+    expect(after.lines[1]!.key).toBe(doc.nextKey);
+    expect(after.nextKey).toBe(doc.nextKey + 1);
+    expect(textAt(after, 2)).toBe(relinkedText(rawLines('lean')[1]!, value.uuid));
+  });
+
+  test('afterKey null inserts before the first line, with the file’s own end of line', () => {
+    const crlf = Buffer.from(realBytes('oldLinear').toString('utf8').replaceAll('\n', '\r\n'));
+    const doc = docFromBuffer(crlf);
+    const after = apply(doc, { op: 'insert-line', afterKey: null, value });
+    expect(after.lines[0]!.eol).toBe('\r\n');
+    expect(serializeToBuffer(after).equals(Buffer.concat([Buffer.from(JSON.stringify(value) + '\r\n'), crlf]))).toBe(true);
+  });
+});
+
+describe('set', () => {
+  test('sets a value inside a line, rewriting only that line', () => {
+    const doc = realDoc('lean');
+    const after = apply(doc, { op: 'set', key: keyOf(doc, 14), path: ['message', 'content', 0, 'text'], value: 'Done.' });
+    const expected = entries('lean')[13]!;
+    expected.message.content[0].text = 'Done.';
+    expect(lineChanges(doc, after)).toEqual({ changed: [14], removed: [], added: 0 });
+    expect(textAt(after, 13)).toBe(JSON.stringify(expected));
+  });
+
+  test('value undefined deletes the field', () => {
+    const doc = realDoc('lean');
+    const after = apply(doc, { op: 'set', key: keyOf(doc, 14), path: ['slug'], value: undefined });
+    expect('slug' in entryAt(after, 13)).toBe(false);
+  });
+
+  test('setting only parentUuid patches the line in place', () => {
+    const doc = realDoc('lean');
+    const after = apply(doc, { op: 'set', key: keyOf(doc, 2), path: ['parentUuid'], value: 'ffffffff-0000-4000-8000-000000000002' });
+    expect(textAt(after, 1)).toBe(relinkedText(rawLines('lean')[1]!, 'ffffffff-0000-4000-8000-000000000002'));
+  });
+
+  test('a path that does not exist is an EditError', () => {
+    const doc = realDoc('lean');
+    expect(() => apply(doc, { op: 'set', key: keyOf(doc, 2), path: ['nope', 'deeper'], value: 1 })).toThrow('line 2 has no nope.deeper');
+  });
+});
+
+describe('remove-block', () => {
+  test('removing the only block of a line removes the line and relinks its child', () => {
+    const doc = realDoc('parallel');
+    const after = apply(doc, { op: 'remove-block', key: keyOf(doc, 26), path: ['message', 'content', 0] });
+    expect(lineChanges(doc, after)).toEqual({ changed: [27], removed: [26], added: 0 });
+    expect(entryAt(after, 25).parentUuid).toBe(entry(entries('parallel'), '76c0eca2').uuid);
+  });
+
+  test('a line with blocks left keeps them', () => {
+    const lines = entries('parallel');
+    blocksOf(entry(lines, 'e8486ca7')).push(blocksOf(entry(lines, 'e132e620'))[0]!);
+    const doc = docOf(lines);
+    const after = apply(doc, { op: 'remove-block', key: keyOf(doc, 25), path: ['message', 'content', 0] });
+    expect(lineChanges(doc, after)).toEqual({ changed: [25], removed: [], added: 0 });
+    expect(blocksOf(entryAt(after, 24)).map((b) => b.tool_use_id)).toEqual(['toolu_01BBB']);
+  });
+
+  test('string content is one block: removing it removes the line', () => {
+    const doc = realDoc('parallel');
+    const after = apply(doc, { op: 'remove-block', key: keyOf(doc, 3), path: ['message', 'content'] });
+    expect(lineChanges(doc, after)).toEqual({ changed: [4], removed: [3], added: 0 });
+  });
+
+  test("an attachment's rendered part goes with its list entry; the last one takes the line", () => {
+    const doc = realDoc('parallel');
+    const after = apply(doc, { op: 'remove-block', key: keyOf(doc, 28), path: ['rendered', 0, 'content'] });
+    expect(lineChanges(doc, after)).toEqual({ changed: [31], removed: [28], added: 0 });
+  });
+});
+
+describe('move-block', () => {
+  test('across lines: the thinking joins the text line, its emptied line is removed', () => {
+    const doc = realDoc('parallel');
+    const after = apply(doc, { op: 'move-block', key: keyOf(doc, 19), path: ['message', 'content', 0], toKey: keyOf(doc, 20), toPath: ['message', 'content', 0] });
+    const lines = entries('parallel');
+    const expected = entry(lines, '4b7eae47');
+    expected.parentUuid = entry(lines, '9f86cf6b').parentUuid;
+    expected.message.content.unshift(blocksOf(entry(lines, '9f86cf6b'))[0]);
+    expect(lineChanges(doc, after)).toEqual({ changed: [20], removed: [19], added: 0 });
+    expect(textAt(after, 18)).toBe(JSON.stringify(expected));
+  });
+
+  test('into string content, which becomes a text block after the moved one', () => {
+    const doc = realDoc('parallel');
+    const after = apply(doc, { op: 'move-block', key: keyOf(doc, 25), path: ['message', 'content', 0], toKey: keyOf(doc, 3), toPath: ['message', 'content', 0] });
+    expect(lineChanges(doc, after)).toEqual({ changed: [3], removed: [25], added: 0 });
+    expect(entryAt(after, 2).message.content).toEqual([blocksOf(entry(entries('parallel'), 'e8486ca7'))[0], { type: 'text', text: 'run two commands' }]);
+  });
+
+  test('within one line only the order changes', () => {
+    const lines = entries('parallel');
+    blocksOf(entry(lines, 'e8486ca7')).push({ type: 'text', text: 'note' });
+    const doc = docOf(lines);
+    const after = apply(doc, { op: 'move-block', key: keyOf(doc, 25), path: ['message', 'content', 1], toKey: keyOf(doc, 25), toPath: ['message', 'content', 0] });
+    expect(blocksOf(entryAt(after, 24)).map((b) => b.type)).toEqual(['text', 'tool_result']);
+  });
+});
+
+describe('parse-json', () => {
+  const withInput = (input: unknown) => {
+    const lines = entries('lean');
+    blocksOf(entry(lines, 'd1c67e04'))[0]!.input = input;
+    return docOf(lines);
+  };
+  const parsed = (input: unknown) => {
+    const doc = withInput(input);
+    return blocksOf(entryAt(apply(doc, { op: 'parse-json', key: keyOf(doc, 10), path: ['message', 'content', 0, 'input'] }), 9))[0]!.input;
+  };
+
+  test('a JSON object string becomes the object', () => expect(parsed('{"file_path":"a.js","content":"x"}')).toEqual({ file_path: 'a.js', content: 'x' }));
+  test('text that is not JSON becomes {}', () => expect(parsed('write a.js')).toEqual({}));
+  test('a JSON array, or any other non-object, becomes {}', () => {
+    expect(parsed('[1,2]')).toEqual({});
+    expect(parsed(42)).toEqual({});
+  });
+});
+
+describe('trim-end', () => {
+  test('on a string', () => {
+    const lines = entries('lean');
+    entry(lines, 'aa6ef44a').message.content = 'Add a health endpoint \n\t';
+    const doc = docOf(lines);
+    const after = apply(doc, { op: 'trim-end', key: keyOf(doc, 2), path: ['message', 'content'] });
+    expect(textAt(after, 1)).toBe(rawLines('lean')[1]);
+  });
+
+  test('on a text block', () => {
+    const lines = entries('lean');
+    blocksOf(entry(lines, 'df54582d'))[0]!.text += '  \n';
+    const doc = docOf(lines);
+    const after = apply(doc, { op: 'trim-end', key: keyOf(doc, 14), path: ['message', 'content', 0] });
+    expect(textAt(after, 13)).toBe(rawLines('lean')[13]);
+  });
+});
+
+describe('repair-surrogates', () => {
+  test('every unpaired surrogate, in values and keys, becomes U+FFFD; pairs stay', () => {
+    const lines = entries('lean');
+    const e = entry(lines, 'aa6ef44a');
+    e.message.content = 'ok 😀 \ud83d and \ude00';
+    e['k\udc00'] = 'v';
+    const doc = docOf(lines);
+    const after = apply(doc, { op: 'repair-surrogates', key: keyOf(doc, 2) });
+    const fixed = entryAt(after, 1);
+    expect(fixed.message.content).toBe('ok 😀 \ufffd and \ufffd');
+    expect(fixed['k\ufffd']).toBe('v');
+    expect(after.lines[1]!.info.loneSurrogates).toEqual([]);
+  });
+});
+
+describe('swap-lines', () => {
+  test('P→A→B→C becomes P→B→A→C, each of the three patched only in its parentUuid', () => {
+    const doc = realDoc('parallel');
+    const raw = rawLines('parallel');
+    const lines = entries('parallel');
+    const [p, a, b] = [entry(lines, '9f86cf6b').parentUuid, entry(lines, '9f86cf6b').uuid, entry(lines, '4b7eae47').uuid];
+    const after = apply(doc, { op: 'swap-lines', key: keyOf(doc, 19), withKey: keyOf(doc, 20) });
+    expect(lineChanges(doc, after)).toEqual({ changed: [19, 20, 21], removed: [], added: 0 });
+    expect([textAt(after, 18), textAt(after, 19), textAt(after, 20)]).toEqual([relinkedText(raw[19]!, p), relinkedText(raw[18]!, b), relinkedText(raw[20]!, a)]);
+  });
+
+  test('the other children of B (a parallel result) follow B’s place in the chain: they now hang off A', () => {
+    const doc = realDoc('parallel');
+    const lines = entries('parallel');
+    const after = apply(doc, { op: 'swap-lines', key: keyOf(doc, 21), withKey: keyOf(doc, 22) });
+    // 21 (AAA) → 22 (BBB) had children 25 (AAA's result, of 21) and 26 (BBB's result, of 22).
+    expect(entryAt(after, 20).parentUuid).toBe(entry(lines, '4b7eae47').uuid);
+    expect(entryAt(after, 21).parentUuid).toBe(entry(lines, '76c0eca2').uuid);
+    expect(entryAt(after, 24).parentUuid).toBe(entry(lines, '098eb2e4').uuid);
+    expect(entryAt(after, 25).parentUuid).toBe(entry(lines, '098eb2e4').uuid);
+  });
+
+  test('unlinked lines only change places in the file', () => {
+    const doc = realDoc('parallel');
+    const after = apply(doc, { op: 'swap-lines', key: keyOf(doc, 1), withKey: keyOf(doc, 2) });
+    expect(lineChanges(doc, after)).toEqual({ changed: [], removed: [], added: 0 });
+    expect(after.lines.slice(0, 2).map((l) => l.key)).toEqual([1, 0]);
+  });
+});
+
+describe('merge-lines', () => {
+  test("appends the line's blocks to the other line and removes it, relinking its child", () => {
+    const doc = realDoc('parallel');
+    const after = apply(doc, { op: 'merge-lines', key: keyOf(doc, 26), intoKey: keyOf(doc, 25) });
+    const lines = entries('parallel');
+    const expected = entry(lines, 'e8486ca7');
+    expected.message.content.push(blocksOf(entry(lines, 'e132e620'))[0]);
+    expect(lineChanges(doc, after)).toEqual({ changed: [25, 27], removed: [26], added: 0 });
+    expect(textAt(after, 24)).toBe(JSON.stringify(expected));
+    expect(entryAt(after, 25).parentUuid).toBe(entry(lines, '76c0eca2').uuid);
+  });
+
+  test('string content on either side becomes text blocks', () => {
+    const lines = entries('lean');
+    const extra: Entry = { ...structuredClone(entry(lines, 'aa6ef44a')), uuid: 'ffffffff-0000-4000-8000-000000000003', parentUuid: entry(lines, 'aa6ef44a').uuid };
+    extra.message.content = 'and a readiness one';
+    lines.splice(2, 0, extra);
+    entry(lines, '1f77a645').parentUuid = extra.uuid;
+    const doc = docOf(lines);
+    const after = apply(doc, { op: 'merge-lines', key: keyOf(doc, 3), intoKey: keyOf(doc, 2) });
+    expect(entryAt(after, 1).message.content).toEqual([
+      { type: 'text', text: 'Add a health endpoint' },
+      { type: 'text', text: 'and a readiness one' },
+    ]);
+    expect(textAt(after, 2)).toBe(rawLines('lean')[2]);
+  });
+});
+
+describe('rewind', () => {
+  test('removes every descendant of the line, progress included; the line and its ancestors stay', () => {
+    const doc = realDoc('localCommand');
+    const after = apply(doc, { op: 'rewind', keys: [keyOf(doc, 7)] });
+    expect(lineChanges(doc, after)).toEqual({ changed: [], removed: [8, 9, 10, 11, 12, 13, 14, 15], added: 0 });
+  });
+
+  test('on a fork both branches go', () => {
+    const doc = realDoc('fork');
+    const after = apply(doc, { op: 'rewind', keys: [keyOf(doc, 2)] });
+    expect(lineChanges(doc, after)).toEqual({ changed: [], removed: [3, 4, 5, 6, 7], added: 0 });
+  });
+
+  test('lines that are not descendants (metadata, other roots) stay', () => {
+    const doc = realDoc('parallel');
+    const after = apply(doc, { op: 'rewind', keys: [keyOf(doc, 22)] });
+    expect(lineChanges(doc, after)).toEqual({ changed: [], removed: [26, 27, 28, 31], added: 0 });
+  });
+});
