@@ -7,6 +7,9 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+// React's development build is several times slower per frame; the editor is a production app.
+process.env.NODE_ENV ??= 'production';
+
 const argv = process.argv.slice(2);
 main(argv).then(
   (code) => {

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { Severity } from '../rules/types.js';
-import type { Row } from './rows.js';
+import { type Row, rowLabel, rowMarks } from './rows.js';
 import type { EditorState } from './state.js';
 
 const MARK: Record<Severity, { ch: string; color: string }> = {
@@ -23,10 +23,12 @@ export function Tree({ state, width }: { state: EditorState; width: number }) {
     <Box flexDirection="column" height={state.height}>
       {visible.map((row, i) => {
         const selected = state.top + i === state.cursor;
-        const mark = row.severity ? MARK[row.severity] : undefined;
-        const rules = row.rules.length ? ` ${row.rules.join(',')}` : '';
+        const marks = rowMarks(state.analysis, state.byPos, row);
+        const mark = marks.severity ? MARK[marks.severity] : undefined;
+        const rules = marks.rules.length ? ` ${marks.rules.join(',')}` : '';
         const room = Math.max(10, width - 3 - rules.length);
-        const label = row.label.length > room ? `${row.label.slice(0, room - 1)}…` : row.label.padEnd(room);
+        const text = rowLabel(state.analysis, row, state.collapsed);
+        const label = text.length > room ? `${text.slice(0, room - 1)}…` : text.padEnd(room);
         return (
           <Text key={row.id} wrap="truncate">
             <Text color={mark?.color}>{mark ? mark.ch : ' '}</Text>{' '}

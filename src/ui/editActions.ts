@@ -100,7 +100,7 @@ export function planMerge(a: Analysis, row: Row): Planned {
   return {
     edits: [
       { op: 'set', key: hereKey, path: setPath, value: joined },
-      removeBlock(a, { kind: 'block', id: '', pos: next.pos, block: next.index, label: '', rules: [] }),
+      removeBlock(a, { kind: 'block', id: '', pos: next.pos, block: next.index }),
     ],
     done: 'merged two text blocks',
   };

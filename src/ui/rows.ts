@@ -2,7 +2,12 @@ import type { Analysis } from '../rules/analyze.js';
 import type { Diagnostic, Severity } from '../rules/types.js';
 import type { BlockInfo } from '../transcript/lineInfo.js';
 
-/** One row of the tree (a turn or one of its blocks) or of the raw file view (a line). */
+/**
+ * One row of the tree (a turn or one of its blocks) or of the raw file view (a
+ * line). Rows are cheap records; their text and markers are computed only for
+ * the rows on screen (rowLabel, rowMarks), so a 200 MB transcript's tens of
+ * thousands of rows cost little per edit.
+ */
 export interface Row {
   readonly kind: 'turn' | 'block' | 'line';
   /** Stable across edits while the node exists: built from line keys. */
@@ -13,7 +18,9 @@ export interface Row {
   readonly block?: number;
   /** Index of the API message (turn and block rows, and raw lines that are sent). */
   readonly turn?: number;
-  readonly label: string;
+}
+
+export interface Marks {
   /** Worst severity of the diagnostics at this row (for a turn, at any of its lines). */
   readonly severity?: Severity;
   readonly rules: readonly string[];
@@ -62,75 +69,58 @@ function unique(xs: readonly string[]): string[] {
 }
 
 /** Tree rows: each API message, and its blocks unless the turn is collapsed. */
-export function treeRows(a: Analysis, collapsed: ReadonlySet<number>, byPos: Map<number, Diagnostic[]>): Row[] {
+export function treeRows(a: Analysis, collapsed: ReadonlySet<number>): Row[] {
   const rows: Row[] = [];
   const { doc } = a;
   a.view.messages.forEach((m, turn) => {
     const firstKey = doc.lines[m.lines[0]!]!.key;
-    const turnDiags = m.lines.flatMap((p) => byPos.get(p) ?? []).filter((d) => d.severity !== 'info');
-    const first = m.blocks.find((b) => b.info.type === 'text' && !b.info.whitespace && !b.info.empty) ?? m.blocks[0];
-    const range = m.lines.length > 1 ? `lines ${m.lines[0]! + 1}–${m.lines[m.lines.length - 1]! + 1}` : `line ${m.lines[0]! + 1}`;
-    const open = !collapsed.has(firstKey);
-    rows.push({
-      kind: 'turn',
-      id: `t${firstKey}`,
-      pos: m.lines[0]!,
-      turn,
-      label: `${open ? '▾' : '▸'} #${turn + 1} ${m.role.padEnd(9)} ${String(m.blocks.length).padStart(2)} block${m.blocks.length === 1 ? ' ' : 's'}  ${range}  ${first ? first.info.preview : ''}`,
-      severity: worst(turnDiags),
-      rules: unique(turnDiags.map((d) => d.rule)),
-    });
-    if (!open) return;
-    for (const b of m.blocks) {
-      const ds = (byPos.get(b.pos) ?? []).filter((d) => d.severity !== 'info' && (d.block === undefined || d.block === b.index));
-      rows.push({
-        kind: 'block',
-        id: `b${doc.lines[b.pos]!.key}:${b.index}`,
-        pos: b.pos,
-        block: b.index,
-        turn,
-        label: `    ${describeBlock(b.info)}`,
-        severity: worst(ds),
-        rules: unique(ds.map((d) => d.rule)),
-      });
-    }
+    rows.push({ kind: 'turn', id: `t${firstKey}`, pos: m.lines[0]!, turn });
+    if (collapsed.has(firstKey)) return;
+    for (const b of m.blocks) rows.push({ kind: 'block', id: `b${doc.lines[b.pos]!.key}:${b.index}`, pos: b.pos, block: b.index, turn });
   });
   return rows;
 }
 
+/** Raw rows: every line of the file. */
+export function rawRows(a: Analysis): Row[] {
+  return a.doc.lines.map((l, pos) => ({ kind: 'line' as const, id: `l${l.key}`, pos, turn: a.view.messageOf.get(pos) }));
+}
+
 /** Why a line is not part of the request, for the raw view. */
-function lineNote(a: Analysis, pos: number, sent: boolean, chain: Set<number>, before: Set<number>): string {
+function lineNote(a: Analysis, pos: number): string {
   const i = a.doc.lines[pos]!.info;
   if (i.kind !== 'entry') return i.kind === 'blank' ? 'blank' : 'unreadable';
-  if (sent) return '';
   if (i.isSidechain) return 'sidechain';
-  if (before.has(pos)) return 'before compaction';
-  if (chain.has(pos)) return 'not sent';
+  if (a.graph.preCompactChain.includes(pos)) return 'before compaction';
+  if (a.graph.chain.includes(pos)) return 'not sent';
   if (i.uuid) return 'dead branch';
   return 'metadata';
 }
 
-/** Raw rows: every line of the file, marked with what it is and whether it is sent. */
-export function rawRows(a: Analysis, byPos: Map<number, Diagnostic[]>): Row[] {
-  const chain = new Set(a.graph.chain);
-  const before = new Set(a.graph.preCompactChain);
-  return a.doc.lines.map((l, pos) => {
-    const turn = a.view.messageOf.get(pos);
-    const ds = byPos.get(pos) ?? [];
-    const i = l.info;
-    const what = i.kind === 'entry' ? [i.type, i.subtype].filter(Boolean).join('/') : (i.error ?? '');
-    const note = lineNote(a, pos, turn !== undefined, chain, before);
-    const preview = i.blocks[0]?.preview ?? '';
-    return {
-      kind: 'line' as const,
-      id: `l${l.key}`,
-      pos,
-      turn,
-      label: `L${String(pos + 1).padEnd(6)} ${what.padEnd(22).slice(0, 22)} ${turn !== undefined ? `#${turn + 1}`.padEnd(6) : `(${note})`.padEnd(6)} ${preview}`,
-      severity: worst(ds),
-      rules: unique(ds.map((d) => d.rule)),
-    };
-  });
+/** A row's text as the tree shows it. */
+export function rowLabel(a: Analysis, row: Row, collapsed: ReadonlySet<number>): string {
+  const { doc } = a;
+  if (row.kind === 'block') return `    ${describeBlock(doc.lines[row.pos]!.info.blocks[row.block!]!)}`;
+  if (row.kind === 'turn') {
+    const m = a.view.messages[row.turn!]!;
+    const first = m.blocks.find((b) => b.info.type === 'text' && !b.info.whitespace && !b.info.empty) ?? m.blocks[0];
+    const range = m.lines.length > 1 ? `lines ${m.lines[0]! + 1}–${m.lines[m.lines.length - 1]! + 1}` : `line ${m.lines[0]! + 1}`;
+    const open = !collapsed.has(doc.lines[m.lines[0]!]!.key);
+    return `${open ? '▾' : '▸'} #${row.turn! + 1} ${m.role.padEnd(9)} ${String(m.blocks.length).padStart(2)} block${m.blocks.length === 1 ? ' ' : 's'}  ${range}  ${first ? first.info.preview : ''}`;
+  }
+  const i = doc.lines[row.pos]!.info;
+  const what = i.kind === 'entry' ? [i.type, i.subtype].filter(Boolean).join('/') : (i.error ?? '');
+  const where = row.turn !== undefined ? `#${row.turn + 1}` : `(${lineNote(a, row.pos)})`;
+  return `L${String(row.pos + 1).padEnd(6)} ${what.padEnd(22).slice(0, 22)} ${where.padEnd(6)} ${i.blocks[0]?.preview ?? ''}`;
+}
+
+/** The markers of a row: for a turn, the problems of all its lines; for a block, its own. */
+export function rowMarks(a: Analysis, byPos: Map<number, Diagnostic[]>, row: Row): Marks {
+  let ds: Diagnostic[];
+  if (row.kind === 'turn') ds = a.view.messages[row.turn!]!.lines.flatMap((p) => byPos.get(p) ?? []).filter((d) => d.severity !== 'info');
+  else if (row.kind === 'block') ds = (byPos.get(row.pos) ?? []).filter((d) => d.severity !== 'info' && (d.block === undefined || d.block === row.block));
+  else ds = byPos.get(row.pos) ?? [];
+  return { severity: worst(ds), rules: unique(ds.map((d) => d.rule)) };
 }
 
 /** The row a diagnostic points at: its block, else its line's first row, else its turn; -1 if not shown. */

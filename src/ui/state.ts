@@ -6,7 +6,7 @@ import type { Diagnostic, Edit, Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import { planDelete, planMerge, planMove, type Planned, rewindKeys } from './editActions.js';
 import type { Command } from './keymap.js';
-import { type Row, diagnosticsByPos, rawRows, rowOfDiagnostic, treeRows } from './rows.js';
+import { type Row, diagnosticsByPos, rawRows, rowLabel, rowOfDiagnostic, treeRows } from './rows.js';
 
 /*
  * The editor's whole state and its pure reducer: documents (with undo
@@ -55,7 +55,7 @@ export type Action =
 
 function withRows(s: Omit<EditorState, 'rows' | 'byPos'> & Partial<Pick<EditorState, 'byPos'>>, keepId?: string): EditorState {
   const byPos = s.byPos ?? diagnosticsByPos(s.analysis);
-  const rows = s.raw ? rawRows(s.analysis, byPos) : treeRows(s.analysis, s.collapsed, byPos);
+  const rows = s.raw ? rawRows(s.analysis) : treeRows(s.analysis, s.collapsed);
   let cursor = Math.min(s.cursor, Math.max(0, rows.length - 1));
   if (keepId) {
     const at = rows.findIndex((r) => r.id === keepId);
@@ -184,7 +184,7 @@ function search(s: EditorState): EditorState {
   if (!q) return { ...s, overlay: 'none' };
   for (let i = 1; i <= s.rows.length; i++) {
     const at = (s.cursor + i) % s.rows.length;
-    if (s.rows[at]!.label.toLowerCase().includes(q)) return { ...moveTo(s, at), overlay: 'none', status: `found "${s.query}" (/ Enter finds the next)` };
+    if (rowLabel(s.analysis, s.rows[at]!, s.collapsed).toLowerCase().includes(q)) return { ...moveTo(s, at), overlay: 'none', status: `found "${s.query}" (/ Enter finds the next)` };
   }
   return { ...s, overlay: 'none', status: `"${s.query}" not found` };
 }

@@ -7,6 +7,7 @@ import { makeLarge } from '../../bench/make-large.mjs';
 import type { Doc } from '../../src/transcript/document.js';
 import { loadFile } from '../../src/transcript/load.js';
 import type { Command } from '../../src/ui/keymap.js';
+import { rowLabel } from '../../src/ui/rows.js';
 import { type EditorState, initialState, reduce, selectedRow } from '../../src/ui/state.js';
 
 let doc: Doc;
@@ -67,7 +68,7 @@ describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
     s = run(s, 'collapse');
     expect(selectedRow(s)).toMatchObject({ kind: 'turn', turn });
     expect(s.rows).toHaveLength(before - blocks);
-    expect(selectedRow(s)!.label.startsWith('▸')).toBe(true);
+    expect(rowLabel(s.analysis, selectedRow(s)!, s.collapsed).startsWith('▸')).toBe(true);
     s = run(s, 'expand');
     expect(s.rows).toHaveLength(before);
     expect(selectedRow(s)).toMatchObject({ kind: 'turn', turn });
