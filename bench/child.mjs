@@ -31,6 +31,57 @@ if (mode === 'baseline') {
   const a = analyze(doc);
   detail = { lines: doc.lines.length, messages: a.view.messages.length, counts: a.counts, loadMs: Math.round(tLoad - t0), analyzeMs: Math.round(performance.now() - tLoad) };
   doc.source.close();
+} else if (mode === 'editor') {
+  detail = await measureEditor(file, t0);
 } else throw new Error(`unknown mode ${mode}`);
 const ms = performance.now() - t0;
 process.stdout.write(JSON.stringify({ mode, ms: Math.round(ms), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), ...detail }) + '\n');
+
+/**
+ * The editor as a person meets it: time until the first full frame (file
+ * loaded, analysed, tree drawn), then the time from a key press to the frame
+ * that shows its effect, per key (median of several presses).
+ */
+async function measureEditor(file, t0) {
+  const React = (await import('react')).default;
+  const { render } = await import('ink-testing-library');
+  const { loadFile } = await import('../dist/transcript/load.js');
+  const { Editor } = await import('../dist/ui/Editor.js');
+  const doc = await loadFile(file);
+  const deps = { save: async () => ({ doc, status: '' }), exportSummary: async () => '' };
+  const app = render(React.createElement(Editor, { doc, provider: 'anthropic', deps, size: { columns: 120, rows: 40 } }));
+  const frameAfter = async (before) => {
+    const deadline = performance.now() + 30_000;
+    while (performance.now() < deadline) {
+      const f = app.lastFrame() ?? '';
+      if (f !== before && f.includes('errors ·')) return;
+      await new Promise((r) => setImmediate(r));
+    }
+    throw new Error('no new frame within 30 s');
+  };
+  await frameAfter('');
+  const firstFrameMs = Math.round(performance.now() - t0);
+  const samples = {};
+  const press = async (name, key) => {
+    const before = app.lastFrame();
+    const t = performance.now();
+    app.stdin.write(key);
+    await frameAfter(before);
+    (samples[name] ??= []).push(performance.now() - t);
+    app.frames.length = 0; // the test renderer keeps every frame; drop them
+  };
+  for (let i = 0; i < 5; i++) {
+    await press('j (down)', 'j');
+    await press('PgDn', '\u001B[6~');
+    await press('h (collapse)', 'h');
+    await press('l (expand)', 'l');
+    await press('n (next problem)', 'n');
+    await press('f (fix one problem)', 'f');
+    await press('u (undo)', 'u');
+    await press('U (redo)', 'U');
+  }
+  const latency = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, Math.round(v.sort((a, b) => a - b)[Math.floor(v.length / 2)])]));
+  app.unmount();
+  doc.source.close();
+  return { firstFrameMs, latency };
+}
