@@ -46,6 +46,10 @@ function exactlyOne(positionals: string[], command: string): string {
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(USAGE);
+    return EXIT.ok;
+  }
   const [command, ...rest] = argv;
   switch (command) {
     case 'check': {
@@ -87,16 +91,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return runDoctor(positionals[0], { json: !!values.json }, io);
     }
     case 'help':
-    case '--help':
-    case '-h':
       io.out(USAGE);
       return EXIT.ok;
     default: {
       const { values, positionals } = parse(argv, { provider: { type: 'string' } });
-      if (values.help) {
-        io.out(USAGE);
-        return EXIT.ok;
-      }
       if (positionals.length > 1) throw new CliError(`unknown command: ${positionals[0]} (see ccmend --help)`);
       const { runEditor } = await import('./ui/run.js');
       return runEditor(positionals[0], { provider: providerOf(str(values.provider)) });
