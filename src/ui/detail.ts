@@ -6,15 +6,17 @@ import type { Row } from './rows.js';
 
 const MAX_CHARS = 20_000;
 
-/** Splits text into lines of at most `width` columns (by characters). */
+/** Splits text into lines of at most `width` characters, breaking at spaces where it can. */
 export function wrap(text: string, width: number): string[] {
   const out: string[] = [];
-  for (const raw of text.split('\n')) {
-    if (raw.length <= width) {
-      out.push(raw);
-      continue;
+  for (let rest of text.split('\n')) {
+    while (rest.length > width) {
+      const space = rest.lastIndexOf(' ', width);
+      const cut = space > width / 2 ? space : width;
+      out.push(rest.slice(0, cut));
+      rest = rest.slice(space > width / 2 ? cut + 1 : cut);
     }
-    for (let i = 0; i < raw.length; i += width) out.push(raw.slice(i, i + width));
+    out.push(rest);
   }
   return out;
 }

@@ -117,8 +117,8 @@ export function realDeps(): AppDeps {
 
 /** `ccmend [file | session-id]`: the full-screen editor. */
 export async function runEditor(target: string | undefined, opts: { provider: Provider }): Promise<number> {
-  if (!process.stdin.isTTY || !process.stdout.isTTY) throw new CliError('the editor needs an interactive terminal; use ccmend check / fix / summary in scripts');
   const path = target === undefined ? undefined : resolveOrFail(target);
+  if (!process.stdin.isTTY || !process.stdout.isTTY) throw new CliError('the editor needs an interactive terminal; use ccmend check / fix / summary in scripts');
   const app = render(<App path={path} provider={opts.provider} deps={realDeps()} />, { exitOnCtrlC: true });
   await app.waitUntilExit();
   return 0;
