@@ -26,6 +26,5 @@ export function changesBetween(saved: Doc, present: Doc): Changes {
       text.push(`~ line ${old.at + 1} (${l.info.type ?? 'line'}) changed`);
     }
   }
-  for (const n of removed) text.unshift(`- line ${n} removed`);
-  return { removed, changed, added, lines: text };
+  return { removed, changed, added, lines: [...removed.map((n) => `- line ${n} removed`), ...text] };
 }

@@ -113,8 +113,7 @@ describe('the editor on the demo transcript (real faults)', () => {
     await ui.press('F');
     let f = await ui.press('s');
     expect(f).toContain('2 removed · 0 changed · 1 added');
-    expect(f).toContain('- line 26 removed');
-    expect(f).toContain('- line 27 removed');
+    expect(f).toMatch(/- line 26 removed\s+│\n│ - line 27 removed/);
     expect(f).toContain('+ new user: [tool result lost]');
     await ui.press('y');
     f = await ui.until((fr) => status(fr).startsWith('saved'), 'the save');
