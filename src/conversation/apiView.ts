@@ -62,7 +62,8 @@ export function buildApiView(doc: Doc, graph: Graph, chain: readonly number[] = 
   for (const p of chain) {
     if (emitted.has(p)) continue;
     const l = doc.lines[p]!;
-    const group = l.info.type === 'assistant' && l.info.messageId ? responseLines.get(l.info.messageId) : undefined;
+    // An assistant line that lost its message.id is a response of its own: its results are gathered too.
+    const group = l.info.type !== 'assistant' ? undefined : l.info.messageId ? responseLines.get(l.info.messageId) : isSent(l) ? [p] : undefined;
     if (!group) {
       emit(p);
       continue;

@@ -19,7 +19,9 @@ const firstRole: Rule = {
   check(ctx) {
     const first = ctx.view.messages[0];
     if (!first || first.role === 'user') return [];
-    const pos = first.lines[0]!;
+    // Adopt the message's first line on the chain: other lines of a split response may sit on side branches or after it.
+    const chain = ctx.segment === 'active' ? ctx.graph.chain : ctx.graph.preCompactChain;
+    const pos = chain.find((p) => first.lines.includes(p)) ?? first.lines[0]!;
     const line = ctx.doc.lines[pos]!;
     const value = {
       parentUuid: line.info.parentUuid ?? null,

@@ -23,11 +23,24 @@ export function derivedUuid(seed: string): string {
 /** Fields a new line copies from its neighbour so Claude Code reads it like its own. */
 const INHERITED = ['isSidechain', 'userType', 'cwd', 'sessionId', 'version', 'gitBranch', 'timestamp'] as const;
 
+/**
+ * The uuid a result for the tool_use on line `pos` hangs off: that line's, or if
+ * it lost its uuid, the last line of the same response that has one (the view
+ * gathers results hanging off any line of a response).
+ */
+function anchorUuid(ctx: RuleContext, pos: number): string | null {
+  const own = ctx.doc.lines[pos]!.info.uuid;
+  if (own) return own;
+  const lines = ctx.view.messages[ctx.view.messageOf.get(pos) ?? -1]?.lines ?? [];
+  const anchor = lines.filter((p) => ctx.doc.lines[p]!.info.uuid).at(-1);
+  return anchor === undefined ? null : ctx.doc.lines[anchor]!.info.uuid!;
+}
+
 /** A new user line holding tool_result `block`, hanging off the tool_use's own line (Claude Code's parallel-call layout). */
 export function resultLine(ctx: RuleContext, toolUse: ViewBlock, block: Record<string, unknown>): Record<string, unknown> {
   const line = ctx.doc.lines[toolUse.pos]!;
   const info = line.info as unknown as Record<string, unknown>;
-  const value: Record<string, unknown> = { parentUuid: line.info.uuid ?? null };
+  const value: Record<string, unknown> = { parentUuid: anchorUuid(ctx, toolUse.pos) };
   for (const k of INHERITED) if (info[k] !== undefined) value[k] = info[k];
   value.isSidechain = false;
   Object.assign(value, {

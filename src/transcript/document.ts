@@ -13,6 +13,8 @@ export interface Line {
   readonly key: number;
   readonly span?: { readonly offset: number; readonly length: number };
   readonly text?: string;
+  /** New bytes of a line patched byte-wise (a relink), so invalid UTF-8 elsewhere in it survives. */
+  readonly bytes?: Buffer;
   readonly eol: Eol;
   readonly info: LineInfo;
 }
@@ -51,6 +53,7 @@ export function summarize(text: string, bytes: number): { info: LineInfo } {
 
 /** The line's bytes as they will be written (without the end of line). */
 export function lineBytes(doc: Doc, line: Line): Buffer {
+  if (line.bytes !== undefined) return line.bytes;
   if (line.text !== undefined) return Buffer.from(line.text, 'utf8');
   const span = line.span!;
   return doc.source.read(span.offset, span.length);
@@ -69,6 +72,11 @@ export function entryOf(doc: Doc, line: Line): Record<string, unknown> | null {
 /** A line with new text, summarised afresh. */
 export function makeLine(key: number, text: string, eol: Eol): Line {
   return { key, text, eol, info: summarize(text, Buffer.byteLength(text)).info };
+}
+
+/** A line with new bytes (which need not be valid UTF-8), summarised afresh. */
+export function makeLineFromBytes(key: number, bytes: Buffer, eol: Eol): Line {
+  return { key, bytes, eol, info: summarize(bytes.toString('utf8'), bytes.length).info };
 }
 
 /** The end of line a new line should use: the file's own convention. */

@@ -1,6 +1,6 @@
 import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { type Doc, lineBytes } from './document.js';
+import { type Doc, defaultEol, lineBytes } from './document.js';
 
 /** The file on disk is not the one that was loaded, and merging is not safe. */
 export class SaveConflictError extends Error {}
@@ -13,11 +13,19 @@ export interface SaveResult {
   readonly bytes: number;
 }
 
-/** The document's bytes, line by line (untouched lines verbatim from the source). */
+/**
+ * The document's bytes, line by line (untouched lines verbatim from the source).
+ * A line without an end of line (the file's torn or unterminated last line) that
+ * an edit left with lines after it gets the file's end of line, so it is not
+ * glued to the next one.
+ */
 export function* serialize(doc: Doc): Generator<Buffer> {
-  for (const line of doc.lines) {
+  const last = doc.lines.length - 1;
+  const separator = Buffer.from(defaultEol(doc));
+  for (const [i, line] of doc.lines.entries()) {
     yield lineBytes(doc, line);
     if (line.eol) yield Buffer.from(line.eol);
+    else if (i < last) yield separator;
   }
 }
 
