@@ -133,52 +133,57 @@ const imageDimensions: Rule = {
 /** What a block costs the request beyond its bytes inside its line (a string content's text wrapper, separators). */
 const WRAP = 64;
 
+/**
+ * Bytes a block sends at the least, known without parsing its line: its text
+ * (UTF-8 takes at least a byte per UTF-16 unit, escapes only add) and its images as base64.
+ */
+const sentAtLeast = (b: ViewBlock) => b.info.chars + b.info.images.reduce((n, img) => n + base64Length(img), 0);
+
 const requestTooLarge: Rule = {
   id: 'request-too-large',
   description: 'the rebuilt request is over 32 MB',
   scope: 'view',
   check(ctx) {
     const { messages } = ctx.view;
-    const lineBytes = (p: number) => ctx.doc.lines[p]!.info.bytes;
-    const bound = (ms: readonly ViewMessage[]) => ms.reduce((n, m) => n + WRAP * (m.blocks.length + 1) + m.lines.reduce((k, p) => k + lineBytes(p), 0), 0);
-    // Every sent block lies inside its line, so the lines bound the request from above: usually that settles it.
-    if (bound(messages) <= MAX_REQUEST_BYTES) return [];
-    // But lines overcount (2.x repeats each tool's output, images too, in toolUseResult, which is never sent):
-    // measure the request itself, message by message, until it is known to be too large.
-    let sent = 2;
-    let m = 0;
-    for (; m < messages.length && sent <= MAX_REQUEST_BYTES; m++) {
-      sent += Buffer.byteLength(JSON.stringify(renderApiMessages(ctx.doc, { ...ctx.view, messages: [messages[m]!] })[0])) + 1;
+    const blocks = messages.flatMap((m) => m.blocks);
+    // Every sent block lies inside its line, so the lines bound each message from above; what is surely
+    // sent bounds it from below. Lines overcount (2.x repeats each tool's output, images too, in
+    // toolUseResult, which is never sent), so where the bounds disagree, measure messages one by one
+    // until they agree: measured so far plus the bounds of the rest.
+    const upperOf = (m: ViewMessage) => WRAP * (m.blocks.length + 1) + m.lines.reduce((k, p) => k + ctx.doc.lines[p]!.info.bytes, 0);
+    const lowerOf = (m: ViewMessage) => m.blocks.reduce((n, b) => n + sentAtLeast(b), 0);
+    let upperRest = messages.reduce((n, m) => n + upperOf(m), 0);
+    let lowerRest = messages.reduce((n, m) => n + lowerOf(m), 0);
+    let measured = 2;
+    for (let m = 0; measured + lowerRest <= MAX_REQUEST_BYTES; m++) {
+      if (measured + upperRest <= MAX_REQUEST_BYTES) return [];
+      const msg = messages[m]!;
+      measured += Buffer.byteLength(JSON.stringify(renderApiMessages(ctx.doc, { ...ctx.view, messages: [msg] })[0])) + 1;
+      upperRest -= upperOf(msg);
+      lowerRest -= lowerOf(msg);
     }
-    if (sent <= MAX_REQUEST_BYTES) return [];
-    const upper = sent + bound(messages.slice(m));
+    const sent = measured + lowerRest;
 
-    // Stub the biggest tool results and images until even the upper bound fits: lossy, so never automatic.
-    const blocks = messages
-      .flatMap((msg) => msg.blocks)
-      .filter((b) => b.info.type === 'tool_result' || b.info.type === 'image')
-      .sort((a, b) => lineBytes(b.pos) - lineBytes(a.pos));
+    // Stub the biggest tool results and images until the request fits: lossy, so never automatic.
     const edits: Fix['edits'][number][] = [];
-    let excess = upper - MAX_REQUEST_BYTES;
-    for (const b of blocks) {
+    let excess = sent - MAX_REQUEST_BYTES;
+    for (const b of blocks.filter((x) => x.info.type === 'tool_result' || x.info.type === 'image').sort((x, y) => sentAtLeast(y) - sentAtLeast(x))) {
       if (excess <= 0) break;
       const image = b.info.type === 'image';
-      const path = image ? b.info.path : [...b.info.path, 'content'];
       const stub = image ? { type: 'text', text: '[image removed by ccmend]' } : '[output removed by ccmend to fit the request size limit]';
-      edits.push({ op: 'set', key: ctx.doc.lines[b.pos]!.key, path, value: stub });
-      const before = JSON.stringify(valueAt(entryOf(ctx.doc, ctx.doc.lines[b.pos]!), path)) ?? '';
-      excess -= Buffer.byteLength(before) - Buffer.byteLength(JSON.stringify(stub));
+      edits.push({ op: 'set', key: ctx.doc.lines[b.pos]!.key, path: image ? b.info.path : [...b.info.path, 'content'], value: stub });
+      excess -= sentAtLeast(b) - JSON.stringify(stub).length;
     }
-    const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
     return [
       diag(
         ctx,
         this.id,
         'error',
         { pos: messages[messages.length - 1]!.lines.at(-1)! },
-        `the request would be over 32 MB (${mb(sent)} MB in the first ${m} of ${messages.length} messages, up to ${mb(upper)} MB in all); the API accepts at most 32 MB`,
+        `the request would be over ${(sent / 1024 / 1024).toFixed(1)} MB; the API accepts at most 32 MB`,
         'HTTP 413 request_too_large: Request exceeds the maximum allowed number of bytes',
-        [{ label: `replace the ${edits.length} largest tool outputs/images with a note`, safe: false, edits }],
+        // Offered only if stubbing outputs can make it fit (it cannot when the bulk is, say, a tool's input).
+        excess <= 0 ? [{ label: `replace the ${edits.length} largest tool outputs/images with a note`, safe: false, edits }] : [],
       ),
     ];
   },

@@ -150,6 +150,16 @@ describe('request-too-large', () => {
   });
 });
 
+test('33 MB in a Write input (2.1.19), which only measuring the request finds: an error with nothing to stub', () => {
+  const lines = entries('lean');
+  blocksOf(entry(lines, 'd1c67e04'))[0]!.input.content = 'x'.repeat(33 * MB);
+  const doc = docOf(lines);
+  expect(rows(doc)).toEqual([
+    { rule: 'request-too-large', severity: 'error', line: 14, apiError: 'HTTP 413 request_too_large: Request exceeds the maximum allowed number of bytes' },
+  ]);
+  expect(analyze(doc).diagnostics[0]!.fixes).toEqual([]);
+});
+
 describe('too-many-messages', () => {
   test('100,001 alternating messages built from the 2.1.19 prompt and answer', () => {
     const [prompt, answer] = [entry(entries('lean'), 'aa6ef44a'), entry(entries('lean'), 'df54582d')];
