@@ -37,9 +37,27 @@ export function atBlock(m: number, vb: ViewBlock): At {
   return { pos: vb.pos, turn: m, block: vb.index };
 }
 
-/** Index of a view block inside its message, as the API counts (messages.N.content.J). */
+/**
+ * A whitespace-only text line inside a split assistant response: Claude Code
+ * drops such lines when it sends (Opus answers open with "\n\n" lines), so the
+ * API never sees them; other clients and strict proxies send them as written.
+ */
+export function isDroppedWhitespace(ctx: RuleContext, m: number, vb: ViewBlock): boolean {
+  const msg = ctx.view.messages[m]!;
+  if (msg.role !== 'assistant' || vb.info.type !== 'text' || !(vb.info.whitespace || vb.info.empty)) return false;
+  const line = ctx.doc.lines[vb.pos]!.info;
+  return line.blocks.length === 1 && msg.blocks.length > 1;
+}
+
+/**
+ * Index of a view block inside its message, as the API counts (messages.N.content.J):
+ * lines Claude Code drops when sending do not count, except for the dropped block itself
+ * (which only other clients send, with every block).
+ */
 export function apiPath(ctx: RuleContext, m: number, vb: ViewBlock): string {
-  return `messages.${m}.content.${ctx.view.messages[m]!.blocks.indexOf(vb)}`;
+  const blocks = ctx.view.messages[m]!.blocks;
+  const sent = isDroppedWhitespace(ctx, m, vb) ? blocks : blocks.filter((b) => !isDroppedWhitespace(ctx, m, b));
+  return `messages.${m}.content.${sent.indexOf(vb)}`;
 }
 
 /** Removing a block that is a message's only content would empty the message: replace it instead. */

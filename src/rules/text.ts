@@ -1,21 +1,8 @@
-import type { ViewBlock } from '../conversation/apiView.js';
-import { apiPath, atBlock, diag, removeOrStub } from './diagnostic.js';
-import type { Diagnostic, Rule, RuleContext } from './types.js';
+import { apiPath, atBlock, diag, isDroppedWhitespace, removeOrStub } from './diagnostic.js';
+import type { Diagnostic, Rule } from './types.js';
 
 /** Text put where removing a block would leave a message with no content. */
 export const EMPTY_STUB = '[empty]';
-
-/**
- * A whitespace-only text line inside a split assistant response: Claude Code
- * drops such lines when it sends (Opus answers open with "\n\n" lines), so the
- * API never sees them; other clients and strict proxies send them as written.
- */
-export function isDroppedWhitespace(ctx: RuleContext, m: number, vb: ViewBlock): boolean {
-  const msg = ctx.view.messages[m]!;
-  if (msg.role !== 'assistant' || vb.info.type !== 'text' || !(vb.info.whitespace || vb.info.empty)) return false;
-  const line = ctx.doc.lines[vb.pos]!.info;
-  return line.blocks.length === 1 && msg.blocks.length > 1;
-}
 
 const textEmpty: Rule = {
   id: 'text-empty',

@@ -1,7 +1,6 @@
 import { entryOf } from '../transcript/document.js';
 import { valueAt } from '../transcript/jsonPath.js';
-import { apiPath, atBlock, diag } from './diagnostic.js';
-import { isDroppedWhitespace } from './text.js';
+import { apiPath, atBlock, diag, isDroppedWhitespace } from './diagnostic.js';
 import type { Diagnostic, Rule } from './types.js';
 
 const isThinking = (t: string) => t === 'thinking' || t === 'redacted_thinking';
