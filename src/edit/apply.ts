@@ -60,6 +60,7 @@ class Draft {
   setParent(key: number, parent: string | null | undefined): void {
     const v = this.values.get(key);
     if (v) v.parentUuid = parent ?? null;
+    else if (this.lines[this.pos(key)]!.info.kind !== 'entry') throw new EditError(`line ${key + 1} is not a readable entry`);
     else this.relinks.set(key, parent ?? null);
   }
 
