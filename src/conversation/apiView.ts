@@ -42,12 +42,13 @@ function isSent(l: Line): boolean {
  * the last on side branches), merged into alternating messages.
  */
 export function buildApiView(doc: Doc, graph: Graph, chain: readonly number[] = graph.chain): ApiView {
-  const responseLines = new Map<string, number[]>();
+  // Lines of each response, by interned message id (the chain usually touches most of them).
+  const responseLines = new Map<number, number[]>();
   doc.lines.forEach((l, i) => {
-    if (l.info.type === 'assistant' && l.info.messageId && isSent(l)) {
-      const g = responseLines.get(l.info.messageId);
+    if (l.info.type === 'assistant' && l.info.mid >= 0 && isSent(l)) {
+      const g = responseLines.get(l.info.mid);
       if (g) g.push(i);
-      else responseLines.set(l.info.messageId, [i]);
+      else responseLines.set(l.info.mid, [i]);
     }
   });
 
@@ -63,7 +64,7 @@ export function buildApiView(doc: Doc, graph: Graph, chain: readonly number[] = 
     if (emitted.has(p)) continue;
     const l = doc.lines[p]!;
     // An assistant line that lost its message.id is a response of its own: its results are gathered too.
-    const group = l.info.type !== 'assistant' ? undefined : l.info.messageId ? responseLines.get(l.info.messageId) : isSent(l) ? [p] : undefined;
+    const group = l.info.type !== 'assistant' ? undefined : l.info.mid >= 0 ? responseLines.get(l.info.mid) : isSent(l) ? [p] : undefined;
     if (!group) {
       emit(p);
       continue;
@@ -72,7 +73,7 @@ export function buildApiView(doc: Doc, graph: Graph, chain: readonly number[] = 
     const results: number[] = [];
     for (const g of group) {
       const uuid = doc.lines[g]!.info.uuid;
-      for (const c of (uuid && graph.children.get(uuid)) || []) {
+      for (const c of uuid ? graph.childrenOf(uuid) : []) {
         const child = doc.lines[c]!;
         if (child.info.type === 'user' && child.info.blocks.some((b) => b.type === 'tool_result')) results.push(c);
       }

@@ -1,17 +1,19 @@
 import type { Doc, Line } from '../transcript/document.js';
+import { internedCount, internedId } from '../transcript/intern.js';
 
 /**
  * The uuid graph of a document (DESIGN §3). Positions are indices into
  * `doc.lines`; the graph is rebuilt for every document version, so they are
- * never stale.
+ * never stale. It is built on interned uuid ids in typed arrays: rebuilding
+ * it after each edit of a 200 MB transcript must take milliseconds.
  */
 export interface Graph {
-  /** uuid -> position of its first line. */
-  readonly byUuid: ReadonlyMap<string, number>;
+  /** Position of the first line carrying `uuid`. */
+  posOf(uuid: string): number | undefined;
+  /** Positions of the lines naming `uuid` as their parent, in file order. */
+  childrenOf(uuid: string): readonly number[];
   /** uuids carried by more than one line -> all their positions. */
   readonly duplicateUuids: ReadonlyMap<string, readonly number[]>;
-  /** parent uuid -> positions of lines naming it as parentUuid. */
-  readonly children: ReadonlyMap<string, readonly number[]>;
   /** Lines whose parentUuid names no line. */
   readonly dangling: readonly number[];
   /** The line the conversation resumes from, if any. */
@@ -50,95 +52,121 @@ function isTurnChild(parent: Line, child: Line): boolean {
   return false;
 }
 
+/** Lines by interned uuid id: the first line of each id, and children in compressed rows. */
+interface Index {
+  /** id -> position of the first line with that uuid, or -1. */
+  readonly first: Int32Array;
+  /** Children of id k are childPos[childStart[k] .. childStart[k + 1]). */
+  readonly childStart: Int32Array;
+  readonly childPos: Int32Array;
+}
+
+function buildIndex(doc: Doc, duplicates: Map<string, number[]>): Index {
+  const size = internedCount();
+  const first = new Int32Array(size).fill(-1);
+  const childStart = new Int32Array(size + 1);
+  const { lines } = doc;
+  for (let i = 0; i < lines.length; i++) {
+    const info = lines[i]!.info;
+    if (info.kind !== 'entry') continue;
+    if (info.uid >= 0) {
+      if (first[info.uid] === -1) first[info.uid] = i;
+      else {
+        const d = duplicates.get(info.uuid!) ?? [first[info.uid]!];
+        d.push(i);
+        duplicates.set(info.uuid!, d);
+      }
+    }
+    if (info.pid >= 0) childStart[info.pid + 1]!++;
+  }
+  for (let k = 0; k < size; k++) childStart[k + 1]! += childStart[k]!;
+  const childPos = new Int32Array(childStart[size]!);
+  const fill = childStart.slice(0, size);
+  for (let i = 0; i < lines.length; i++) {
+    const info = lines[i]!.info;
+    if (info.kind === 'entry' && info.pid >= 0) childPos[fill[info.pid]!++] = i;
+  }
+  return { first, childStart, childPos };
+}
+
+const kidsOf = (ix: Index, id: number) => (id < 0 ? ix.childPos.subarray(0, 0) : ix.childPos.subarray(ix.childStart[id]!, ix.childStart[id + 1]!));
+const parentPos = (ix: Index, l: Line) => (l.info.pid >= 0 && l.info.pid < ix.first.length ? ix.first[l.info.pid]! : -1);
+
 /** Walks parentUuid links from `start`, root-first; stops at null, a missing parent, or a loop. */
-function walk(doc: Doc, byUuid: ReadonlyMap<string, number>, start: number): { chain: number[]; cycleAt?: number } {
+function walk(doc: Doc, ix: Index, start: number): { chain: number[]; cycleAt?: number } {
   const out: number[] = [];
-  const seen = new Set<number>();
-  let pos: number | undefined = start;
+  const seen = new Uint8Array(doc.lines.length);
+  let pos = start;
   let cycleAt: number | undefined;
-  while (pos !== undefined) {
-    if (seen.has(pos)) {
+  while (pos !== -1) {
+    if (seen[pos]) {
       cycleAt = pos;
       break;
     }
-    seen.add(pos);
+    seen[pos] = 1;
     out.push(pos);
-    const parent: string | null | undefined = doc.lines[pos]!.info.parentUuid;
-    pos = parent ? byUuid.get(parent) : undefined;
+    pos = parentPos(ix, doc.lines[pos]!);
   }
   return { chain: out.reverse(), cycleAt };
 }
 
 /** The newest candidate before position `end` with no conversation child. */
-function chooseLeaf(doc: Doc, children: ReadonlyMap<string, readonly number[]>, end = doc.lines.length): number | undefined {
+function chooseLeaf(doc: Doc, ix: Index, end = doc.lines.length): number | undefined {
   let fallback: number | undefined;
   for (let i = end - 1; i >= 0; i--) {
     const l = doc.lines[i]!;
     if (!isLeafCandidate(l)) continue;
     fallback ??= i;
-    const kids = children.get(l.info.uuid!) ?? [];
-    if (!kids.some((k) => isLeafCandidate(doc.lines[k]!))) return i;
+    if (!kidsOf(ix, l.info.uid).some((k) => isLeafCandidate(doc.lines[k]!))) return i;
   }
   return fallback;
 }
 
 export function buildGraph(doc: Doc): Graph {
-  const byUuid = new Map<string, number>();
   const duplicateUuids = new Map<string, number[]>();
-  const children = new Map<string, number[]>();
-  doc.lines.forEach((l, i) => {
-    if (l.info.kind !== 'entry') return;
-    const { uuid, parentUuid } = l.info;
-    if (uuid) {
-      const first = byUuid.get(uuid);
-      if (first === undefined) byUuid.set(uuid, i);
-      else {
-        const d = duplicateUuids.get(uuid) ?? [first];
-        d.push(i);
-        duplicateUuids.set(uuid, d);
-      }
-    }
-    if (parentUuid) {
-      const c = children.get(parentUuid);
-      if (c) c.push(i);
-      else children.set(parentUuid, [i]);
-    }
-  });
+  const ix = buildIndex(doc, duplicateUuids);
+  const posOf = (uuid: string) => {
+    const id = internedId(uuid);
+    const p = id >= 0 && id < ix.first.length ? ix.first[id]! : -1;
+    return p === -1 ? undefined : p;
+  };
+  const childrenOf = (uuid: string): number[] => Array.from(kidsOf(ix, internedId(uuid)));
 
   const dangling: number[] = [];
+  const forks: number[] = [];
   doc.lines.forEach((l, i) => {
-    if (l.info.parentUuid && !byUuid.has(l.info.parentUuid)) dangling.push(i);
+    if (l.info.kind !== 'entry') return;
+    if (l.info.pid >= 0 && parentPos(ix, l) === -1) dangling.push(i);
+    if (l.info.uid < 0 || ix.first[l.info.uid] !== i) return;
+    const kids = kidsOf(ix, l.info.uid);
+    if (kids.length < 2) return;
+    let turns = 0;
+    for (const k of kids) if (isTurnChild(l, doc.lines[k]!)) turns++;
+    if (turns >= 2) forks.push(i);
   });
 
-  const forks: number[] = [];
-  for (const [uuid, kids] of children) {
-    const parent = doc.lines[byUuid.get(uuid) ?? -1];
-    if (!parent || kids.length < 2) continue;
-    if (kids.filter((k) => isTurnChild(parent, doc.lines[k]!)).length >= 2) forks.push(byUuid.get(uuid)!);
-  }
-
-  const leaf = chooseLeaf(doc, children);
-  const main = leaf === undefined ? { chain: [] as number[] } : walk(doc, byUuid, leaf);
+  const leaf = chooseLeaf(doc, ix);
+  const main = leaf === undefined ? { chain: [] as number[] } : walk(doc, ix, leaf);
   const head = main.chain[0] !== undefined ? doc.lines[main.chain[0]]! : undefined;
   let preCompactChain: number[] = [];
   if (head && head.info.type === 'system' && head.info.subtype === 'compact_boundary') {
     // logicalParentUuid may name a line that was never written (a progress entry), or one the compaction
     // kept and re-parented after the boundary (a preserved segment): then fall back to the newest turn before it.
     const active = new Set(main.chain);
-    let named = head.info.logicalParentUuid ? byUuid.get(head.info.logicalParentUuid) : undefined;
+    let named = head.info.logicalParentUuid ? posOf(head.info.logicalParentUuid) : undefined;
     if (named !== undefined && active.has(named)) named = undefined;
-    const before = named ?? chooseLeaf(doc, children, main.chain[0]);
-    if (before !== undefined) preCompactChain = walk(doc, byUuid, before).chain;
+    const before = named ?? chooseLeaf(doc, ix, main.chain[0]);
+    if (before !== undefined) preCompactChain = walk(doc, ix, before).chain;
   }
   return {
-    byUuid,
+    posOf,
+    childrenOf,
     duplicateUuids,
-    children,
     dangling,
     leaf,
     chain: main.chain,
     cycleAt: main.cycleAt,
     preCompactChain,
-    forks: forks.sort((a, b) => a - b),
+    forks,
   };
 }

@@ -45,7 +45,7 @@ function nearestEarlierTurn(ctx: RuleContext, pos: number): number | undefined {
       seen.add(q);
       const parent: string | null | undefined = ctx.doc.lines[q]!.info.parentUuid;
       if (parent === own) break;
-      q = parent ? ctx.graph.byUuid.get(parent) : undefined;
+      q = parent ? ctx.graph.posOf(parent) : undefined;
     }
     if (q === undefined) return p;
   }
@@ -62,7 +62,7 @@ function survivingAncestor(ctx: RuleContext, missing: string): string | undefine
     seen.add(cur);
     cur = torn.get(cur);
   }
-  return cur && ctx.graph.byUuid.has(cur) ? cur : undefined;
+  return cur && ctx.graph.posOf(cur) !== undefined ? cur : undefined;
 }
 
 const chainDangling: Rule = {

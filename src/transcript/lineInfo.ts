@@ -1,4 +1,5 @@
 import { imageFacts, type ImageFacts } from './image.js';
+import { intern } from './intern.js';
 import { type Entry, blockSchema } from './schema.js';
 
 export type JsonPath = readonly (string | number)[];
@@ -42,6 +43,10 @@ export interface LineInfo {
   subtype?: string;
   uuid?: string;
   parentUuid?: string | null;
+  /** Interned ids of uuid, parentUuid and message.id (see intern.ts); -1 when absent. */
+  uid: number;
+  pid: number;
+  mid: number;
   logicalParentUuid?: string | null;
   isSidechain: boolean;
   isMeta: boolean;
@@ -90,6 +95,9 @@ function emptyLine(kind: LineInfo['kind'], bytes: number): LineInfo {
     blocks: [],
     loneSurrogates: [],
     bytes,
+    uid: -1,
+    pid: -1,
+    mid: -1,
   };
 }
 
@@ -225,6 +233,8 @@ export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: str
   info.subtype = entry.subtype;
   info.uuid = entry.uuid;
   info.parentUuid = entry.parentUuid;
+  if (entry.uuid) info.uid = intern(entry.uuid);
+  if (entry.parentUuid) info.pid = intern(entry.parentUuid);
   info.logicalParentUuid = entry.logicalParentUuid;
   info.isSidechain = entry.isSidechain === true;
   info.isMeta = entry.isMeta === true;
@@ -241,6 +251,7 @@ export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: str
   if ((entry.type === 'user' || entry.type === 'assistant') && entry.message) {
     info.role = entry.type;
     info.messageId = entry.message.id;
+    if (entry.message.id) info.mid = intern(entry.message.id);
     const content = entry.message.content;
     if (typeof content === 'string') {
       info.stringContent = true;
