@@ -1,6 +1,6 @@
 import { analyze } from '../rules/analyze.js';
 import type { Provider } from '../rules/types.js';
-import { EXIT } from './errors.js';
+import { CliError, EXIT } from './errors.js';
 import { openTranscript } from './open.js';
 import { type Io, countLine, diagnosticJson, formatDiagnostic } from './output.js';
 
@@ -11,12 +11,25 @@ export interface CheckOptions {
   readonly verbose?: boolean;
 }
 
-/** `ccmend check`: exit 0 when no file has errors, 1 when one has. */
+/**
+ * `ccmend check`: exit 0 when no file has errors, 1 when one has, 2 when a file
+ * could not be read (the others are still checked).
+ */
 export async function runCheck(targets: readonly string[], opts: CheckOptions, io: Io): Promise<number> {
   const reports = [];
   let errors = 0;
+  let unreadable = 0;
   for (const t of targets) {
-    const doc = await openTranscript(t);
+    let doc;
+    try {
+      doc = await openTranscript(t);
+    } catch (e) {
+      if (!(e instanceof CliError) || targets.length === 1) throw e;
+      unreadable++;
+      io.err(`ccmend: ${e.message}`);
+      if (opts.json) reports.push({ path: t, error: e.message });
+      continue;
+    }
     try {
       const a = analyze(doc, { provider: opts.provider });
       errors += a.counts.error;
@@ -24,6 +37,7 @@ export async function runCheck(targets: readonly string[], opts: CheckOptions, i
         reports.push({ path: doc.path, lines: doc.lines.length, messages: a.view.messages.length, counts: a.counts, diagnostics: a.diagnostics.map(diagnosticJson) });
       } else {
         io.out(`${doc.path}: ${countLine(a)}${a.counts.info ? ` (${a.counts.info} info)` : ''}`);
+        if (!a.view.messages.length) io.out(`  note: no conversation to resume (${doc.lines.length ? 'nothing in it Claude Code would send' : 'the file is empty'})`);
         for (const d of a.diagnostics) if (d.severity !== 'info' || opts.verbose) io.out(formatDiagnostic(d));
       }
     } finally {
@@ -31,5 +45,5 @@ export async function runCheck(targets: readonly string[], opts: CheckOptions, i
     }
   }
   if (opts.json) io.out(JSON.stringify({ provider: opts.provider, files: reports }, null, 2));
-  return errors ? EXIT.problems : EXIT.ok;
+  return unreadable ? EXIT.usage : errors ? EXIT.problems : EXIT.ok;
 }

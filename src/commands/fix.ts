@@ -28,7 +28,7 @@ function write(doc: Doc, out: string | undefined): SaveResult {
     return out ? saveTo(doc, out) : saveInPlace(doc);
   } catch (e) {
     if (e instanceof SaveConflictError) throw new CliError(e.message);
-    throw new CliError(`not saved: ${ioMessage(e, target)}`);
+    throw new CliError(`not saved: ${ioMessage(e, target, true)}`);
   }
 }
 

@@ -22,7 +22,7 @@ export async function runSummary(target: string, opts: { out?: string; copy: boo
       try {
         writeFileSync(path, md);
       } catch (e) {
-        throw new CliError(ioMessage(e, path));
+        throw new CliError(ioMessage(e, path, true));
       }
       io.out(`wrote ${path}`);
       io.out(`start a fresh session with: ${startCommand(facts, path)}`);

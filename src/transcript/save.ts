@@ -1,4 +1,19 @@
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from 'node:fs';
+import {
+  type Stats,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  openSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { type Doc, defaultEol, lineBytes } from './document.js';
 
@@ -81,40 +96,57 @@ function changesSinceLoad(doc: Doc, path: string): Buffer {
   return readRange(path, stamp.size, now.size - stamp.size);
 }
 
-function writeAtomically(target: string, chunks: Iterable<Buffer>, mode: number | undefined): number {
-  const tmp = join(dirname(target), `.${basename(target)}.ccmend-${process.pid}-${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'wx', mode ?? 0o600);
+/** Writes `chunks` to `fd` in batches of about 1 MiB; returns the number of bytes. */
+function writeAll(fd: number, chunks: Iterable<Buffer>): number {
   let bytes = 0;
+  const batch: Buffer[] = [];
+  let batched = 0;
+  const flush = () => {
+    if (!batched) return;
+    const buf = Buffer.concat(batch, batched);
+    let done = 0;
+    while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
+    bytes += buf.length;
+    batch.length = 0;
+    batched = 0;
+  };
+  for (const c of chunks) {
+    batch.push(c);
+    batched += c.length;
+    if (batched >= 1 << 20) flush();
+  }
+  flush();
+  return bytes;
+}
+
+const removeQuietly = (path: string) => rmSync(path, { force: true });
+
+interface WriteOptions {
+  readonly mode: number;
+  /** Keep the replaced file's owner (when running as root on another user's file). */
+  readonly owner?: { readonly uid: number; readonly gid: number };
+}
+
+/** Temp file next to `target`, fsync, rename over it: readers see the old file or the new one, never half of one. */
+function writeAtomically(target: string, chunks: Iterable<Buffer>, opts: WriteOptions): number {
+  const tmp = join(dirname(target), `.${basename(target)}.ccmend-${process.pid}-${Date.now()}.tmp`);
+  const fd = openSync(tmp, 'wx', opts.mode);
+  let bytes: number;
   try {
-    const batch: Buffer[] = [];
-    let batched = 0;
-    const flush = () => {
-      if (!batched) return;
-      const buf = Buffer.concat(batch, batched);
-      let done = 0;
-      while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
-      bytes += buf.length;
-      batch.length = 0;
-      batched = 0;
-    };
-    for (const c of chunks) {
-      batch.push(c);
-      batched += c.length;
-      if (batched >= 1 << 20) flush();
-    }
-    flush();
+    bytes = writeAll(fd, chunks);
     fsyncSync(fd);
-    if (mode !== undefined) chmodSync(tmp, mode);
+    fchmodSync(fd, opts.mode);
+    if (opts.owner && process.getuid?.() === 0) fchownSync(fd, opts.owner.uid, opts.owner.gid);
+    closeSync(fd);
   } catch (e) {
     closeSync(fd);
-    unlinkSync(tmp);
+    removeQuietly(tmp);
     throw e;
   }
-  closeSync(fd);
   try {
     renameSync(tmp, target);
   } catch (e) {
-    unlinkSync(tmp);
+    removeQuietly(tmp);
     throw e;
   }
   try {
@@ -127,25 +159,94 @@ function writeAtomically(target: string, chunks: Iterable<Buffer>, mode: number 
   return bytes;
 }
 
+/** Straight into an existing FIFO or device (`--out /dev/stdout`): there is nothing to rename over. */
+function writeDirect(target: string, chunks: Iterable<Buffer>): number {
+  const fd = openSync(target, 'w');
+  try {
+    return writeAll(fd, chunks);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function* followedBy(doc: Doc, tail: Buffer): Generator<Buffer> {
+  yield* serialize(doc);
+  if (tail.length) yield tail;
+}
+
+/**
+ * Bytes a writer appended to the loaded file after `merged` bytes, read through
+ * the descriptor held since loading: after the rename that is the old file, so
+ * a line Claude Code appended while ccmend was writing is found there.
+ */
+function lateAppend(doc: Doc, merged: number): Buffer {
+  const size = doc.source.size;
+  return size > merged ? doc.source.read(merged, size - merged) : Buffer.alloc(0);
+}
+
 /**
  * Saves over the loaded file: refuses if another program changed it (other than
- * appending), keeps a backup of what was on disk, and replaces it atomically.
+ * appending: appended lines are kept at the end), keeps a backup of what was on
+ * disk, and replaces it atomically. A symlink is followed, not replaced.
  */
 export function saveInPlace(doc: Doc, now = new Date()): SaveResult {
   const path = doc.path;
   if (!path) throw new Error('document has no file to save to');
   const appended = changesSinceLoad(doc, path);
-  const mode = statSync(path).mode & 0o7777;
-  const backup = backupPath(path, now);
-  copyFileSync(path, backup);
-  const bytes = writeAtomically(path, appended.length ? [...serialize(doc), appended] : serialize(doc), mode);
-  return { path, backup, appendedLines: countLines(appended), bytes };
+  const target = realpathSync(path);
+  const st = statSync(target);
+  const backup = backupPath(target, now);
+  try {
+    copyFileSync(target, backup);
+  } catch (e) {
+    removeQuietly(backup);
+    throw e;
+  }
+  let bytes: number;
+  try {
+    bytes = writeAtomically(target, followedBy(doc, appended), { mode: st.mode & 0o7777, owner: { uid: st.uid, gid: st.gid } });
+  } catch (e) {
+    // The file itself was not replaced: the backup of it is not needed.
+    removeQuietly(backup);
+    throw e;
+  }
+  let appendedLines = countLines(appended);
+  if (doc.stamp) {
+    const late = lateAppend(doc, doc.stamp.size + appended.length);
+    if (late.length) {
+      const fd = openSync(target, 'a');
+      try {
+        bytes += writeAll(fd, [late]);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      appendedLines += countLines(late);
+    }
+  }
+  return { path, backup, appendedLines, bytes };
 }
 
-/** Writes the document to another file (atomically); the loaded file is not touched. */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes the document to another file (atomically); the loaded file is not
+ * touched. `out` naming the loaded file itself is a save in place (with its
+ * backup and append check); a FIFO or device is written to directly.
+ */
 export function saveTo(doc: Doc, out: string): SaveResult {
-  const mode = existsSync(out) ? statSync(out).mode & 0o7777 : 0o644;
-  return { path: out, appendedLines: 0, bytes: writeAtomically(out, serialize(doc), mode) };
+  const st = statOrUndefined(out);
+  const loaded = doc.path === undefined ? undefined : statOrUndefined(doc.path);
+  if (st && loaded && st.ino === loaded.ino && st.dev === loaded.dev) return saveInPlace(doc);
+  if (st && !st.isFile() && !st.isDirectory()) return { path: out, appendedLines: 0, bytes: writeDirect(out, serialize(doc)) };
+  const target = st ? realpathSync(out) : out;
+  return { path: out, appendedLines: 0, bytes: writeAtomically(target, serialize(doc), { mode: st ? st.mode & 0o7777 : 0o644 }) };
 }
 
 function countLines(buf: Buffer): number {

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 /**
  * Where a document's original bytes live. Lines keep only offsets into it, so a
@@ -29,10 +29,18 @@ export class BufferSource implements ByteSource {
 export class FileSource implements ByteSource {
   private fd: number | null;
   constructor(path: string) {
-    this.fd = openSync(path, 'r');
-    if (fstatSync(this.fd).isDirectory()) {
+    // Non-blocking, so a FIFO with no writer is refused below instead of hanging the open.
+    this.fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = fstatSync(this.fd);
+    if (st.isDirectory()) {
       closeSync(this.fd);
       throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+    }
+    if (!st.isFile()) {
+      // A FIFO cannot be read at offsets; /dev/zero or /dev/urandom would never end.
+      closeSync(this.fd);
+      const kind = st.isFIFO() ? 'a FIFO (pipe)' : st.isSocket() ? 'a socket' : st.isCharacterDevice() ? 'a character device' : 'a block device';
+      throw Object.assign(new Error(`${kind}, not a regular file`), { code: 'ENOTREG' });
     }
   }
   get size(): number {
