@@ -1,6 +1,5 @@
-import { type ViewBlock, type ViewMessage, renderApiMessages } from '../conversation/apiView.js';
-import { entryOf } from '../transcript/document.js';
-import { valueAt } from '../transcript/jsonPath.js';
+import type { ViewBlock } from '../conversation/apiView.js';
+import { base64Length } from '../transcript/image.js';
 import type { ImageRef } from '../transcript/lineInfo.js';
 import { apiPath, diag } from './diagnostic.js';
 import type { Diagnostic, Fix, Rule, RuleContext } from './types.js';
@@ -12,17 +11,6 @@ export const MAX_MANY_IMAGE_PX = 2000;
 export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 export const MAX_MESSAGES = 100_000;
 
-/** The first UTF-16 unit of `s` that is half of a pair with no other half, if any. */
-function firstLoneSurrogate(s: string): number | undefined {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    const next = s.charCodeAt(i + 1);
-    if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
-    else return c;
-  }
-  return undefined;
-}
 
 const loneSurrogate: Rule = {
   id: 'lone-surrogate',
@@ -35,9 +23,7 @@ const loneSurrogate: Rule = {
         const line = ctx.doc.lines[pos]!;
         if (!line.info.loneSurrogates.length) continue;
         // The API's JSON parser names the first bad unit: a high one with no low after it, or a low one alone.
-        const text = valueAt(entryOf(ctx.doc, line), line.info.loneSurrogates[0]!);
-        const lone = typeof text === 'string' ? firstLoneSurrogate(text) : undefined;
-        const what = lone !== undefined && lone >= 0xdc00 ? 'invalid high surrogate in string' : 'no low surrogate in string';
+        const what = line.info.firstLoneSurrogate === 'low' ? 'invalid high surrogate in string' : 'no low surrogate in string';
         out.push(
           diag(
             ctx,
@@ -55,11 +41,6 @@ const loneSurrogate: Rule = {
   },
 };
 
-/**
- * The API measures an image by its base64 text, not its decoded bytes: a 4 MB PNG is
- * rejected (openclaw/openclaw#9598, aws/aws-sdk-js-v3#6785). Exact for padded base64.
- */
-export const base64Length = (img: ImageRef): number => Math.ceil(img.bytes / 3) * 4;
 
 /** Where the API says an image is: messages.N.content.J[.tool_result.content.K].image.source.base64 */
 function imageApiPath(ctx: RuleContext, m: number, vb: ViewBlock, img: ImageRef): string {
@@ -130,14 +111,8 @@ const imageDimensions: Rule = {
   },
 };
 
-/** What a block costs the request beyond its bytes inside its line (a string content's text wrapper, separators). */
-const WRAP = 64;
-
-/**
- * Bytes a block sends at the least, known without parsing its line: its text
- * (UTF-8 takes at least a byte per UTF-16 unit, escapes only add) and its images as base64.
- */
-const sentAtLeast = (b: ViewBlock) => b.info.chars + b.info.images.reduce((n, img) => n + base64Length(img), 0);
+/** `{"role":"assistant","content":[` … `]}` and the separators around a message. */
+const MESSAGE_WRAPPER = 36;
 
 const requestTooLarge: Rule = {
   id: 'request-too-large',
@@ -145,34 +120,24 @@ const requestTooLarge: Rule = {
   scope: 'view',
   check(ctx) {
     const { messages } = ctx.view;
-    const blocks = messages.flatMap((m) => m.blocks);
-    // Every sent block lies inside its line, so the lines bound each message from above; what is surely
-    // sent bounds it from below. Lines overcount (2.x repeats each tool's output, images too, in
-    // toolUseResult, which is never sent), so where the bounds disagree, measure messages one by one
-    // until they agree: measured so far plus the bounds of the rest.
-    const upperOf = (m: ViewMessage) => WRAP * (m.blocks.length + 1) + m.lines.reduce((k, p) => k + ctx.doc.lines[p]!.info.bytes, 0);
-    const lowerOf = (m: ViewMessage) => m.blocks.reduce((n, b) => n + sentAtLeast(b), 0);
-    let upperRest = messages.reduce((n, m) => n + upperOf(m), 0);
-    let lowerRest = messages.reduce((n, m) => n + lowerOf(m), 0);
-    let measured = 2;
-    for (let m = 0; measured + lowerRest <= MAX_REQUEST_BYTES; m++) {
-      if (measured + upperRest <= MAX_REQUEST_BYTES) return [];
-      const msg = messages[m]!;
-      measured += Buffer.byteLength(JSON.stringify(renderApiMessages(ctx.doc, { ...ctx.view, messages: [msg] })[0])) + 1;
-      upperRest -= upperOf(msg);
-      lowerRest -= lowerOf(msg);
+    // Each block's size in the request body was measured when its line was read (BlockInfo.sent).
+    let sent = 2;
+    for (const m of messages) {
+      sent += MESSAGE_WRAPPER;
+      for (const b of m.blocks) sent += b.info.sent + 1;
     }
-    const sent = measured + lowerRest;
+    if (sent <= MAX_REQUEST_BYTES) return [];
 
     // Stub the biggest tool results and images until the request fits: lossy, so never automatic.
     const edits: Fix['edits'][number][] = [];
     let excess = sent - MAX_REQUEST_BYTES;
-    for (const b of blocks.filter((x) => x.info.type === 'tool_result' || x.info.type === 'image').sort((x, y) => sentAtLeast(y) - sentAtLeast(x))) {
+    const candidates = messages.flatMap((m) => m.blocks.filter((x) => x.info.type === 'tool_result' || x.info.type === 'image'));
+    for (const b of candidates.sort((x, y) => y.info.sent - x.info.sent)) {
       if (excess <= 0) break;
       const image = b.info.type === 'image';
       const stub = image ? { type: 'text', text: '[image removed by ccmend]' } : '[output removed by ccmend to fit the request size limit]';
       edits.push({ op: 'set', key: ctx.doc.lines[b.pos]!.key, path: image ? b.info.path : [...b.info.path, 'content'], value: stub });
-      excess -= sentAtLeast(b) - JSON.stringify(stub).length;
+      excess -= b.info.sent - JSON.stringify(image ? stub : { type: 'tool_result', tool_use_id: b.info.toolUseId, content: stub }).length;
     }
     return [
       diag(

@@ -6,6 +6,13 @@ export interface ImageFacts {
   height?: number;
 }
 
+/**
+ * The length of an image's base64 data. The API measures an image by its base64
+ * text, not its decoded bytes: a 4 MB PNG is rejected (openclaw/openclaw#9598,
+ * aws/aws-sdk-js-v3#6785). Exact for padded base64.
+ */
+export const base64Length = (img: Pick<ImageFacts, 'bytes'>): number => Math.ceil(img.bytes / 3) * 4;
+
 export function base64DecodedLength(data: string): number {
   let pad = 0;
   if (data.endsWith('==')) pad = 2;

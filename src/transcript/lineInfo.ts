@@ -1,4 +1,4 @@
-import { imageFacts, type ImageFacts } from './image.js';
+import { base64Length, imageFacts, type ImageFacts } from './image.js';
 import { intern } from './intern.js';
 import { type Entry, blockSchema } from './schema.js';
 
@@ -30,6 +30,13 @@ export interface BlockInfo {
   signature?: 'ok' | 'missing' | 'malformed';
   preview: string;
   chars: number;
+  /**
+   * Bytes the block takes in the request body. Tool inputs and unknown blocks
+   * are measured as JSON; text-like blocks count their characters plus their
+   * keys (a slight lower bound: escapes and multi-byte UTF-8 add a little),
+   * because stringifying every text at load would cost an eighth of the load.
+   */
+  sent: number;
   images: ImageRef[];
 }
 
@@ -67,6 +74,8 @@ export interface LineInfo {
   timestamp?: string;
   /** Paths of strings holding an unpaired UTF-16 surrogate. */
   loneSurrogates: JsonPath[];
+  /** The first unpaired surrogate of the line: a high one with no low after it, or a low one alone. */
+  firstLoneSurrogate?: 'high' | 'low';
   /** Length of the line in bytes (without its end of line). */
   bytes: number;
 }
@@ -114,6 +123,17 @@ export function invalidLineInfo(error: string, text: string, bytes: number): Lin
   return info;
 }
 
+/** Bytes of a value serialised as JSON: what it adds to the request body. */
+function jsonBytes(value: unknown): number {
+  const json = JSON.stringify(value);
+  return json === undefined ? 0 : Buffer.byteLength(json);
+}
+
+/** `{"type":"text","text":""}` around a text; the keys of a tool result or thinking block. */
+const TEXT_WRAPPER = 25;
+const BLOCK_KEYS = 96;
+
+/** A text block (a string content is sent as one). */
 function textBlock(text: string, path: JsonPath): BlockInfo {
   return {
     type: 'text',
@@ -123,6 +143,7 @@ function textBlock(text: string, path: JsonPath): BlockInfo {
     trailingWhitespace: TRAILING_WS.test(text),
     preview: preview(text),
     chars: text.length,
+    sent: text.length + TEXT_WRAPPER,
     images: [],
   };
 }
@@ -160,13 +181,13 @@ function resultContent(content: unknown, path: JsonPath): { chars: number; text:
 function contentBlock(raw: unknown, path: JsonPath): BlockInfo {
   const parsed = blockSchema.safeParse(raw);
   if (!parsed.success) {
-    return { type: 'invalid', path, empty: false, whitespace: false, trailingWhitespace: false, preview: '', chars: 0, images: [] };
+    return { type: 'invalid', path, empty: false, whitespace: false, trailingWhitespace: false, preview: '', chars: 0, sent: jsonBytes(raw), images: [] };
   }
   const b = parsed.data;
   if (b.type === 'text') {
     return textBlock(typeof b.text === 'string' ? b.text : '', path);
   }
-  const base: BlockInfo = { type: b.type, path, empty: false, whitespace: false, trailingWhitespace: false, preview: '', chars: 0, images: [] };
+  const base: BlockInfo = { type: b.type, path, empty: false, whitespace: false, trailingWhitespace: false, preview: '', chars: 0, sent: 0, images: [] };
   switch (b.type) {
     case 'thinking': {
       const t = typeof b.thinking === 'string' ? b.thinking : '';
@@ -174,6 +195,7 @@ function contentBlock(raw: unknown, path: JsonPath): BlockInfo {
       base.empty = t.length === 0;
       base.preview = preview(t);
       base.chars = t.length;
+      base.sent = t.length + (typeof sig === 'string' ? sig.length : 0) + BLOCK_KEYS;
       base.signature = typeof sig !== 'string' || sig.length === 0 ? 'missing' : BASE64.test(sig) ? 'ok' : 'malformed';
       return base;
     }
@@ -183,6 +205,7 @@ function contentBlock(raw: unknown, path: JsonPath): BlockInfo {
       if (typeof b.name === 'string') base.name = b.name;
       base.inputIsObject = !!b.input && typeof b.input === 'object' && !Array.isArray(b.input);
       base.preview = (base.name ?? '?') + ' ' + toolInputPreview(b.input);
+      base.sent = jsonBytes(raw);
       return base;
     }
     case 'tool_result': {
@@ -193,29 +216,48 @@ function contentBlock(raw: unknown, path: JsonPath): BlockInfo {
       base.chars = c.chars;
       base.preview = preview(c.text);
       base.images = c.images;
+      base.sent = c.chars + c.images.reduce((n, img) => n + base64Length(img), 0) + BLOCK_KEYS;
       return base;
     }
     case 'image': {
       const f = imageFacts(b.source);
       if (f) base.images = [{ ...f, path }];
       base.preview = f ? `${f.mediaType} ${f.width ?? '?'}×${f.height ?? '?'}` : 'image';
+      base.sent = (f ? base64Length(f) : 0) + BLOCK_KEYS;
       return base;
     }
     default:
+      base.sent = jsonBytes(raw);
       return base;
   }
 }
 
 /** Every path under `value` whose string holds an unpaired surrogate. */
-function findLoneSurrogates(value: unknown, path: (string | number)[], out: JsonPath[]): void {
-  if (typeof value === 'string') {
-    if (!value.isWellFormed()) out.push([...path]);
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => findLoneSurrogates(v, [...path, i], out));
-  } else if (value && typeof value === 'object') {
+/** The first UTF-16 unit of `s` that is half of a pair with no other half, if any. */
+function firstLoneSurrogate(s: string): 'high' | 'low' | undefined {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    const next = s.charCodeAt(i + 1);
+    if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+    else return c >= 0xdc00 ? 'low' : 'high';
+  }
+  return undefined;
+}
+
+/** Records every path under `value` whose string (or key) holds an unpaired surrogate. */
+function findLoneSurrogates(value: unknown, path: (string | number)[], info: LineInfo): void {
+  const check = (s: string, at: (string | number)[]) => {
+    if (s.isWellFormed()) return;
+    info.firstLoneSurrogate ??= firstLoneSurrogate(s);
+    info.loneSurrogates.push(at);
+  };
+  if (typeof value === 'string') check(value, [...path]);
+  else if (Array.isArray(value)) value.forEach((v, i) => findLoneSurrogates(v, [...path, i], info));
+  else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      if (!k.isWellFormed()) out.push([...path, k]);
-      findLoneSurrogates(v, [...path, k], out);
+      check(k, [...path, k]);
+      findLoneSurrogates(v, [...path, k], info);
     }
   }
 }
@@ -271,6 +313,6 @@ export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: str
     info.stringContent = true;
     info.blocks = [textBlock(entry.content, ['content'])];
   }
-  if (SURROGATE_ESCAPE.test(text)) findLoneSurrogates(raw, [], info.loneSurrogates);
+  if (SURROGATE_ESCAPE.test(text)) findLoneSurrogates(raw, [], info);
   return info;
 }
