@@ -9,6 +9,7 @@ import { readStdin, runHook } from './commands/hook.js';
 import { runList } from './commands/list.js';
 import { providerOf } from './commands/open.js';
 import { type Io, processIo } from './commands/output.js';
+import { SourceChangedError } from './transcript/source.js';
 import { runSummary } from './commands/summary.js';
 
 const USAGE = `ccmend: repair Claude Code sessions the API rejects (HTTP 400)
@@ -104,12 +105,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
 /** One line on stderr and a documented exit code; the stack only with --debug. */
 export function reportFailure(e: unknown, debug: boolean, io: Io = processIo): number {
-  if (e instanceof CliError) {
+  if (e instanceof CliError || e instanceof SourceChangedError) {
     io.err(`ccmend: ${e.message}`);
     if (debug) io.err(e.stack ?? '');
-    return e.exitCode;
+    return e instanceof CliError ? e.exitCode : EXIT.usage;
   }
-  io.err(`ccmend: internal error: ${(e as Error)?.message ?? String(e)}${debug ? '' : ' (run with --debug for details)'}`);
+  const message = String((e as Error)?.message ?? e).split('\n')[0];
+  io.err(`ccmend: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}`);
   if (debug) io.err((e as Error)?.stack ?? '');
   return 3;
 }

@@ -249,8 +249,9 @@ export function saveTo(doc: Doc, out: string): SaveResult {
   return { path: out, appendedLines: 0, bytes: writeAtomically(target, serialize(doc), { mode: st ? st.mode & 0o7777 : 0o644 }) };
 }
 
+/** Lines in `buf`, a last one without its newline (still being written) included. */
 function countLines(buf: Buffer): number {
-  let n = 0;
+  let n = buf.length && buf[buf.length - 1] !== 0x0a ? 1 : 0;
   for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) n++;
   return n;
 }

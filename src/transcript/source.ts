@@ -26,9 +26,12 @@ export class BufferSource implements ByteSource {
  * inode readable even if the path is deleted or replaced, so untouched lines can
  * still be written back byte for byte.
  */
+/** The loaded file lost bytes while ccmend had it open: another program truncated or rewrote it in place. */
+export class SourceChangedError extends Error {}
+
 export class FileSource implements ByteSource {
   private fd: number | null;
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     // Non-blocking, so a FIFO with no writer is refused below instead of hanging the open.
     this.fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = fstatSync(this.fd);
@@ -62,7 +65,7 @@ export class FileSource implements ByteSource {
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, out, done, length - done, offset + done);
-      if (n === 0) throw new Error('transcript shrank on disk while open');
+      if (n === 0) throw new SourceChangedError(`${this.path} was truncated by another program while ccmend had it open; nothing was saved`);
       done += n;
     }
     return out;
