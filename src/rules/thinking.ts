@@ -1,5 +1,3 @@
-import { entryOf } from '../transcript/document.js';
-import { valueAt } from '../transcript/jsonPath.js';
 import { apiPath, atBlock, diag, isDroppedWhitespace } from './diagnostic.js';
 import type { Diagnostic, Rule } from './types.js';
 
@@ -77,14 +75,14 @@ const thinkingSignature: Rule = {
       for (const b of m.blocks) {
         if (b.info.type !== 'thinking' || b.info.signature === 'ok' || b.info.empty) continue;
         // An absent field fails schema validation; an empty or forged one fails the signature check.
-        const absent = b.info.signature === 'missing' && valueAt(entryOf(ctx.doc, ctx.doc.lines[b.pos]!), [...b.info.path, 'signature']) === undefined;
+        const absent = b.info.signature === 'absent';
         out.push(
           diag(
             ctx,
             this.id,
             'error',
             atBlock(i, b),
-            b.info.signature === 'missing' ? 'thinking block has no signature' : 'thinking block signature is not a signature (not base64; redacted or edited?)',
+            b.info.signature === 'absent' || b.info.signature === 'missing' ? 'thinking block has no signature' : 'thinking block signature is not a signature (not base64; redacted or edited?)',
             absent ? `${apiPath(ctx, i, b)}.thinking.signature: Field required` : `${apiPath(ctx, i, b)}: Invalid \`signature\` in \`thinking\` block`,
             [{ label: 'remove the thinking block (its text is not resent anyway)', safe: true, edits: [{ op: 'remove-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path }] }],
           ),

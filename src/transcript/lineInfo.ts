@@ -27,7 +27,8 @@ export interface BlockInfo {
   /** Text made only of whitespace (and not empty). */
   whitespace: boolean;
   trailingWhitespace: boolean;
-  signature?: 'ok' | 'missing' | 'malformed';
+  /** `absent`: no signature field; `missing`: empty or not a string; `malformed`: not base64. */
+  signature?: 'ok' | 'absent' | 'missing' | 'malformed';
   preview: string;
   chars: number;
   /**
@@ -196,7 +197,7 @@ function contentBlock(raw: unknown, path: JsonPath): BlockInfo {
       base.preview = preview(t);
       base.chars = t.length;
       base.sent = t.length + (typeof sig === 'string' ? sig.length : 0) + BLOCK_KEYS;
-      base.signature = typeof sig !== 'string' || sig.length === 0 ? 'missing' : BASE64.test(sig) ? 'ok' : 'malformed';
+      base.signature = sig === undefined ? 'absent' : typeof sig !== 'string' || sig.length === 0 ? 'missing' : BASE64.test(sig) ? 'ok' : 'malformed';
       return base;
     }
     case 'tool_use':
