@@ -53,15 +53,15 @@ export function buildApiView(doc: Doc, graph: Graph, chain: readonly number[] = 
   });
 
   const order: number[] = [];
-  const emitted = new Set<number>();
+  const emitted = new Uint8Array(doc.lines.length);
   const emit = (p: number) => {
-    if (!emitted.has(p) && isSent(doc.lines[p]!)) {
-      emitted.add(p);
+    if (!emitted[p] && isSent(doc.lines[p]!)) {
+      emitted[p] = 1;
       order.push(p);
     }
   };
   for (const p of chain) {
-    if (emitted.has(p)) continue;
+    if (emitted[p]) continue;
     const l = doc.lines[p]!;
     // An assistant line that lost its message.id is a response of its own: its results are gathered too.
     const group = l.info.type !== 'assistant' ? undefined : l.info.mid >= 0 ? responseLines.get(l.info.mid) : isSent(l) ? [p] : undefined;

@@ -10,8 +10,8 @@ import { internedCount, internedId } from '../transcript/intern.js';
 export interface Graph {
   /** Position of the first line carrying `uuid`. */
   posOf(uuid: string): number | undefined;
-  /** Positions of the lines naming `uuid` as their parent, in file order. */
-  childrenOf(uuid: string): readonly number[];
+  /** Positions of the lines naming `uuid` as their parent, in file order (a view into the graph: do not keep). */
+  childrenOf(uuid: string): ArrayLike<number> & Iterable<number>;
   /** uuids carried by more than one line -> all their positions. */
   readonly duplicateUuids: ReadonlyMap<string, readonly number[]>;
   /** Lines whose parentUuid names no line. */
@@ -130,7 +130,7 @@ export function buildGraph(doc: Doc): Graph {
     const p = id >= 0 && id < ix.first.length ? ix.first[id]! : -1;
     return p === -1 ? undefined : p;
   };
-  const childrenOf = (uuid: string): number[] => Array.from(kidsOf(ix, internedId(uuid)));
+  const childrenOf = (uuid: string) => kidsOf(ix, internedId(uuid));
 
   const dangling: number[] = [];
   const forks: number[] = [];

@@ -1,16 +1,25 @@
 import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import type { Doc } from '../transcript/document.js';
 import { countLine } from '../commands/output.js';
 import { formatSize } from '../commands/list.js';
 import type { EditorState } from './state.js';
 import { isDirty } from './state.js';
 
+/** Facts of the whole file: computed once per document version, not per frame. */
+function fileFacts(doc: Doc) {
+  return {
+    sessionId: doc.lines.find((l) => l.info.sessionId && !l.info.isSidechain)?.info.sessionId,
+    version: doc.lines.findLast((l) => l.info.version)?.info.version,
+    size: doc.lines.reduce((n, l) => n + l.info.bytes + l.eol.length, 0),
+    file: doc.path?.replace(/^.*\//, '') ?? '(unsaved)',
+  };
+}
+
 export function Header({ state, demo }: { state: EditorState; demo: boolean }) {
   const { analysis } = state;
   const doc = analysis.doc;
-  const first = doc.lines.find((l) => l.info.sessionId && !l.info.isSidechain)?.info;
-  const version = doc.lines.findLast((l) => l.info.version)?.info.version;
-  const size = doc.lines.reduce((n, l) => n + l.info.bytes + l.eol.length, 0);
-  const file = doc.path?.replace(/^.*\//, '') ?? '(unsaved)';
+  const { sessionId, version, size, file } = useMemo(() => fileFacts(doc), [doc]);
   const { error, warning } = analysis.counts;
   return (
     <Box flexDirection="column">
@@ -20,7 +29,7 @@ export function Header({ state, demo }: { state: EditorState; demo: boolean }) {
           {countLine(analysis)}
         </Text>
         {isDirty(state) ? <Text color="cyan"> [modified]</Text> : null}  {file}
-        {first?.sessionId ? `  session ${first.sessionId}` : ''}
+        {sessionId ? `  session ${sessionId}` : ''}
         {version ? `  v${version}` : ''}  {formatSize(size)}  {doc.lines.length} lines  {analysis.view.messages.length} turns
       </Text>
       {demo ? (
