@@ -1,7 +1,9 @@
 // Builds a large transcript from the real 2.1.39 fixture: copies chained into one
-// conversation, with uuids, tool ids and message ids made unique per copy, and
-// compaction boundaries removed so the whole file is one long active chain
-// (the worst case for the API view and the rules).
+// conversation, with uuids, tool ids and message ids made unique per copy.
+// By default the compaction boundaries are removed, so the whole file is one
+// long active chain (the worst case for the API view and the rules); with
+// `keepCompactions` each copy keeps its compaction, as real long sessions do,
+// and only what follows the last one is sent.
 import { readFileSync, createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -12,7 +14,7 @@ export const SOURCE = fileURLToPath(
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const IDS = /\b(toolu_|msg_)([A-Za-z0-9]+)/g;
 
-export async function makeLarge(out, targetBytes) {
+export async function makeLarge(out, targetBytes, { keepCompactions = false } = {}) {
   const lines = readFileSync(SOURCE, 'utf8').split('\n').filter(Boolean);
   const ws = createWriteStream(out);
   let written = 0;
@@ -22,9 +24,10 @@ export async function makeLarge(out, targetBytes) {
     for (const raw of lines) {
       let line = raw.replace(UUID, (u) => u.slice(0, 24) + tag + u.slice(28)).replace(IDS, (_, p, id) => `${p}${id}c${tag}`);
       const o = JSON.parse(line);
-      if (o.type === 'system' && o.subtype === 'compact_boundary') continue;
-      // Roots (the copy's first turn) and the summary that hung off the dropped boundary continue the previous copy.
-      if (o.parentUuid === null || o.isCompactSummary) {
+      const boundary = o.type === 'system' && o.subtype === 'compact_boundary';
+      if (boundary && !keepCompactions) continue;
+      // Roots (the copy's first turn) and the summary that hung off a dropped boundary continue the previous copy.
+      if ((o.parentUuid === null && !boundary) || (o.isCompactSummary && !keepCompactions)) {
         o.parentUuid = lastTurn;
         line = JSON.stringify(o);
       }
