@@ -18,10 +18,12 @@ export function HelpPanel({ height }: { height: number }) {
 }
 
 export function SavePanel({ changes, path, height }: { changes: Changes; path: string; height: number }) {
+  // Border (2) + title, "more", note and prompt (4): the rest lists changes. Every line is cut, never wrapped,
+  // so the panel never overflows its height.
   const shown = changes.lines.slice(0, Math.max(1, height - 6));
   return (
     <Box flexDirection="column" height={height} borderStyle="round" paddingX={1}>
-      <Text bold>
+      <Text bold wrap="truncate-start">
         Save {path}? {changes.removed.length} removed · {changes.changed.length} changed · {changes.added} added
       </Text>
       {shown.map((l, i) => (
@@ -30,7 +32,9 @@ export function SavePanel({ changes, path, height }: { changes: Changes; path: s
         </Text>
       ))}
       {changes.lines.length > shown.length ? <Text dimColor>… and {changes.lines.length - shown.length} more</Text> : null}
-      <Text dimColor>The original is kept as {path.replace(/^.*\//, '')}.ccmend-&lt;time&gt;.bak beside it; every other line is written back byte for byte.</Text>
+      <Text dimColor wrap="truncate">
+        A backup (.ccmend-&lt;time&gt;.bak) is kept beside it; every other line is written back byte for byte.
+      </Text>
       <Text color="cyan">y saves · n cancels</Text>
     </Box>
   );

@@ -77,13 +77,14 @@ const DEMO = fileURLToPath(new URL('../../fixtures/demo/demo.jsonl', import.meta
  * Saving in place (then reloading the saved file) and exporting the summary.
  * The clipboard and the fallback folder can be replaced (tests, no display).
  */
-export function fileEditorDeps(opts: { clipboard?: (text: string) => Promise<void>; summaryDir?: string } = {}): EditorDeps {
+export function fileEditorDeps(opts: { clipboard?: (text: string) => Promise<void>; summaryDir?: string; onSaved?: (message: string) => void } = {}): EditorDeps {
   return {
     async save(doc) {
       const r = saveInPlace(doc);
       const fresh = await loadFile(doc.path!);
       doc.source.close();
       const kept = r.appendedLines ? ` · kept ${r.appendedLines} line(s) Claude Code appended meanwhile` : '';
+      opts.onSaved?.(`saved ${r.path} (backup: ${r.backup})${kept}\nresume with: ${resumeCommand(fresh)}`);
       return { doc: fresh, status: `saved; backup ${r.backup!.replace(/^.*\//, '')}${kept} · resume: ${resumeCommand(fresh)}` };
     },
     async exportSummary(doc, analysis) {
@@ -95,8 +96,8 @@ export function fileEditorDeps(opts: { clipboard?: (text: string) => Promise<voi
   };
 }
 
-/** The real I/O behind the app. */
-export function realDeps(): AppDeps {
+/** The real I/O behind the app; `onSaved` hears of each save (to repeat it after the screen closes). */
+export function realDeps(onSaved?: (message: string) => void): AppDeps {
   return {
     sessions: () => {
       const here = listSessions({ cwd: process.cwd() });
@@ -111,7 +112,7 @@ export function realDeps(): AppDeps {
       copyFileSync(DEMO, copy);
       return copy;
     },
-    editor: fileEditorDeps(),
+    editor: fileEditorDeps({ onSaved }),
   };
 }
 
@@ -119,7 +120,10 @@ export function realDeps(): AppDeps {
 export async function runEditor(target: string | undefined, opts: { provider: Provider }): Promise<number> {
   const path = target === undefined ? undefined : resolveOrFail(target);
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new CliError('the editor needs an interactive terminal; use ccmend check / fix / summary in scripts');
-  const app = render(<App path={path} provider={opts.provider} deps={realDeps()} />, { exitOnCtrlC: true });
+  // The status line is cut to the terminal's width: after the screen closes, say in full what was saved and how to resume.
+  let saved: string | undefined;
+  const app = render(<App path={path} provider={opts.provider} deps={realDeps((m) => (saved = m))} />, { exitOnCtrlC: true });
   await app.waitUntilExit();
+  if (saved) process.stdout.write(`${saved}\n`);
   return 0;
 }
