@@ -1,5 +1,5 @@
 import type { ViewBlock } from '../conversation/apiView.js';
-import type { Diagnostic, Fix, RuleContext, Severity } from './types.js';
+import type { Diagnostic, Fix, Rule, RuleContext, Severity } from './types.js';
 
 interface At {
   pos: number;
@@ -70,4 +70,31 @@ export function removeOrStub(ctx: RuleContext, m: number, vb: ViewBlock, stub: s
   const path = vb.info.path;
   const text = typeof path[path.length - 1] === 'string' ? stub : { type: 'text', text: stub };
   return { label: `replace it with "${stub}"`, safe: true, edits: [{ op: 'set', key, path: vb.info.path, value: text }] };
+}
+
+/** What a block rule says about one block, or undefined when the block is fine. */
+export interface BlockFinding {
+  readonly severity: Severity;
+  readonly message: string;
+  readonly apiError?: string;
+  readonly fixes: Fix[];
+}
+
+/** A view rule that judges each block of each message on its own. */
+export function blockRule(id: string, description: string, judge: (ctx: RuleContext, m: number, b: ViewBlock) => BlockFinding | undefined): Rule {
+  return {
+    id,
+    description,
+    scope: 'view',
+    check(ctx) {
+      const out: Diagnostic[] = [];
+      ctx.view.messages.forEach((msg, m) => {
+        for (const b of msg.blocks) {
+          const f = judge(ctx, m, b);
+          if (f) out.push(diag(ctx, id, f.severity, atBlock(m, b), f.message, f.apiError, f.fixes));
+        }
+      });
+      return out;
+    },
+  };
 }

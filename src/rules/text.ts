@@ -1,64 +1,31 @@
-import { apiPath, atBlock, diag, isDroppedWhitespace, removeOrStub } from './diagnostic.js';
+import { apiPath, atBlock, blockRule, diag, isDroppedWhitespace, removeOrStub } from './diagnostic.js';
 import type { Diagnostic, Rule } from './types.js';
 
 /** Text put where removing a block would leave a message with no content. */
 export const EMPTY_STUB = '[empty]';
 
-const textEmpty: Rule = {
-  id: 'text-empty',
-  description: 'an empty text block',
-  scope: 'view',
-  check(ctx) {
-    const out: Diagnostic[] = [];
-    ctx.view.messages.forEach((m, i) => {
-      for (const b of m.blocks) {
-        if (b.info.type !== 'text' || !b.info.empty) continue;
-        const dropped = isDroppedWhitespace(ctx, i, b);
-        out.push(
-          diag(
-            ctx,
-            this.id,
-            dropped ? 'warning' : 'error',
-            atBlock(i, b),
-            dropped ? 'empty text line in an assistant response (Claude Code drops it when sending; other clients do not)' : 'empty text block',
-            `${apiPath(ctx, i, b)}: text content blocks must be non-empty`,
-            [removeOrStub(ctx, i, b, EMPTY_STUB)],
-          ),
-        );
-      }
-    });
-    return out;
-  },
-};
+/**
+ * Empty and whitespace-only text: the same problem in two API wordings. In an
+ * assistant response Claude Code drops such a line when sending, so it is only
+ * a warning there.
+ */
+function blankTextRule(id: string, blank: 'empty' | 'whitespace', apiText: string, what: string) {
+  return blockRule(id, what, (ctx, m, b) => {
+    if (b.info.type !== 'text' || !b.info[blank]) return undefined;
+    const dropped = isDroppedWhitespace(ctx, m, b);
+    return {
+      severity: dropped ? 'warning' : 'error',
+      message: dropped
+        ? `${blank === 'empty' ? 'empty' : 'whitespace-only'} text line in an assistant response (Claude Code drops it when sending; other clients do not)`
+        : what,
+      apiError: `${apiPath(ctx, m, b)}: ${apiText}`,
+      fixes: [removeOrStub(ctx, m, b, EMPTY_STUB)],
+    };
+  });
+}
 
-const textWhitespace: Rule = {
-  id: 'text-whitespace',
-  description: 'a text block made only of whitespace',
-  scope: 'view',
-  check(ctx) {
-    const out: Diagnostic[] = [];
-    ctx.view.messages.forEach((m, i) => {
-      for (const b of m.blocks) {
-        if (b.info.type !== 'text' || !b.info.whitespace) continue;
-        const dropped = isDroppedWhitespace(ctx, i, b);
-        out.push(
-          diag(
-            ctx,
-            this.id,
-            dropped ? 'warning' : 'error',
-            atBlock(i, b),
-            dropped
-              ? 'whitespace-only text line in an assistant response (Claude Code drops it when sending; other clients do not)'
-              : 'text block contains only whitespace',
-            `${apiPath(ctx, i, b)}: text content blocks must contain non-whitespace text`,
-            [removeOrStub(ctx, i, b, EMPTY_STUB)],
-          ),
-        );
-      }
-    });
-    return out;
-  },
-};
+const textEmpty = blankTextRule('text-empty', 'empty', 'text content blocks must be non-empty', 'empty text block');
+const textWhitespace = blankTextRule('text-whitespace', 'whitespace', 'text content blocks must contain non-whitespace text', 'text block contains only whitespace');
 
 const messageEmpty: Rule = {
   id: 'message-empty',

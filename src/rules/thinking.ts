@@ -1,5 +1,6 @@
-import { apiPath, atBlock, diag, isDroppedWhitespace } from './diagnostic.js';
-import type { Diagnostic, Rule } from './types.js';
+import type { ViewBlock } from '../conversation/apiView.js';
+import { apiPath, atBlock, blockRule, diag, isDroppedWhitespace } from './diagnostic.js';
+import type { Diagnostic, Fix, Rule, RuleContext } from './types.js';
 
 const isThinking = (t: string) => t === 'thinking' || t === 'redacted_thinking';
 
@@ -43,54 +44,35 @@ const thinkingOrder: Rule = {
   },
 };
 
-const thinkingEmpty: Rule = {
-  id: 'thinking-empty',
-  description: 'a thinking block with no thinking',
-  scope: 'view',
-  check(ctx) {
-    const out: Diagnostic[] = [];
-    ctx.view.messages.forEach((m, i) => {
-      for (const b of m.blocks) {
-        // With thinking display "omitted" the API returns (and takes back) empty thinking whose
-        // signature carries the reasoning: only an unsigned empty block has nothing to send.
-        if (b.info.type !== 'thinking' || !b.info.empty || b.info.signature === 'ok') continue;
-        out.push(
-          diag(ctx, this.id, 'error', atBlock(i, b), 'thinking block is empty', `${apiPath(ctx, i, b)}.thinking: each thinking block must contain thinking`, [
-            { label: 'remove the thinking block', safe: true, edits: [{ op: 'remove-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path }] },
-          ]),
-        );
-      }
-    });
-    return out;
-  },
-};
+const removeThinking = (ctx: RuleContext, b: ViewBlock, label: string): Fix => ({
+  label,
+  safe: true,
+  edits: [{ op: 'remove-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path }],
+});
 
-const thinkingSignature: Rule = {
-  id: 'thinking-signature',
-  description: 'a thinking block without a valid signature',
-  scope: 'view',
-  check(ctx) {
-    const out: Diagnostic[] = [];
-    ctx.view.messages.forEach((m, i) => {
-      for (const b of m.blocks) {
-        if (b.info.type !== 'thinking' || b.info.signature === 'ok' || b.info.empty) continue;
-        // An absent field fails schema validation; an empty or forged one fails the signature check.
-        const absent = b.info.signature === 'absent';
-        out.push(
-          diag(
-            ctx,
-            this.id,
-            'error',
-            atBlock(i, b),
-            b.info.signature === 'absent' || b.info.signature === 'missing' ? 'thinking block has no signature' : 'thinking block signature is not a signature (not base64; redacted or edited?)',
-            absent ? `${apiPath(ctx, i, b)}.thinking.signature: Field required` : `${apiPath(ctx, i, b)}: Invalid \`signature\` in \`thinking\` block`,
-            [{ label: 'remove the thinking block (its text is not resent anyway)', safe: true, edits: [{ op: 'remove-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path }] }],
-          ),
-        );
-      }
-    });
-    return out;
-  },
-};
+const thinkingEmpty = blockRule('thinking-empty', 'a thinking block with no thinking', (ctx, m, b) => {
+  // With thinking display "omitted" the API returns (and takes back) empty thinking whose
+  // signature carries the reasoning: only an unsigned empty block has nothing to send.
+  if (b.info.type !== 'thinking' || !b.info.empty || b.info.signature === 'ok') return undefined;
+  return {
+    severity: 'error',
+    message: 'thinking block is empty',
+    apiError: `${apiPath(ctx, m, b)}.thinking: each thinking block must contain thinking`,
+    fixes: [removeThinking(ctx, b, 'remove the thinking block')],
+  };
+});
+
+const thinkingSignature = blockRule('thinking-signature', 'a thinking block without a valid signature', (ctx, m, b) => {
+  if (b.info.type !== 'thinking' || b.info.signature === 'ok' || b.info.empty) return undefined;
+  // An absent field fails schema validation; an empty or forged one fails the signature check.
+  const unsigned = b.info.signature === 'absent' || b.info.signature === 'missing';
+  return {
+    severity: 'error',
+    message: unsigned ? 'thinking block has no signature' : 'thinking block signature is not a signature (not base64; redacted or edited?)',
+    apiError:
+      b.info.signature === 'absent' ? `${apiPath(ctx, m, b)}.thinking.signature: Field required` : `${apiPath(ctx, m, b)}: Invalid \`signature\` in \`thinking\` block`,
+    fixes: [removeThinking(ctx, b, 'remove the thinking block (its text is not resent anyway)')],
+  };
+});
 
 export const thinkingRules: Rule[] = [thinkingOrder, thinkingEmpty, thinkingSignature];
