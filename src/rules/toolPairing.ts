@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ViewBlock, ViewMessage } from '../conversation/apiView.js';
-import { apiPath, atBlock, diag } from './diagnostic.js';
+import { apiPath, atBlock, blockRule, diag } from './diagnostic.js';
 import type { Diagnostic, Edit, Fix, Rule, RuleContext } from './types.js';
 
 /*
@@ -308,59 +308,27 @@ const toolIdFormat: Rule = {
   },
 };
 
-const toolInputType: Rule = {
-  id: 'tool-input-type',
-  description: 'a tool_use input is not a JSON object',
-  scope: 'view',
-  check(ctx) {
-    const out: Diagnostic[] = [];
-    ctx.view.messages.forEach((m, i) => {
-      for (const u of toolUses(m)) {
-        if (u.info.inputIsObject) continue;
-        out.push(
-          diag(
-            ctx,
-            this.id,
-            'error',
-            atBlock(i, u),
-            `tool_use ${u.info.id ?? ''} input is not an object`,
-            `${apiPath(ctx, i, u)}.tool_use.input: Input should be a valid dictionary`,
-            [{ label: 'parse the input if it is JSON text, else make it {}', safe: true, edits: [{ op: 'parse-json', key: ctx.doc.lines[u.pos]!.key, path: [...u.info.path, 'input'] }] }],
-          ),
-        );
-      }
-    });
-    return out;
-  },
-};
+const toolInputType = blockRule('tool-input-type', 'a tool_use input is not a JSON object', (ctx, m, u) => {
+  if (u.info.type !== 'tool_use' || ctx.view.messages[m]!.role !== 'assistant' || u.info.inputIsObject) return undefined;
+  return {
+    severity: 'error',
+    message: `tool_use ${u.info.id ?? ''} input is not an object`,
+    apiError: `${apiPath(ctx, m, u)}.tool_use.input: Input should be a valid dictionary`,
+    fixes: [{ label: 'parse the input if it is JSON text, else make it {}', safe: true, edits: [{ op: 'parse-json', key: ctx.doc.lines[u.pos]!.key, path: [...u.info.path, 'input'] }] }],
+  };
+});
 
 export const ERROR_PLACEHOLDER = '[tool failed without output]';
 
-const errorResultEmpty: Rule = {
-  id: 'error-result-empty',
-  description: 'a tool_result with is_error has empty content',
-  scope: 'view',
-  check(ctx) {
-    const out: Diagnostic[] = [];
-    ctx.view.messages.forEach((m, i) => {
-      for (const r of toolResults(m)) {
-        if (!r.info.isError || !r.info.empty) continue;
-        out.push(
-          diag(
-            ctx,
-            this.id,
-            'error',
-            atBlock(i, r),
-            `error tool_result for ${r.info.toolUseId ?? '?'} has no content`,
-            `${apiPath(ctx, i, r)}: content cannot be empty if \`is_error\` is true`,
-            [{ label: `set its content to "${ERROR_PLACEHOLDER}"`, safe: true, edits: [{ op: 'set', key: ctx.doc.lines[r.pos]!.key, path: [...r.info.path, 'content'], value: ERROR_PLACEHOLDER }] }],
-          ),
-        );
-      }
-    });
-    return out;
-  },
-};
+const errorResultEmpty = blockRule('error-result-empty', 'a tool_result with is_error has empty content', (ctx, m, r) => {
+  if (r.info.type !== 'tool_result' || ctx.view.messages[m]!.role !== 'user' || !r.info.isError || !r.info.empty) return undefined;
+  return {
+    severity: 'error',
+    message: `error tool_result for ${r.info.toolUseId ?? '?'} has no content`,
+    apiError: `${apiPath(ctx, m, r)}: content cannot be empty if \`is_error\` is true`,
+    fixes: [{ label: `set its content to "${ERROR_PLACEHOLDER}"`, safe: true, edits: [{ op: 'set', key: ctx.doc.lines[r.pos]!.key, path: [...r.info.path, 'content'], value: ERROR_PLACEHOLDER }] }],
+  };
+});
 
 export const toolRules: Rule[] = [
   toolResultMissing,
