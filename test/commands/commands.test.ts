@@ -1,0 +1,157 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { main } from '../../src/cli.js';
+import type { Io } from '../../src/commands/output.js';
+import { CLAUDE_HOME, realPath } from '../helpers/fixtures.js';
+import { DEMO, tempCopy } from '../ui/harness.js';
+
+/** Runs the CLI in-process and captures what it prints. */
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (t) => void out.push(t), err: (t) => void err.push(t) };
+  const code = await main(argv, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+let savedHome: string | undefined;
+beforeEach(() => {
+  savedHome = process.env.CLAUDE_CONFIG_DIR;
+  process.env.CLAUDE_CONFIG_DIR = CLAUDE_HOME;
+});
+afterEach(() => {
+  if (savedHome === undefined) delete process.env.CLAUDE_CONFIG_DIR;
+  else process.env.CLAUDE_CONFIG_DIR = savedHome;
+});
+
+describe('check', () => {
+  test('lists each problem with rule, line, turn, message, API error and fix; exit 1 on errors', async () => {
+    const r = await run('check', DEMO);
+    expect(r.code).toBe(1);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe(`${DEMO}: 2 errors · 2 warnings`);
+    expect(lines[1]).toBe('  error   tool-result-missing  line 22, turn 2: tool_use toolu_01BBB (Bash) has no tool_result in the next message');
+    expect(lines[2]).toBe(
+      '          API: messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_01BBB. Each `tool_use` block must have a corresponding `tool_result` block in the next message.',
+    );
+    expect(lines[3]).toBe('          fix: insert a tool_result "[tool result lost]" (is_error) for toolu_01BBB');
+    expect(r.out).toContain('  warning parse-error  line 27: unreadable line, skipped by Claude Code: not valid JSON');
+  });
+
+  test('a session id is looked up under CLAUDE_CONFIG_DIR; a clean session exits 0', async () => {
+    const r = await run('check', 'a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`${realPath('parallel')}: 0 errors · 0 warnings`);
+  });
+
+  test('--json gives counts and diagnostics per file', async () => {
+    const r = await run('check', '--json', DEMO, realPath('parallel'));
+    const j = JSON.parse(r.out);
+    expect(j.provider).toBe('anthropic');
+    expect(j.files.map((f: { counts: unknown }) => f.counts)).toEqual([
+      { error: 2, warning: 2, info: 0 },
+      { error: 0, warning: 0, info: 0 },
+    ]);
+    expect(j.files[0].diagnostics[0]).toMatchObject({ rule: 'tool-result-missing', severity: 'error', line: 22, turn: 2, block: 0 });
+  });
+});
+
+describe('fix', () => {
+  test('--dry-run reports the fixes and writes nothing', async () => {
+    const file = tempCopy(DEMO);
+    const before = readFileSync(file);
+    const r = await run('fix', file, '--dry-run');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`${file}: 2 fixes (dry run)`);
+    expect(r.out).toContain('dry run: nothing written');
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect(readdirSync(dirname(file))).toEqual(['session.jsonl']);
+  });
+
+  test('in place: backup, the resume command, and a second run has nothing to fix', async () => {
+    const file = tempCopy(DEMO);
+    const original = readFileSync(file);
+    const r = await run('fix', file);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('now: 0 errors · 1 warning'); // the torn line stays: warnings are fixed only with --warnings
+    expect(r.out).toContain('resume with: cd /home/demo/acme-shop && claude --resume a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1');
+    const backup = readdirSync(dirname(file)).find((n) => n.endsWith('.bak'))!;
+    expect(readFileSync(join(dirname(file), backup)).equals(original)).toBe(true);
+    const again = await run('fix', file);
+    expect(again.out.split('\n')[0]).toBe(`${file}: nothing to fix`);
+    expect(readdirSync(dirname(file)).filter((n) => n.endsWith('.bak'))).toHaveLength(1);
+  });
+
+  test('--out always writes there and leaves the input alone; --warnings fixes warnings too', async () => {
+    const file = tempCopy(DEMO);
+    const before = readFileSync(file);
+    const out = join(dirname(file), 'fixed.jsonl');
+    const r = await run('fix', file, '--out', out, '--warnings');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`wrote ${out}`);
+    expect(r.out).toContain('now: 0 errors · 0 warnings');
+    expect(readFileSync(file).equals(before)).toBe(true);
+    expect((await run('check', out)).code).toBe(0);
+    const clean = join(dirname(file), 'clean-copy.jsonl');
+    await run('fix', realPath('parallel'), '--out', clean);
+    expect(readFileSync(clean).equals(readFileSync(realPath('parallel')))).toBe(true);
+  });
+});
+
+describe('api-view', () => {
+  test('--json prints the messages as the API would receive them (parallel results paired)', async () => {
+    const r = await run('api-view', realPath('parallel'), '--json');
+    const { messages } = JSON.parse(r.out) as { messages: { role: string; content: { type: string; id?: string; tool_use_id?: string }[] }[] };
+    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(messages[1]!.content.map((b) => b.type)).toEqual(['thinking', 'text', 'tool_use', 'tool_use']);
+    expect(messages[2]!.content.slice(0, 2).map((b) => b.tool_use_id)).toEqual(['toolu_01AAA', 'toolu_01BBB']);
+    expect(messages[0]!.content[0]).toEqual({ type: 'text', text: 'run two commands' });
+  });
+
+  test('the human form lists each message, its lines and blocks', async () => {
+    const r = await run('api-view', realPath('parallel'));
+    expect(r.out).toContain('#2 assistant (lines 19, 20, 21, 22)\n    thinking: I should list files and print date in parallel.\n    text: Let me look around.\n    tool_use toolu_01AAA Bash echo alpha');
+    expect(r.out).toContain('    tool_result toolu_01BBB: beta');
+  });
+});
+
+describe('list', () => {
+  test('--all lists every session newest first with its error count and first prompt', async () => {
+    const r = await run('list', '--all');
+    expect(r.code).toBe(0);
+    const rows = r.out.split('\n');
+    expect(rows).toHaveLength(10);
+    expect(rows.find((l) => l.startsWith('4d5611e5-241a-462a-8d15-5122611a9569'))).toMatch(/3\.0 MB {2}6 errors {4}\[-home-USER-projects-spotter-worktrees-spotter-dov\] Work on bead spotter-dov/);
+    expect(rows.find((l) => l.startsWith('1af7fc5e-8455-4414-9ccd-011d40f70b2a'))).toMatch(/0 errors {4}\[-path-to-Demo\] \/init$/);
+  });
+
+  test('without --all only the current project (none here) and a hint', async () => {
+    const r = await run('list');
+    expect(r.out).toBe(`no sessions for ${process.cwd()} (try --all)`);
+  });
+});
+
+describe('summary', () => {
+  test('the hand-off holds the goal, later requests, files, commands, the compaction summary and the last answer', async () => {
+    const r = await run('summary', realPath('compact'));
+    expect(r.code).toBe(0);
+    const md = r.out;
+    expect(md).toContain('- Project directory: `/home/demo/acme-shop`');
+    expect(md).toContain('## Original goal\n\n> Add a health endpoint');
+    expect(md).toContain('## Later requests\n\n- Which routes exist?\n- thanks, what next?');
+    expect(md).toContain('Created:\n- `/home/demo/acme-shop/src/health.js`');
+    expect(md).not.toContain('Edited:');
+    expect(md).toContain('```sh\nls src\n```');
+    expect(md).toContain('## Earlier context (Claude Code’s compaction summary)');
+    expect(md).toContain('## Last assistant message\n\n> OK from fake');
+  });
+
+  test('--out writes the file and prints the command that starts a fresh session with it', async () => {
+    const out = join(dirname(tempCopy(DEMO)), 'handoff.md');
+    const r = await run('summary', realPath('compact'), '--out', out);
+    expect(r.out).toBe(`wrote ${out}\nstart a fresh session with: cd '/home/demo/acme-shop' && claude "$(cat '${out}')"`);
+    expect(existsSync(out)).toBe(true);
+    expect(readFileSync(out, 'utf8')).toContain('# Hand-off from a previous Claude Code session');
+  });
+});
