@@ -42,15 +42,8 @@ function isSent(l: Line): boolean {
  * the last on side branches), merged into alternating messages.
  */
 export function buildApiView(doc: Doc, graph: Graph, chain: readonly number[] = graph.chain): ApiView {
-  // Lines of each response, by interned message id (the chain usually touches most of them).
-  const responseLines = new Map<number, number[]>();
-  doc.lines.forEach((l, i) => {
-    if (l.info.type === 'assistant' && l.info.mid >= 0 && isSent(l)) {
-      const g = responseLines.get(l.info.mid);
-      if (g) g.push(i);
-      else responseLines.set(l.info.mid, [i]);
-    }
-  });
+  // The sent assistant lines of the response a line belongs to (found through the graph's message index).
+  const responseLines = (mid: number) => Array.from(graph.linesOfMessage(mid)).filter((i) => doc.lines[i]!.info.type === 'assistant' && isSent(doc.lines[i]!));
 
   const order: number[] = [];
   const emitted = new Uint8Array(doc.lines.length);
@@ -64,7 +57,7 @@ export function buildApiView(doc: Doc, graph: Graph, chain: readonly number[] = 
     if (emitted[p]) continue;
     const l = doc.lines[p]!;
     // An assistant line that lost its message.id is a response of its own: its results are gathered too.
-    const group = l.info.type !== 'assistant' ? undefined : l.info.mid >= 0 ? responseLines.get(l.info.mid) : isSent(l) ? [p] : undefined;
+    const group = l.info.type !== 'assistant' || !isSent(l) ? undefined : l.info.mid >= 0 ? responseLines(l.info.mid) : [p];
     if (!group) {
       emit(p);
       continue;

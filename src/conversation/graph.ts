@@ -12,6 +12,8 @@ export interface Graph {
   posOf(uuid: string): number | undefined;
   /** Positions of the lines naming `uuid` as their parent, in file order (a view into the graph: do not keep). */
   childrenOf(uuid: string): ArrayLike<number> & Iterable<number>;
+  /** Positions of the lines that carry message id `mid` (interned), in file order: one split response. */
+  linesOfMessage(mid: number): ArrayLike<number> & Iterable<number>;
   /** uuids carried by more than one line -> all their positions. */
   readonly duplicateUuids: ReadonlyMap<string, readonly number[]>;
   /** Lines whose parentUuid names no line. */
@@ -52,44 +54,62 @@ function isTurnChild(parent: Line, child: Line): boolean {
   return false;
 }
 
-/** Lines by interned uuid id: the first line of each id, and children in compressed rows. */
+/** Positions grouped by an interned id, in compressed rows: group k is pos[start[k] .. start[k + 1]). */
+interface Groups {
+  readonly start: Int32Array;
+  readonly pos: Int32Array;
+}
+
+/** Lines by interned id: the first line of each uuid, children by parent uuid, lines by message id. */
 interface Index {
   /** id -> position of the first line with that uuid, or -1. */
   readonly first: Int32Array;
-  /** Children of id k are childPos[childStart[k] .. childStart[k + 1]). */
-  readonly childStart: Int32Array;
-  readonly childPos: Int32Array;
+  readonly children: Groups;
+  readonly messages: Groups;
 }
+
+/** Groups the positions for which `idOf` gives an id (>= 0), keeping file order. */
+function group(doc: Doc, size: number, idOf: (l: Line) => number): Groups {
+  const start = new Int32Array(size + 1);
+  const { lines } = doc;
+  for (let i = 0; i < lines.length; i++) {
+    const id = idOf(lines[i]!);
+    if (id >= 0) start[id + 1]!++;
+  }
+  for (let k = 0; k < size; k++) start[k + 1]! += start[k]!;
+  const pos = new Int32Array(start[size]!);
+  const fill = start.slice(0, size);
+  for (let i = 0; i < lines.length; i++) {
+    const id = idOf(lines[i]!);
+    if (id >= 0) pos[fill[id]!++] = i;
+  }
+  return { start, pos };
+}
+
+const members = (g: Groups, id: number) => (id < 0 || id + 1 >= g.start.length ? g.pos.subarray(0, 0) : g.pos.subarray(g.start[id]!, g.start[id + 1]!));
 
 function buildIndex(doc: Doc, duplicates: Map<string, number[]>): Index {
   const size = internedCount();
   const first = new Int32Array(size).fill(-1);
-  const childStart = new Int32Array(size + 1);
   const { lines } = doc;
   for (let i = 0; i < lines.length; i++) {
     const info = lines[i]!.info;
-    if (info.kind !== 'entry') continue;
-    if (info.uid >= 0) {
-      if (first[info.uid] === -1) first[info.uid] = i;
-      else {
-        const d = duplicates.get(info.uuid!) ?? [first[info.uid]!];
-        d.push(i);
-        duplicates.set(info.uuid!, d);
-      }
+    if (info.kind !== 'entry' || info.uid < 0) continue;
+    if (first[info.uid] === -1) first[info.uid] = i;
+    else {
+      const d = duplicates.get(info.uuid!) ?? [first[info.uid]!];
+      d.push(i);
+      duplicates.set(info.uuid!, d);
     }
-    if (info.pid >= 0) childStart[info.pid + 1]!++;
   }
-  for (let k = 0; k < size; k++) childStart[k + 1]! += childStart[k]!;
-  const childPos = new Int32Array(childStart[size]!);
-  const fill = childStart.slice(0, size);
-  for (let i = 0; i < lines.length; i++) {
-    const info = lines[i]!.info;
-    if (info.kind === 'entry' && info.pid >= 0) childPos[fill[info.pid]!++] = i;
-  }
-  return { first, childStart, childPos };
+  return {
+    first,
+    children: group(doc, size, (l) => (l.info.kind === 'entry' ? l.info.pid : -1)),
+    messages: group(doc, size, (l) => (l.info.kind === 'entry' ? l.info.mid : -1)),
+  };
 }
 
-const kidsOf = (ix: Index, id: number) => (id < 0 ? ix.childPos.subarray(0, 0) : ix.childPos.subarray(ix.childStart[id]!, ix.childStart[id + 1]!));
+const kidsOf = (ix: Index, id: number) => members(ix.children, id);
 const parentPos = (ix: Index, l: Line) => (l.info.pid >= 0 && l.info.pid < ix.first.length ? ix.first[l.info.pid]! : -1);
 
 /** Walks parentUuid links from `start`, root-first; stops at null, a missing parent, or a loop. */
@@ -133,17 +153,23 @@ export function buildGraph(doc: Doc): Graph {
   const childrenOf = (uuid: string) => kidsOf(ix, internedId(uuid));
 
   const dangling: number[] = [];
-  const forks: number[] = [];
   doc.lines.forEach((l, i) => {
-    if (l.info.kind !== 'entry') return;
-    if (l.info.pid >= 0 && parentPos(ix, l) === -1) dangling.push(i);
-    if (l.info.uid < 0 || ix.first[l.info.uid] !== i) return;
-    const kids = kidsOf(ix, l.info.uid);
-    if (kids.length < 2) return;
-    let turns = 0;
-    for (const k of kids) if (isTurnChild(l, doc.lines[k]!)) turns++;
-    if (turns >= 2) forks.push(i);
+    if (l.info.kind === 'entry' && l.info.pid >= 0 && parentPos(ix, l) === -1) dangling.push(i);
   });
+  // Only some callers ask for forks: find them on first use.
+  let forks: number[] | undefined;
+  const findForks = () => {
+    forks = [];
+    doc.lines.forEach((l, i) => {
+      if (l.info.kind !== 'entry' || l.info.uid < 0 || ix.first[l.info.uid] !== i) return;
+      const kids = kidsOf(ix, l.info.uid);
+      if (kids.length < 2) return;
+      let turns = 0;
+      for (const k of kids) if (isTurnChild(l, doc.lines[k]!)) turns++;
+      if (turns >= 2) forks!.push(i);
+    });
+    return forks;
+  };
 
   const leaf = chooseLeaf(doc, ix);
   const main = leaf === undefined ? { chain: [] as number[] } : walk(doc, ix, leaf);
@@ -161,12 +187,15 @@ export function buildGraph(doc: Doc): Graph {
   return {
     posOf,
     childrenOf,
+    linesOfMessage: (mid) => members(ix.messages, mid),
     duplicateUuids,
     dangling,
     leaf,
     chain: main.chain,
     cycleAt: main.cycleAt,
     preCompactChain,
-    forks,
+    get forks() {
+      return forks ?? findForks();
+    },
   };
 }
