@@ -1,6 +1,7 @@
 import type { Edit } from '../rules/types.js';
 import { type Doc, type Line, defaultEol, entryOf, lineBytes, lineText, makeLine, makeLineFromBytes } from '../transcript/document.js';
 import { parentAt, valueAt } from '../transcript/jsonPath.js';
+import { internedId } from '../transcript/intern.js';
 import type { JsonPath } from '../transcript/lineInfo.js';
 
 type Obj = Record<string, unknown>;
@@ -20,12 +21,6 @@ class Draft {
   private readonly values = new Map<number, Obj>();
   private readonly relinks = new Map<number, string | null>();
   private readonly eol;
-  /**
-   * Who points at whom, built on first need and kept up to date by every change of a
-   * parent or a line, so relinking the children of a deleted line does not rescan a
-   * 100k-line transcript each time.
-   */
-  private links?: { kids: Map<string, Set<Line>>; owners: Map<string, number>; byKey: Map<number, Line> };
 
   constructor(private readonly doc: Doc) {
     this.lines = [...doc.lines];
@@ -63,44 +58,31 @@ class Draft {
     return this.relinks.has(line.key) ? this.relinks.get(line.key) : line.info.parentUuid;
   }
 
-  private index() {
-    if (!this.links) {
-      const links = { kids: new Map<string, Set<Line>>(), owners: new Map<string, number>(), byKey: new Map<number, Line>() };
-      this.links = links;
-      for (const l of this.lines) this.track(l, 1);
-    }
-    return this.links;
-  }
-
-  /** Adds (1) or removes (-1) a line from the link index, under its current uuid and parent. */
-  private track(line: Line, delta: 1 | -1): void {
-    const links = this.links;
-    if (!links) return;
-    if (delta > 0) links.byKey.set(line.key, line);
-    else links.byKey.delete(line.key);
-    if (line.info.kind !== 'entry') return;
-    const uuid = this.uuidOf(line);
-    if (uuid) links.owners.set(uuid, (links.owners.get(uuid) ?? 0) + delta);
-    const parent = this.parentOf(line);
-    if (!parent) return;
-    let set = links.kids.get(parent);
-    if (!set) links.kids.set(parent, (set = new Set()));
-    if (delta > 0) set.add(line);
-    else set.delete(line);
-  }
-
   setParent(key: number, parent: string | null | undefined): void {
-    const line = this.links?.byKey.get(key) ?? this.lines[this.pos(key)]!;
-    if (!this.values.has(key) && line.info.kind !== 'entry') throw new EditError(`line ${key + 1} is not a readable entry`);
-    this.track(line, -1);
     const v = this.values.get(key);
     if (v) v.parentUuid = parent ?? null;
+    else if (this.lines[this.pos(key)]!.info.kind !== 'entry') throw new EditError(`line ${key + 1} is not a readable entry`);
     else this.relinks.set(key, parent ?? null);
-    this.track(line, 1);
   }
 
+  /**
+   * Lines whose current parent is `uuid`. Untouched lines are matched on their
+   * interned parent id (an integer compare), so scanning a 100k-line transcript
+   * per deleted line stays cheap; edited lines are asked for their new parent.
+   */
   childrenOf(uuid: string): Line[] {
-    return [...(this.index().kids.get(uuid) ?? [])];
+    const id = internedId(uuid);
+    return this.lines.filter((l) => l.info.kind === 'entry' && (this.touched(l) ? this.parentOf(l) === uuid : id >= 0 && l.info.pid === id));
+  }
+
+  /** Whether a line other than `except` carries `uuid`. */
+  private carried(uuid: string, except: Line): boolean {
+    const id = internedId(uuid);
+    return this.lines.some((l) => l !== except && (this.touched(l) ? this.uuidOf(l) === uuid : id >= 0 && l.info.uid === id));
+  }
+
+  private touched(l: Line): boolean {
+    return (this.values.size > 0 && this.values.has(l.key)) || (this.relinks.size > 0 && this.relinks.has(l.key));
   }
 
   deleteLine(key: number): void {
@@ -108,9 +90,8 @@ class Draft {
     const line = this.lines[p]!;
     const uuid = this.uuidOf(line);
     // Children name a uuid, not a line: if another line carries it too (a duplicate), they keep their parent.
-    const shared = !!uuid && (this.index().owners.get(uuid) ?? 0) > 1;
+    const shared = !!uuid && this.carried(uuid, line);
     if (uuid && !shared) for (const c of this.childrenOf(uuid)) this.setParent(c.key, this.parentOf(line));
-    this.track(line, -1);
     this.lines.splice(p, 1);
     this.values.delete(key);
     this.relinks.delete(key);
@@ -119,37 +100,21 @@ class Draft {
   insertLine(afterKey: number | null, value: Obj, adopt: readonly number[] = []): void {
     const key = this.nextKey++;
     const at = afterKey === null ? 0 : this.pos(afterKey) + 1;
-    const line = makeLine(key, JSON.stringify(value), this.eol);
-    this.lines.splice(at, 0, line);
+    this.lines.splice(at, 0, makeLine(key, JSON.stringify(value), this.eol));
     this.values.set(key, structuredClone(value));
-    this.track(line, 1);
     for (const k of adopt) this.setParent(k, value.uuid as string);
   }
 
   set(key: number, path: JsonPath, value: unknown): void {
-    if (path.length === 1 && path[0] === 'parentUuid') {
+    if (path.length === 1 && path[0] === 'parentUuid' && !this.values.has(key)) {
       this.setParent(key, value as string | null);
       return;
     }
-    this.rewrite(key, (obj) => {
-      const container = parentAt(obj, path);
-      if (!container) throw new EditError(`line ${key + 1} has no ${path.join('.')}`);
-      const last = path[path.length - 1]!;
-      if (value === undefined) delete container[last];
-      else container[last] = value;
-    });
-  }
-
-  /** Changes a line's object in place; the link index follows if its uuid or parent changed. */
-  rewrite(key: number, change: (obj: Obj) => void): void {
-    const obj = this.value(key);
-    const line = this.links?.byKey.get(key);
-    if (line) this.track(line, -1);
-    try {
-      change(obj);
-    } finally {
-      if (line) this.track(line, 1);
-    }
+    const container = parentAt(this.value(key), path);
+    if (!container) throw new EditError(`line ${key + 1} has no ${path.join('.')}`);
+    const last = path[path.length - 1]!;
+    if (value === undefined) delete container[last];
+    else container[last] = value;
   }
 
   /** Takes an element out of its array; returns it. */
@@ -219,7 +184,14 @@ class Draft {
   }
 
   descendants(roots: readonly number[]): Set<number> {
-    const byParent = this.index().kids;
+    const byParent = new Map<string, Line[]>();
+    for (const l of this.lines) {
+      const p = this.parentOf(l);
+      if (!p || l.info.kind !== 'entry') continue;
+      const list = byParent.get(p);
+      if (list) list.push(l);
+      else byParent.set(p, [l]);
+    }
     const rootSet = new Set(roots);
     const out = new Set<number>();
     const stack = roots.map((k) => this.uuidOf(this.lines[this.pos(k)]!)).filter((u): u is string => !!u);
@@ -314,12 +286,13 @@ function applyOne(d: Draft, e: Edit): void {
       if (v && typeof v === 'object' && typeof (v as Obj).text === 'string') (v as Obj).text = ((v as Obj).text as string).trimEnd();
       return;
     }
-    case 'repair-surrogates':
-      return d.rewrite(e.key, (target) => {
-        const v = walkStrings(target, (s) => s.toWellFormed()) as Obj;
-        for (const k of Object.keys(target)) delete target[k];
-        Object.assign(target, v);
-      });
+    case 'repair-surrogates': {
+      const v = walkStrings(d.value(e.key), (s) => s.toWellFormed()) as Obj;
+      const target = d.value(e.key);
+      for (const k of Object.keys(target)) delete target[k];
+      Object.assign(target, v);
+      return;
+    }
     case 'swap-lines':
       return d.swap(e.key, e.withKey);
     case 'merge-lines': {
