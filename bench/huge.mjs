@@ -29,10 +29,14 @@ if (free < target * 1.1 + GiB) {
 
 const dir = mkdtempSync(join(base, 'ccmend-huge-'));
 const cleanup = () => rmSync(dir, { recursive: true, force: true });
-process.on('SIGINT', () => {
-  cleanup();
-  process.exit(130);
-});
+let running; // the measured ccmend, stopped with us
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    running?.kill('SIGKILL');
+    cleanup();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
 
 // Loaded into the measured process: reports its own peak RSS when it exits.
 const preload = join(dir, 'rss.cjs');
@@ -43,6 +47,7 @@ function measure(args) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['-r', preload, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    running = child;
     let head = '';
     let outLines = 0;
     let stderr = '';
@@ -55,6 +60,7 @@ function measure(args) {
     child.on('close', (code) => {
       const ms = performance.now() - t0;
       const m = /@@(\{.*\})/.exec(stderr);
+      running = undefined;
       const rss = m ? JSON.parse(m[1]).maxRssKB : NaN;
       resolve({ code, ms, maxRssMB: rss / 1024, head: head.split('\n').slice(0, 3), outLines, stderr: stderr.replace(/\n?@@\{.*\}\n?/, '').trim() });
     });

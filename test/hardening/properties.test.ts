@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
+import { renderApiMessages } from '../../src/conversation/apiView.js';
+import { firstPrompt } from '../../src/conversation/prompts.js';
 import { keysOf } from '../../src/edit/apply.js';
 import { fixAll, safeFixOf } from '../../src/edit/fixAll.js';
 import { analyze } from '../../src/rules/analyze.js';
 import { type Doc, lineBytes } from '../../src/transcript/document.js';
 import { docFromBuffer, loadFile } from '../../src/transcript/load.js';
+import { renderSummary, summaryFacts } from '../../src/summary/summary.js';
 import { saveInPlace, saveTo, serializeToBuffer } from '../../src/transcript/save.js';
 import { type Case, SMALL_FIXTURES, bytesOf, caseOf, hugeDamage, smallDamage, smallDamageExcept, splitRaw } from './damage.js';
 
@@ -34,7 +37,7 @@ function timed<T>(f: () => T): { value: T; ms: number } {
 const reloaded = (doc: Doc) => analyze(docFromBuffer(serializeToBuffer(doc)));
 
 describe('analyze never throws and finishes quickly', () => {
-  test('small fixtures, any damage', () => {
+  test('small fixtures, any damage (and api-view, summary and list read them too)', () => {
     fc.assert(
       fc.property(caseOf(SMALL_FIXTURES), (c) => {
         const doc = docOfCase(c);
@@ -42,6 +45,9 @@ describe('analyze never throws and finishes quickly', () => {
         expect(a.counts.error + a.counts.warning + a.counts.info).toBe(a.diagnostics.length);
         expect(ms).toBeLessThan(1000);
         for (const provider of ['bedrock', 'vertex'] as const) analyze(doc, { provider });
+        expect(renderApiMessages(doc, a.view).length).toBe(a.view.messages.length);
+        expect(renderSummary(summaryFacts(doc, a))).toMatch(/\S/);
+        firstPrompt(doc.lines);
       }),
       runs(200),
     );
