@@ -1,4 +1,5 @@
 import type { Doc, Line } from '../transcript/document.js';
+import { type Groups, group, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
 
 /**
@@ -54,12 +55,6 @@ function isTurnChild(parent: Line, child: Line): boolean {
   return false;
 }
 
-/** Positions grouped by an interned id, in compressed rows: group k is pos[start[k] .. start[k + 1]). */
-interface Groups {
-  readonly start: Int32Array;
-  readonly pos: Int32Array;
-}
-
 /** Lines by interned id: the first line of each uuid, children by parent uuid, lines by message id. */
 interface Index {
   /** id -> position of the first line with that uuid, or -1. */
@@ -67,26 +62,6 @@ interface Index {
   readonly children: Groups;
   readonly messages: Groups;
 }
-
-/** Groups the positions for which `idOf` gives an id (>= 0), keeping file order. */
-function group(doc: Doc, size: number, idOf: (l: Line) => number): Groups {
-  const start = new Int32Array(size + 1);
-  const { lines } = doc;
-  for (let i = 0; i < lines.length; i++) {
-    const id = idOf(lines[i]!);
-    if (id >= 0) start[id + 1]!++;
-  }
-  for (let k = 0; k < size; k++) start[k + 1]! += start[k]!;
-  const pos = new Int32Array(start[size]!);
-  const fill = start.slice(0, size);
-  for (let i = 0; i < lines.length; i++) {
-    const id = idOf(lines[i]!);
-    if (id >= 0) pos[fill[id]!++] = i;
-  }
-  return { start, pos };
-}
-
-const members = (g: Groups, id: number) => (id < 0 || id + 1 >= g.start.length ? g.pos.subarray(0, 0) : g.pos.subarray(g.start[id]!, g.start[id + 1]!));
 
 function buildIndex(doc: Doc, duplicates: Map<string, number[]>): Index {
   const size = internedCount();
@@ -104,8 +79,8 @@ function buildIndex(doc: Doc, duplicates: Map<string, number[]>): Index {
   }
   return {
     first,
-    children: group(doc, size, (l) => (l.info.kind === 'entry' ? l.info.pid : -1)),
-    messages: group(doc, size, (l) => (l.info.kind === 'entry' ? l.info.mid : -1)),
+    children: group(doc.lines, size, (l) => (l.info.kind === 'entry' ? l.info.pid : -1)),
+    messages: group(doc.lines, size, (l) => (l.info.kind === 'entry' ? l.info.mid : -1)),
   };
 }
 

@@ -1,7 +1,8 @@
 import type { Edit } from '../rules/types.js';
 import { type Doc, type Line, defaultEol, entryOf, lineBytes, lineText, makeLine, makeLineFromBytes } from '../transcript/document.js';
 import { parentAt, valueAt } from '../transcript/jsonPath.js';
-import { internedId } from '../transcript/intern.js';
+import { type Groups, group, members } from '../transcript/groups.js';
+import { internedCount, internedId } from '../transcript/intern.js';
 import type { JsonPath } from '../transcript/lineInfo.js';
 
 type Obj = Record<string, unknown>;
@@ -16,7 +17,19 @@ export class EditError extends Error {}
  * it stays byte for byte (escapes, number formats, even invalid UTF-8).
  */
 class Draft {
+  /**
+   * The lines in file order. Deleting only marks a slot dead and inserting only
+   * records the new line beside its anchor; `finish` builds the final order once.
+   * So a batch of a thousand fixes on a 100k-line transcript is not a thousand
+   * array splices and key searches.
+   */
   private lines: Line[];
+  private dead: Uint8Array;
+  /** key -> slot in `lines`, -1 when the line is gone or was inserted by this draft. */
+  private slot: Int32Array;
+  /** Lines inserted by this draft, by key; and what was inserted after each anchor key (-1: the front). */
+  private readonly inserted = new Map<number, Line>();
+  private readonly after = new Map<number, Line[]>();
   private nextKey: number;
   private readonly values = new Map<number, Obj>();
   private readonly relinks = new Map<number, string | null>();
@@ -26,18 +39,55 @@ class Draft {
     this.lines = [...doc.lines];
     this.nextKey = doc.nextKey;
     this.eol = defaultEol(doc);
+    this.dead = new Uint8Array(this.lines.length);
+    this.slot = this.slots();
   }
 
-  pos(key: number): number {
-    const p = this.lines.findIndex((l) => l.key === key);
-    if (p === -1) throw new EditError(`line ${key + 1} no longer exists`);
-    return p;
+  private slots(): Int32Array {
+    const slot = new Int32Array(this.nextKey).fill(-1);
+    this.lines.forEach((l, i) => (slot[l.key] = i));
+    return slot;
+  }
+
+  private lineOf(key: number): Line {
+    const at = key >= 0 && key < this.slot.length ? this.slot[key]! : -1;
+    const line = at >= 0 ? this.lines[at] : this.inserted.get(key);
+    if (!line) throw new EditError(`line ${key + 1} no longer exists`);
+    return line;
+  }
+
+  /** Every live line, in no particular order (for searches that look at all of them). */
+  private *live(): Generator<Line> {
+    for (let i = 0; i < this.lines.length; i++) if (!this.dead[i]) yield this.lines[i]!;
+    yield* this.inserted.values();
+  }
+
+  /** The live lines in their final order: each slot, then what was inserted after it. */
+  private ordered(): Line[] {
+    const out: Line[] = [];
+    const emit = (line: Line, alive: boolean) => {
+      if (alive) out.push(line);
+      for (const l of this.after.get(line.key) ?? []) emit(l, this.inserted.has(l.key));
+    };
+    for (const l of this.after.get(-1) ?? []) emit(l, this.inserted.has(l.key));
+    this.lines.forEach((l, i) => emit(l, !this.dead[i]));
+    return out;
+  }
+
+  /** Makes the recorded deletions and insertions real (only needed before moving an inserted line). */
+  private settle(): void {
+    this.byId = undefined;
+    this.lines = this.ordered();
+    this.dead = new Uint8Array(this.lines.length);
+    this.inserted.clear();
+    this.after.clear();
+    this.slot = this.slots();
   }
 
   value(key: number): Obj {
     let v = this.values.get(key);
     if (!v) {
-      const line = this.lines[this.pos(key)]!;
+      const line = this.lineOf(key);
       const parsed = entryOf(this.doc, line);
       if (!parsed) throw new EditError(`line ${key + 1} is not a readable entry`);
       v = parsed;
@@ -61,24 +111,50 @@ class Draft {
   setParent(key: number, parent: string | null | undefined): void {
     const v = this.values.get(key);
     if (v) v.parentUuid = parent ?? null;
-    else if (this.lines[this.pos(key)]!.info.kind !== 'entry') throw new EditError(`line ${key + 1} is not a readable entry`);
+    else if (this.lineOf(key).info.kind !== 'entry') throw new EditError(`line ${key + 1} is not a readable entry`);
     else this.relinks.set(key, parent ?? null);
   }
 
+  /** Slots of the draft's original lines by interned parent id and by uuid id, built on first need. */
+  private byId?: { parents: Groups; owners: Groups };
+
+  private ids() {
+    if (!this.byId) {
+      const size = internedCount();
+      this.byId = { parents: group(this.lines, size, (l) => (l.info.kind === 'entry' ? l.info.pid : -1)), owners: group(this.lines, size, (l) => (l.info.kind === 'entry' ? l.info.uid : -1)) };
+    }
+    return this.byId;
+  }
+
   /**
-   * Lines whose current parent is `uuid`. Untouched lines are matched on their
-   * interned parent id (an integer compare), so scanning a 100k-line transcript
-   * per deleted line stays cheap; edited lines are asked for their new parent.
+   * The live lines that may hold `uuid` in a field, by `field`'s index: the
+   * untouched ones found through the index (their fields are as loaded), plus
+   * every edited or inserted line (few), whose fields must be asked. A batch
+   * of a thousand deletions then never rescans a 100k-line transcript.
    */
+  private *candidates(uuid: string, index: Groups): Generator<Line> {
+    for (const at of members(index, internedId(uuid))) {
+      const l = this.lines[at]!;
+      if (!this.dead[at] && !this.touched(l)) yield l;
+    }
+    for (const key of new Set([...this.values.keys(), ...this.relinks.keys()])) {
+      const at = key < this.slot.length ? this.slot[key]! : -1;
+      const l = at >= 0 ? this.lines[at] : this.inserted.get(key);
+      if (l) yield l;
+    }
+  }
+
+  /** Lines whose current parent is `uuid`. */
   childrenOf(uuid: string): Line[] {
-    const id = internedId(uuid);
-    return this.lines.filter((l) => l.info.kind === 'entry' && (this.touched(l) ? this.parentOf(l) === uuid : id >= 0 && l.info.pid === id));
+    const out: Line[] = [];
+    for (const l of this.candidates(uuid, this.ids().parents)) if (l.info.kind === 'entry' && this.parentOf(l) === uuid) out.push(l);
+    return out;
   }
 
   /** Whether a line other than `except` carries `uuid`. */
   private carried(uuid: string, except: Line): boolean {
-    const id = internedId(uuid);
-    return this.lines.some((l) => l !== except && (this.touched(l) ? this.uuidOf(l) === uuid : id >= 0 && l.info.uid === id));
+    for (const l of this.candidates(uuid, this.ids().owners)) if (l !== except && this.uuidOf(l) === uuid) return true;
+    return false;
   }
 
   private touched(l: Line): boolean {
@@ -86,21 +162,29 @@ class Draft {
   }
 
   deleteLine(key: number): void {
-    const p = this.pos(key);
-    const line = this.lines[p]!;
+    const line = this.lineOf(key);
     const uuid = this.uuidOf(line);
     // Children name a uuid, not a line: if another line carries it too (a duplicate), they keep their parent.
     const shared = !!uuid && this.carried(uuid, line);
     if (uuid && !shared) for (const c of this.childrenOf(uuid)) this.setParent(c.key, this.parentOf(line));
-    this.lines.splice(p, 1);
+    if (this.inserted.delete(key)) {
+      // Lines inserted after it keep their place: the anchor stays in `after`, only no longer emitted.
+    } else {
+      this.dead[this.slot[key]!] = 1;
+      this.slot[key] = -1;
+    }
     this.values.delete(key);
     this.relinks.delete(key);
   }
 
   insertLine(afterKey: number | null, value: Obj, adopt: readonly number[] = []): void {
+    if (afterKey !== null) this.lineOf(afterKey);
     const key = this.nextKey++;
-    const at = afterKey === null ? 0 : this.pos(afterKey) + 1;
-    this.lines.splice(at, 0, makeLine(key, JSON.stringify(value), this.eol));
+    const line = makeLine(key, JSON.stringify(value), this.eol);
+    // The newest insertion sits right after its anchor, as if spliced in there.
+    const anchor = afterKey ?? -1;
+    this.after.set(anchor, [line, ...(this.after.get(anchor) ?? [])]);
+    this.inserted.set(key, line);
     this.values.set(key, structuredClone(value));
     for (const k of adopt) this.setParent(k, value.uuid as string);
   }
@@ -165,8 +249,11 @@ class Draft {
   }
 
   swap(aKey: number, bKey: number): void {
-    let a = this.pos(aKey);
-    let b = this.pos(bKey);
+    this.lineOf(aKey);
+    this.lineOf(bKey);
+    if (this.inserted.size || this.after.size) this.settle();
+    let a = this.slot[aKey]!;
+    let b = this.slot[bKey]!;
     if (a > b) [a, b] = [b, a];
     const first = this.lines[a]!;
     const second = this.lines[b]!;
@@ -181,11 +268,13 @@ class Draft {
     }
     this.lines[a] = second;
     this.lines[b] = first;
+    this.slot[second.key] = a;
+    this.slot[first.key] = b;
   }
 
   descendants(roots: readonly number[]): Set<number> {
     const byParent = new Map<string, Line[]>();
-    for (const l of this.lines) {
+    for (const l of this.live()) {
       const p = this.parentOf(l);
       if (!p || l.info.kind !== 'entry') continue;
       const list = byParent.get(p);
@@ -194,7 +283,7 @@ class Draft {
     }
     const rootSet = new Set(roots);
     const out = new Set<number>();
-    const stack = roots.map((k) => this.uuidOf(this.lines[this.pos(k)]!)).filter((u): u is string => !!u);
+    const stack = roots.map((k) => this.uuidOf(this.lineOf(k))).filter((u): u is string => !!u);
     const seen = new Set(stack);
     while (stack.length) {
       for (const c of byParent.get(stack.pop()!) ?? []) {
@@ -210,7 +299,7 @@ class Draft {
   }
 
   finish(): Doc {
-    const lines = this.lines.map((line) => {
+    const lines = this.ordered().map((line) => {
       const v = this.values.get(line.key);
       if (v) return makeLine(line.key, JSON.stringify(v), line.eol);
       if (this.relinks.has(line.key)) return relinked(this.doc, line, this.relinks.get(line.key)!);
