@@ -7,6 +7,8 @@ import type { JsonPath } from '../transcript/lineInfo.js';
 
 type Obj = Record<string, unknown>;
 
+const SCANS_BEFORE_INDEX = 8;
+
 /** Thrown when an edit names a line or path that does not exist; the document is left as it was. */
 export class EditError extends Error {}
 
@@ -45,7 +47,7 @@ class Draft {
 
   private slots(): Int32Array {
     const slot = new Int32Array(this.nextKey).fill(-1);
-    this.lines.forEach((l, i) => (slot[l.key] = i));
+    for (let i = 0; i < this.lines.length; i++) slot[this.lines[i]!.key] = i;
     return slot;
   }
 
@@ -64,6 +66,7 @@ class Draft {
 
   /** The live lines in their final order: each slot, then what was inserted after it. */
   private ordered(): Line[] {
+    if (!this.after.size) return this.lines.filter((_, i) => !this.dead[i]);
     const out: Line[] = [];
     const emit = (line: Line, alive: boolean) => {
       if (alive) out.push(line);
@@ -115,46 +118,58 @@ class Draft {
     else this.relinks.set(key, parent ?? null);
   }
 
-  /** Slots of the draft's original lines by interned parent id and by uuid id, built on first need. */
-  private byId?: { parents: Groups; owners: Groups };
+  /**
+   * Slots of the draft's original lines by interned parent id and by uuid id.
+   * A few lookups scan the lines (about a millisecond each on 100k lines);
+   * past that the index pays for itself and is built.
+   */
+  private byId?: { pid: Groups; uid: Groups };
+  private scans = 0;
 
   private ids() {
     if (!this.byId) {
       const size = internedCount();
-      this.byId = { parents: group(this.lines, size, (l) => (l.info.kind === 'entry' ? l.info.pid : -1)), owners: group(this.lines, size, (l) => (l.info.kind === 'entry' ? l.info.uid : -1)) };
+      this.byId = { pid: group(this.lines, size, (l) => (l.info.kind === 'entry' ? l.info.pid : -1)), uid: group(this.lines, size, (l) => (l.info.kind === 'entry' ? l.info.uid : -1)) };
     }
     return this.byId;
   }
 
   /**
-   * The live lines that may hold `uuid` in a field, by `field`'s index: the
-   * untouched ones found through the index (their fields are as loaded), plus
-   * every edited or inserted line (few), whose fields must be asked. A batch
-   * of a thousand deletions then never rescans a 100k-line transcript.
+   * The live lines whose `field` (their uuid or their parent) may be `uuid`:
+   * untouched lines are matched on interned ids (through the index once built,
+   * else by a plain scan), edited and inserted lines (few) are all offered, to
+   * be asked for their current value. A batch of a thousand deletions then
+   * never rescans a 100k-line transcript a thousand times.
    */
-  private *candidates(uuid: string, index: Groups): Generator<Line> {
-    for (const at of members(index, internedId(uuid))) {
-      const l = this.lines[at]!;
-      if (!this.dead[at] && !this.touched(l)) yield l;
+  private candidates(uuid: string, field: 'pid' | 'uid'): Line[] {
+    const id = internedId(uuid);
+    const out: Line[] = [];
+    const untouched = (l: Line) => l.info.kind === 'entry' && !this.touched(l);
+    if (this.byId || ++this.scans > SCANS_BEFORE_INDEX) {
+      for (const at of members(this.ids()[field], id)) if (!this.dead[at] && untouched(this.lines[at]!)) out.push(this.lines[at]!);
+    } else if (id >= 0) {
+      const { lines, dead } = this;
+      for (let i = 0; i < lines.length; i++) {
+        const l = lines[i]!;
+        if (!dead[i] && l.info[field] === id && untouched(l)) out.push(l);
+      }
     }
     for (const key of new Set([...this.values.keys(), ...this.relinks.keys()])) {
       const at = key < this.slot.length ? this.slot[key]! : -1;
       const l = at >= 0 ? this.lines[at] : this.inserted.get(key);
-      if (l) yield l;
+      if (l) out.push(l);
     }
+    return out;
   }
 
   /** Lines whose current parent is `uuid`. */
   childrenOf(uuid: string): Line[] {
-    const out: Line[] = [];
-    for (const l of this.candidates(uuid, this.ids().parents)) if (l.info.kind === 'entry' && this.parentOf(l) === uuid) out.push(l);
-    return out;
+    return this.candidates(uuid, 'pid').filter((l) => l.info.kind === 'entry' && this.parentOf(l) === uuid);
   }
 
   /** Whether a line other than `except` carries `uuid`. */
   private carried(uuid: string, except: Line): boolean {
-    for (const l of this.candidates(uuid, this.ids().owners)) if (l !== except && this.uuidOf(l) === uuid) return true;
-    return false;
+    return this.candidates(uuid, 'uid').some((l) => l !== except && this.uuidOf(l) === uuid);
   }
 
   private touched(l: Line): boolean {
