@@ -9,7 +9,10 @@ import { internedCount, internedId } from '../transcript/intern.js';
  * it after each edit of a 200 MB transcript must take milliseconds.
  */
 export interface Graph {
-  /** Position of the first line carrying `uuid`. */
+  /**
+   * The line `uuid` names. When several lines carry it, the last one: Claude Code
+   * keeps its messages in a map by uuid, so a later line replaces an earlier one.
+   */
   posOf(uuid: string): number | undefined;
   /** Positions of the lines naming `uuid` as their parent, in file order (a view into the graph: do not keep). */
   childrenOf(uuid: string): ArrayLike<number> & Iterable<number>;
@@ -55,37 +58,37 @@ function isTurnChild(parent: Line, child: Line): boolean {
   return false;
 }
 
-/** Lines by interned id: the first line of each uuid, children by parent uuid, lines by message id. */
+/** Lines by interned id: the line each uuid names, children by parent uuid, lines by message id. */
 interface Index {
-  /** id -> position of the first line with that uuid, or -1. */
-  readonly first: Int32Array;
+  /** id -> position of the (last) line with that uuid, or -1. */
+  readonly owner: Int32Array;
   readonly children: Groups;
   readonly messages: Groups;
 }
 
 function buildIndex(doc: Doc, duplicates: Map<string, number[]>): Index {
   const size = internedCount();
-  const first = new Int32Array(size).fill(-1);
+  const owner = new Int32Array(size).fill(-1);
   const { lines } = doc;
   for (let i = 0; i < lines.length; i++) {
     const info = lines[i]!.info;
     if (info.kind !== 'entry' || info.uid < 0) continue;
-    if (first[info.uid] === -1) first[info.uid] = i;
-    else {
-      const d = duplicates.get(info.uuid!) ?? [first[info.uid]!];
+    if (owner[info.uid] !== -1) {
+      const d = duplicates.get(info.uuid!) ?? [owner[info.uid]!];
       d.push(i);
       duplicates.set(info.uuid!, d);
     }
+    owner[info.uid] = i;
   }
   return {
-    first,
+    owner,
     children: group(doc.lines, size, (l) => (l.info.kind === 'entry' ? l.info.pid : -1)),
     messages: group(doc.lines, size, (l) => (l.info.kind === 'entry' ? l.info.mid : -1)),
   };
 }
 
 const kidsOf = (ix: Index, id: number) => members(ix.children, id);
-const parentPos = (ix: Index, l: Line) => (l.info.pid >= 0 && l.info.pid < ix.first.length ? ix.first[l.info.pid]! : -1);
+const parentPos = (ix: Index, l: Line) => (l.info.pid >= 0 && l.info.pid < ix.owner.length ? ix.owner[l.info.pid]! : -1);
 
 /** Walks parentUuid links from `start`, root-first; stops at null, a missing parent, or a loop. */
 function walk(doc: Doc, ix: Index, start: number): { chain: number[]; cycleAt?: number } {
@@ -122,7 +125,7 @@ export function buildGraph(doc: Doc): Graph {
   const ix = buildIndex(doc, duplicateUuids);
   const posOf = (uuid: string) => {
     const id = internedId(uuid);
-    const p = id >= 0 && id < ix.first.length ? ix.first[id]! : -1;
+    const p = id >= 0 && id < ix.owner.length ? ix.owner[id]! : -1;
     return p === -1 ? undefined : p;
   };
   const childrenOf = (uuid: string) => kidsOf(ix, internedId(uuid));
@@ -136,7 +139,7 @@ export function buildGraph(doc: Doc): Graph {
   const findForks = () => {
     forks = [];
     doc.lines.forEach((l, i) => {
-      if (l.info.kind !== 'entry' || l.info.uid < 0 || ix.first[l.info.uid] !== i) return;
+      if (l.info.kind !== 'entry' || l.info.uid < 0 || ix.owner[l.info.uid] !== i) return;
       const kids = kidsOf(ix, l.info.uid);
       if (kids.length < 2) return;
       let turns = 0;

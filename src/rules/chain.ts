@@ -115,6 +115,13 @@ const chainCycle: Rule = {
   },
 };
 
+/*
+ * Claude Code itself writes some records twice under one uuid (a later copy with
+ * new metadata such as slug, gitBranch or version; thousands of such groups in
+ * real ~/.claude trees) and reads the later copy, so a rewritten record is only
+ * info. Different records sharing a uuid, or an exact duplicate line, are worth
+ * a look: the graph follows the later one, as Claude Code does.
+ */
 const uuidDuplicate: Rule = {
   id: 'uuid-duplicate',
   description: 'a uuid carried by two lines',
@@ -126,13 +133,18 @@ const uuidDuplicate: Rule = {
       for (const pos of positions.slice(1)) {
         const l = ctx.doc.lines[pos]!;
         const copy = l.info.bytes === first.bytes && l.info.type === first.type && l.info.parentUuid === first.parentUuid && l.info.timestamp === first.timestamp;
+        const rewrite = !copy && l.info.type === first.type && l.info.messageId === first.messageId && l.info.role === first.role;
         out.push(
           diag(
             ctx,
             this.id,
-            'warning',
+            rewrite ? 'info' : 'warning',
             { pos },
-            `uuid ${uuid} already used on line ${positions[0]! + 1}${copy ? ' (a duplicated line)' : ''}; the wrong branch may be resumed`,
+            copy
+              ? `uuid ${uuid} already used on line ${positions[0]! + 1} (a duplicated line)`
+              : rewrite
+                ? `a later copy of the record on line ${positions[0]! + 1} (uuid ${uuid}); Claude Code reads this one`
+                : `uuid ${uuid} is also on line ${positions[0]! + 1}, a different record; Claude Code follows this later one`,
             undefined,
             copy ? [{ label: 'remove the duplicated line', safe: true, edits: [{ op: 'delete-line', key: l.key }] }] : [],
           ),

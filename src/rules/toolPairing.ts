@@ -25,14 +25,18 @@ const INHERITED = ['isSidechain', 'userType', 'cwd', 'sessionId', 'version', 'gi
 
 /**
  * The uuid a result for the tool_use on line `pos` hangs off: that line's, or if
- * it lost its uuid, the last line of the same response that has one (the view
+ * it lost its uuid (or another line carries it too, and so is what the uuid
+ * names), the last line of the same response whose uuid names it (the view
  * gathers results hanging off any line of a response).
  */
 function anchorUuid(ctx: RuleContext, pos: number): string | null {
-  const own = ctx.doc.lines[pos]!.info.uuid;
-  if (own) return own;
+  const names = (p: number) => {
+    const uuid = ctx.doc.lines[p]!.info.uuid;
+    return !!uuid && ctx.graph.posOf(uuid) === p;
+  };
+  if (names(pos)) return ctx.doc.lines[pos]!.info.uuid!;
   const lines = ctx.view.messages[ctx.view.messageOf.get(pos) ?? -1]?.lines ?? [];
-  const anchor = lines.filter((p) => ctx.doc.lines[p]!.info.uuid).at(-1);
+  const anchor = lines.filter(names).at(-1);
   return anchor === undefined ? null : ctx.doc.lines[anchor]!.info.uuid!;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { analyze } from '../../src/rules/analyze.js';
 import { docOf, realBytes } from '../helpers/fixtures.js';
 import { at, entries, entry, entryAt, expectRepair, rows, textAt } from './helpers.js';
 
@@ -97,5 +98,28 @@ describe('uuid-duplicate', () => {
 
   test('--warnings removes the copy as a duplicated line', () => {
     expectRepair(doubled(), { applied: ['uuid-duplicate@7: remove the duplicated line'], changed: [], removed: [7], added: 0 }, { warnings: true });
+  });
+
+  test('a later copy of a record with new metadata (as Claude Code writes on resume) is info, and the graph follows it', () => {
+    // The final answer (line 14) written again after it with a new gitBranch and a slug.
+    const lines: unknown[] = lean();
+    const again: { uuid: string } = { ...JSON.parse(leanLine(14)), gitBranch: 'feature', slug: 'calm-river' };
+    lines.push(again);
+    const a = analyze(docOf(lines));
+    expect(a.diagnostics.map((d) => [d.rule, d.severity, d.line, d.message])).toEqual([
+      ['uuid-duplicate', 'info', 15, `a later copy of the record on line 14 (uuid ${again.uuid}); Claude Code reads this one`],
+    ]);
+    expect(a.graph.chain.at(-1)).toBe(14);
+  });
+
+  test('two different records sharing a uuid are a warning; the later one is the parent its children reach', () => {
+    const lines = lean();
+    const prompt = lines.findIndex((l) => l.type === 'user' && typeof l.message.content === 'string');
+    const last = lines.length - 1;
+    lines[last] = { ...lines[last], uuid: lines[prompt].uuid };
+    const a = analyze(docOf(lines));
+    const d = a.diagnostics.find((x) => x.rule === 'uuid-duplicate')!;
+    expect([d.severity, d.line, d.message]).toEqual(['warning', last + 1, `uuid ${lines[prompt].uuid} is also on line ${prompt + 1}, a different record; Claude Code follows this later one`]);
+    expect(a.graph.posOf(lines[prompt].uuid)).toBe(last);
   });
 });
