@@ -35,7 +35,9 @@ function parse(args: string[], options: Spec) {
   try {
     return parseArgs({ args, options: { ...COMMON, ...options }, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new CliError(`${(e as Error).message.split('\n')[0]} (see ccmend --help)`);
+    // Node's own text for an unknown flag is a long hint about positionals; name the flag instead.
+    const unknown = (e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^']*)'/.exec((e as Error).message)?.[1] : undefined;
+    throw new CliError(`${unknown ? `unknown option ${unknown}` : (e as Error).message.split('\n')[0]} (see ccmend --help)`);
   }
 }
 

@@ -67,7 +67,7 @@ const FAILURES: Row[] = [
   {
     input: 'unknown flag',
     args: () => ['check', '--frob', at('empty.jsonl')],
-    stderr: () => `ccmend: Unknown option '--frob'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "--frob" (see ccmend --help)`,
+    stderr: () => 'ccmend: unknown option --frob (see ccmend --help)',
     code: 2,
   },
   { input: 'missing argument', args: () => ['fix'], stderr: () => 'ccmend fix takes one file or session id (see ccmend --help)'.replace(/^/, 'ccmend: '), code: 2 },
