@@ -14,6 +14,27 @@ const ID_PATTERN = /^[a-zA-Z0-9_-]+$/;
 const toolUses = (m: ViewMessage | undefined) => (m?.role === 'assistant' ? m.blocks.filter((b) => b.info.type === 'tool_use') : []);
 const toolResults = (m: ViewMessage | undefined) => (m?.role === 'user' ? m.blocks.filter((b) => b.info.type === 'tool_result') : []);
 
+/*
+ * The API merges consecutive messages of one role before it pairs tool calls
+ * (a response split in two, say by a line that lost its message.id, is still
+ * one assistant turn), so pairing looks across a run of assistant messages.
+ * Strict providers reject the run itself: that is role-alternation's report.
+ */
+
+/** The message that answers assistant message `i`: the first after its run of assistant messages. */
+function answerOf(messages: readonly ViewMessage[], i: number): ViewMessage | undefined {
+  let j = i + 1;
+  while (messages[j]?.role === 'assistant') j++;
+  return messages[j];
+}
+
+/** The tool_use blocks of the run of assistant messages just before message `i`. */
+function usesBefore(messages: readonly ViewMessage[], i: number): ViewBlock[] {
+  const out: ViewBlock[] = [];
+  for (let k = i - 1; k >= 0 && messages[k]!.role === 'assistant'; k--) out.unshift(...toolUses(messages[k]));
+  return out;
+}
+
 /** A uuid-shaped id derived from `seed`, so fixes are deterministic. */
 export function derivedUuid(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
@@ -70,7 +91,7 @@ const toolResultMissing: Rule = {
     messages.forEach((m, i) => {
       const uses = toolUses(m);
       if (!uses.length) return;
-      const next = messages[i + 1];
+      const next = answerOf(messages, i);
       const answered = new Set(toolResults(next).map((r) => r.info.toolUseId));
       const unanswered = uses.filter((u) => u.info.id !== undefined && !answered.has(u.info.id));
       // A result that lost its id, with exactly one candidate: re-attach it.
@@ -120,7 +141,7 @@ const toolResultOrphan: Rule = {
     messages.forEach((m, i) => {
       const results = toolResults(m);
       if (!results.length) return;
-      const uses = new Set(toolUses(messages[i - 1]).map((u) => u.info.id));
+      const uses = new Set(usesBefore(messages, i).map((u) => u.info.id));
       const seen = new Set<string>();
       for (const r of results) {
         const id = r.info.toolUseId;
@@ -131,7 +152,7 @@ const toolResultOrphan: Rule = {
         const key = ctx.doc.lines[r.pos]!.key;
         const remove: Fix = { label: 'remove the orphan tool_result', safe: true, edits: [{ op: 'remove-block', key, path: r.info.path }] };
         if (id === undefined) {
-          const open = toolUses(messages[i - 1]).filter((u) => u.info.id && !results.some((x) => x.info.toolUseId === u.info.id));
+          const open = usesBefore(messages, i).filter((u) => u.info.id && !results.some((x) => x.info.toolUseId === u.info.id));
           const fixes: Fix[] = [];
           if (open.length === 1 && results.filter((x) => x.info.toolUseId === undefined).length === 1) {
             const target = open[0]!.info.id!;
@@ -222,8 +243,8 @@ const toolUseDuplicate: Rule = {
         }
         const edits: Edit[] = [{ op: 'remove-block', key: ctx.doc.lines[u.pos]!.key, path: u.info.path }];
         // Drop the later pair: its result too, unless it is the only answer of the first use.
-        if (first.get(id) !== i) {
-          for (const r of toolResults(messages[i + 1])) {
+        if (answerOf(messages, first.get(id)!) !== answerOf(messages, i)) {
+          for (const r of toolResults(answerOf(messages, i))) {
             if (r.info.toolUseId === id) edits.push({ op: 'remove-block', key: ctx.doc.lines[r.pos]!.key, path: r.info.path });
           }
         }
@@ -291,7 +312,7 @@ const toolIdFormat: Rule = {
         const fresh = id ? id.replace(/[^a-zA-Z0-9_-]/g, '_') || 'toolu_ccmend' : `toolu_ccmend_${derivedUuid(`${line.info.uuid}:${u.index}`).replace(/-/g, '')}`;
         const edits: Edit[] = [{ op: 'set', key: line.key, path: [...u.info.path, 'id'], value: fresh }];
         if (id !== undefined) {
-          for (const r of toolResults(messages[i + 1])) {
+          for (const r of toolResults(answerOf(messages, i))) {
             if (r.info.toolUseId === id) edits.push({ op: 'set', key: ctx.doc.lines[r.pos]!.key, path: [...r.info.path, 'tool_use_id'], value: fresh });
           }
         }

@@ -68,6 +68,19 @@ describe('tool-result-missing', () => {
 });
 
 describe('tool-result-orphan', () => {
+  test('a response split in two (its last line under another message.id) is still one turn to the API: no orphan, no lost result', () => {
+    // 2.1.330 parallel calls, with the BBB tool_use line under a message id of its own and both results hanging off it.
+    const lines = entries('parallel');
+    const bbb = entry(lines, '76c0eca2');
+    bbb.message.id = 'msg_split_by_a_lost_id';
+    entry(lines, 'e8486ca7').parentUuid = bbb.uuid;
+    const doc = docOf(lines);
+    const view = buildApiView(doc, buildGraph(doc));
+    expect(view.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'assistant', 'user', 'assistant']);
+    expect(rows(doc)).toEqual([{ rule: 'role-alternation', severity: 'warning', line: 22, turn: 3, apiError: 'messages: roles must alternate between "user" and "assistant"' }]);
+    expect(rows(doc, { provider: 'bedrock' })).toEqual([{ rule: 'role-alternation', severity: 'error', line: 22, turn: 3, apiError: 'messages: roles must alternate between "user" and "assistant"' }]);
+  });
+
   test('the tool_use line of a parallel call lost (2.1.330): its result is removed and the chain relinked', () => {
     const doc = docOf(dropLinked(entries('parallel'), '76c0eca2'));
     expect(rows(doc)).toEqual([
