@@ -1,5 +1,5 @@
 import type { Doc, Line } from '../transcript/document.js';
-import { type Groups, group, members } from '../transcript/groups.js';
+import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
 
 /**
@@ -20,6 +20,8 @@ export interface Graph {
   linesOfMessage(mid: number): ArrayLike<number> & Iterable<number>;
   /** uuids carried by more than one line -> all their positions. */
   readonly duplicateUuids: ReadonlyMap<string, readonly number[]>;
+  /** Lines that are not readable entries (torn, invalid, blank). */
+  readonly unreadable: readonly number[];
   /** Lines whose parentUuid names no line. */
   readonly dangling: readonly number[];
   /** The line the conversation resumes from, if any. */
@@ -80,11 +82,8 @@ function buildIndex(doc: Doc, duplicates: Map<string, number[]>): Index {
     }
     owner[info.uid] = i;
   }
-  return {
-    owner,
-    children: group(doc.lines, size, (l) => (l.info.kind === 'entry' ? l.info.pid : -1)),
-    messages: group(doc.lines, size, (l) => (l.info.kind === 'entry' ? l.info.mid : -1)),
-  };
+  const [children, messages] = groups(doc.lines, size, [(l) => (l.info.kind === 'entry' ? l.info.pid : -1), (l) => (l.info.kind === 'entry' ? l.info.mid : -1)]);
+  return { owner, children: children!, messages: messages! };
 }
 
 const kidsOf = (ix: Index, id: number) => members(ix.children, id);
@@ -131,9 +130,12 @@ export function buildGraph(doc: Doc): Graph {
   const childrenOf = (uuid: string) => kidsOf(ix, internedId(uuid));
 
   const dangling: number[] = [];
-  doc.lines.forEach((l, i) => {
-    if (l.info.kind === 'entry' && l.info.pid >= 0 && parentPos(ix, l) === -1) dangling.push(i);
-  });
+  const unreadable: number[] = [];
+  for (let i = 0; i < doc.lines.length; i++) {
+    const l = doc.lines[i]!;
+    if (l.info.kind !== 'entry') unreadable.push(i);
+    else if (l.info.pid >= 0 && parentPos(ix, l) === -1) dangling.push(i);
+  }
   // Only some callers ask for forks: find them on first use.
   let forks: number[] | undefined;
   const findForks = () => {
@@ -167,6 +169,7 @@ export function buildGraph(doc: Doc): Graph {
     childrenOf,
     linesOfMessage: (mid) => members(ix.messages, mid),
     duplicateUuids,
+    unreadable,
     dangling,
     leaf,
     chain: main.chain,

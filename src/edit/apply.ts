@@ -1,7 +1,7 @@
 import type { Edit } from '../rules/types.js';
 import { type Doc, type Line, defaultEol, entryOf, lineBytes, lineText, makeLine, makeLineFromBytes } from '../transcript/document.js';
 import { parentAt, valueAt } from '../transcript/jsonPath.js';
-import { type Groups, group, members } from '../transcript/groups.js';
+import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
 import type { JsonPath } from '../transcript/lineInfo.js';
 
@@ -129,7 +129,8 @@ class Draft {
   private ids() {
     if (!this.byId) {
       const size = internedCount();
-      this.byId = { pid: group(this.lines, size, (l) => (l.info.kind === 'entry' ? l.info.pid : -1)), uid: group(this.lines, size, (l) => (l.info.kind === 'entry' ? l.info.uid : -1)) };
+      const [pid, uid] = groups(this.lines, size, [(l) => (l.info.kind === 'entry' ? l.info.pid : -1), (l) => (l.info.kind === 'entry' ? l.info.uid : -1)]);
+      this.byId = { pid: pid!, uid: uid! };
     }
     return this.byId;
   }

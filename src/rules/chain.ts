@@ -14,8 +14,8 @@ const parseError: Rule = {
   scope: 'document',
   check(ctx) {
     const out: Diagnostic[] = [];
-    ctx.doc.lines.forEach((l, pos) => {
-      if (l.info.kind === 'entry') return;
+    for (const pos of ctx.graph.unreadable) {
+      const l = ctx.doc.lines[pos]!;
       out.push(
         diag(
           ctx,
@@ -27,7 +27,7 @@ const parseError: Rule = {
           [{ label: 'remove the line', safe: true, edits: [{ op: 'delete-line', key: l.key }] }],
         ),
       );
-    });
+    }
     return out;
   },
 };

@@ -6,21 +6,32 @@ export interface Groups {
   readonly pos: Int32Array;
 }
 
-/** Groups the positions for which `idOf` gives an id (>= 0), keeping file order. */
-export function group(lines: readonly Line[], size: number, idOf: (l: Line) => number): Groups {
-  const start = new Int32Array(size + 1);
+/**
+ * Groups line positions by an id (`idOf` gives it, or -1 for none), keeping file
+ * order; several groupings of the same lines are built in two passes over them.
+ */
+export function groups(lines: readonly Line[], size: number, idOfs: readonly ((l: Line) => number)[]): Groups[] {
+  const starts = idOfs.map(() => new Int32Array(size + 1));
   for (let i = 0; i < lines.length; i++) {
-    const id = idOf(lines[i]!);
-    if (id >= 0) start[id + 1]!++;
+    const l = lines[i]!;
+    for (let g = 0; g < idOfs.length; g++) {
+      const id = idOfs[g]!(l);
+      if (id >= 0) starts[g]![id + 1]!++;
+    }
   }
-  for (let k = 0; k < size; k++) start[k + 1]! += start[k]!;
-  const pos = new Int32Array(start[size]!);
-  const fill = start.slice(0, size);
+  const out: Groups[] = starts.map((start) => {
+    for (let k = 0; k < size; k++) start[k + 1]! += start[k]!;
+    return { start, pos: new Int32Array(start[size]!) };
+  });
+  const fills = starts.map((start) => start.slice(0, size));
   for (let i = 0; i < lines.length; i++) {
-    const id = idOf(lines[i]!);
-    if (id >= 0) pos[fill[id]!++] = i;
+    const l = lines[i]!;
+    for (let g = 0; g < idOfs.length; g++) {
+      const id = idOfs[g]!(l);
+      if (id >= 0) out[g]!.pos[fills[g]![id]!++] = i;
+    }
   }
-  return { start, pos };
+  return out;
 }
 
 export const members = (g: Groups, id: number) => (id < 0 || id + 1 >= g.start.length ? g.pos.subarray(0, 0) : g.pos.subarray(g.start[id]!, g.start[id + 1]!));
