@@ -82,7 +82,7 @@ function buildIndex(doc: Doc, duplicates: Map<string, number[]>): Index {
     }
     owner[info.uid] = i;
   }
-  const [children, messages] = groups(doc.lines, size, [(l) => (l.info.kind === 'entry' ? l.info.pid : -1), (l) => (l.info.kind === 'entry' ? l.info.mid : -1)]);
+  const [children, messages] = groups(doc.lines, size, ['pid', 'mid']);
   return { owner, children: children!, messages: messages! };
 }
 

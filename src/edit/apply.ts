@@ -129,7 +129,7 @@ class Draft {
   private ids() {
     if (!this.byId) {
       const size = internedCount();
-      const [pid, uid] = groups(this.lines, size, [(l) => (l.info.kind === 'entry' ? l.info.pid : -1), (l) => (l.info.kind === 'entry' ? l.info.uid : -1)]);
+      const [pid, uid] = groups(this.lines, size, ['pid', 'uid']);
       this.byId = { pid: pid!, uid: uid! };
     }
     return this.byId;

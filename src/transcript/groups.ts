@@ -6,16 +6,20 @@ export interface Groups {
   readonly pos: Int32Array;
 }
 
+/** Interned ids a line carries (see LineInfo), by which lines can be grouped. */
+export type IdField = 'uid' | 'pid' | 'mid';
+
 /**
- * Groups line positions by an id (`idOf` gives it, or -1 for none), keeping file
+ * Groups the positions of readable entries by interned ids, keeping file
  * order; several groupings of the same lines are built in two passes over them.
  */
-export function groups(lines: readonly Line[], size: number, idOfs: readonly ((l: Line) => number)[]): Groups[] {
-  const starts = idOfs.map(() => new Int32Array(size + 1));
+export function groups(lines: readonly Line[], size: number, fields: readonly IdField[]): Groups[] {
+  const starts = fields.map(() => new Int32Array(size + 1));
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    for (let g = 0; g < idOfs.length; g++) {
-      const id = idOfs[g]!(l);
+    const info = lines[i]!.info;
+    if (info.kind !== 'entry') continue;
+    for (let g = 0; g < fields.length; g++) {
+      const id = info[fields[g]!];
       if (id >= 0) starts[g]![id + 1]!++;
     }
   }
@@ -25,9 +29,10 @@ export function groups(lines: readonly Line[], size: number, idOfs: readonly ((l
   });
   const fills = starts.map((start) => start.slice(0, size));
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i]!;
-    for (let g = 0; g < idOfs.length; g++) {
-      const id = idOfs[g]!(l);
+    const info = lines[i]!.info;
+    if (info.kind !== 'entry') continue;
+    for (let g = 0; g < fields.length; g++) {
+      const id = info[fields[g]!];
       if (id >= 0) out[g]!.pos[fills[g]![id]!++] = i;
     }
   }
@@ -35,4 +40,3 @@ export function groups(lines: readonly Line[], size: number, idOfs: readonly ((l
 }
 
 export const members = (g: Groups, id: number) => (id < 0 || id + 1 >= g.start.length ? g.pos.subarray(0, 0) : g.pos.subarray(g.start[id]!, g.start[id + 1]!));
-

@@ -11,7 +11,8 @@ function fileFacts(doc: Doc) {
   return {
     sessionId: doc.lines.find((l) => l.info.sessionId && !l.info.isSidechain)?.info.sessionId,
     version: doc.lines.findLast((l) => l.info.version)?.info.version,
-    size: doc.lines.reduce((n, l) => n + l.info.bytes + l.eol.length, 0),
+    // The file as loaded: summing 100k line sizes on every edit would cost a frame.
+    size: doc.stamp?.size ?? doc.source.size,
     file: doc.path?.replace(/^.*\//, '') ?? '(unsaved)',
   };
 }
