@@ -65,8 +65,9 @@ export function buildApiView(doc: Doc, graph: Graph, chain: readonly number[] = 
     group.forEach(emit);
     const results: number[] = [];
     for (const g of group) {
+      // A line whose uuid a later line also carries names nothing: children of that uuid belong to the later line.
       const uuid = doc.lines[g]!.info.uuid;
-      for (const c of uuid ? graph.childrenOf(uuid) : []) {
+      for (const c of uuid && graph.posOf(uuid) === g ? graph.childrenOf(uuid) : []) {
         const child = doc.lines[c]!;
         if (child.info.type === 'user' && child.info.blocks.some((b) => b.type === 'tool_result')) results.push(c);
       }

@@ -20,6 +20,16 @@ function fixTwice(c: Case, warnings = false) {
 const rulesAt = (applied: readonly { rule: string; line: number }[]) => applied.map((a) => `${a.rule}@${a.line}`);
 
 describe('fixAll converged where it used to loop', () => {
+  test('a thinking line given the uuid of a later tool_use line owns none of its children (fixAll used to insert and remove a result forever)', () => {
+    const c: Case = { fixture: 'lean', damage: [{ kind: 'dup-uuid', at: 75000, from: 61891 }] };
+    const { doc, first, second } = fixTwice(c);
+    expect(first.applied).toEqual([]);
+    expect(first.analysis.counts).toEqual({ error: 0, warning: 3, info: 0 });
+    expect(first.analysis.diagnostics.map((d) => `${d.rule}@${d.line}`)).toEqual(['first-role@4', 'chain-dangling@4', 'uuid-duplicate@12']);
+    expect(serializeToBuffer(first.doc).equals(serializeToBuffer(doc))).toBe(true);
+    expect(second.applied).toEqual([]);
+  });
+
   test('first-role adopts the on-chain line of a split response, not a side-branch line (fixAll used to insert 25 lines)', () => {
     const c: Case = {
       fixture: 'localCommand',
