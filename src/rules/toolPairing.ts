@@ -198,15 +198,19 @@ const toolResultOrder: Rule = {
       const lastResult = m.blocks.map((b) => b.info.type).lastIndexOf('tool_result');
       if (firstOther === -1 || lastResult < firstOther) return;
       const head = m.blocks[firstOther]!;
-      // Move every result that comes after other content into the head's line,
-      // just before it, in order. A string content slot becomes a block array.
-      const stringHead = typeof head.info.path[head.info.path.length - 1] === 'string';
-      const arrayPath = stringHead ? head.info.path : head.info.path.slice(0, -1);
-      const headIndex = stringHead ? 0 : (head.info.path[head.info.path.length - 1] as number);
-      const toKey = ctx.doc.lines[head.pos]!.key;
       const late = m.blocks.slice(firstOther + 1).filter((b) => b.info.type === 'tool_result');
-      const edits: Edit[] = late.map((b, k) => ({ op: 'move-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path, toKey, toPath: [...arrayPath, headIndex + k] }));
-      const fixes: Fix[] = head.info.path[0] === 'message' ? [{ label: 'move the tool_result blocks before the other content', safe: true, edits }] : [];
+      // Move every late result to the front, in order: right after the results that already open the
+      // message (in the last one's line), else just before the other content in its line. A string
+      // content slot becomes a block array; a slot outside a message (an attachment, a local command)
+      // cannot take blocks.
+      const anchor = firstOther > 0 ? m.blocks[firstOther - 1]! : head;
+      const anchorSlot = anchor.info.path[anchor.info.path.length - 1];
+      const stringSlot = typeof anchorSlot === 'string';
+      const arrayPath = stringSlot ? anchor.info.path : anchor.info.path.slice(0, -1);
+      const first = (stringSlot ? 0 : (anchorSlot as number)) + (anchor === head ? 0 : 1);
+      const toKey = ctx.doc.lines[anchor.pos]!.key;
+      const edits: Edit[] = late.map((b, k) => ({ op: 'move-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path, toKey, toPath: [...arrayPath, first + k] }));
+      const fixes: Fix[] = anchor.info.path[0] === 'message' ? [{ label: 'move the tool_result blocks before the other content', safe: true, edits }] : [];
       out.push(
         diag(
           ctx,

@@ -20,6 +20,25 @@ function fixTwice(c: Case, warnings = false) {
 const rulesAt = (applied: readonly { rule: string; line: number }[]) => applied.map((a) => `${a.rule}@${a.line}`);
 
 describe('fixAll converged where it used to loop', () => {
+  test('results after a local command move in behind the result that opens the message (tool-result-order used to have no fix there)', () => {
+    const c: Case = {
+      fixture: 'localCommand',
+      damage: [
+        { kind: 'tear-end', cut: 0 },
+        { kind: 'cycle', at: 44531, from: 35745 },
+        { kind: 'truncate', at: 72612, cut: 0 },
+        { kind: 'swap', a: 0, b: 0 },
+      ],
+    };
+    const { first, second } = fixTwice(c, true);
+    expect(rulesAt(first.applied)).toEqual(['chain-dangling@14', 'text-whitespace@5', 'tool-result-order@12']);
+    expect(first.analysis.counts).toEqual({ error: 0, warning: 0, info: 1 });
+    const { view, doc } = first.analysis;
+    expect(view.messages.at(-1)!.blocks.map((b) => b.info.type)).toEqual(['tool_result', 'tool_result', 'text']);
+    expect(view.messages.at(-1)!.lines.map((p) => doc.lines[p]!.info.subtype ?? doc.lines[p]!.info.type)).toEqual(['user', 'local_command']);
+    expect(second.applied).toEqual([]);
+  });
+
   test('a thinking line given the uuid of a later tool_use line owns none of its children (fixAll used to insert and remove a result forever)', () => {
     const c: Case = { fixture: 'lean', damage: [{ kind: 'dup-uuid', at: 75000, from: 61891 }] };
     const { doc, first, second } = fixTwice(c);
