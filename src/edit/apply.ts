@@ -1,6 +1,6 @@
 import type { Edit } from '../rules/types.js';
 import { type Doc, type Line, defaultEol, entryOf, lineBytes, lineText, makeLine, makeLineFromBytes } from '../transcript/document.js';
-import { parentAt, valueAt } from '../transcript/jsonPath.js';
+import { inArray, parentAt, valueAt } from '../transcript/jsonPath.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
 import type { JsonPath } from '../transcript/lineInfo.js';
@@ -231,7 +231,7 @@ class Draft {
    * of an attachment) is a whole text block: removing it removes what holds it.
    */
   removeBlock(key: number, path: JsonPath): unknown {
-    if (typeof path[path.length - 1] === 'number') {
+    if (inArray(path)) {
       const block = this.take(key, path);
       this.dropIfEmpty(key, path);
       return block;

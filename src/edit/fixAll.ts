@@ -38,10 +38,10 @@ export function safeFixOf(d: Diagnostic, warnings: boolean): Diagnostic['fixes']
  * each line is edited by at most one fix (a fix's paths are only valid on the
  * document it was planned on); the rest wait for the next round's re-analysis.
  */
-export function fixAll(doc: Doc, options: FixAllOptions = {}): FixAllResult {
+export function fixAll(doc: Doc, options: FixAllOptions = {}, analysed: Analysis = analyze(doc, options)): FixAllResult {
   const maxRounds = options.maxRounds ?? 25;
   const applied: AppliedFix[] = [];
-  let analysis = analyze(doc, options);
+  let analysis = analysed;
   for (let round = 0; round < maxRounds; round++) {
     const touched = new Set<number>();
     const edits: Edit[] = [];

@@ -1,4 +1,5 @@
 import type { ViewBlock } from '../conversation/apiView.js';
+import { inArray } from '../transcript/jsonPath.js';
 import type { Diagnostic, Fix, Rule, RuleContext, Severity } from './types.js';
 
 interface At {
@@ -68,7 +69,7 @@ export function removeOrStub(ctx: RuleContext, m: number, vb: ViewBlock, stub: s
   }
   // A string slot (string content, a rendered attachment) takes a string; an array slot a block.
   const path = vb.info.path;
-  const text = typeof path[path.length - 1] === 'string' ? stub : { type: 'text', text: stub };
+  const text = inArray(path) ? { type: 'text', text: stub } : stub;
   return { label: `replace it with "${stub}"`, safe: true, edits: [{ op: 'set', key, path: vb.info.path, value: text }] };
 }
 

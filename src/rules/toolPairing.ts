@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ViewBlock, ViewMessage } from '../conversation/apiView.js';
+import { inArray } from '../transcript/jsonPath.js';
 import { apiPath, atBlock, blockRule, diag } from './diagnostic.js';
 import type { Diagnostic, Edit, Fix, Rule, RuleContext } from './types.js';
 
@@ -204,10 +205,9 @@ const toolResultOrder: Rule = {
       // content slot becomes a block array; a slot outside a message (an attachment, a local command)
       // cannot take blocks.
       const anchor = firstOther > 0 ? m.blocks[firstOther - 1]! : head;
-      const anchorSlot = anchor.info.path[anchor.info.path.length - 1];
-      const stringSlot = typeof anchorSlot === 'string';
-      const arrayPath = stringSlot ? anchor.info.path : anchor.info.path.slice(0, -1);
-      const first = (stringSlot ? 0 : (anchorSlot as number)) + (anchor === head ? 0 : 1);
+      const path = anchor.info.path;
+      const arrayPath = inArray(path) ? path.slice(0, -1) : path;
+      const first = (inArray(path) ? (path[path.length - 1] as number) : 0) + (anchor === head ? 0 : 1);
       const toKey = ctx.doc.lines[anchor.pos]!.key;
       const edits: Edit[] = late.map((b, k) => ({ op: 'move-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path, toKey, toPath: [...arrayPath, first + k] }));
       const fixes: Fix[] = anchor.info.path[0] === 'message' ? [{ label: 'move the tool_result blocks before the other content', safe: true, edits }] : [];

@@ -1,7 +1,7 @@
 import type { Analysis } from '../rules/analyze.js';
 import type { Edit } from '../rules/types.js';
 import { entryOf } from '../transcript/document.js';
-import { valueAt } from '../transcript/jsonPath.js';
+import { inArray, valueAt } from '../transcript/jsonPath.js';
 import type { JsonPath } from '../transcript/lineInfo.js';
 import type { Row } from './rows.js';
 
@@ -22,14 +22,8 @@ function messageKeys(a: Analysis, turn: number): number[] {
   return a.view.messages[turn]!.lines.map((p) => keyAt(a, p));
 }
 
-/** A block in an array is removed; a string content slot or a rendered attachment part takes its line or part with it. */
-function removeBlock(a: Analysis, row: Row): Edit {
-  const path = blockPath(a, row);
-  const key = keyAt(a, row.pos);
-  if (typeof path[path.length - 1] === 'number') return { op: 'remove-block', key, path };
-  if (path[0] === 'rendered') return { op: 'remove-block', key, path: path.slice(0, -1) };
-  return { op: 'delete-line', key };
-}
+/** Removing a string slot's block removes what holds it (see the remove-block edit). */
+const removeBlock = (a: Analysis, row: Row): Edit => ({ op: 'remove-block', key: keyAt(a, row.pos), path: blockPath(a, row) });
 
 export function planDelete(a: Analysis, row: Row): Planned {
   if (row.kind === 'block') return { edits: [removeBlock(a, row)], done: `deleted ${a.doc.lines[row.pos]!.info.blocks[row.block!]!.type} block` };
@@ -96,7 +90,7 @@ export function planMerge(a: Analysis, row: Row): Planned {
   if (a1 === undefined || a2 === undefined) return { refused: 'these blocks have no text to merge' };
   const joined = [a1, a2].filter((t) => t.trim() !== '').join('\n\n');
   const hereKey = keyAt(a, here.pos);
-  const setPath = typeof here.info.path[here.info.path.length - 1] === 'number' ? [...here.info.path, 'text'] : here.info.path;
+  const setPath = inArray(here.info.path) ? [...here.info.path, 'text'] : here.info.path;
   return {
     edits: [
       { op: 'set', key: hereKey, path: setPath, value: joined },

@@ -86,13 +86,23 @@ export function rawRows(a: Analysis): Row[] {
   return a.doc.lines.map((l, pos) => ({ kind: 'line' as const, id: `l${l.key}`, pos, turn: a.view.messageOf.get(pos) }));
 }
 
+/** The chains as sets, once per graph: the raw view asks for every row it draws. */
+const chainSets = new WeakMap<Analysis['graph'], { active: Set<number>; before: Set<number> }>();
+
+function chainsOf(a: Analysis) {
+  let sets = chainSets.get(a.graph);
+  if (!sets) chainSets.set(a.graph, (sets = { active: new Set(a.graph.chain), before: new Set(a.graph.preCompactChain) }));
+  return sets;
+}
+
 /** Why a line is not part of the request, for the raw view. */
 function lineNote(a: Analysis, pos: number): string {
   const i = a.doc.lines[pos]!.info;
   if (i.kind !== 'entry') return i.kind === 'blank' ? 'blank' : 'unreadable';
   if (i.isSidechain) return 'sidechain';
-  if (a.graph.preCompactChain.includes(pos)) return 'before compaction';
-  if (a.graph.chain.includes(pos)) return 'not sent';
+  const chains = chainsOf(a);
+  if (chains.before.has(pos)) return 'before compaction';
+  if (chains.active.has(pos)) return 'not sent';
   if (i.uuid) return 'dead branch';
   return 'metadata';
 }

@@ -1,6 +1,6 @@
 import { applyEdits, EditError } from '../edit/apply.js';
 import { fixAll, safeFixOf } from '../edit/fixAll.js';
-import { type History, push, redo, startHistory, undo } from '../edit/history.js';
+import { type History, isDirty as historyIsDirty, push, redo, startHistory, undo } from '../edit/history.js';
 import { type Analysis, analyze } from '../rules/analyze.js';
 import type { Diagnostic, Edit, Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
@@ -95,16 +95,15 @@ export function initialState(doc: Doc, provider: Provider, height: number, statu
 
 export const selectedRow = (s: EditorState): Row | undefined => s.rows[s.cursor];
 
-export const isDirty = (s: EditorState): boolean => s.history.present !== s.saved;
+export const isDirty = (s: EditorState): boolean => historyIsDirty(s.history, s.saved);
 
 function moveTo(s: EditorState, cursor: number): EditorState {
   return scrolled({ ...s, cursor: Math.max(0, Math.min(cursor, s.rows.length - 1)), detailTop: 0 });
 }
 
-/** Replaces the document (an edit, undo or redo) and revalidates it. */
-function withHistory(s: EditorState, history: History, status: string): EditorState {
+/** Replaces the document (an edit, undo or redo) and revalidates it, unless its analysis is at hand. */
+function withHistory(s: EditorState, history: History, status: string, analysis = analyze(history.present, { provider: s.provider })): EditorState {
   const keep = selectedRow(s)?.id;
-  const analysis = analyze(history.present, { provider: s.provider });
   return withRows({ ...s, history, analysis, byPos: undefined, problem: undefined, status }, keep);
 }
 
@@ -242,10 +241,11 @@ function command(s: EditorState, c: Command): EditorState {
     case 'fixAll': {
       const fixable = s.analysis.diagnostics.filter((d) => safeFixOf(d, true)).length;
       if (!fixable) return { ...s, status: 'nothing fixable automatically' };
-      const result = fixAll(s.history.present, { provider: s.provider, warnings: true });
+      // The present document is analysed already, and fixAll ends with the analysis of its result.
+      const result = fixAll(s.history.present, { provider: s.provider, warnings: true }, s.analysis);
       if (!result.applied.length) return { ...s, status: 'nothing fixable automatically' };
       const left = result.analysis.counts;
-      return withHistory(s, push(s.history, result.doc), `applied ${result.applied.length} fixes; ${left.error} errors and ${left.warning} warnings left · u undoes`);
+      return withHistory(s, push(s.history, result.doc), `applied ${result.applied.length} fixes; ${left.error} errors and ${left.warning} warnings left · u undoes`, result.analysis);
     }
     case 'undo':
       return s.history.past.length ? withHistory(s, undo(s.history), 'undone') : { ...s, status: 'nothing to undo' };
