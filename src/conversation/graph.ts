@@ -1,3 +1,4 @@
+import { type Columns, columnsOf } from '../transcript/columns.js';
 import type { Doc, Line } from '../transcript/document.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
@@ -68,31 +69,32 @@ interface Index {
   readonly messages: Groups;
 }
 
-function buildIndex(doc: Doc, duplicates: Map<string, number[]>): Index {
+function buildIndex(doc: Doc, cols: Columns, duplicates: Map<string, number[]>): Index {
   const size = internedCount();
   const owner = new Int32Array(size).fill(-1);
-  const { lines } = doc;
-  for (let i = 0; i < lines.length; i++) {
-    const info = lines[i]!.info;
-    if (info.kind !== 'entry' || info.uid < 0) continue;
-    if (owner[info.uid] !== -1) {
-      const d = duplicates.get(info.uuid!) ?? [owner[info.uid]!];
+  const { uid } = cols;
+  for (let i = 0; i < uid.length; i++) {
+    const id = uid[i]!;
+    if (id < 0) continue;
+    if (owner[id] !== -1) {
+      const uuid = doc.lines[i]!.info.uuid!;
+      const d = duplicates.get(uuid) ?? [owner[id]!];
       d.push(i);
-      duplicates.set(info.uuid!, d);
+      duplicates.set(uuid, d);
     }
-    owner[info.uid] = i;
+    owner[id] = i;
   }
-  const [children, messages] = groups(doc.lines, size, ['pid', 'mid']);
+  const [children, messages] = groups(cols, size, ['pid', 'mid']);
   return { owner, children: children!, messages: messages! };
 }
 
 const kidsOf = (ix: Index, id: number) => members(ix.children, id);
-const parentPos = (ix: Index, l: Line) => (l.info.pid >= 0 && l.info.pid < ix.owner.length ? ix.owner[l.info.pid]! : -1);
+const parentOfId = (ix: Index, pid: number) => (pid >= 0 && pid < ix.owner.length ? ix.owner[pid]! : -1);
 
 /** Walks parentUuid links from `start`, root-first; stops at null, a missing parent, or a loop. */
-function walk(doc: Doc, ix: Index, start: number): { chain: number[]; cycleAt?: number } {
+function walk(cols: Columns, ix: Index, start: number): { chain: number[]; cycleAt?: number } {
   const out: number[] = [];
-  const seen = new Uint8Array(doc.lines.length);
+  const seen = new Uint8Array(cols.pid.length);
   let pos = start;
   let cycleAt: number | undefined;
   while (pos !== -1) {
@@ -102,7 +104,7 @@ function walk(doc: Doc, ix: Index, start: number): { chain: number[]; cycleAt?: 
     }
     seen[pos] = 1;
     out.push(pos);
-    pos = parentPos(ix, doc.lines[pos]!);
+    pos = parentOfId(ix, cols.pid[pos]!);
   }
   return { chain: out.reverse(), cycleAt };
 }
@@ -121,7 +123,8 @@ function chooseLeaf(doc: Doc, ix: Index, end = doc.lines.length): number | undef
 
 export function buildGraph(doc: Doc): Graph {
   const duplicateUuids = new Map<string, number[]>();
-  const ix = buildIndex(doc, duplicateUuids);
+  const cols = columnsOf(doc.lines);
+  const ix = buildIndex(doc, cols, duplicateUuids);
   const posOf = (uuid: string) => {
     const id = internedId(uuid);
     const p = id >= 0 && id < ix.owner.length ? ix.owner[id]! : -1;
@@ -131,28 +134,29 @@ export function buildGraph(doc: Doc): Graph {
 
   const dangling: number[] = [];
   const unreadable: number[] = [];
-  for (let i = 0; i < doc.lines.length; i++) {
-    const l = doc.lines[i]!;
-    if (l.info.kind !== 'entry') unreadable.push(i);
-    else if (l.info.pid >= 0 && parentPos(ix, l) === -1) dangling.push(i);
+  for (let i = 0; i < cols.entry.length; i++) {
+    if (!cols.entry[i]) unreadable.push(i);
+    else if (cols.pid[i]! >= 0 && parentOfId(ix, cols.pid[i]!) === -1) dangling.push(i);
   }
   // Only some callers ask for forks: find them on first use.
   let forks: number[] | undefined;
   const findForks = () => {
     forks = [];
-    doc.lines.forEach((l, i) => {
-      if (l.info.kind !== 'entry' || l.info.uid < 0 || ix.owner[l.info.uid] !== i) return;
-      const kids = kidsOf(ix, l.info.uid);
-      if (kids.length < 2) return;
+    for (let i = 0; i < cols.uid.length; i++) {
+      const id = cols.uid[i]!;
+      if (id < 0 || ix.owner[id] !== i) continue;
+      const kids = kidsOf(ix, id);
+      if (kids.length < 2) continue;
+      const l = doc.lines[i]!;
       let turns = 0;
       for (const k of kids) if (isTurnChild(l, doc.lines[k]!)) turns++;
-      if (turns >= 2) forks!.push(i);
-    });
+      if (turns >= 2) forks.push(i);
+    }
     return forks;
   };
 
   const leaf = chooseLeaf(doc, ix);
-  const main = leaf === undefined ? { chain: [] as number[] } : walk(doc, ix, leaf);
+  const main = leaf === undefined ? { chain: [] as number[] } : walk(cols, ix, leaf);
   const head = main.chain[0] !== undefined ? doc.lines[main.chain[0]]! : undefined;
   let preCompactChain: number[] = [];
   if (head && head.info.type === 'system' && head.info.subtype === 'compact_boundary') {
@@ -162,7 +166,7 @@ export function buildGraph(doc: Doc): Graph {
     let named = head.info.logicalParentUuid ? posOf(head.info.logicalParentUuid) : undefined;
     if (named !== undefined && active.has(named)) named = undefined;
     const before = named ?? chooseLeaf(doc, ix, main.chain[0]);
-    if (before !== undefined) preCompactChain = walk(doc, ix, before).chain;
+    if (before !== undefined) preCompactChain = walk(cols, ix, before).chain;
   }
   return {
     posOf,

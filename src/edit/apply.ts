@@ -1,6 +1,7 @@
 import type { Edit } from '../rules/types.js';
 import { type Doc, type Line, defaultEol, entryOf, lineBytes, lineText, makeLine, makeLineFromBytes } from '../transcript/document.js';
 import { inArray, parentAt, valueAt } from '../transcript/jsonPath.js';
+import { type Columns, ColumnsBuilder, columnsOf, rememberColumns } from '../transcript/columns.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
 import type { JsonPath } from '../transcript/lineInfo.js';
@@ -26,6 +27,8 @@ class Draft {
    * array splices and key searches.
    */
   private lines: Line[];
+  /** This draft's own copy of the lines' columns, kept in step with `lines` (swaps, settling). */
+  private cols: Columns;
   private dead: Uint8Array;
   /** key -> slot in `lines`, -1 when the line is gone or was inserted by this draft. */
   private slot: Int32Array;
@@ -39,6 +42,8 @@ class Draft {
 
   constructor(private readonly doc: Doc) {
     this.lines = [...doc.lines];
+    const c = columnsOf(doc.lines);
+    this.cols = { key: c.key.slice(), entry: c.entry.slice(), uid: c.uid.slice(), pid: c.pid.slice(), mid: c.mid.slice() };
     this.nextKey = doc.nextKey;
     this.eol = defaultEol(doc);
     this.dead = new Uint8Array(this.lines.length);
@@ -47,7 +52,8 @@ class Draft {
 
   private slots(): Int32Array {
     const slot = new Int32Array(this.nextKey).fill(-1);
-    for (let i = 0; i < this.lines.length; i++) slot[this.lines[i]!.key] = i;
+    const { key } = this.cols;
+    for (let i = 0; i < key.length; i++) slot[key[i]!] = i;
     return slot;
   }
 
@@ -64,23 +70,48 @@ class Draft {
     yield* this.inserted.values();
   }
 
-  /** The live lines in their final order: each slot, then what was inserted after it. */
-  private ordered(): Line[] {
-    if (!this.after.size) return this.lines.filter((_, i) => !this.dead[i]);
+  /**
+   * The live lines in their final order, each slot then what was inserted after
+   * it, with their columns; `final` gives the form each line takes (it is told
+   * the line's key, read from the key column rather than from 100k line objects).
+   */
+  private ordered(final = (line: Line, _key: number) => line): { lines: Line[]; cols: Columns } {
     const out: Line[] = [];
-    const emit = (line: Line, alive: boolean) => {
-      if (alive) out.push(line);
-      for (const l of this.after.get(line.key) ?? []) emit(l, this.inserted.has(l.key));
+    const { lines, dead, after, inserted } = this;
+    const cols = new ColumnsBuilder(lines.length + inserted.size);
+    const keys = this.cols.key;
+    const emitAfter = (anchor: number) => {
+      const list = after.get(anchor);
+      if (!list) return;
+      for (const l of list) {
+        if (inserted.has(l.key)) {
+          const line = final(l, l.key);
+          out.push(line);
+          cols.add(line);
+        }
+        emitAfter(l.key);
+      }
     };
-    for (const l of this.after.get(-1) ?? []) emit(l, this.inserted.has(l.key));
-    this.lines.forEach((l, i) => emit(l, !this.dead[i]));
-    return out;
+    // Slots whose key is an anchor (a typed lookup: a Map lookup per line costs more than the rest of the loop).
+    const anchored = new Uint8Array(this.nextKey);
+    for (const k of after.keys()) if (k >= 0) anchored[k] = 1;
+    emitAfter(-1);
+    for (let i = 0; i < lines.length; i++) {
+      if (!dead[i]) {
+        const line = final(lines[i]!, keys[i]!);
+        out.push(line);
+        if (line === lines[i]) cols.copy(this.cols, i);
+        else cols.add(line);
+      }
+      if (anchored[keys[i]!]) emitAfter(keys[i]!);
+    }
+    return { lines: out, cols: cols.done() };
   }
 
   /** Makes the recorded deletions and insertions real (only needed before moving an inserted line). */
   private settle(): void {
     this.byId = undefined;
-    this.lines = this.ordered();
+    ({ lines: this.lines, cols: this.cols } = this.ordered());
     this.dead = new Uint8Array(this.lines.length);
     this.inserted.clear();
     this.after.clear();
@@ -129,7 +160,7 @@ class Draft {
   private ids() {
     if (!this.byId) {
       const size = internedCount();
-      const [pid, uid] = groups(this.lines, size, ['pid', 'uid']);
+      const [pid, uid] = groups(this.cols, size, ['pid', 'uid']);
       this.byId = { pid: pid!, uid: uid! };
     }
     return this.byId;
@@ -150,10 +181,8 @@ class Draft {
       for (const at of members(this.ids()[field], id)) if (!this.dead[at] && untouched(this.lines[at]!)) out.push(this.lines[at]!);
     } else if (id >= 0) {
       const { lines, dead } = this;
-      for (let i = 0; i < lines.length; i++) {
-        const l = lines[i]!;
-        if (!dead[i] && l.info[field] === id && untouched(l)) out.push(l);
-      }
+      const ids = this.cols[field];
+      for (let i = 0; i < ids.length; i++) if (ids[i] === id && !dead[i] && untouched(lines[i]!)) out.push(lines[i]!);
     }
     for (const key of new Set([...this.values.keys(), ...this.relinks.keys()])) {
       const at = key < this.slot.length ? this.slot[key]! : -1;
@@ -284,6 +313,7 @@ class Draft {
     }
     this.lines[a] = second;
     this.lines[b] = first;
+    for (const col of Object.values(this.cols)) [col[a], col[b]] = [col[b]!, col[a]!];
     this.slot[second.key] = a;
     this.slot[first.key] = b;
   }
@@ -315,12 +345,15 @@ class Draft {
   }
 
   finish(): Doc {
-    const lines = this.ordered().map((line) => {
-      const v = this.values.get(line.key);
-      if (v) return makeLine(line.key, JSON.stringify(v), line.eol);
-      if (this.relinks.has(line.key)) return relinked(this.doc, line, this.relinks.get(line.key)!);
-      return line;
+    const changed = new Uint8Array(this.nextKey);
+    for (const key of this.values.keys()) changed[key] = 1;
+    for (const key of this.relinks.keys()) changed[key] = 1;
+    const { lines, cols } = this.ordered((line, key) => {
+      if (!changed[key]) return line;
+      const v = this.values.get(key);
+      return v ? makeLine(key, JSON.stringify(v), line.eol) : relinked(this.doc, line, this.relinks.get(key)!);
     });
+    rememberColumns(lines, cols);
     return { ...this.doc, lines, nextKey: this.nextKey };
   }
 }

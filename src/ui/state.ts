@@ -73,8 +73,26 @@ function scrolled(s: EditorState): EditorState {
   return top === s.top ? s : { ...s, top };
 }
 
+/**
+ * Analyses of the documents this editor has shown, so undo and redo, which go
+ * back to a document already analysed, only redraw. (analyze is pure: this is
+ * memoisation, and a document no history holds any more is dropped with it.)
+ */
+const analyses = new WeakMap<Doc, { provider: Provider; analysis: Analysis }>();
+
+function analysisOf(doc: Doc, provider: Provider): Analysis {
+  const known = analyses.get(doc);
+  if (known?.provider === provider) return known.analysis;
+  return remembered(analyze(doc, { provider }), provider);
+}
+
+function remembered(analysis: Analysis, provider: Provider): Analysis {
+  analyses.set(analysis.doc, { provider, analysis });
+  return analysis;
+}
+
 export function initialState(doc: Doc, provider: Provider, height: number, status = ''): EditorState {
-  const analysis = analyze(doc, { provider });
+  const analysis = analysisOf(doc, provider);
   return withRows({
     history: startHistory(doc),
     analysis,
@@ -102,7 +120,7 @@ function moveTo(s: EditorState, cursor: number): EditorState {
 }
 
 /** Replaces the document (an edit, undo or redo) and revalidates it, unless its analysis is at hand. */
-function withHistory(s: EditorState, history: History, status: string, analysis = analyze(history.present, { provider: s.provider })): EditorState {
+function withHistory(s: EditorState, history: History, status: string, analysis = analysisOf(history.present, s.provider)): EditorState {
   const keep = selectedRow(s)?.id;
   return withRows({ ...s, history, analysis, byPos: undefined, problem: undefined, status }, keep);
 }
@@ -245,7 +263,7 @@ function command(s: EditorState, c: Command): EditorState {
       const result = fixAll(s.history.present, { provider: s.provider, warnings: true }, s.analysis);
       if (!result.applied.length) return { ...s, status: 'nothing fixable automatically' };
       const left = result.analysis.counts;
-      return withHistory(s, push(s.history, result.doc), `applied ${result.applied.length} fixes; ${left.error} errors and ${left.warning} warnings left · u undoes`, result.analysis);
+      return withHistory(s, push(s.history, result.doc), `applied ${result.applied.length} fixes; ${left.error} errors and ${left.warning} warnings left · u undoes`, remembered(result.analysis, s.provider));
     }
     case 'undo':
       return s.history.past.length ? withHistory(s, undo(s.history), 'undone') : { ...s, status: 'nothing to undo' };
@@ -294,7 +312,7 @@ export function reduce(s: EditorState, a: Action): EditorState {
       return scrolled({ ...s, height: Math.max(1, a.height) });
     case 'saved': {
       // The saved file is the new baseline; history starts again from it.
-      const analysis = analyze(a.doc, { provider: s.provider });
+      const analysis = analysisOf(a.doc, s.provider);
       return withRows({ ...s, history: startHistory(a.doc), saved: a.doc, analysis, byPos: undefined, effect: undefined, problem: undefined, status: a.status }, selectedRow(s)?.id);
     }
     case 'effectDone':

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { EditError, applyEdits } from '../../src/edit/apply.js';
 import type { Edit } from '../../src/rules/types.js';
+import { columnsOf } from '../../src/transcript/columns.js';
 import type { Doc } from '../../src/transcript/document.js';
 import { docFromBuffer } from '../../src/transcript/load.js';
 import { serializeToBuffer } from '../../src/transcript/save.js';
@@ -292,5 +293,35 @@ describe('rewind', () => {
     const doc = realDoc('parallel');
     const after = apply(doc, { op: 'rewind', keys: [keyOf(doc, 22)] });
     expect(lineChanges(doc, after)).toEqual({ changed: [], removed: [26, 27, 28, 31], added: 0 });
+  });
+});
+
+describe('the columns an edited document carries', () => {
+  // The graph reads ids from per-line columns; an edit builds its result's columns from its document's
+  // (a copy per untouched line), so they must be exactly what reading the new lines gives.
+  const fresh = (d: Doc) => columnsOf([...d.lines]);
+
+  test('after deletions, insertions, relinks and swaps in one batch', () => {
+    const doc = realDoc('parallel');
+    columnsOf(doc.lines);
+    const value = { parentUuid: doc.lines[4]!.info.uuid, isSidechain: false, type: 'user', message: { role: 'user', content: 'inserted' }, uuid: 'c0c0c0c0-0000-4000-a000-000000000001' };
+    const withBlocks = doc.lines.find((l, i) => i > 10 && l.info.role === 'assistant' && l.info.blocks.length > 0)!;
+    const after = apply(
+      doc,
+      { op: 'delete-line', key: keyOf(doc, 3) },
+      { op: 'insert-line', afterKey: keyOf(doc, 5), value },
+      { op: 'swap-lines', key: keyOf(doc, 8), withKey: keyOf(doc, 9) },
+      { op: 'remove-block', key: withBlocks.key, path: withBlocks.info.blocks[0]!.path },
+    );
+    expect(after.lines.some((l) => l.info.uuid === value.uuid)).toBe(true);
+    expect(columnsOf(after.lines)).toEqual(fresh(after));
+  });
+
+  test('an insertion followed by a swap (the draft settles its lines in between)', () => {
+    const doc = realDoc('lean');
+    const value = { parentUuid: null, isSidechain: false, type: 'user', message: { role: 'user', content: 'front' }, uuid: 'c0c0c0c0-0000-4000-a000-000000000002' };
+    const after = apply(doc, { op: 'insert-line', afterKey: null, value }, { op: 'swap-lines', key: keyOf(doc, 2), withKey: keyOf(doc, 6) });
+    expect(after.lines[0]!.info.uuid).toBe(value.uuid);
+    expect(columnsOf(after.lines)).toEqual(fresh(after));
   });
 });

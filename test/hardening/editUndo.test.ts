@@ -4,6 +4,7 @@ import { EditError, applyEdits } from '../../src/edit/apply.js';
 import { type History, push, redo, startHistory, undo } from '../../src/edit/history.js';
 import { analyze } from '../../src/rules/analyze.js';
 import type { Edit } from '../../src/rules/types.js';
+import { columnsOf } from '../../src/transcript/columns.js';
 import type { Doc, Line } from '../../src/transcript/document.js';
 import type { JsonPath } from '../../src/transcript/lineInfo.js';
 import { docFromBuffer } from '../../src/transcript/load.js';
@@ -15,7 +16,8 @@ import { SMALL_FIXTURES, bytesOf, caseOf } from './damage.js';
  * "apply a fix" of a random diagnostic), each pushed on the undo history as
  * the editor does, then undone one by one: every state comes back byte for
  * byte, and the loaded document is never mutated (it is deep-frozen here, so
- * a write to it throws).
+ * a write to it throws). The per-line columns each result carries are checked
+ * against columns read afresh from its lines.
  */
 
 const SEED = Number(process.env.CCMEND_FC_SEED ?? 20261122);
@@ -127,6 +129,8 @@ describe('random edits, then undo of all of them', () => {
             return;
           }
           applied++;
+          // The columns an edit carries over from its document are those of its lines, read afresh.
+          expect(columnsOf(next.lines)).toEqual(columnsOf([...next.lines]));
           const a = analyze(next);
           expect(a.diagnostics.every((d) => d.pos >= 0 && d.pos < next.lines.length)).toBe(true);
           h = push(h, next);
