@@ -8,6 +8,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 // React's development build is several times slower per frame; the editor is a production app.
+// (The bundle, scripts/bundle.mjs, also fixes NODE_ENV at build time; the editor and ink load after this line.)
 process.env.NODE_ENV ??= 'production';
 
 const argv = process.argv.slice(2);

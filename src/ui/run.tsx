@@ -1,6 +1,6 @@
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Box, Text, render } from 'ink';
 import { useEffect, useState } from 'react';
@@ -71,7 +71,15 @@ export function App({ path, provider, deps }: { path?: string; provider: Provide
   }
 }
 
-const DEMO = fileURLToPath(new URL('../../fixtures/demo/demo.jsonl', import.meta.url));
+/**
+ * The bundled demo transcript, under the package root: the first folder up from this code with a
+ * package.json (this code runs as dist/ui/run.js, as a chunk of the bundle in dist/chunks/, or as src/ui/run.tsx).
+ */
+function demoPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'fixtures', 'demo', 'demo.jsonl');
+}
 
 /**
  * Saving in place (then reloading the saved file) and exporting the summary.
@@ -109,7 +117,7 @@ export function realDeps(onSaved?: (message: string) => void): AppDeps {
     describe: describeSession,
     demoCopy: () => {
       const copy = join(mkdtempSync(join(tmpdir(), 'ccmend-demo-')), 'demo.jsonl');
-      copyFileSync(DEMO, copy);
+      copyFileSync(demoPath(), copy);
       return copy;
     },
     editor: fileEditorDeps({ onSaved }),

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,17 +17,21 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** The bundle (scripts/bundle.mjs), not the one-module bin.js a bare `tsc` writes. */
+const isBundle = () => readFileSync(BIN, 'utf8').includes('createRequire');
+
 const isFresh = () => {
   try {
-    return statSync(BIN).mtimeMs >= newestMtime(join(ROOT, 'src'));
+    return statSync(BIN).mtimeMs >= Math.max(newestMtime(join(ROOT, 'src')), newestMtime(join(ROOT, 'scripts'))) && isBundle();
   } catch {
     return false;
   }
 };
 
 /**
- * Builds dist/ unless it is newer than every file in src/. Test files run in
- * parallel workers, so one builds (holding a lock directory) and the others wait.
+ * Builds dist/ (`npm run build`: tsc, then the bundle) unless it is newer than
+ * every file in src/ and scripts/. Test files run in parallel workers, so one
+ * builds (holding a lock directory) and the others wait.
  */
 export function ensureBuilt(): void {
   const lock = join(tmpdir(), `ccmend-build-${ROOT.replace(/[^a-zA-Z0-9]/g, '-')}.lock`);
@@ -43,8 +47,10 @@ export function ensureBuilt(): void {
       continue;
     }
     try {
-      if (!isFresh()) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-      chmodSync(BIN, 0o755);
+      if (!isFresh()) {
+        const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}${r.stderr}`);
+      }
     } finally {
       rmSync(lock, { recursive: true, force: true });
     }

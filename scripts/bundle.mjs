@@ -1,0 +1,49 @@
+// The shipped executable, bundled: importing ink's hundred-odd modules one by
+// one costs ~0.5 s at every start. tsc still writes the per-module dist/ (the
+// tests and the benchmark import it); this replaces its bin.js with a bundle of
+// src/bin.ts and its dependencies. The editor, imported lazily by cli.tsx, goes
+// to a chunk of its own (dist/chunks/), so `ccmend check` never reads ink.
+import { chmodSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const path = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+/**
+ * Ink's DEV=true mode imports its React DevTools bridge (which imports
+ * react-devtools-core, not installed) and reads ink's package.json beside its
+ * own file, which the bundle does not have. In the bundle DEV mode is off,
+ * whatever the environment says, and the bridge is an empty module.
+ */
+const inkWithoutDevMode = {
+  name: 'ink-without-dev-mode',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]utils\.js$/ }, () => ({ contents: 'export const isDev = () => false;' }));
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]devtools\.js$/ }, () => ({ contents: '' }));
+  },
+};
+
+rmSync(path('../dist/chunks'), { recursive: true, force: true });
+await build({
+  entryPoints: [path('../src/bin.ts')],
+  outdir: path('../dist'),
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // React and the reconciler take their production builds; the development ones are left out.
+  // (bin.ts still sets NODE_ENV at run time, for anything that reads it another way.)
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logOverride: { 'assign-to-define': 'silent' },
+  // clipboardy finds its helper binaries (fallbacks/…) next to its own files: it loads from node_modules.
+  external: ['clipboardy'],
+  plugins: [inkWithoutDevMode],
+  // CommonJS dependencies (react, the reconciler, …) call require('node:…'), which an ES module lacks.
+  banner: { js: "import { createRequire as __ccmendRequire } from 'node:module'; const require = __ccmendRequire(import.meta.url);" },
+});
+chmodSync(path('../dist/bin.js'), 0o755);

@@ -1,0 +1,67 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { BIN, ROOT, ensureBuilt, tempDir } from './helpers.js';
+
+/*
+ * The shipped executable is a bundle (scripts/bundle.mjs): it must run from
+ * the files the package ships, without the per-module dist/ or node_modules,
+ * and open the editor in a real terminal.
+ */
+
+beforeAll(() => ensureBuilt(), 180_000);
+
+/** What `npm pack` would ship, copied to a folder of its own. */
+const installed = tempDir('ccmend-installed-');
+afterAll(() => spawnSync('rm', ['-rf', installed]));
+const home = tempDir('ccmend-home-');
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+/**
+ * `node <bin> <args>` in a 100×30 pseudo-terminal (util-linux `script`), with no Claude Code
+ * sessions; types `q` once the editor's header is on screen. Resolves with what the screen showed.
+ */
+function inPty(bin: string, args: string[]): Promise<{ out: string; code: number | null }> {
+  const cmd = ['stty cols 100 rows 30; exec', process.execPath, bin, ...args].map((a, i) => (i ? `'${a}'` : a)).join(' ');
+  const p = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { PATH: process.env.PATH, HOME: home, CLAUDE_CONFIG_DIR: home, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  p.stdout.setEncoding('utf8').on('data', (d: string) => {
+    if (!out.includes('errors ·') && (out += d).includes('errors ·')) p.stdin.write('q');
+  });
+  const timer = setTimeout(() => p.kill('SIGKILL'), 20_000);
+  return new Promise((resolve, reject) => {
+    p.on('error', reject);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ out, code });
+    });
+  });
+}
+
+test('dist/bin.js is one bundled module, not the tsc output that imports ./cli.js', () => {
+  const bin = readFileSync(BIN, 'utf8');
+  expect(bin.startsWith('#!/usr/bin/env node\n')).toBe(true);
+  expect(bin).not.toMatch(/from\s*["']\.\/cli\.js["']/);
+});
+
+test('the packed files run on their own: check, and the editor on the bundled demo', async () => {
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))[0].files.map((f: { path: string }) => f.path);
+  expect(packed).toEqual(expect.arrayContaining(['dist/bin.js', 'fixtures/demo/demo.jsonl', 'package.json']));
+  // The bundle and its chunks; the per-module output is shipped too but must not be needed.
+  for (const f of packed) if (!/^dist\/(?!bin\.js$|chunks\/)/.test(f)) cpSync(join(ROOT, f), join(installed, f));
+  const bin = join(installed, 'dist', 'bin.js');
+
+  const check = spawnSync(process.execPath, [bin, 'check', join(installed, 'fixtures', 'demo', 'demo.jsonl')], { encoding: 'utf8' });
+  expect(check.stderr).toBe('');
+  expect(check.stdout).toMatch(/demo\.jsonl: 2 errors · \d+ warnings/);
+  expect(check.status).toBe(1);
+
+  if (!hasScript) return; // no pseudo-terminal here: the editor part needs util-linux `script`
+  const editor = await inPty(bin, []);
+  const screen = editor.out.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
+  expect(screen).toContain('DEMO: no Claude Code sessions found here');
+  expect(screen).toMatch(/ccmend 2 errors · \d+ warnings {2}demo\.jsonl/);
+  expect(editor.code).toBe(0);
+}, 60_000);
