@@ -1,4 +1,5 @@
-import { type Doc, type Line, entryOf } from '../transcript/document.js';
+import { ASSISTANT, RESULTS, SENT, columnsOf } from '../transcript/columns.js';
+import { type Doc, entryOf } from '../transcript/document.js';
 import { valueAt } from '../transcript/jsonPath.js';
 import type { BlockInfo } from '../transcript/lineInfo.js';
 import type { Graph } from './graph.js';
@@ -19,20 +20,27 @@ export interface ViewMessage {
   readonly lines: readonly number[];
 }
 
-export interface ApiView {
-  readonly messages: readonly ViewMessage[];
-  /** line position -> index of the message it went into. */
-  readonly messageOf: ReadonlyMap<number, number>;
+/** Line position -> index of the message it went into. */
+export interface MessageIndex {
+  get(pos: number): number | undefined;
+  /** How many lines went into messages. */
+  readonly size: number;
 }
 
-/**
- * Lines Claude Code keeps in the file but never sends. A compact summary is
- * marked transcript-only by 2.1.x and still sent: it is the earlier context.
- */
-function isSent(l: Line): boolean {
-  const i = l.info;
-  if (i.kind !== 'entry' || i.role === undefined || i.isSidechain || i.isApiErrorMessage) return false;
-  return !i.isVisibleInTranscriptOnly || i.isCompactSummary;
+export interface ApiView {
+  readonly messages: readonly ViewMessage[];
+  readonly messageOf: MessageIndex;
+}
+
+/** A MessageIndex over a typed array (-1: not sent): filling a Map of 30k numbers costs more than the rest of the view. */
+function messageIndex(at: Int32Array, size: number): MessageIndex {
+  return {
+    get: (pos) => {
+      const m = at[pos] ?? -1;
+      return m === -1 ? undefined : m;
+    },
+    size,
+  };
 }
 
 /**
@@ -42,53 +50,57 @@ function isSent(l: Line): boolean {
  * the last on side branches), merged into alternating messages.
  */
 export function buildApiView(doc: Doc, graph: Graph, chain: readonly number[] = graph.chain): ApiView {
-  // The sent assistant lines of the response a line belongs to (found through the graph's message index).
-  const responseLines = (mid: number) => Array.from(graph.linesOfMessage(mid)).filter((i) => doc.lines[i]!.info.type === 'assistant' && isSent(doc.lines[i]!));
-
+  const { lines } = doc;
+  // Which lines are sent, answer, or hold results: read from the columns, not from 30k line objects.
+  const { flags, uid, mid } = columnsOf(lines);
   const order: number[] = [];
-  const emitted = new Uint8Array(doc.lines.length);
+  const emitted = new Uint8Array(lines.length);
   const emit = (p: number) => {
-    if (!emitted[p] && isSent(doc.lines[p]!)) {
+    if (!emitted[p] && flags[p]! & SENT) {
       emitted[p] = 1;
       order.push(p);
     }
   };
+  const isSentAssistant = (p: number) => (flags[p]! & (SENT | ASSISTANT)) === (SENT | ASSISTANT);
   for (const p of chain) {
     if (emitted[p]) continue;
-    const l = doc.lines[p]!;
-    // An assistant line that lost its message.id is a response of its own: its results are gathered too.
-    const group = l.info.type !== 'assistant' || !isSent(l) ? undefined : l.info.mid >= 0 ? responseLines(l.info.mid) : [p];
-    if (!group) {
+    if (!isSentAssistant(p)) {
       emit(p);
       continue;
     }
-    group.forEach(emit);
-    const results: number[] = [];
+    // The response's sent assistant lines (found through the graph's message index; a line that lost
+    // its message.id is a response of its own), then the tool_result lines hanging off them.
+    const group = mid[p]! >= 0 ? graph.linesOfMessage(mid[p]!) : [p];
+    let results: number[] | undefined;
     for (const g of group) {
+      if (!isSentAssistant(g)) continue;
+      emit(g);
       // A line whose uuid a later line also carries names nothing: children of that uuid belong to the later line.
-      const uuid = doc.lines[g]!.info.uuid;
-      for (const c of uuid && graph.posOf(uuid) === g ? graph.childrenOf(uuid) : []) {
-        const child = doc.lines[c]!;
-        if (child.info.type === 'user' && child.info.blocks.some((b) => b.type === 'tool_result')) results.push(c);
-      }
+      if (uid[g]! < 0 || graph.posOfId(uid[g]!) !== g) continue;
+      for (const c of graph.childrenOfId(uid[g]!)) if (flags[c]! & RESULTS) (results ??= []).push(c);
     }
-    results.sort((a, b) => a - b).forEach(emit);
+    results?.sort((a, b) => a - b).forEach(emit);
   }
 
-  const messages: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[]; messageId?: string }[] = [];
-  const messageOf = new Map<number, number>();
+  const messages: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[] = [];
+  const messageOf = new Int32Array(lines.length).fill(-1);
+  // The message.id of the line that opened the current message: later lines of that response join it.
+  let openedBy: string | undefined;
   for (const p of order) {
-    const info = doc.lines[p]!.info;
+    const info = lines[p]!.info;
     const role = info.role!;
-    const last = messages[messages.length - 1];
-    const joins = last && last.role === role && (role === 'user' || (!!info.messageId && last.messageId === info.messageId));
-    const target = joins ? last : { role, blocks: [], lines: [], messageId: info.messageId };
-    if (!joins) messages.push(target);
+    let target = messages[messages.length - 1];
+    if (!target || target.role !== role || (role === 'assistant' && (!info.messageId || info.messageId !== openedBy))) {
+      target = { role, blocks: [], lines: [] };
+      messages.push(target);
+      openedBy = info.messageId;
+    }
     target.lines.push(p);
-    info.blocks.forEach((b, index) => target.blocks.push({ pos: p, index, info: b }));
-    messageOf.set(p, messages.length - 1);
+    const { blocks } = info;
+    for (let index = 0; index < blocks.length; index++) target.blocks.push({ pos: p, index, info: blocks[index]! });
+    messageOf[p] = messages.length - 1;
   }
-  return { messages: messages.map(({ role, blocks, lines }) => ({ role, blocks, lines })), messageOf };
+  return { messages, messageOf: messageIndex(messageOf, order.length) };
 }
 
 /** The JSON body Claude Code would send as `messages`, read back from the lines. */

@@ -1,4 +1,4 @@
-import { type Columns, columnsOf } from '../transcript/columns.js';
+import { type Columns, ENTRY, columnsOf } from '../transcript/columns.js';
 import type { Doc, Line } from '../transcript/document.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
@@ -17,6 +17,9 @@ export interface Graph {
   posOf(uuid: string): number | undefined;
   /** Positions of the lines naming `uuid` as their parent, in file order (a view into the graph: do not keep). */
   childrenOf(uuid: string): ArrayLike<number> & Iterable<number>;
+  /** posOf and childrenOf by interned uuid id (LineInfo.uid), for passes over every line; -1: no line. */
+  posOfId(uid: number): number;
+  childrenOfId(uid: number): ArrayLike<number> & Iterable<number>;
   /** Positions of the lines that carry message id `mid` (interned), in file order: one split response. */
   linesOfMessage(mid: number): ArrayLike<number> & Iterable<number>;
   /** uuids carried by more than one line -> all their positions. */
@@ -89,7 +92,8 @@ function buildIndex(doc: Doc, cols: Columns, duplicates: Map<string, number[]>):
 }
 
 const kidsOf = (ix: Index, id: number) => members(ix.children, id);
-const parentOfId = (ix: Index, pid: number) => (pid >= 0 && pid < ix.owner.length ? ix.owner[pid]! : -1);
+/** The line an interned uuid id names, or -1. */
+const ownerOf = (ix: Index, id: number) => (id >= 0 && id < ix.owner.length ? ix.owner[id]! : -1);
 
 /** Walks parentUuid links from `start`, root-first; stops at null, a missing parent, or a loop. */
 function walk(cols: Columns, ix: Index, start: number): { chain: number[]; cycleAt?: number } {
@@ -104,7 +108,7 @@ function walk(cols: Columns, ix: Index, start: number): { chain: number[]; cycle
     }
     seen[pos] = 1;
     out.push(pos);
-    pos = parentOfId(ix, cols.pid[pos]!);
+    pos = ownerOf(ix, cols.pid[pos]!);
   }
   return { chain: out.reverse(), cycleAt };
 }
@@ -125,18 +129,18 @@ export function buildGraph(doc: Doc): Graph {
   const duplicateUuids = new Map<string, number[]>();
   const cols = columnsOf(doc.lines);
   const ix = buildIndex(doc, cols, duplicateUuids);
+  const posOfId = (id: number) => ownerOf(ix, id);
   const posOf = (uuid: string) => {
-    const id = internedId(uuid);
-    const p = id >= 0 && id < ix.owner.length ? ix.owner[id]! : -1;
+    const p = posOfId(internedId(uuid));
     return p === -1 ? undefined : p;
   };
   const childrenOf = (uuid: string) => kidsOf(ix, internedId(uuid));
 
   const dangling: number[] = [];
   const unreadable: number[] = [];
-  for (let i = 0; i < cols.entry.length; i++) {
-    if (!cols.entry[i]) unreadable.push(i);
-    else if (cols.pid[i]! >= 0 && parentOfId(ix, cols.pid[i]!) === -1) dangling.push(i);
+  for (let i = 0; i < cols.flags.length; i++) {
+    if (!(cols.flags[i]! & ENTRY)) unreadable.push(i);
+    else if (cols.pid[i]! >= 0 && ownerOf(ix, cols.pid[i]!) === -1) dangling.push(i);
   }
   // Only some callers ask for forks: find them on first use.
   let forks: number[] | undefined;
@@ -171,6 +175,8 @@ export function buildGraph(doc: Doc): Graph {
   return {
     posOf,
     childrenOf,
+    posOfId,
+    childrenOfId: (id) => kidsOf(ix, id),
     linesOfMessage: (mid) => members(ix.messages, mid),
     duplicateUuids,
     unreadable,

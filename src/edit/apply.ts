@@ -43,7 +43,7 @@ class Draft {
   constructor(private readonly doc: Doc) {
     this.lines = [...doc.lines];
     const c = columnsOf(doc.lines);
-    this.cols = { key: c.key.slice(), entry: c.entry.slice(), uid: c.uid.slice(), pid: c.pid.slice(), mid: c.mid.slice() };
+    this.cols = { key: c.key.slice(), flags: c.flags.slice(), uid: c.uid.slice(), pid: c.pid.slice(), mid: c.mid.slice() };
     this.nextKey = doc.nextKey;
     this.eol = defaultEol(doc);
     this.dead = new Uint8Array(this.lines.length);

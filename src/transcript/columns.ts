@@ -1,4 +1,31 @@
 import type { Line } from './document.js';
+import type { LineInfo } from './lineInfo.js';
+
+/** Bits of Columns.flags. */
+export const ENTRY = 1;
+/** Sent to the API when on the conversation's chain (see isSent). */
+export const SENT = 2;
+export const ASSISTANT = 4;
+/** A user line holding a tool_result block. */
+export const RESULTS = 8;
+
+/**
+ * Lines Claude Code keeps in the file but never sends. A compact summary is
+ * marked transcript-only by 2.1.x and still sent: it is the earlier context.
+ */
+export function isSent(i: LineInfo): boolean {
+  if (i.kind !== 'entry' || i.role === undefined || i.isSidechain || i.isApiErrorMessage) return false;
+  return !i.isVisibleInTranscriptOnly || i.isCompactSummary;
+}
+
+function flagsOf(i: LineInfo): number {
+  if (i.kind !== 'entry') return 0;
+  let f = ENTRY;
+  if (isSent(i)) f |= SENT;
+  if (i.type === 'assistant') f |= ASSISTANT;
+  if (i.type === 'user' && i.blocks.some((b) => b.type === 'tool_result')) f |= RESULTS;
+  return f;
+}
 
 /**
  * The per-line fields that whole-document passes read for every line (the
@@ -8,8 +35,8 @@ import type { Line } from './document.js';
  */
 export interface Columns {
   readonly key: Int32Array;
-  /** 1 for a readable entry, 0 for an unreadable or blank line. */
-  readonly entry: Uint8Array;
+  /** ENTRY, SENT, ASSISTANT, RESULTS bits (0 for an unreadable or blank line). */
+  readonly flags: Uint8Array;
   /** Interned ids (see intern.ts); -1 when absent and for unreadable lines. */
   readonly uid: Int32Array;
   readonly pid: Int32Array;
@@ -48,14 +75,14 @@ export class ColumnsBuilder {
   private readonly c: Columns;
 
   constructor(capacity: number) {
-    this.c = { key: new Int32Array(capacity), entry: new Uint8Array(capacity), uid: new Int32Array(capacity), pid: new Int32Array(capacity), mid: new Int32Array(capacity) };
+    this.c = { key: new Int32Array(capacity), flags: new Uint8Array(capacity), uid: new Int32Array(capacity), pid: new Int32Array(capacity), mid: new Int32Array(capacity) };
   }
 
   /** Appends row `i` of `from`. */
   copy(from: Columns, i: number): void {
     const { c, n } = this;
     c.key[n] = from.key[i]!;
-    c.entry[n] = from.entry[i]!;
+    c.flags[n] = from.flags[i]!;
     c.uid[n] = from.uid[i]!;
     c.pid[n] = from.pid[i]!;
     c.mid[n] = from.mid[i]!;
@@ -68,7 +95,7 @@ export class ColumnsBuilder {
     const info = line.info;
     const entry = info.kind === 'entry';
     c.key[n] = line.key;
-    c.entry[n] = entry ? 1 : 0;
+    c.flags[n] = flagsOf(info);
     c.uid[n] = entry ? info.uid : -1;
     c.pid[n] = entry ? info.pid : -1;
     c.mid[n] = entry ? info.mid : -1;
@@ -79,6 +106,6 @@ export class ColumnsBuilder {
   done(): Columns {
     const { c, n } = this;
     if (n === c.key.length) return c;
-    return { key: c.key.slice(0, n), entry: c.entry.slice(0, n), uid: c.uid.slice(0, n), pid: c.pid.slice(0, n), mid: c.mid.slice(0, n) };
+    return { key: c.key.slice(0, n), flags: c.flags.slice(0, n), uid: c.uid.slice(0, n), pid: c.pid.slice(0, n), mid: c.mid.slice(0, n) };
   }
 }

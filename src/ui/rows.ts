@@ -1,5 +1,6 @@
 import type { Analysis } from '../rules/analyze.js';
 import type { Diagnostic, Severity } from '../rules/types.js';
+import { columnsOf } from '../transcript/columns.js';
 import type { BlockInfo } from '../transcript/lineInfo.js';
 
 /**
@@ -71,12 +72,12 @@ function unique(xs: readonly string[]): string[] {
 /** Tree rows: each API message, and its blocks unless the turn is collapsed. */
 export function treeRows(a: Analysis, collapsed: ReadonlySet<number>): Row[] {
   const rows: Row[] = [];
-  const { doc } = a;
+  const { key } = columnsOf(a.doc.lines);
   a.view.messages.forEach((m, turn) => {
-    const firstKey = doc.lines[m.lines[0]!]!.key;
+    const firstKey = key[m.lines[0]!]!;
     rows.push({ kind: 'turn', id: `t${firstKey}`, pos: m.lines[0]!, turn });
-    if (collapsed.has(firstKey)) return;
-    for (const b of m.blocks) rows.push({ kind: 'block', id: `b${doc.lines[b.pos]!.key}:${b.index}`, pos: b.pos, block: b.index, turn });
+    if (collapsed.size && collapsed.has(firstKey)) return;
+    for (const b of m.blocks) rows.push({ kind: 'block', id: `b${key[b.pos]!}:${b.index}`, pos: b.pos, block: b.index, turn });
   });
   return rows;
 }
