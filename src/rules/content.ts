@@ -2,7 +2,8 @@ import type { ViewBlock } from '../conversation/apiView.js';
 import { base64Length } from '../transcript/image.js';
 import type { ImageRef } from '../transcript/lineInfo.js';
 import { apiPath, diag } from './diagnostic.js';
-import type { Diagnostic, Fix, Rule, RuleContext } from './types.js';
+import type { Diagnostic, Edit, Fix, Rule, RuleContext } from './types.js';
+import { type ViewIndex, viewIndex } from './viewIndex.js';
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 export const MAX_IMAGE_PX = 8000;
@@ -18,8 +19,12 @@ const loneSurrogate: Rule = {
   scope: 'view',
   check(ctx) {
     const out: Diagnostic[] = [];
-    ctx.view.messages.forEach((m, i) => {
-      for (const pos of m.lines) {
+    const { messages } = ctx.view;
+    // Indexed loops: this reads every line sent, and an iterator per message added up on a long session.
+    for (let i = 0; i < messages.length; i++) {
+      const lines = messages[i]!.lines;
+      for (let j = 0; j < lines.length; j++) {
+        const pos = lines[j]!;
         const line = ctx.doc.lines[pos]!;
         if (!line.info.loneSurrogates.length) continue;
         // The API's JSON parser names the first bad unit: a high one with no low after it, or a low one alone.
@@ -36,7 +41,7 @@ const loneSurrogate: Rule = {
           ),
         );
       }
-    });
+    }
     return out;
   },
 };
@@ -67,18 +72,18 @@ const imageLimits: Rule = {
   scope: 'view',
   check(ctx) {
     const out: Diagnostic[] = [];
-    ctx.view.messages.forEach((m, i) => {
-      for (const b of m.blocks) {
-        for (const img of b.info.images) {
-          const size = base64Length(img);
-          if (size <= MAX_IMAGE_BYTES) continue;
-          const apiError = `${imageApiPath(ctx, i, b, img)}: image exceeds 5 MB maximum: ${size} bytes > ${MAX_IMAGE_BYTES} bytes`;
-          out.push(
-            diag(ctx, this.id, 'error', { pos: b.pos, turn: i, block: b.index }, `image too large (${describe(img)}; ${size} bytes as base64)`, apiError, [
-              stubFix(ctx, b.pos, img),
-            ]),
-          );
-        }
+    const { blocks, message } = viewIndex(ctx.view).withImages;
+    blocks.forEach((b, k) => {
+      const i = message[k]!;
+      for (const img of b.info.images) {
+        const size = base64Length(img);
+        if (size <= MAX_IMAGE_BYTES) continue;
+        const apiError = `${imageApiPath(ctx, i, b, img)}: image exceeds 5 MB maximum: ${size} bytes > ${MAX_IMAGE_BYTES} bytes`;
+        out.push(
+          diag(ctx, this.id, 'error', { pos: b.pos, turn: i, block: b.index }, `image too large (${describe(img)}; ${size} bytes as base64)`, apiError, [
+            stubFix(ctx, b.pos, img),
+          ]),
+        );
       }
     });
     return out;
@@ -91,7 +96,8 @@ const imageDimensions: Rule = {
   scope: 'view',
   check(ctx) {
     const out: Diagnostic[] = [];
-    const all = ctx.view.messages.flatMap((m, i) => m.blocks.flatMap((b) => b.info.images.map((img) => ({ img, b, i }))));
+    const { blocks, message } = viewIndex(ctx.view).withImages;
+    const all = blocks.flatMap((b, k) => b.info.images.map((img) => ({ img, b, i: message[k]! })));
     const limit = all.length > MANY_IMAGES ? MAX_MANY_IMAGE_PX : MAX_IMAGE_PX;
     for (const { img, b, i } of all) {
       if (!img.width || Math.max(img.width, img.height ?? 0) <= limit) continue;
@@ -111,6 +117,51 @@ const imageDimensions: Rule = {
   },
 };
 
+/* What request-too-large may stub: tool results and images. */
+const stubbable = (ix: ViewIndex) => [ix.ofType('tool_result'), ix.ofType('image')];
+
+/** The candidates of at least `least` bytes, biggest first; of equal sizes, the one sent first. */
+function ranked(ix: ViewIndex, least: number): ViewBlock[] {
+  const found: { b: ViewBlock; sent: number; m: number; slot: number }[] = [];
+  for (const { blocks, sent, message, slot } of stubbable(ix)) {
+    for (let k = 0; k < blocks.length; k++) if (sent[k]! >= least) found.push({ b: blocks[k]!, sent: sent[k]!, m: message[k]!, slot: slot[k]! });
+  }
+  return found.sort((x, y) => y.sent - x.sent || x.m - y.m || x.slot - y.slot).map((c) => c.b);
+}
+
+/** Stubs the `ranked` blocks in turn until `excess` bytes are saved: the edits, and the bytes `left` over. */
+function stubUntilFits(ctx: RuleContext, ranked: readonly ViewBlock[], excess: number): { edits: Edit[]; left: number } {
+  const edits: Edit[] = [];
+  let left = excess;
+  for (const b of ranked) {
+    if (left <= 0) break;
+    const image = b.info.type === 'image';
+    const stub = image ? { type: 'text', text: '[image removed by ccmend]' } : '[output removed by ccmend to fit the request size limit]';
+    edits.push({ op: 'set', key: ctx.doc.lines[b.pos]!.key, path: image ? b.info.path : [...b.info.path, 'content'], value: stub });
+    left -= b.info.sent - JSON.stringify(image ? stub : { type: 'tool_result', tool_use_id: b.info.toolUseId, content: stub }).length;
+  }
+  return { edits, left };
+}
+
+/**
+ * Stubs the biggest tool results and images until the request fits. Only the
+ * biggest are reached, so just those of the sizes (by power of two) that add
+ * up to twice the excess are ranked, as sorting every candidate was most of
+ * the rule's time; all of them only if those are not enough.
+ */
+function stubBiggest(ctx: RuleContext, ix: ViewIndex, excess: number): { edits: Edit[]; left: number } {
+  // bytes[e]: the bytes of the candidates from 2^(e-1) to 2^e - 1 bytes long.
+  const bytes = new Float64Array(64);
+  for (const { sent } of stubbable(ix)) for (let k = 0; k < sent.length; k++) bytes[Math.ceil(Math.log2(sent[k]! + 1))]! += sent[k]!;
+  let least = 0;
+  for (let e = bytes.length - 1, sum = 0; e > 0 && sum < 2 * excess; e--) {
+    sum += bytes[e]!;
+    least = 2 ** (e - 1);
+  }
+  const fit = stubUntilFits(ctx, ranked(ix, least), excess);
+  return fit.left > 0 && least > 0 ? stubUntilFits(ctx, ranked(ix, 0), excess) : fit;
+}
+
 /** `{"role":"assistant","content":[` … `]}` and the separators around a message. */
 const MESSAGE_WRAPPER = 36;
 
@@ -120,25 +171,13 @@ const requestTooLarge: Rule = {
   scope: 'view',
   check(ctx) {
     const { messages } = ctx.view;
-    // Each block's size in the request body was measured when its line was read (BlockInfo.sent).
-    let sent = 2;
-    for (const m of messages) {
-      sent += MESSAGE_WRAPPER;
-      for (const b of m.blocks) sent += b.info.sent + 1;
-    }
+    const ix = viewIndex(ctx.view);
+    // Each block's size in the request body was measured when its line was read (BlockInfo.sent), plus a comma.
+    const sent = 2 + messages.length * MESSAGE_WRAPPER + ix.sentBytes + ix.blockCount;
     if (sent <= MAX_REQUEST_BYTES) return [];
 
-    // Stub the biggest tool results and images until the request fits: lossy, so never automatic.
-    const edits: Fix['edits'][number][] = [];
-    let excess = sent - MAX_REQUEST_BYTES;
-    const candidates = messages.flatMap((m) => m.blocks.filter((x) => x.info.type === 'tool_result' || x.info.type === 'image'));
-    for (const b of candidates.sort((x, y) => y.info.sent - x.info.sent)) {
-      if (excess <= 0) break;
-      const image = b.info.type === 'image';
-      const stub = image ? { type: 'text', text: '[image removed by ccmend]' } : '[output removed by ccmend to fit the request size limit]';
-      edits.push({ op: 'set', key: ctx.doc.lines[b.pos]!.key, path: image ? b.info.path : [...b.info.path, 'content'], value: stub });
-      excess -= b.info.sent - JSON.stringify(image ? stub : { type: 'tool_result', tool_use_id: b.info.toolUseId, content: stub }).length;
-    }
+    // Stubbing the biggest tool results and images is lossy, so never automatic.
+    const { edits, left } = stubBiggest(ctx, ix, sent - MAX_REQUEST_BYTES);
     return [
       diag(
         ctx,
@@ -148,7 +187,7 @@ const requestTooLarge: Rule = {
         `the request would be over ${(sent / 1024 / 1024).toFixed(1)} MB; the API accepts at most 32 MB`,
         'HTTP 413 request_too_large: Request exceeds the maximum allowed number of bytes',
         // Offered only if stubbing outputs can make it fit (it cannot when the bulk is, say, a tool's input).
-        excess <= 0 ? [{ label: `replace the ${edits.length} largest tool outputs/images with a note`, safe: false, edits }] : [],
+        left <= 0 ? [{ label: `replace the ${edits.length} largest tool outputs/images with a note`, safe: false, edits }] : [],
       ),
     ];
   },

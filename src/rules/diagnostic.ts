@@ -1,6 +1,7 @@
 import type { ViewBlock } from '../conversation/apiView.js';
 import { inArray } from '../transcript/jsonPath.js';
 import type { Diagnostic, Fix, Rule, RuleContext, Severity } from './types.js';
+import { viewIndex } from './viewIndex.js';
 
 interface At {
   pos: number;
@@ -57,8 +58,11 @@ export function isDroppedWhitespace(ctx: RuleContext, m: number, vb: ViewBlock):
  */
 export function apiPath(ctx: RuleContext, m: number, vb: ViewBlock): string {
   const blocks = ctx.view.messages[m]!.blocks;
-  const sent = isDroppedWhitespace(ctx, m, vb) ? blocks : blocks.filter((b) => !isDroppedWhitespace(ctx, m, b));
-  return `messages.${m}.content.${sent.indexOf(vb)}`;
+  const all = isDroppedWhitespace(ctx, m, vb);
+  // Counted in place: this runs for every diagnostic, and a filtered copy of a long message per call adds up.
+  let j = 0;
+  for (let k = 0; k < blocks.length && blocks[k] !== vb; k++) if (all || !isDroppedWhitespace(ctx, m, blocks[k]!)) j++;
+  return `messages.${m}.content.${j}`;
 }
 
 /** Removing a block that is a message's only content would empty the message: replace it instead. */
@@ -81,20 +85,24 @@ export interface BlockFinding {
   readonly fixes: Fix[];
 }
 
-/** A view rule that judges each block of each message on its own. */
-export function blockRule(id: string, description: string, judge: (ctx: RuleContext, m: number, b: ViewBlock) => BlockFinding | undefined): Rule {
+/** A view rule that judges each block of one type (`info.type`) on its own, given its message `m`. */
+export function blockRule(
+  id: string,
+  description: string,
+  type: string,
+  judge: (ctx: RuleContext, m: number, b: ViewBlock) => BlockFinding | undefined,
+): Rule {
   return {
     id,
     description,
     scope: 'view',
     check(ctx) {
       const out: Diagnostic[] = [];
-      ctx.view.messages.forEach((msg, m) => {
-        for (const b of msg.blocks) {
-          const f = judge(ctx, m, b);
-          if (f) out.push(diag(ctx, id, f.severity, atBlock(m, b), f.message, f.apiError, f.fixes));
-        }
-      });
+      const { blocks, message } = viewIndex(ctx.view).ofType(type);
+      for (let k = 0; k < blocks.length; k++) {
+        const f = judge(ctx, message[k]!, blocks[k]!);
+        if (f) out.push(diag(ctx, id, f.severity, atBlock(message[k]!, blocks[k]!), f.message, f.apiError, f.fixes));
+      }
       return out;
     },
   };

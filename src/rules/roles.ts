@@ -1,6 +1,7 @@
+import type { ViewMessage } from '../conversation/apiView.js';
 import { derivedUuid } from './toolPairing.js';
 import { diag } from './diagnostic.js';
-import type { Diagnostic, Rule, RuleContext, Severity } from './types.js';
+import type { Diagnostic, Fix, Rule, RuleContext, Severity } from './types.js';
 
 /*
  * The Anthropic API merges consecutive same-role turns and accepts an opening
@@ -47,6 +48,13 @@ const firstRole: Rule = {
   },
 };
 
+/** Merging a split response back into one: its lines take the previous response's message.id, if it has one. */
+function mergeInto(ctx: RuleContext, m: ViewMessage, prevId: string | undefined): Fix[] {
+  if (!prevId) return [];
+  const edits = m.lines.map((p) => ({ op: 'set' as const, key: ctx.doc.lines[p]!.key, path: ['message', 'id'], value: prevId }));
+  return [{ label: 'merge it into the previous response', safe: true, edits }];
+}
+
 const roleAlternation: Rule = {
   id: 'role-alternation',
   description: 'two messages of the same role in a row',
@@ -54,11 +62,12 @@ const roleAlternation: Rule = {
   check(ctx) {
     const out: Diagnostic[] = [];
     const { messages } = ctx.view;
-    messages.forEach((m, i) => {
-      const prev = messages[i - 1];
-      if (!prev || prev.role !== m.role) return;
+    // A loop with no closure in it: this visits every message, and a closure's context per message added up.
+    for (let i = 1; i < messages.length; i++) {
+      const prev = messages[i - 1]!;
+      const m = messages[i]!;
+      if (prev.role !== m.role) continue;
       // User lines always merge into one message, so this is two assistant responses.
-      const prevId = ctx.doc.lines[prev.lines[0]!]!.info.messageId;
       out.push(
         diag(
           ctx,
@@ -67,18 +76,10 @@ const roleAlternation: Rule = {
           { pos: m.lines[0]!, turn: i },
           `two ${m.role} messages in a row (${i} and ${i + 1})${note(ctx)}`,
           'messages: roles must alternate between "user" and "assistant"',
-          prevId
-            ? [
-                {
-                  label: 'merge it into the previous response',
-                  safe: true,
-                  edits: m.lines.map((p) => ({ op: 'set' as const, key: ctx.doc.lines[p]!.key, path: ['message', 'id'], value: prevId })),
-                },
-              ]
-            : [],
+          mergeInto(ctx, m, ctx.doc.lines[prev.lines[0]!]!.info.messageId),
         ),
       );
-    });
+    }
     return out;
   },
 };

@@ -10,8 +10,8 @@ export const EMPTY_STUB = '[empty]';
  * a warning there.
  */
 function blankTextRule(id: string, blank: 'empty' | 'whitespace', apiText: string, what: string) {
-  return blockRule(id, what, (ctx, m, b) => {
-    if (b.info.type !== 'text' || !b.info[blank]) return undefined;
+  return blockRule(id, what, 'text', (ctx, m, b) => {
+    if (!b.info[blank]) return undefined;
     const dropped = isDroppedWhitespace(ctx, m, b);
     return {
       severity: dropped ? 'warning' : 'error',

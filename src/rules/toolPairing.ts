@@ -3,6 +3,8 @@ import type { ViewBlock, ViewMessage } from '../conversation/apiView.js';
 import { inArray } from '../transcript/jsonPath.js';
 import { apiPath, atBlock, blockRule, diag } from './diagnostic.js';
 import type { Diagnostic, Edit, Fix, Rule, RuleContext } from './types.js';
+import { IdSet, toolIds } from './toolIds.js';
+import { viewIndex } from './viewIndex.js';
 
 /*
  * Pairing of tool_use and tool_result blocks: the family behind Claude Code's
@@ -12,8 +14,18 @@ import type { Diagnostic, Edit, Fix, Rule, RuleContext } from './types.js';
 export const LOST_RESULT = '[tool result lost]';
 const ID_PATTERN = /^[a-zA-Z0-9_-]+$/;
 
-const toolUses = (m: ViewMessage | undefined) => (m?.role === 'assistant' ? m.blocks.filter((b) => b.info.type === 'tool_use') : []);
-const toolResults = (m: ViewMessage | undefined) => (m?.role === 'user' ? m.blocks.filter((b) => b.info.type === 'tool_result') : []);
+/*
+ * Only an assistant's tool_use and a user's tool_result take part in pairing.
+ * The rules find each message's tool blocks through the view index and compare
+ * their ids as numbers (toolIds.ts); the blocks themselves are read for reports.
+ */
+
+/** The tool_result blocks of message `i`. */
+function toolResults(ctx: RuleContext, i: number): ViewBlock[] {
+  if (ctx.view.messages[i]?.role !== 'user') return [];
+  const { blocks, start } = toolIds(ctx.view).results;
+  return blocks.slice(start[i], start[i + 1]);
+}
 
 /*
  * The API merges consecutive messages of one role before it pairs tool calls
@@ -22,18 +34,18 @@ const toolResults = (m: ViewMessage | undefined) => (m?.role === 'user' ? m.bloc
  * Strict providers reject the run itself: that is role-alternation's report.
  */
 
-/** The message that answers assistant message `i`: the first after its run of assistant messages. */
-function answerOf(messages: readonly ViewMessage[], i: number): ViewMessage | undefined {
+/** Index of the message that answers assistant message `i`: the first after its run of assistant messages (maybe past the end). */
+function answerOf(messages: readonly ViewMessage[], i: number): number {
   let j = i + 1;
   while (messages[j]?.role === 'assistant') j++;
-  return messages[j];
+  return j;
 }
 
-/** The tool_use blocks of the run of assistant messages just before message `i`. */
-function usesBefore(messages: readonly ViewMessage[], i: number): ViewBlock[] {
-  const out: ViewBlock[] = [];
-  for (let k = i - 1; k >= 0 && messages[k]!.role === 'assistant'; k--) out.unshift(...toolUses(messages[k]));
-  return out;
+/** Index of the first message of the run of assistant messages just before message `i` (`i` if there is none). */
+function runBefore(messages: readonly ViewMessage[], i: number): number {
+  let k = i;
+  while (k > 0 && messages[k - 1]!.role === 'assistant') k--;
+  return k;
 }
 
 /** A uuid-shaped id derived from `seed`, so fixes are deterministic. */
@@ -89,14 +101,18 @@ const toolResultMissing: Rule = {
   check(ctx) {
     const out: Diagnostic[] = [];
     const { messages } = ctx.view;
+    const { uses, useId, results, resultId, count } = toolIds(ctx.view);
+    const answered = new IdSet(count);
     messages.forEach((m, i) => {
-      const uses = toolUses(m);
-      if (!uses.length) return;
+      if (m.role !== 'assistant' || uses.start[i] === uses.start[i + 1]) return;
       const next = answerOf(messages, i);
-      const answered = new Set(toolResults(next).map((r) => r.info.toolUseId));
-      const unanswered = uses.filter((u) => u.info.id !== undefined && !answered.has(u.info.id));
+      answered.clear();
+      if (messages[next]?.role === 'user') for (let k = results.start[next]!; k < results.start[next + 1]!; k++) answered.add(resultId[k]!);
+      const unanswered: ViewBlock[] = [];
+      for (let k = uses.start[i]!; k < uses.start[i + 1]!; k++) if (useId[k]! >= 0 && !answered.has(useId[k]!)) unanswered.push(uses.blocks[k]!);
+      if (!unanswered.length) return;
       // A result that lost its id, with exactly one candidate: re-attach it.
-      const idless = toolResults(next).filter((r) => r.info.toolUseId === undefined);
+      const idless = toolResults(ctx, next).filter((r) => r.info.toolUseId === undefined);
       const groupEnd = m.lines[m.lines.length - 1]!;
       for (const u of unanswered) {
         const id = u.info.id!;
@@ -139,23 +155,26 @@ const toolResultOrphan: Rule = {
   check(ctx) {
     const out: Diagnostic[] = [];
     const { messages } = ctx.view;
+    const { uses, useId, results, resultId, count } = toolIds(ctx.view);
+    const called = new IdSet(count);
     messages.forEach((m, i) => {
-      const results = toolResults(m);
-      if (!results.length) return;
-      const uses = new Set(usesBefore(messages, i).map((u) => u.info.id));
-      const seen = new Set<string>();
-      for (const r of results) {
+      if (m.role !== 'user' || results.start[i] === results.start[i + 1]) return;
+      const run = runBefore(messages, i);
+      called.clear();
+      for (let k = uses.start[run]!; k < uses.start[i]!; k++) called.add(useId[k]!);
+      for (let k = results.start[i]!; k < results.start[i + 1]!; k++) {
+        // A result for a call of the previous turn pairs; a second one for it is tool-result-duplicate's.
+        if (called.has(resultId[k]!)) continue;
+        const r = results.blocks[k]!;
         const id = r.info.toolUseId;
-        if (id !== undefined && uses.has(id)) {
-          seen.add(id);
-          continue;
-        }
         const key = ctx.doc.lines[r.pos]!.key;
         const remove: Fix = { label: 'remove the orphan tool_result', safe: true, edits: [{ op: 'remove-block', key, path: r.info.path }] };
         if (id === undefined) {
-          const open = usesBefore(messages, i).filter((u) => u.info.id && !results.some((x) => x.info.toolUseId === u.info.id));
+          const answers = toolResults(ctx, i);
+          const calls = uses.blocks.slice(uses.start[run], uses.start[i]);
+          const open = calls.filter((u) => u.info.id && !answers.some((x) => x.info.toolUseId === u.info.id));
           const fixes: Fix[] = [];
-          if (open.length === 1 && results.filter((x) => x.info.toolUseId === undefined).length === 1) {
+          if (open.length === 1 && answers.filter((x) => x.info.toolUseId === undefined).length === 1) {
             const target = open[0]!.info.id!;
             fixes.push({
               label: `attach it to the unanswered tool_use ${target}`,
@@ -169,7 +188,6 @@ const toolResultOrphan: Rule = {
           );
           continue;
         }
-        if (seen.has(id)) continue; // a second result for a real tool_use: tool-result-duplicate
         out.push(
           diag(
             ctx,
@@ -193,11 +211,14 @@ const toolResultOrder: Rule = {
   scope: 'view',
   check(ctx) {
     const out: Diagnostic[] = [];
+    const results = viewIndex(ctx.view).ofType('tool_result');
     ctx.view.messages.forEach((m, i) => {
-      if (m.role !== 'user') return;
+      const count = results.start[i + 1]! - results.start[i]!;
+      if (m.role !== 'user' || !count) return;
+      // Results that open the message fill its first slots, so the last of them is in slot count - 1.
+      const lastResult = results.slot[results.start[i + 1]! - 1]!;
+      if (lastResult === count - 1) return;
       const firstOther = m.blocks.findIndex((b) => b.info.type !== 'tool_result');
-      const lastResult = m.blocks.map((b) => b.info.type).lastIndexOf('tool_result');
-      if (firstOther === -1 || lastResult < firstOther) return;
       const head = m.blocks[firstOther]!;
       const late = m.blocks.slice(firstOther + 1).filter((b) => b.info.type === 'tool_result');
       // Move every late result to the front, in order: right after the results that already open the
@@ -235,35 +256,37 @@ const toolUseDuplicate: Rule = {
   scope: 'view',
   check(ctx) {
     const out: Diagnostic[] = [];
-    const first = new Map<string, number>();
     const { messages } = ctx.view;
-    messages.forEach((m, i) => {
-      for (const u of toolUses(m)) {
-        const id = u.info.id;
-        if (id === undefined) continue;
-        if (!first.has(id)) {
-          first.set(id, i);
-          continue;
-        }
-        const edits: Edit[] = [{ op: 'remove-block', key: ctx.doc.lines[u.pos]!.key, path: u.info.path }];
-        // Drop the later pair: its result too, unless it is the only answer of the first use.
-        if (answerOf(messages, first.get(id)!) !== answerOf(messages, i)) {
-          for (const r of toolResults(answerOf(messages, i))) {
-            if (r.info.toolUseId === id) edits.push({ op: 'remove-block', key: ctx.doc.lines[r.pos]!.key, path: r.info.path });
-          }
-        }
-        out.push(
-          diag(
-            ctx,
-            this.id,
-            'error',
-            atBlock(i, u),
-            `tool_use id ${id} is used again (first in message ${first.get(id)! + 1})`,
-            `${apiPath(ctx, i, u)}: \`tool_use\` ids must be unique`,
-            [{ label: 'remove the later tool_use and its result', safe: true, edits }],
-          ),
-        );
+    const { uses, useId, count } = toolIds(ctx.view);
+    // By id number, the message the id is first used in.
+    const first = new Int32Array(count).fill(-1);
+    uses.blocks.forEach((u, k) => {
+      const i = uses.message[k]!;
+      const n = useId[k]!;
+      if (n < 0 || messages[i]!.role !== 'assistant') return;
+      if (first[n]! < 0) {
+        first[n] = i;
+        return;
       }
+      const id = u.info.id!;
+      const edits: Edit[] = [{ op: 'remove-block', key: ctx.doc.lines[u.pos]!.key, path: u.info.path }];
+      // Drop the later pair: its result too, unless it is the only answer of the first use.
+      if (answerOf(messages, first[n]!) !== answerOf(messages, i)) {
+        for (const r of toolResults(ctx, answerOf(messages, i))) {
+          if (r.info.toolUseId === id) edits.push({ op: 'remove-block', key: ctx.doc.lines[r.pos]!.key, path: r.info.path });
+        }
+      }
+      out.push(
+        diag(
+          ctx,
+          this.id,
+          'error',
+          atBlock(i, u),
+          `tool_use id ${id} is used again (first in message ${first[n]! + 1})`,
+          `${apiPath(ctx, i, u)}: \`tool_use\` ids must be unique`,
+          [{ label: 'remove the later tool_use and its result', safe: true, edits }],
+        ),
+      );
     });
     return out;
   },
@@ -275,15 +298,20 @@ const toolResultDuplicate: Rule = {
   scope: 'view',
   check(ctx) {
     const out: Diagnostic[] = [];
+    const { results, resultId, count } = toolIds(ctx.view);
+    const seen = new IdSet(count);
     ctx.view.messages.forEach((m, i) => {
-      const seen = new Set<string>();
-      for (const r of toolResults(m)) {
-        const id = r.info.toolUseId;
-        if (id === undefined) continue;
-        if (!seen.has(id)) {
-          seen.add(id);
+      if (m.role !== 'user') return;
+      seen.clear();
+      for (let k = results.start[i]!; k < results.start[i + 1]!; k++) {
+        const n = resultId[k]!;
+        if (n < 0) continue;
+        if (!seen.has(n)) {
+          seen.add(n);
           continue;
         }
+        const r = results.blocks[k]!;
+        const id = r.info.toolUseId!;
         out.push(
           diag(
             ctx,
@@ -308,37 +336,37 @@ const toolIdFormat: Rule = {
   check(ctx) {
     const out: Diagnostic[] = [];
     const { messages } = ctx.view;
-    messages.forEach((m, i) => {
-      for (const u of toolUses(m)) {
-        const id = u.info.id;
-        if (id !== undefined && ID_PATTERN.test(id)) continue;
-        const line = ctx.doc.lines[u.pos]!;
-        const fresh = id ? id.replace(/[^a-zA-Z0-9_-]/g, '_') || 'toolu_ccmend' : `toolu_ccmend_${derivedUuid(`${line.info.uuid}:${u.index}`).replace(/-/g, '')}`;
-        const edits: Edit[] = [{ op: 'set', key: line.key, path: [...u.info.path, 'id'], value: fresh }];
-        if (id !== undefined) {
-          for (const r of toolResults(answerOf(messages, i))) {
-            if (r.info.toolUseId === id) edits.push({ op: 'set', key: ctx.doc.lines[r.pos]!.key, path: [...r.info.path, 'tool_use_id'], value: fresh });
-          }
+    const { uses } = toolIds(ctx.view);
+    uses.blocks.forEach((u, k) => {
+      const i = uses.message[k]!;
+      const id = u.info.id;
+      if ((id !== undefined && ID_PATTERN.test(id)) || messages[i]!.role !== 'assistant') return;
+      const line = ctx.doc.lines[u.pos]!;
+      const fresh = id ? id.replace(/[^a-zA-Z0-9_-]/g, '_') || 'toolu_ccmend' : `toolu_ccmend_${derivedUuid(`${line.info.uuid}:${u.index}`).replace(/-/g, '')}`;
+      const edits: Edit[] = [{ op: 'set', key: line.key, path: [...u.info.path, 'id'], value: fresh }];
+      if (id !== undefined) {
+        for (const r of toolResults(ctx, answerOf(messages, i))) {
+          if (r.info.toolUseId === id) edits.push({ op: 'set', key: ctx.doc.lines[r.pos]!.key, path: [...r.info.path, 'tool_use_id'], value: fresh });
         }
-        out.push(
-          diag(
-            ctx,
-            this.id,
-            'error',
-            atBlock(i, u),
-            id === undefined ? 'tool_use has no id' : `tool_use id ${JSON.stringify(id)} has characters the API does not accept`,
-            id === undefined ? `${apiPath(ctx, i, u)}.tool_use.id: Field required` : `${apiPath(ctx, i, u)}.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'`,
-            [{ label: `rename the id to ${fresh} in the tool_use and its result`, safe: true, edits }],
-          ),
-        );
       }
+      out.push(
+        diag(
+          ctx,
+          this.id,
+          'error',
+          atBlock(i, u),
+          id === undefined ? 'tool_use has no id' : `tool_use id ${JSON.stringify(id)} has characters the API does not accept`,
+          id === undefined ? `${apiPath(ctx, i, u)}.tool_use.id: Field required` : `${apiPath(ctx, i, u)}.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'`,
+          [{ label: `rename the id to ${fresh} in the tool_use and its result`, safe: true, edits }],
+        ),
+      );
     });
     return out;
   },
 };
 
-const toolInputType = blockRule('tool-input-type', 'a tool_use input is not a JSON object', (ctx, m, u) => {
-  if (u.info.type !== 'tool_use' || ctx.view.messages[m]!.role !== 'assistant' || u.info.inputIsObject) return undefined;
+const toolInputType = blockRule('tool-input-type', 'a tool_use input is not a JSON object', 'tool_use', (ctx, m, u) => {
+  if (u.info.inputIsObject || ctx.view.messages[m]!.role !== 'assistant') return undefined;
   return {
     severity: 'error',
     message: `tool_use ${u.info.id ?? ''} input is not an object`,
@@ -349,8 +377,8 @@ const toolInputType = blockRule('tool-input-type', 'a tool_use input is not a JS
 
 export const ERROR_PLACEHOLDER = '[tool failed without output]';
 
-const errorResultEmpty = blockRule('error-result-empty', 'a tool_result with is_error has empty content', (ctx, m, r) => {
-  if (r.info.type !== 'tool_result' || ctx.view.messages[m]!.role !== 'user' || !r.info.isError || !r.info.empty) return undefined;
+const errorResultEmpty = blockRule('error-result-empty', 'a tool_result with is_error has empty content', 'tool_result', (ctx, m, r) => {
+  if (!r.info.isError || !r.info.empty || ctx.view.messages[m]!.role !== 'user') return undefined;
   return {
     severity: 'error',
     message: `error tool_result for ${r.info.toolUseId ?? '?'} has no content`,

@@ -148,6 +148,15 @@ describe('request-too-large', () => {
     expect(fixAll(doc).applied).toEqual([]);
     expect(rows(applyEdits(doc, d!.fixes[0]!.edits))).toEqual([]);
   });
+
+  test('45 MB over four outputs (2.1.19): the biggest are stubbed first, of equal sizes the earlier', () => {
+    const lines = entries('lean');
+    // Lines 7, 8, 11 and 13 hold the four results: 9, 12, 12 and 12 MB; two 12 MB ones are enough.
+    ['785a36a8', 'c8cd14ac', 'b89f34a5', 'd8f9c4c6'].forEach((uuid, i) => (blocksOf(entry(lines, uuid))[0]!.content = 'x'.repeat((i ? 12 : 9) * MB)));
+    const [d] = analyze(docOf(lines)).diagnostics;
+    const stub = (key: number) => ({ op: 'set', key, path: ['message', 'content', 0, 'content'], value: '[output removed by ccmend to fit the request size limit]' });
+    expect(d!.fixes).toEqual([{ label: 'replace the 2 largest tool outputs/images with a note', safe: false, edits: [stub(7), stub(10)] }]);
+  });
 });
 
 test('33 MB in a Write input (2.1.19), which only measuring the request finds: an error with nothing to stub', () => {

@@ -1,0 +1,132 @@
+import type { ApiView, ViewBlock } from '../conversation/apiView.js';
+
+/*
+ * One walk over a view's blocks, shared by the rules. A long session has tens
+ * of thousands of blocks spread over a large heap: a rule that walked them all
+ * to judge the few of one type spent its time reaching them, and every rule
+ * did it again. The index lists each type's blocks once per view, with what
+ * else a rule would otherwise walk every block for.
+ */
+
+/** Some blocks of a view, in send order. */
+export interface Blocks {
+  readonly blocks: readonly ViewBlock[];
+  /** The message each block is in. */
+  readonly message: Int32Array;
+  /** Each block's index among its message's blocks. */
+  readonly slot: Int32Array;
+  /** Each block's `info.sent`, to rank blocks by size without reading them again. */
+  readonly sent: Float64Array;
+  /** The blocks of message m are those from start[m] up to start[m + 1]. */
+  readonly start: Int32Array;
+}
+
+export interface ViewIndex {
+  /** The blocks of one `info.type`. */
+  ofType(type: string): Blocks;
+  /** The blocks holding images (a tool result nests them too). */
+  readonly withImages: Blocks;
+  readonly blockCount: number;
+  /** The sum of the blocks' `info.sent`. */
+  readonly sentBytes: number;
+}
+
+/**
+ * Blocks gathered into arrays of their final size. The index is built right
+ * after the view, whose young objects a garbage collection would have to copy:
+ * growing arrays as blocks arrive made the allocations that set one off.
+ */
+class List implements Blocks {
+  readonly blocks: ViewBlock[];
+  readonly message: Int32Array;
+  readonly slot: Int32Array;
+  readonly sent: Float64Array;
+  readonly start: Int32Array;
+  private length = 0;
+
+  constructor(size: number, messageCount: number) {
+    this.blocks = new Array<ViewBlock>(size);
+    this.message = new Int32Array(size);
+    this.slot = new Int32Array(size);
+    this.sent = new Float64Array(size);
+    this.start = new Int32Array(messageCount + 1);
+  }
+
+  /** Adds block `b`, in slot `slot` of message `m`, of size `sent`; blocks come in send order. */
+  add(b: ViewBlock, m: number, slot: number, sent: number): void {
+    const k = this.length++;
+    this.blocks[k] = b;
+    this.message[k] = m;
+    this.slot[k] = slot;
+    this.sent[k] = sent;
+    this.start[m + 1]!++;
+  }
+
+  /** Turns the per-message counts in `start` into positions, once every block is in. */
+  done(): this {
+    for (let m = 1; m < this.start.length; m++) this.start[m]! += this.start[m - 1]!;
+    return this;
+  }
+}
+
+function build(view: ApiView): ViewIndex {
+  const { messages } = view;
+  let blockCount = 0;
+  for (const m of messages) blockCount += m.blocks.length;
+
+  // The only pass that reads the blocks' infos: each block's type (as a number), and what is counted.
+  // (Indexed loops: an iterator per message was most of what the index allocated.)
+  const typeNumber = new Map<string, number>();
+  const typeCounts: number[] = [];
+  const typeOf = new Int32Array(blockCount);
+  const hasImages = new Uint8Array(blockCount);
+  const sent = new Float64Array(blockCount);
+  let imageBlocks = 0;
+  let sentBytes = 0;
+  for (let m = 0, p = 0; m < messages.length; m++) {
+    const blocks = messages[m]!.blocks;
+    for (let j = 0; j < blocks.length; j++, p++) {
+      const info = blocks[j]!.info;
+      let t = typeNumber.get(info.type);
+      if (t === undefined) typeNumber.set(info.type, (t = typeCounts.push(0) - 1));
+      typeCounts[t]!++;
+      typeOf[p] = t;
+      if (info.images.length) {
+        hasImages[p] = 1;
+        imageBlocks++;
+      }
+      sent[p] = info.sent;
+      sentBytes += info.sent;
+    }
+  }
+
+  const lists = typeCounts.map((n) => new List(n, messages.length));
+  const withImages = new List(imageBlocks, messages.length);
+  for (let m = 0, p = 0; m < messages.length; m++) {
+    const blocks = messages[m]!.blocks;
+    for (let j = 0; j < blocks.length; j++, p++) {
+      lists[typeOf[p]!]!.add(blocks[j]!, m, j, sent[p]!);
+      if (hasImages[p]) withImages.add(blocks[j]!, m, j, sent[p]!);
+    }
+  }
+  lists.forEach((l) => l.done());
+  const none = new List(0, messages.length);
+  const ofType = (type: string) => {
+    const t = typeNumber.get(type);
+    return t === undefined ? none : lists[t]!;
+  };
+  return { ofType, withImages: withImages.done(), blockCount, sentBytes };
+}
+
+/** What `build` makes of a view, made once: the first rule that asks builds it, the others share it. */
+export function perView<T>(build: (view: ApiView) => T): (view: ApiView) => T {
+  const made = new WeakMap<ApiView, T>();
+  return (view) => {
+    let value = made.get(view);
+    if (value === undefined) made.set(view, (value = build(view)));
+    return value;
+  };
+}
+
+/** The index of a view. */
+export const viewIndex = perView(build);
