@@ -72,39 +72,45 @@ class Draft {
 
   /**
    * The live lines in their final order, each slot then what was inserted after
-   * it, with their columns; `final` gives the form each line takes (it is told
-   * the line's key, read from the key column rather than from 100k line objects).
+   * it, with their columns. Lines whose key `changed` marks take the form
+   * `rewrite` gives them. Runs of untouched slots are copied whole, lines and
+   * column rows alike: an edit of one line costs a copy of the rest, not a
+   * visit to each of 100k line objects.
    */
-  private ordered(final = (line: Line, _key: number) => line): { lines: Line[]; cols: Columns } {
-    const out: Line[] = [];
+  private ordered(changed?: Uint8Array, rewrite?: (line: Line, key: number) => Line): { lines: Line[]; cols: Columns } {
     const { lines, dead, after, inserted } = this;
+    const out: Line[] = [];
     const cols = new ColumnsBuilder(lines.length + inserted.size);
     const keys = this.cols.key;
+    const emit = (line: Line) => {
+      out.push(line);
+      cols.add(line);
+    };
     const emitAfter = (anchor: number) => {
-      const list = after.get(anchor);
-      if (!list) return;
-      for (const l of list) {
-        if (inserted.has(l.key)) {
-          const line = final(l, l.key);
-          out.push(line);
-          cols.add(line);
-        }
+      for (const l of after.get(anchor) ?? []) {
+        if (inserted.has(l.key)) emit(changed?.[l.key] ? rewrite!(l, l.key) : l);
         emitAfter(l.key);
       }
     };
-    // Slots whose key is an anchor (a typed lookup: a Map lookup per line costs more than the rest of the loop).
+    // Slots whose key is an anchor (a typed lookup: a Map lookup per line costs more than the copy).
     const anchored = new Uint8Array(this.nextKey);
     for (const k of after.keys()) if (k >= 0) anchored[k] = 1;
+    let run = 0;
+    const flush = (end: number) => {
+      for (let i = run; i < end; i++) out.push(lines[i]!);
+      cols.copy(this.cols, run, end);
+    };
     emitAfter(-1);
     for (let i = 0; i < lines.length; i++) {
-      if (!dead[i]) {
-        const line = final(lines[i]!, keys[i]!);
-        out.push(line);
-        if (line === lines[i]) cols.copy(this.cols, i);
-        else cols.add(line);
-      }
-      if (anchored[keys[i]!]) emitAfter(keys[i]!);
+      const key = keys[i]!;
+      const untouched = !dead[i] && !changed?.[key];
+      if (untouched && !anchored[key]) continue;
+      flush(untouched ? i + 1 : i);
+      if (!untouched && !dead[i]) emit(rewrite!(lines[i]!, key));
+      if (anchored[key]) emitAfter(key);
+      run = i + 1;
     }
+    flush(lines.length);
     return { lines: out, cols: cols.done() };
   }
 
@@ -348,8 +354,7 @@ class Draft {
     const changed = new Uint8Array(this.nextKey);
     for (const key of this.values.keys()) changed[key] = 1;
     for (const key of this.relinks.keys()) changed[key] = 1;
-    const { lines, cols } = this.ordered((line, key) => {
-      if (!changed[key]) return line;
+    const { lines, cols } = this.ordered(changed, (line, key) => {
       const v = this.values.get(key);
       return v ? makeLine(key, JSON.stringify(v), line.eol) : relinked(this.doc, line, this.relinks.get(key)!);
     });

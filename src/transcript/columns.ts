@@ -1,4 +1,5 @@
 import type { Line } from './document.js';
+import { Recent } from './recent.js';
 import type { LineInfo } from './lineInfo.js';
 
 /** Bits of Columns.flags. */
@@ -45,7 +46,8 @@ export interface Columns {
 
 export type IdField = 'uid' | 'pid' | 'mid';
 
-const cache = new WeakMap<readonly Line[], Columns>();
+/** Columns of the last document versions (an edit copies from its document's, undo and redo return to them). */
+const cache = new Recent<readonly Line[], Columns>(8);
 
 /** The columns of a (never mutated) line array, built on first use. */
 export function columnsOf(lines: readonly Line[]): Columns {
@@ -78,15 +80,16 @@ export class ColumnsBuilder {
     this.c = { key: new Int32Array(capacity), flags: new Uint8Array(capacity), uid: new Int32Array(capacity), pid: new Int32Array(capacity), mid: new Int32Array(capacity) };
   }
 
-  /** Appends row `i` of `from`. */
-  copy(from: Columns, i: number): void {
+  /** Appends rows [start, end) of `from`. */
+  copy(from: Columns, start: number, end: number): void {
+    if (end <= start) return;
     const { c, n } = this;
-    c.key[n] = from.key[i]!;
-    c.flags[n] = from.flags[i]!;
-    c.uid[n] = from.uid[i]!;
-    c.pid[n] = from.pid[i]!;
-    c.mid[n] = from.mid[i]!;
-    this.n++;
+    c.key.set(from.key.subarray(start, end), n);
+    c.flags.set(from.flags.subarray(start, end), n);
+    c.uid.set(from.uid.subarray(start, end), n);
+    c.pid.set(from.pid.subarray(start, end), n);
+    c.mid.set(from.mid.subarray(start, end), n);
+    this.n += end - start;
   }
 
   /** Appends a row read from a line. */

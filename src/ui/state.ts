@@ -4,6 +4,7 @@ import { type History, isDirty as historyIsDirty, push, redo, startHistory, undo
 import { type Analysis, analyze } from '../rules/analyze.js';
 import type { Diagnostic, Edit, Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
+import { Recent } from '../transcript/recent.js';
 import { planDelete, planMerge, planMove, type Planned, rewindKeys } from './editActions.js';
 import type { Command } from './keymap.js';
 import { type Row, diagnosticsByPos, rawRows, rowLabel, rowOfDiagnostic, treeRows } from './rows.js';
@@ -74,11 +75,11 @@ function scrolled(s: EditorState): EditorState {
 }
 
 /**
- * Analyses of the documents this editor has shown, so undo and redo, which go
- * back to a document already analysed, only redraw. (analyze is pure: this is
- * memoisation, and a document no history holds any more is dropped with it.)
+ * Analyses of the last documents this editor has shown, so undo and redo, which
+ * go back to a document just analysed, only redraw. (analyze is pure: this is
+ * memoisation; the history itself holds only documents.)
  */
-const analyses = new WeakMap<Doc, { provider: Provider; analysis: Analysis }>();
+const analyses = new Recent<Doc, { provider: Provider; analysis: Analysis }>(8);
 
 function analysisOf(doc: Doc, provider: Provider): Analysis {
   const known = analyses.get(doc);
