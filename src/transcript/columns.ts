@@ -1,6 +1,6 @@
 import type { Line } from './document.js';
-import { Recent } from './recent.js';
 import type { LineInfo } from './lineInfo.js';
+import { Recent } from './recent.js';
 
 /** Bits of Columns.flags. */
 export const ENTRY = 1;
@@ -14,7 +14,7 @@ export const RESULTS = 8;
  * Lines Claude Code keeps in the file but never sends. A compact summary is
  * marked transcript-only by 2.1.x and still sent: it is the earlier context.
  */
-export function isSent(i: LineInfo): boolean {
+function isSent(i: LineInfo): boolean {
   if (i.kind !== 'entry' || i.role === undefined || i.isSidechain || i.isApiErrorMessage) return false;
   return !i.isVisibleInTranscriptOnly || i.isCompactSummary;
 }

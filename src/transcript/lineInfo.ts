@@ -1,6 +1,6 @@
 import { base64Length, imageFacts, type ImageFacts } from './image.js';
 import { intern } from './intern.js';
-import { type Entry, blockSchema } from './schema.js';
+import { type Entry, parseBlock } from './schema.js';
 
 export type JsonPath = readonly (string | number)[];
 
@@ -180,11 +180,10 @@ function resultContent(content: unknown, path: JsonPath): { chars: number; text:
 }
 
 function contentBlock(raw: unknown, path: JsonPath): BlockInfo {
-  const parsed = blockSchema.safeParse(raw);
-  if (!parsed.success) {
+  const b = parseBlock(raw);
+  if (!b) {
     return { type: 'invalid', path, empty: false, whitespace: false, trailingWhitespace: false, preview: '', chars: 0, sent: jsonBytes(raw), images: [] };
   }
-  const b = parsed.data;
   if (b.type === 'text') {
     return textBlock(typeof b.text === 'string' ? b.text : '', path);
   }
