@@ -82,24 +82,38 @@ export function buildApiView(doc: Doc, graph: Graph, chain: readonly number[] = 
     results?.sort((a, b) => a - b).forEach(emit);
   }
 
-  const messages: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[] = [];
+  // Merge the lines into messages. Each message's arrays are made at their final size: grown by push,
+  // 18k messages' spare capacity was most of what a long session's view allocated.
+  const messages: ViewMessage[] = [];
   const messageOf = new Int32Array(lines.length).fill(-1);
+  const close = (from: number, to: number) => {
+    if (to <= from) return;
+    const at = order.slice(from, to);
+    let count = 0;
+    for (const p of at) count += lines[p]!.info.blocks.length;
+    const blocks = new Array<ViewBlock>(count);
+    let b = 0;
+    for (const p of at) {
+      const infos = lines[p]!.info.blocks;
+      for (let index = 0; index < infos.length; index++) blocks[b++] = { pos: p, index, info: infos[index]! };
+    }
+    messages.push({ role: lines[at[0]!]!.info.role!, blocks, lines: at });
+  };
   // The message.id of the line that opened the current message: later lines of that response join it.
   let openedBy: string | undefined;
-  for (const p of order) {
-    const info = lines[p]!.info;
+  let first = 0;
+  for (let k = 0; k < order.length; k++) {
+    const info = lines[order[k]!]!.info;
     const role = info.role!;
-    let target = messages[messages.length - 1];
-    if (!target || target.role !== role || (role === 'assistant' && (!info.messageId || info.messageId !== openedBy))) {
-      target = { role, blocks: [], lines: [] };
-      messages.push(target);
-      openedBy = info.messageId;
+    const opening = lines[order[first]!]!.info.role;
+    if (k > first && (role !== opening || (role === 'assistant' && (!info.messageId || info.messageId !== openedBy)))) {
+      close(first, k);
+      first = k;
     }
-    target.lines.push(p);
-    const { blocks } = info;
-    for (let index = 0; index < blocks.length; index++) target.blocks.push({ pos: p, index, info: blocks[index]! });
-    messageOf[p] = messages.length - 1;
+    if (k === first) openedBy = info.messageId;
+    messageOf[order[k]!] = messages.length;
   }
+  close(first, order.length);
   return { messages, messageOf: messageIndex(messageOf, order.length) };
 }
 
