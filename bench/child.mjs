@@ -1,6 +1,7 @@
 // One measurement per process, so each peak RSS is its own.
 // usage: node child.mjs baseline|check FILE
 import { readSync, openSync, closeSync } from 'node:fs';
+import { KEYS } from './keys.mjs';
 
 const [mode, file] = process.argv.slice(2);
 const t0 = performance.now();
@@ -70,16 +71,7 @@ async function measureEditor(file, t0) {
     (samples[name] ??= []).push(performance.now() - t);
     app.frames.length = 0; // the test renderer keeps every frame; drop them
   };
-  for (let i = 0; i < 5; i++) {
-    await press('j (down)', 'j');
-    await press('PgDn', '\u001B[6~');
-    await press('h (collapse)', 'h');
-    await press('l (expand)', 'l');
-    await press('n (next problem)', 'n');
-    await press('f (fix one problem)', 'f');
-    await press('u (undo)', 'u');
-    await press('U (redo)', 'U');
-  }
+  for (let i = 0; i < 5; i++) for (const [name, key] of KEYS) await press(name, key);
   const latency = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, Math.round(v.sort((a, b) => a - b)[Math.floor(v.length / 2)])]));
   app.unmount();
   doc.source.close();

@@ -140,7 +140,9 @@ export async function runEditor(target: string | undefined, opts: { provider: Pr
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new CliError('the editor needs an interactive terminal; use ccmend check / fix / summary in scripts');
   // The status line is cut to the terminal's width: after the screen closes, say in full what was saved and how to resume.
   let saved: string | undefined;
-  const app = render(<App path={path} provider={opts.provider} deps={realDeps((m) => (saved = m))} />, { exitOnCtrlC: true });
+  // Ink holds a frame back until 1/maxFps after the last one (30 by default: up to 33 ms added to a key's
+  // answer). Frames come only from keys and throttled progress here, so a higher cap costs nothing.
+  const app = render(<App path={path} provider={opts.provider} deps={realDeps((m) => (saved = m))} />, { exitOnCtrlC: true, maxFps: 120 });
   await app.waitUntilExit();
   if (saved) process.stdout.write(`${saved}\n`);
   return 0;

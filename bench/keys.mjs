@@ -1,0 +1,11 @@
+/** The keys the benchmark times in the editor, in order, five rounds (in-process and in a real terminal). */
+export const KEYS = [
+  ['j (down)', 'j'],
+  ['PgDn', '\u001B[6~'],
+  ['h (collapse)', 'h'],
+  ['l (expand)', 'l'],
+  ['n (next problem)', 'n'],
+  ['f (fix one problem)', 'f'],
+  ['u (undo)', 'u'],
+  ['U (redo)', 'U'],
+];
