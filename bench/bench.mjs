@@ -58,10 +58,9 @@ async function realEditor(file) {
       let frame; // resolves on the next output
       const latency = {};
       const timer = setTimeout(() => p.kill('SIGKILL'), 120_000);
-      const quit = () => {
-        p.stdin.write('q');
-        setTimeout(() => p.stdin.write('y'), 200); // unsaved changes: quit anyway
-      };
+      const quit = () => p.stdin.write('q');
+      let confirmed = false;
+      p.stdin.on('error', () => {}); // the editor may be gone by the time a last key arrives
       const pressKeys = async () => {
         await new Promise((r) => setTimeout(r, 300));
         for (let round = 0; round < 5; round++) {
@@ -80,6 +79,10 @@ async function realEditor(file) {
         out += d;
         frame?.();
         frame = undefined;
+        if (!confirmed && out.includes('Quit without saving')) {
+          confirmed = true; // the keys left unsaved changes: quit anyway
+          p.stdin.write('y');
+        }
         if (ms === undefined && out.includes('errors ·')) {
           ms = performance.now() - t;
           if (withKeys) pressKeys();
