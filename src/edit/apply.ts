@@ -26,9 +26,11 @@ class Draft {
    * So a batch of a thousand fixes on a 100k-line transcript is not a thousand
    * array splices and key searches.
    */
-  private lines: Line[];
-  /** This draft's own copy of the lines' columns, kept in step with `lines` (swaps, settling). */
+  private lines: readonly Line[];
+  /** The lines' columns, kept in step with `lines` (swaps, settling). */
   private cols: Columns;
+  /** Whether `lines` and `cols` are this draft's own copies yet: they are copied on the first swap only. */
+  private owned = false;
   private dead: Uint8Array;
   /** key -> slot in `lines`, -1 when the line is gone or was inserted by this draft. */
   private slot: Int32Array;
@@ -41,9 +43,8 @@ class Draft {
   private readonly eol;
 
   constructor(private readonly doc: Doc) {
-    this.lines = [...doc.lines];
-    const c = columnsOf(doc.lines);
-    this.cols = { key: c.key.slice(), flags: c.flags.slice(), uid: c.uid.slice(), pid: c.pid.slice(), mid: c.mid.slice() };
+    this.lines = doc.lines;
+    this.cols = columnsOf(doc.lines);
     this.nextKey = doc.nextKey;
     this.eol = defaultEol(doc);
     this.dead = new Uint8Array(this.lines.length);
@@ -118,6 +119,7 @@ class Draft {
   private settle(): void {
     this.byId = undefined;
     ({ lines: this.lines, cols: this.cols } = this.ordered());
+    this.owned = true;
     this.dead = new Uint8Array(this.lines.length);
     this.inserted.clear();
     this.after.clear();
@@ -317,8 +319,27 @@ class Draft {
       this.setParent(first.key, su);
       for (const c of grandchildren) if (c.key !== first.key) this.setParent(c.key, fu);
     }
-    this.lines[a] = second;
-    this.lines[b] = first;
+    if (!this.owned) {
+      const c = this.cols;
+      this.lines = [...this.lines];
+      this.cols = { key: c.key.slice(), flags: c.flags.slice(), uid: c.uid.slice(), pid: c.pid.slice(), mid: c.mid.slice() };
+      this.owned = true;
+    }
+    const lines = this.lines as Line[];
+    lines[a] = second;
+    lines[b] = first;
+    if (this.byId) {
+      // The index names slots: the two lines trade theirs (read before the columns swap).
+      for (const field of ['pid', 'uid'] as const) {
+        const ids = this.cols[field];
+        const inA = members(this.byId[field], ids[a]!);
+        const inB = members(this.byId[field], ids[b]!);
+        const i = inA.indexOf(a);
+        const j = inB.indexOf(b);
+        if (i !== -1) inA[i] = b;
+        if (j !== -1) inB[j] = a;
+      }
+    }
     for (const col of Object.values(this.cols)) [col[a], col[b]] = [col[b]!, col[a]!];
     this.slot[second.key] = a;
     this.slot[first.key] = b;

@@ -325,3 +325,26 @@ describe('the columns an edited document carries', () => {
     expect(columnsOf(after.lines)).toEqual(fresh(after));
   });
 });
+
+describe('a swap after the draft has indexed its lines', () => {
+  test("the swapped lines are found at their new places (a deleted line's child moved by the swap is still relinked)", () => {
+    const doc = realDoc('long');
+    const lines = doc.lines;
+    const byUuid = new Map(lines.map((l) => [l.info.uuid, l]));
+    const a = lines.find((l, i) => i > 100 && l.info.uuid && lines.filter((c) => c.info.parentUuid === l.info.uuid).length === 1 && byUuid.has(l.info.parentUuid ?? undefined))!;
+    const c = lines.find((l) => l.info.parentUuid === a.info.uuid)!;
+    const related = (l: (typeof lines)[number]) => [a, c].some((x) => x.info.uuid === l.info.uuid || x.info.uuid === l.info.parentUuid || x.info.parentUuid === l.info.uuid);
+    const u = lines.find((l, i) => i > 600 && l.info.uuid && !related(l))!;
+    // Enough deletions (each looks up a uuid's lines and children) for the draft to index its lines.
+    const others = lines.filter((l, i) => i > 1000 && l.info.uuid && !related(l) && l !== u).slice(0, 6);
+    const after = apply(
+      doc,
+      ...others.map((l): Edit => ({ op: 'delete-line', key: l.key })),
+      { op: 'swap-lines', key: c.key, withKey: u.key },
+      { op: 'delete-line', key: a.key },
+    );
+    const moved = after.lines.find((l) => l.key === c.key)!;
+    expect(moved.info.parentUuid).toBe(a.info.parentUuid);
+    expect(columnsOf(after.lines)).toEqual(columnsOf([...after.lines]));
+  });
+});
