@@ -80,11 +80,13 @@ class Draft {
    */
   private ordered(changed?: Uint8Array, rewrite?: (line: Line, key: number) => Line): { lines: Line[]; cols: Columns } {
     const { lines, dead, after, inserted } = this;
-    const out: Line[] = [];
-    const cols = new ColumnsBuilder(lines.length + inserted.size);
+    // Made at its largest size and cut at the end: grown by push, 100k lines were copied over and over.
+    const out = new Array<Line>(lines.length + inserted.size);
+    let n = 0;
+    const cols = new ColumnsBuilder(out.length);
     const keys = this.cols.key;
     const emit = (line: Line) => {
-      out.push(line);
+      out[n++] = line;
       cols.add(line);
     };
     const emitAfter = (anchor: number) => {
@@ -94,24 +96,25 @@ class Draft {
       }
     };
     // Slots whose key is an anchor (a typed lookup: a Map lookup per line costs more than the copy).
-    const anchored = new Uint8Array(this.nextKey);
-    for (const k of after.keys()) if (k >= 0) anchored[k] = 1;
+    const anchored = after.size ? new Uint8Array(this.nextKey) : undefined;
+    for (const k of after.keys()) if (k >= 0) anchored![k] = 1;
     let run = 0;
     const flush = (end: number) => {
-      for (let i = run; i < end; i++) out.push(lines[i]!);
+      for (let i = run; i < end; i++) out[n++] = lines[i]!;
       cols.copy(this.cols, run, end);
     };
     emitAfter(-1);
     for (let i = 0; i < lines.length; i++) {
       const key = keys[i]!;
       const untouched = !dead[i] && !changed?.[key];
-      if (untouched && !anchored[key]) continue;
+      if (untouched && !anchored?.[key]) continue;
       flush(untouched ? i + 1 : i);
       if (!untouched && !dead[i]) emit(rewrite!(lines[i]!, key));
-      if (anchored[key]) emitAfter(key);
+      if (anchored?.[key]) emitAfter(key);
       run = i + 1;
     }
     flush(lines.length);
+    out.length = n;
     return { lines: out, cols: cols.done() };
   }
 

@@ -21,10 +21,12 @@ export function groups(cols: Columns, size: number, fields: readonly IdField[]):
     }
     for (let k = 0; k < size; k++) start[k + 1]! += start[k]!;
     const pos = new Int32Array(start[size]!);
-    const fill = start.slice(0, size);
+    // Place each line at its group's cursor, start[id + 1], counted back to the group's start first
+    // (so the cursors are the starts themselves, with no copy); placing moves each back to where it was.
+    for (let k = size; k > 0; k--) start[k] = start[k - 1]!;
     for (let i = 0; i < n; i++) {
       const id = ids[i]!;
-      if (id >= 0) pos[fill[id]!++] = i;
+      if (id >= 0) pos[start[id + 1]!++] = i;
     }
     return { start, pos };
   });
