@@ -110,4 +110,4 @@ export function parseEntry(value: unknown): Entry | null {
 }
 
 /** Parses one content block; null when it is not an object. */
-export const parseBlock = lenientParser(blockSchema);
+export const parseBlock: (value: unknown) => Block | null = lenientParser(blockSchema);
