@@ -1,7 +1,7 @@
 import { ASSISTANT, RESULTS, SENT, columnsOf } from '../transcript/columns.js';
 import { type Doc, entryOf } from '../transcript/document.js';
 import { valueAt } from '../transcript/jsonPath.js';
-import type { BlockInfo } from '../transcript/lineInfo.js';
+import type { BlockInfo, LineInfo } from '../transcript/lineInfo.js';
 import type { Graph } from './graph.js';
 
 /** One content block of the rebuilt request, with where it came from. */
@@ -99,18 +99,17 @@ export function buildApiView(doc: Doc, graph: Graph, chain: readonly number[] = 
     }
     messages.push({ role: lines[at[0]!]!.info.role!, blocks, lines: at });
   };
-  // The message.id of the line that opened the current message: later lines of that response join it.
-  let openedBy: string | undefined;
+  // The line that opened the current message: a line of the same role joins it (an assistant line only
+  // with the same message.id: the rest of one response).
+  let opener: LineInfo | undefined;
   let first = 0;
   for (let k = 0; k < order.length; k++) {
     const info = lines[order[k]!]!.info;
-    const role = info.role!;
-    const opening = lines[order[first]!]!.info.role;
-    if (k > first && (role !== opening || (role === 'assistant' && (!info.messageId || info.messageId !== openedBy)))) {
+    if (!opener || info.role !== opener.role || (info.role === 'assistant' && (!info.messageId || info.messageId !== opener.messageId))) {
       close(first, k);
       first = k;
+      opener = info;
     }
-    if (k === first) openedBy = info.messageId;
     messageOf[order[k]!] = messages.length;
   }
   close(first, order.length);

@@ -1,4 +1,4 @@
-import { type Columns, ENTRY, columnsOf } from '../transcript/columns.js';
+import { type Columns, ENTRY, RESULTS, columnsOf } from '../transcript/columns.js';
 import type { Doc, Line } from '../transcript/document.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
@@ -49,17 +49,14 @@ function isLeafCandidate(l: Line): boolean {
   return l.info.kind === 'entry' && !!l.info.uuid && !l.info.isSidechain && (CONVERSATION.has(l.info.type ?? '') || isLocalCommand(l));
 }
 
-function hasToolResult(l: Line): boolean {
-  return l.info.blocks.some((b) => b.type === 'tool_result');
-}
-
 /**
  * A child that is a real turn, not an artifact of parallel tool calls, progress
  * or a split response (those hang off a parent beside the real continuation).
+ * `childFlags` is the child's row of Columns.flags.
  */
-function isTurnChild(parent: Line, child: Line): boolean {
+function isTurnChild(parent: Line, child: Line, childFlags: number): boolean {
   const t = child.info.type;
-  if (t === 'user') return !hasToolResult(child) && !child.info.isMeta;
+  if (t === 'user') return !(childFlags & RESULTS) && !child.info.isMeta;
   if (t === 'assistant') return !(parent.info.type === 'assistant' && parent.info.messageId === child.info.messageId);
   return false;
 }
@@ -153,7 +150,7 @@ export function buildGraph(doc: Doc): Graph {
       if (kids.length < 2) continue;
       const l = doc.lines[i]!;
       let turns = 0;
-      for (const k of kids) if (isTurnChild(l, doc.lines[k]!)) turns++;
+      for (const k of kids) if (isTurnChild(l, doc.lines[k]!, cols.flags[k]!)) turns++;
       if (turns >= 2) forks.push(i);
     }
     return forks;

@@ -117,23 +117,19 @@ const imageDimensions: Rule = {
   },
 };
 
-/* What request-too-large may stub: tool results and images. */
-const stubbable = (ix: ViewIndex) => [ix.ofType('tool_result'), ix.ofType('image')];
-
-/** The candidates of at least `least` bytes, biggest first; of equal sizes, the one sent first. */
-function ranked(ix: ViewIndex, least: number): ViewBlock[] {
+/**
+ * Stubs the biggest tool results and images (of equal sizes, the one sent
+ * first) until the request fits: the edits, and the bytes `left` over.
+ */
+function stubBiggest(ctx: RuleContext, ix: ViewIndex, excess: number): { edits: Edit[]; left: number } {
   const found: { b: ViewBlock; sent: number; m: number; slot: number }[] = [];
-  for (const { blocks, sent, message, slot } of stubbable(ix)) {
-    for (let k = 0; k < blocks.length; k++) if (sent[k]! >= least) found.push({ b: blocks[k]!, sent: sent[k]!, m: message[k]!, slot: slot[k]! });
+  for (const { blocks, sent, message, slot } of [ix.ofType('tool_result'), ix.ofType('image')]) {
+    for (let k = 0; k < blocks.length; k++) found.push({ b: blocks[k]!, sent: sent[k]!, m: message[k]!, slot: slot[k]! });
   }
-  return found.sort((x, y) => y.sent - x.sent || x.m - y.m || x.slot - y.slot).map((c) => c.b);
-}
-
-/** Stubs the `ranked` blocks in turn until `excess` bytes are saved: the edits, and the bytes `left` over. */
-function stubUntilFits(ctx: RuleContext, ranked: readonly ViewBlock[], excess: number): { edits: Edit[]; left: number } {
+  found.sort((x, y) => y.sent - x.sent || x.m - y.m || x.slot - y.slot);
   const edits: Edit[] = [];
   let left = excess;
-  for (const b of ranked) {
+  for (const { b } of found) {
     if (left <= 0) break;
     const image = b.info.type === 'image';
     const stub = image ? { type: 'text', text: '[image removed by ccmend]' } : '[output removed by ccmend to fit the request size limit]';
@@ -141,25 +137,6 @@ function stubUntilFits(ctx: RuleContext, ranked: readonly ViewBlock[], excess: n
     left -= b.info.sent - JSON.stringify(image ? stub : { type: 'tool_result', tool_use_id: b.info.toolUseId, content: stub }).length;
   }
   return { edits, left };
-}
-
-/**
- * Stubs the biggest tool results and images until the request fits. Only the
- * biggest are reached, so just those of the sizes (by power of two) that add
- * up to twice the excess are ranked, as sorting every candidate was most of
- * the rule's time; all of them only if those are not enough.
- */
-function stubBiggest(ctx: RuleContext, ix: ViewIndex, excess: number): { edits: Edit[]; left: number } {
-  // bytes[e]: the bytes of the candidates from 2^(e-1) to 2^e - 1 bytes long.
-  const bytes = new Float64Array(64);
-  for (const { sent } of stubbable(ix)) for (let k = 0; k < sent.length; k++) bytes[Math.ceil(Math.log2(sent[k]! + 1))]! += sent[k]!;
-  let least = 0;
-  for (let e = bytes.length - 1, sum = 0; e > 0 && sum < 2 * excess; e--) {
-    sum += bytes[e]!;
-    least = 2 ** (e - 1);
-  }
-  const fit = stubUntilFits(ctx, ranked(ix, least), excess);
-  return fit.left > 0 && least > 0 ? stubUntilFits(ctx, ranked(ix, 0), excess) : fit;
 }
 
 /** `{"role":"assistant","content":[` … `]}` and the separators around a message. */

@@ -76,7 +76,7 @@ export function treeRows(a: Analysis, collapsed: ReadonlySet<number>): Row[] {
   a.view.messages.forEach((m, turn) => {
     const firstKey = key[m.lines[0]!]!;
     rows.push({ kind: 'turn', id: `t${firstKey}`, pos: m.lines[0]!, turn });
-    if (collapsed.size && collapsed.has(firstKey)) return;
+    if (collapsed.has(firstKey)) return;
     for (const b of m.blocks) rows.push({ kind: 'block', id: `b${key[b.pos]!}:${b.index}`, pos: b.pos, block: b.index, turn });
   });
   return rows;
