@@ -2,7 +2,8 @@
 // one costs ~0.5 s at every start. tsc still writes the per-module dist/ (the
 // tests and the benchmark import it); this replaces its bin.js with a bundle of
 // src/bin.ts and its dependencies. The editor, imported lazily by cli.tsx, goes
-// to a chunk of its own (dist/chunks/), so `ccmend check` never reads ink.
+// to a chunk of its own (dist/chunks/), so `ccmend check` never reads ink. The
+// worker of a parallel load (src/loadWorker.ts) is a second entry beside it.
 import { chmodSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -25,7 +26,7 @@ const inkWithoutDevMode = {
 
 rmSync(path('../dist/chunks'), { recursive: true, force: true });
 await build({
-  entryPoints: [path('../src/bin.ts')],
+  entryPoints: [path('../src/bin.ts'), path('../src/loadWorker.ts')],
   outdir: path('../dist'),
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',

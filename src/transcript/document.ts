@@ -1,4 +1,4 @@
-import { type LineInfo, invalidLineInfo, lineInfoOf } from './lineInfo.js';
+import { type LineInfo, internIds, invalidLineInfo, lineInfoOf } from './lineInfo.js';
 import { parseEntry } from './schema.js';
 import type { ByteSource } from './source.js';
 
@@ -37,18 +37,25 @@ export interface Doc {
   readonly stamp?: FileStamp;
 }
 
-/** Parses decoded line text into a summary; never throws. */
-export function summarize(text: string, bytes: number): { info: LineInfo } {
-  if (text.trim() === '') return { info: invalidLineInfo('blank line', text, bytes) };
+/** Parses decoded line text into a summary whose ids are not interned yet (see internIds); never throws. */
+export function readLineInfo(text: string, bytes: number): LineInfo {
+  if (text.trim() === '') return invalidLineInfo('blank line', text, bytes);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return { info: invalidLineInfo(`not valid JSON (${(e as Error).message.split('\n')[0]})`, text, bytes) };
+    return invalidLineInfo(`not valid JSON (${(e as Error).message.split('\n')[0]})`, text, bytes);
   }
   const entry = parseEntry(value);
-  if (!entry) return { info: invalidLineInfo('not a JSON object', text, bytes) };
-  return { info: lineInfoOf(value as Record<string, unknown>, entry, text, bytes) };
+  if (!entry) return invalidLineInfo('not a JSON object', text, bytes);
+  return lineInfoOf(value as Record<string, unknown>, entry, text, bytes);
+}
+
+/** Parses decoded line text into a summary; never throws. */
+function summarize(text: string, bytes: number): LineInfo {
+  const info = readLineInfo(text, bytes);
+  internIds(info);
+  return info;
 }
 
 /** The line's bytes as they will be written (without the end of line). */
@@ -71,12 +78,12 @@ export function entryOf(doc: Doc, line: Line): Record<string, unknown> | null {
 
 /** A line with new text, summarised afresh. */
 export function makeLine(key: number, text: string, eol: Eol): Line {
-  return { key, text, eol, info: summarize(text, Buffer.byteLength(text)).info };
+  return { key, text, eol, info: summarize(text, Buffer.byteLength(text)) };
 }
 
 /** A line with new bytes (which need not be valid UTF-8), summarised afresh. */
 export function makeLineFromBytes(key: number, bytes: Buffer, eol: Eol): Line {
-  return { key, bytes, eol, info: summarize(bytes.toString('utf8'), bytes.length).info };
+  return { key, bytes, eol, info: summarize(bytes.toString('utf8'), bytes.length) };
 }
 
 /** The end of line a new line should use: the file's own convention. */

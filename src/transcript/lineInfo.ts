@@ -93,7 +93,8 @@ export function preview(text: string): string {
   return flat.length > PREVIEW ? flat.slice(0, PREVIEW - 1) + '…' : flat;
 }
 
-function emptyLine(kind: LineInfo['kind'], bytes: number): LineInfo {
+/** A summary with every field at its default; entries and the wire decoder fill it in. */
+export function emptyLine(kind: LineInfo['kind'], bytes: number): LineInfo {
   return {
     kind,
     isSidechain: false,
@@ -266,8 +267,19 @@ function findLoneSurrogates(value: unknown, path: (string | number)[], info: Lin
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 /**
- * Summarises one parsed entry. `text` is the line's decoded text, used for a
- * cheap pre-check before the full surrogate walk.
+ * Sets uid, pid and mid from the uuid, parentUuid and message id. Kept apart
+ * from summarising so that a load spread over threads (see load.ts) still
+ * interns in file order: ids then never depend on how a file was read.
+ */
+export function internIds(info: LineInfo): void {
+  if (info.uuid) info.uid = intern(info.uuid);
+  if (info.parentUuid) info.pid = intern(info.parentUuid);
+  if (info.messageId) info.mid = intern(info.messageId);
+}
+
+/**
+ * Summarises one parsed entry (ids not yet interned: see internIds). `text` is
+ * the line's decoded text, used for a cheap pre-check before the full surrogate walk.
  */
 export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: string, bytes: number): LineInfo {
   const info = emptyLine('entry', bytes);
@@ -275,8 +287,6 @@ export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: str
   info.subtype = entry.subtype;
   info.uuid = entry.uuid;
   info.parentUuid = entry.parentUuid;
-  if (entry.uuid) info.uid = intern(entry.uuid);
-  if (entry.parentUuid) info.pid = intern(entry.parentUuid);
   info.logicalParentUuid = entry.logicalParentUuid;
   info.isSidechain = entry.isSidechain === true;
   info.isMeta = entry.isMeta === true;
@@ -293,7 +303,6 @@ export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: str
   if ((entry.type === 'user' || entry.type === 'assistant') && entry.message) {
     info.role = entry.type;
     info.messageId = entry.message.id;
-    if (entry.message.id) info.mid = intern(entry.message.id);
     const content = entry.message.content;
     if (typeof content === 'string') {
       info.stringContent = true;

@@ -49,6 +49,11 @@ export class FileSource implements ByteSource {
   get size(): number {
     return this.stat().size;
   }
+  /** The open descriptor, for a worker thread of this process to read from (it must not close it). */
+  descriptor(): number {
+    if (this.fd === null) throw new Error('transcript source already closed');
+    return this.fd;
+  }
   /** Reads up to `into.length` bytes at `offset`; 0 at the end of the file. */
   readChunk(into: Buffer, offset: number): number {
     if (this.fd === null) throw new Error('transcript source already closed');

@@ -1,7 +1,10 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, readFileSync } from 'node:fs';
+import { closeSync, cpSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { decodeLineInfos } from '../../src/transcript/lineInfoWire.js';
+import { type WorkerMessage, readPart } from '../../src/transcript/load.js';
 import { BIN, ROOT, ensureBuilt, tempDir } from './helpers.js';
 
 /*
@@ -49,14 +52,29 @@ test('dist/bin.js is one bundled module, not the tsc output that imports ./cli.j
 test('the packed files run on their own: check, and the editor on the bundled demo', async () => {
   const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))[0].files.map((f: { path: string }) => f.path);
   expect(packed).toEqual(expect.arrayContaining(['dist/bin.js', 'fixtures/demo/demo.jsonl', 'package.json']));
-  // The bundle and its chunks; the per-module output is shipped too but must not be needed.
-  for (const f of packed) if (!/^dist\/(?!bin\.js$|chunks\/)/.test(f)) cpSync(join(ROOT, f), join(installed, f));
+  // The bundle, its load worker and their chunks; the per-module output is shipped too but must not be needed.
+  for (const f of packed) if (!/^dist\/(?!bin\.js$|loadWorker\.js$|chunks\/)/.test(f)) cpSync(join(ROOT, f), join(installed, f));
   const bin = join(installed, 'dist', 'bin.js');
 
   const check = spawnSync(process.execPath, [bin, 'check', join(installed, 'fixtures', 'demo', 'demo.jsonl')], { encoding: 'utf8' });
   expect(check.stderr).toBe('');
   expect(check.stdout).toMatch(/demo\.jsonl: 2 errors · \d+ warnings/);
   expect(check.status).toBe(1);
+
+  // The bundled load worker summarises a part as the main thread does (big files are read on several threads).
+  const demo = join(installed, 'fixtures', 'demo', 'demo.jsonl');
+  const fd = openSync(demo, 'r');
+  try {
+    const mine = await readPart((into, offset) => readSync(fd, into, 0, into.length, offset), 0, Infinity);
+    const worker = new Worker(join(installed, 'dist', 'loadWorker.js'), { workerData: { fd, start: 0, end: mine.end } });
+    const part = await new Promise<WorkerMessage>((resolve, reject) => {
+      worker.on('message', (m: WorkerMessage) => 'wire' in m && resolve(m));
+      worker.on('error', reject);
+    });
+    expect('wire' in part && decodeLineInfos(part.wire)).toStrictEqual(mine.infos);
+  } finally {
+    closeSync(fd);
+  }
 
   if (!hasScript) return; // no pseudo-terminal here: the editor part needs util-linux `script`
   const editor = await inPty(bin, []);
