@@ -4,7 +4,7 @@
 // src/bin.ts and its dependencies. The editor, imported lazily by cli.tsx, goes
 // to a chunk of its own (dist/chunks/), so `ccmend check` never reads ink. The
 // worker of a parallel load (src/loadWorker.ts) is a second entry beside it.
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -21,6 +21,25 @@ const inkWithoutDevMode = {
   setup(b) {
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]utils\.js$/ }, () => ({ contents: 'export const isDev = () => false;' }));
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]devtools\.js$/ }, () => ({ contents: '' }));
+  },
+};
+
+/**
+ * Ink tokenises and measures every line of a frame afresh: its caches live for
+ * one frame. A key changes a few of the editor's ~40 rows, so kept across
+ * frames they spare the rest, about 10 ms of each frame at 120×40. Bounded:
+ * started afresh past 4,000 lines (~25 MB of styled characters).
+ */
+const inkCachesAcrossFrames = {
+  name: 'ink-caches-across-frames',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const field = '    caches = new OutputCaches();';
+      if (!source.includes(field)) throw new Error(`ink's output.js no longer has \`${field.trim()}\`: revisit ${import.meta.url}`);
+      const shared = '\nlet shared;\nfunction sharedCaches() {\n  if (!shared || shared.styledChars.size > 4000 || shared.widths.size > 50000) shared = new OutputCaches();\n  return shared;\n}\n';
+      return { contents: source.replace(field, '    caches = sharedCaches();') + shared, loader: 'js' };
+    });
   },
 };
 
@@ -43,7 +62,7 @@ await build({
   logOverride: { 'assign-to-define': 'silent' },
   // clipboardy finds its helper binaries (fallbacks/…) next to its own files: it loads from node_modules.
   external: ['clipboardy'],
-  plugins: [inkWithoutDevMode],
+  plugins: [inkWithoutDevMode, inkCachesAcrossFrames],
   // CommonJS dependencies (react, the reconciler, …) call require('node:…'), which an ES module lacks.
   banner: { js: "import { createRequire as __ccmendRequire } from 'node:module'; const require = __ccmendRequire(import.meta.url);" },
 });
