@@ -9,7 +9,7 @@ import { Footer } from './Footer.js';
 import { Header } from './Header.js';
 import { commandFor } from './keymap.js';
 import { DetailPanel, HelpPanel, SavePanel } from './Panels.js';
-import { type EditorState, initialState, reduce, selectedRow } from './state.js';
+import { type EditorState, initialState, prepareFix, reduce, selectedRow } from './state.js';
 import { Tree } from './Tree.js';
 
 /** The I/O the editor needs, injected so tests can see what was written and copied. */
@@ -32,6 +32,8 @@ export interface EditorProps {
 
 const DETAIL_HEIGHT = 10;
 const FOOTER = 2;
+/** A pause this long on a problem (keys held down repeat faster) lets its fix be worked out before f. */
+export const PREPARE_AFTER_MS = 60;
 
 function layout(rows: number, demo: boolean, raw: boolean) {
   const header = 1 + (demo ? 1 : 0) + (raw ? 1 : 0);
@@ -66,6 +68,13 @@ export function Editor({ doc, provider, deps, demo = false, status = '', size }:
       );
     }
   }, [state.effect]);
+
+  // Revalidating a 200 MB session after an edit takes tens of milliseconds; done while the user
+  // reads the problem, f only redraws. Any key before the pause ends cancels it.
+  useEffect(() => {
+    const timer = setTimeout(() => prepareFix(state), PREPARE_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [state]);
 
   useInput((input, key) => {
     if (state.effect) return; // an effect is running: wait for it

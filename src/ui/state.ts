@@ -92,6 +92,40 @@ function remembered(analysis: Analysis, provider: Provider): Analysis {
   return analysis;
 }
 
+/**
+ * Documents that edits made, by the edit list (a fix's edits are one array for
+ * as long as its analysis lives) and the document they were applied to. Filled
+ * ahead of time by prepareFix; applyEdits is pure, so this is memoisation too.
+ */
+const edited = new Recent<readonly Edit[], { from: Doc; to: Doc }>(8);
+
+function applied(doc: Doc, edits: readonly Edit[]): Doc {
+  const known = edited.get(edits);
+  if (known?.from === doc) return known.to;
+  const to = applyEdits(doc, edits);
+  edited.set(edits, { from: doc, to });
+  return to;
+}
+
+/**
+ * Works out what f would do at the cursor, before the key: the fixed document
+ * and its analysis land in the memos above, and f then only redraws. The
+ * editor calls this when the user pauses on a problem, reading it. Returns the
+ * fixed document, or undefined when there is nothing to fix here.
+ */
+export function prepareFix(s: EditorState): Doc | undefined {
+  const fix = s.overlay === 'none' ? problemAtCursor(s)?.fixes[0] : undefined;
+  if (!fix) return undefined;
+  try {
+    const doc = applied(s.history.present, fix.edits);
+    analysisOf(doc, s.provider);
+    return doc;
+  } catch (e) {
+    if (e instanceof EditError) return undefined; // f will say why
+    throw e;
+  }
+}
+
 export function initialState(doc: Doc, provider: Provider, height: number, status = ''): EditorState {
   const analysis = analysisOf(doc, provider);
   return withRows({
@@ -128,7 +162,7 @@ function withHistory(s: EditorState, history: History, status: string, analysis 
 
 function edit(s: EditorState, edits: readonly Edit[], done: string): EditorState {
   try {
-    const doc = applyEdits(s.history.present, edits);
+    const doc = applied(s.history.present, edits);
     return withHistory(s, push(s.history, doc), `${done} · u undoes`);
   } catch (e) {
     if (e instanceof EditError) return { ...s, status: `cannot: ${e.message}` };

@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 // The benchmark's generator: copies of the real 2.1.39 session chained into one long conversation.
 import { makeLarge } from '../../bench/make-large.mjs';
+import { applyEdits } from '../../src/edit/apply.js';
+import { analyze } from '../../src/rules/analyze.js';
 import type { Doc } from '../../src/transcript/document.js';
+import { serializeToBuffer } from '../../src/transcript/save.js';
 import { loadFile } from '../../src/transcript/load.js';
 import type { Command } from '../../src/ui/keymap.js';
 import { rowLabel } from '../../src/ui/rows.js';
-import { type EditorState, initialState, reduce, selectedRow } from '../../src/ui/state.js';
+import { type EditorState, initialState, prepareFix, reduce, selectedRow } from '../../src/ui/state.js';
 
 let doc: Doc;
 const HEIGHT = 20;
@@ -104,5 +107,28 @@ describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
     s = run(s, 'pageDown');
     s = reduce(s, { type: 'resize', height: 5 });
     expect(s.cursor - s.top).toBe(4);
+  });
+});
+
+describe('a fix worked out ahead of f (while the user reads the problem)', () => {
+  test('f then takes the prepared document, and ends as a fix worked out on the spot', () => {
+    const at = run(initialState(doc, 'anthropic', HEIGHT), 'nextProblem');
+    const fix = at.problem!.fixes[0]!;
+    const prepared = prepareFix(at);
+    expect(prepared).toBeDefined();
+    const fixed = run(at, 'fix');
+    expect(fixed.history.present).toBe(prepared);
+    const fresh = applyEdits(at.history.present, fix.edits);
+    expect(serializeToBuffer(fixed.history.present).equals(serializeToBuffer(fresh))).toBe(true);
+    expect(fixed.analysis.diagnostics).toStrictEqual(analyze(fresh).diagnostics);
+    expect(fixed.status).toBe(`fixed ${at.problem!.rule}: ${fix.label} · u undoes`);
+  });
+
+  test('nothing is prepared where f would do nothing', () => {
+    const s = initialState(doc, 'anthropic', HEIGHT);
+    const clean = s.rows.findIndex((r) => !s.analysis.diagnostics.some((d) => d.pos === r.pos && d.severity !== 'info'));
+    expect(clean).toBeGreaterThanOrEqual(0);
+    expect(prepareFix({ ...s, cursor: clean })).toBeUndefined();
+    expect(prepareFix({ ...run(s, 'nextProblem'), overlay: 'help' })).toBeUndefined();
   });
 });

@@ -1,0 +1,37 @@
+import { afterEach, expect, test, vi } from 'vitest';
+import { loadFile } from '../../src/transcript/load.js';
+import { Editor, PREPARE_AFTER_MS } from '../../src/ui/Editor.js';
+import { fileEditorDeps } from '../../src/ui/run.js';
+import * as state from '../../src/ui/state.js';
+import { DEMO, counts, mount, status, tempCopy } from './harness.js';
+
+/* The editor works out the fix of the problem the user pauses on, so that f only redraws. */
+
+vi.mock('../../src/ui/state.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/ui/state.js')>();
+  return { ...actual, prepareFix: vi.fn(actual.prepareFix) };
+});
+const prepareFix = vi.mocked(state.prepareFix);
+afterEach(() => prepareFix.mockClear());
+
+test('a pause on a problem prepares its fix; f then shows the fixed document', async () => {
+  const doc = await loadFile(tempCopy(DEMO));
+  try {
+    const ui = await mount(<Editor doc={doc} provider="anthropic" deps={fileEditorDeps()} size={{ columns: 160, rows: 40 }} />);
+    await ui.press('n');
+    await new Promise((r) => setTimeout(r, PREPARE_AFTER_MS * 3));
+    const last = prepareFix.mock.calls.at(-1)![0];
+    expect(last.problem?.rule).toBe('tool-result-missing');
+    const prepared = prepareFix.mock.results.at(-1)!.value as state.EditorState['history']['present'] | undefined;
+    expect(prepared).toBeDefined();
+    const f = await ui.press('f');
+    expect(counts(f)).toBe('1 error · 2 warnings');
+    expect(status(f)).toBe('fixed tool-result-missing: insert a tool_result "[tool result lost]" (is_error) for toolu_01BBB · u undoes');
+    // What f made is what was prepared: the next preparation starts from it.
+    await new Promise((r) => setTimeout(r, PREPARE_AFTER_MS * 3));
+    expect(prepareFix.mock.calls.at(-1)![0].history.present).toBe(prepared);
+    ui.app.unmount();
+  } finally {
+    doc.source.close();
+  }
+});
