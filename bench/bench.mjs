@@ -1,5 +1,6 @@
 // npm run bench: builds ~200 MB transcripts from a real fixture and measures, each
-// in its own process, a bare read + JSON.parse loop over the file, `ccmend check`,
+// in its own process, a bare read + JSON.parse loop over the file (one thread), `ccmend check`
+// (which, like the executable, reads files of 32 MiB or more on one thread per core, up to four),
 // the Claude Code hook, and the editor (first full frame, in-process and as the real
 // binary in a pseudo-terminal; key-to-frame latency).
 import { execFileSync, spawn } from 'node:child_process';

@@ -7,8 +7,9 @@ import { CliError, EXIT } from './commands/errors.js';
 import { runFix } from './commands/fix.js';
 import { readStdin, runHook } from './commands/hook.js';
 import { runList } from './commands/list.js';
-import { providerOf } from './commands/open.js';
+import { providerOf, resolveOrFail } from './commands/open.js';
 import { type Io, processIo } from './commands/output.js';
+import { startLoading } from './transcript/load.js';
 import { SourceChangedError } from './transcript/source.js';
 import { runSummary } from './commands/summary.js';
 
@@ -99,8 +100,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     default: {
       const { values, positionals } = parse(argv, { provider: { type: 'string' } });
       if (positionals.length > 1) throw new CliError(`unknown command: ${positionals[0]} (see ccmend --help)`);
+      const provider = providerOf(str(values.provider));
+      const path = positionals[0] === undefined ? undefined : resolveOrFail(positionals[0]);
+      if (!process.stdin.isTTY || !process.stdout.isTTY) throw new CliError('the editor needs an interactive terminal; use ccmend check / fix / summary in scripts');
+      // A named transcript starts loading now: its worker threads parse while the editor's modules load.
+      const started = path === undefined ? undefined : startLoading(path);
       const { runEditor } = await import('./ui/run.js');
-      return runEditor(positionals[0], { provider: providerOf(str(values.provider)) });
+      return runEditor(started, { provider });
     }
   }
 }

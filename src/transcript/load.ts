@@ -249,3 +249,34 @@ export async function loadFile(path: string, onProgress?: Progress): Promise<Doc
     throw e;
   }
 }
+
+/** A load that started before anyone listened to its progress. */
+export interface StartedLoad {
+  readonly path: string;
+  readonly doc: Promise<Doc>;
+  /** Hears progress from now on, the last report so far at once. */
+  listen(onProgress: Progress): void;
+}
+
+/**
+ * Starts loading `path` at once. The editor calls this before importing its
+ * own modules (~0.2 s), so the worker threads are parsing meanwhile.
+ */
+export function startLoading(path: string): StartedLoad {
+  let listener: Progress | undefined;
+  let last: [number, number] | undefined;
+  const doc = loadFile(path, (read, total) => {
+    last = [read, total];
+    listener?.(read, total);
+  });
+  // Whoever awaits the document hears of a failure; until then it is not an unhandled rejection.
+  doc.catch(() => {});
+  return {
+    path,
+    doc,
+    listen(onProgress) {
+      listener = onProgress;
+      if (last) onProgress(...last);
+    },
+  };
+}

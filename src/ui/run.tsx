@@ -5,12 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { Box, Text, render } from 'ink';
 import { useEffect, useState } from 'react';
 import { describeSession } from '../commands/list.js';
-import { CliError } from '../commands/errors.js';
-import { resolveOrFail } from '../commands/open.js';
 import { resumeCommand } from '../commands/fix.js';
 import type { Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
-import { type Progress, loadFile } from '../transcript/load.js';
+import { type Progress, type StartedLoad, loadFile } from '../transcript/load.js';
 import { saveInPlace } from '../transcript/save.js';
 import { type SessionFile, encodeProjectDir, listSessions } from '../transcript/sessions.js';
 import { copyOrWrite } from '../summary/deliver.js';
@@ -114,8 +112,12 @@ export function fileEditorDeps(opts: { clipboard?: (text: string) => Promise<voi
   };
 }
 
-/** The real I/O behind the app; `onSaved` hears of each save (to repeat it after the screen closes). */
-export function realDeps(onSaved?: (message: string) => void): AppDeps {
+/**
+ * The real I/O behind the app; `onSaved` hears of each save (to repeat it after the screen closes).
+ * A load already `started` is taken over the first time its file is asked for.
+ */
+export function realDeps(onSaved?: (message: string) => void, started?: StartedLoad): AppDeps {
+  let early = started;
   return {
     sessions: () => {
       const here = listSessions({ cwd: process.cwd() });
@@ -123,7 +125,13 @@ export function realDeps(onSaved?: (message: string) => void): AppDeps {
       return [...here, ...listSessions().filter((s) => !seen.has(s.path))];
     },
     cwd: process.cwd(),
-    load: loadFile,
+    load(path, onProgress) {
+      if (early?.path !== path) return loadFile(path, onProgress);
+      const { doc } = early;
+      early.listen(onProgress);
+      early = undefined;
+      return doc;
+    },
     describe: describeSession,
     demoCopy: () => {
       const copy = join(mkdtempSync(join(tmpdir(), 'ccmend-demo-')), 'demo.jsonl');
@@ -134,15 +142,13 @@ export function realDeps(onSaved?: (message: string) => void): AppDeps {
   };
 }
 
-/** `ccmend [file | session-id]`: the full-screen editor. */
-export async function runEditor(target: string | undefined, opts: { provider: Provider }): Promise<number> {
-  const path = target === undefined ? undefined : resolveOrFail(target);
-  if (!process.stdin.isTTY || !process.stdout.isTTY) throw new CliError('the editor needs an interactive terminal; use ccmend check / fix / summary in scripts');
+/** `ccmend [file | session-id]`: the full-screen editor, on a transcript already loading or, without one, the picker. */
+export async function runEditor(started: StartedLoad | undefined, opts: { provider: Provider }): Promise<number> {
   // The status line is cut to the terminal's width: after the screen closes, say in full what was saved and how to resume.
   let saved: string | undefined;
   // Ink holds a frame back until 1/maxFps after the last one (30 by default: up to 33 ms added to a key's
   // answer). Frames come only from keys and throttled progress here, so a higher cap costs nothing.
-  const app = render(<App path={path} provider={opts.provider} deps={realDeps((m) => (saved = m))} />, { exitOnCtrlC: true, maxFps: 120 });
+  const app = render(<App path={started?.path} provider={opts.provider} deps={realDeps((m) => (saved = m), started)} />, { exitOnCtrlC: true, maxFps: 120 });
   await app.waitUntilExit();
   if (saved) process.stdout.write(`${saved}\n`);
   return 0;

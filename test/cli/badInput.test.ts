@@ -63,6 +63,12 @@ const FAILURES: Row[] = [
     code: 2,
   },
   { input: 'directory', args: () => ['check', at('a-directory.jsonl')], stderr: () => `ccmend: ${at('a-directory.jsonl')}: is a directory, not a transcript`, code: 2 },
+  {
+    input: 'the editor without a terminal (a pipe)',
+    args: () => [at('damaged.jsonl')],
+    stderr: () => 'ccmend: the editor needs an interactive terminal; use ccmend check / fix / summary in scripts',
+    code: 2,
+  },
   { input: 'unknown command', args: () => ['frobnicate', 'x.jsonl'], stderr: () => 'ccmend: unknown command: frobnicate (see ccmend --help)', code: 2 },
   {
     input: 'unknown flag',

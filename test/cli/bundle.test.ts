@@ -82,4 +82,9 @@ test('the packed files run on their own: check, and the editor on the bundled de
   expect(screen).toContain('DEMO: no Claude Code sessions found here');
   expect(screen).toMatch(/ccmend 2 errors · \d+ warnings {2}demo\.jsonl/);
   expect(editor.code).toBe(0);
+
+  // A transcript named on the command line (loading starts before the editor's modules are read).
+  const named = await inPty(bin, [demo]);
+  expect(named.out.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '')).toMatch(/ccmend 2 errors · \d+ warnings {2}demo\.jsonl/);
+  expect(named.code).toBe(0);
 }, 60_000);

@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { describeSession } from '../../src/commands/list.js';
-import { loadFile } from '../../src/transcript/load.js';
+import { loadFile, startLoading } from '../../src/transcript/load.js';
 import { listSessions } from '../../src/transcript/sessions.js';
-import { App, type AppDeps } from '../../src/ui/run.js';
+import { App, type AppDeps, realDeps } from '../../src/ui/run.js';
 import { fileEditorDeps } from '../../src/ui/run.js';
 import { CLAUDE_HOME } from '../helpers/fixtures.js';
 import { DEMO, KEY, counts, mount, tempCopy } from './harness.js';
@@ -76,5 +78,32 @@ describe('opening', () => {
     release();
     const f = await ui.until((fr) => fr.includes('errors ·'), 'the editor');
     expect(counts(f)).toBe('2 errors · 2 warnings');
+  });
+});
+
+describe('a transcript named on the command line starts loading before the editor is up', () => {
+  test('the app takes the started load over: its document and its progress, once', async () => {
+    const path = tempCopy(DEMO);
+    const started = startLoading(path);
+    const real = realDeps(undefined, started);
+    const seen: [number, number][] = [];
+    const doc = await real.load(path, (read, total) => seen.push([read, total]));
+    expect(doc).toBe(await started.doc);
+    const size = statSync(path).size;
+    expect(seen.at(-1)).toEqual([size, size]);
+    // Opening it again (after a save, or from the picker) reads the file afresh.
+    const again = await real.load(path, () => {});
+    expect(again).not.toBe(doc);
+    expect(again.lines).toStrictEqual(doc.lines);
+    doc.source.close();
+    again.source.close();
+  });
+
+  test('a load that fails shows its error in the app', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ccmend-dir-')), 'a-directory.jsonl');
+    mkdirSync(path);
+    const ui = await mount(<App path={path} provider="anthropic" deps={deps({ load: realDeps(undefined, startLoading(path)).load })} />);
+    unmounts.push(() => ui.app.unmount());
+    expect(await ui.until((f) => f.includes('ccmend:'), 'the error')).toContain(`ccmend: ${path} is a directory`);
   });
 });
