@@ -210,13 +210,14 @@ function partInWorker(script: URL, fd: number, start: number, end: number, onDon
  */
 export async function loadFile(path: string, onProgress?: Progress): Promise<Doc> {
   const source = new FileSource(path);
+  let workers: Promise<Part>[] = [];
   try {
     const { ino, size } = source.stat();
     const read: ReadAt = (into, offset) => source.readChunk(into, offset);
     const starts = parallel && size >= parallel.minBytes && parallel.parts > 1 ? partStarts(read, size, parallel.parts) : [0];
     const done = starts.map(() => 0);
     const report = () => onProgress?.(done.reduce((a, b) => a + b, 0), size);
-    const workers = starts.slice(0, -1).map((start, k) => {
+    workers = starts.slice(0, -1).map((start, k) => {
       const end = starts[k + 1]!;
       const progress = (n: number) => {
         done[k] = n;
@@ -245,6 +246,8 @@ export async function loadFile(path: string, onProgress?: Progress): Promise<Doc
     const mtimeMs = after.size === offset ? after.mtimeMs : -1;
     return { path, source, lines, nextKey: lines.length, stamp: { size: offset, mtimeMs, ino, tail } };
   } catch (e) {
+    // Workers read through this descriptor: it is closed only once they are done.
+    await Promise.allSettled(workers);
     source.close();
     throw e;
   }

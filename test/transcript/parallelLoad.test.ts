@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -109,6 +109,40 @@ describe('loading on several threads', () => {
     const path = join(dir, 'short.jsonl');
     writeFileSync(path, realBytes('long'));
     await expect(loadWith(path, 2, short)).rejects.toThrow(`${path} shrank while it was being read; try again`);
+  });
+
+  test('when the main thread fails, the descriptor stays open until the workers are done with it', async () => {
+    // A slow worker: it reads its part only after the main thread has failed, then says whether the read worked.
+    const slow = pathToFileURL(join(dir, 'slow.mjs'));
+    const said = join(dir, 'slow-worker-read.txt');
+    writeFileSync(
+      slow.pathname,
+      [
+        "import { readSync, writeFileSync } from 'node:fs';",
+        "import { parentPort, workerData } from 'node:worker_threads';",
+        'await new Promise((r) => setTimeout(r, 300));',
+        'let outcome = "read";',
+        'try { readSync(workerData.fd, Buffer.alloc(workerData.end - workerData.start), 0, workerData.end - workerData.start, workerData.start); } catch (e) { outcome = e.code; }',
+        `writeFileSync(${JSON.stringify(said)}, outcome);`,
+        "parentPort.postMessage({ offsets: [], lengths: [], eols: [], wire: '[[],[]]', end: workerData.end });",
+      ].join('\n'),
+    );
+    const path = join(dir, 'fails.jsonl');
+    writeFileSync(path, realBytes('long'));
+    loadInParallel({ script: slow, parts: 2, minBytes: 0 });
+    // The main thread's first progress report fails (the worker's come later and go through).
+    let failed = false;
+    const progress = () => {
+      if (failed) return;
+      failed = true;
+      throw new Error('the progress display failed');
+    };
+    try {
+      await expect(loadFile(path, progress)).rejects.toThrow('the progress display failed');
+    } finally {
+      loadInParallel(undefined);
+    }
+    expect(readFileSync(said, 'utf8')).toBe('read');
   });
 
   test('progress counts the bytes of every part and ends at the total', async () => {
