@@ -70,9 +70,17 @@ export function Editor({ doc, provider, deps, demo = false, status = '', size }:
   }, [state.effect]);
 
   // Revalidating a 200 MB session after an edit takes tens of milliseconds; done while the user
-  // reads the problem, f only redraws. Any key before the pause ends cancels it.
+  // reads the problem, f only redraws. Any key before the pause ends cancels it, and so does a save
+  // (it closes the document's file) or any other effect.
   useEffect(() => {
-    const timer = setTimeout(() => prepareFix(state), PREPARE_AFTER_MS);
+    if (state.effect) return;
+    const timer = setTimeout(() => {
+      try {
+        prepareFix(state);
+      } catch {
+        // Work ahead of time only: f meets the same failure and reports it.
+      }
+    }, PREPARE_AFTER_MS);
     return () => clearTimeout(timer);
   }, [state]);
 

@@ -9,10 +9,11 @@ import { serializeToBuffer } from '../../src/transcript/save.js';
 import { Editor, type EditorDeps } from '../../src/ui/Editor.js';
 import { fileEditorDeps } from '../../src/ui/run.js';
 import { docOf, realLines, realPath } from '../helpers/fixtures.js';
-import { DEMO, KEY, counts, mount, status, tempCopy } from './harness.js';
+import { DEMO, KEY, counts, mount, status, tempCopy, unmountAll } from './harness.js';
 
 const open: Doc[] = [];
 afterEach(() => {
+  unmountAll();
   for (const d of open.splice(0)) d.source.close();
 });
 

@@ -30,9 +30,17 @@ export function tempCopy(file: string, name = 'session.jsonl'): string {
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
+const mounted: { unmount(): void }[] = [];
+
+/** Unmounts every app mount() rendered (before their documents' files are closed). */
+export function unmountAll(): void {
+  for (const app of mounted.splice(0)) app.unmount();
+}
+
 /** Renders an Ink element and drives it key by key, waiting for each frame to settle. */
 export async function mount(element: ReactElement) {
   const app = render(element);
+  mounted.push(app);
   const frame = () => app.lastFrame() ?? '';
   const until = async (pred: (f: string) => boolean, what: string) => {
     for (let i = 0; i < 400; i++) {

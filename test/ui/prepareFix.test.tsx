@@ -1,6 +1,6 @@
 import { afterEach, expect, test, vi } from 'vitest';
 import { loadFile } from '../../src/transcript/load.js';
-import { Editor, PREPARE_AFTER_MS } from '../../src/ui/Editor.js';
+import { Editor, type EditorDeps, PREPARE_AFTER_MS } from '../../src/ui/Editor.js';
 import { fileEditorDeps } from '../../src/ui/run.js';
 import * as state from '../../src/ui/state.js';
 import { DEMO, counts, mount, status, tempCopy } from './harness.js';
@@ -30,6 +30,23 @@ test('a pause on a problem prepares its fix; f then shows the fixed document', a
     // What f made is what was prepared: the next preparation starts from it.
     await new Promise((r) => setTimeout(r, PREPARE_AFTER_MS * 3));
     expect(prepareFix.mock.calls.at(-1)![0].history.present).toBe(prepared);
+    ui.app.unmount();
+  } finally {
+    doc.source.close();
+  }
+});
+
+test('nothing is prepared while a save runs (it closes the file the document reads from)', async () => {
+  const doc = await loadFile(tempCopy(DEMO));
+  const real = fileEditorDeps();
+  const slowSave: EditorDeps = { ...real, save: async (d) => (await new Promise((r) => setTimeout(r, PREPARE_AFTER_MS * 4)), real.save(d)) };
+  try {
+    const ui = await mount(<Editor doc={doc} provider="anthropic" deps={slowSave} size={{ columns: 160, rows: 40 }} />);
+    await ui.press('n', 'f', 'n');
+    prepareFix.mockClear();
+    await ui.press('s', 'y');
+    await ui.until((f) => status(f).startsWith('saved; backup'), 'the save');
+    expect(prepareFix.mock.calls.filter(([s]) => s.effect !== undefined)).toEqual([]);
     ui.app.unmount();
   } finally {
     doc.source.close();
