@@ -8,6 +8,7 @@ import { applyEdits } from '../../src/edit/apply.js';
 import { analyze } from '../../src/rules/analyze.js';
 import type { Doc } from '../../src/transcript/document.js';
 import { serializeToBuffer } from '../../src/transcript/save.js';
+import { realDoc } from '../helpers/fixtures.js';
 import { loadFile } from '../../src/transcript/load.js';
 import type { Command } from '../../src/ui/keymap.js';
 import { rowLabel } from '../../src/ui/rows.js';
@@ -124,11 +125,22 @@ describe('a fix worked out ahead of f (while the user reads the problem)', () =>
     expect(fixed.status).toBe(`fixed ${at.problem!.rule}: ${fix.label} · u undoes`);
   });
 
-  test('nothing is prepared where f would do nothing', () => {
+  test('off any problem, the fix of the problem n goes to is prepared', () => {
     const s = initialState(doc, 'anthropic', HEIGHT);
     const clean = s.rows.findIndex((r) => !s.analysis.diagnostics.some((d) => d.pos === r.pos && d.severity !== 'info'));
     expect(clean).toBeGreaterThanOrEqual(0);
-    expect(prepareFix({ ...s, cursor: clean })).toBeUndefined();
+    const at = { ...s, cursor: clean };
+    const prepared = prepareFix(at);
+    expect(prepared).toBeDefined();
+    expect(run(at, 'nextProblem', 'fix').history.present).toBe(prepared);
+  });
+
+  test('nothing is prepared where f would do nothing: an overlay open, a session with no problems', () => {
+    const s = initialState(doc, 'anthropic', HEIGHT);
     expect(prepareFix({ ...run(s, 'nextProblem'), overlay: 'help' })).toBeUndefined();
+    const clean = realDoc('compact');
+    const c = initialState(clean, 'anthropic', HEIGHT);
+    expect(c.analysis.counts).toMatchObject({ error: 0, warning: 0 });
+    expect(prepareFix(c)).toBeUndefined();
   });
 });
