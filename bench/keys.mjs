@@ -8,4 +8,6 @@ export const KEYS = [
   ['f (fix one problem)', 'f'],
   ['u (undo)', 'u'],
   ['U (redo)', 'U'],
+  ['d (delete the selection)', 'd'],
+  ['u (undo the delete)', 'u'],
 ];
