@@ -32,7 +32,7 @@ export interface EditorProps {
 
 const DETAIL_HEIGHT = 10;
 const FOOTER = 2;
-/** A pause this long on a problem (keys held down repeat faster) lets its fix be worked out before f. */
+/** After a pause this long (keys held down repeat faster) the fix f, or n then f, would apply is worked out. */
 export const PREPARE_AFTER_MS = 60;
 
 function layout(rows: number, demo: boolean, raw: boolean) {
@@ -70,8 +70,8 @@ export function Editor({ doc, provider, deps, demo = false, status = '', size }:
   }, [state.effect]);
 
   // Revalidating a 200 MB session after an edit takes tens of milliseconds; done while the user
-  // reads the problem, f only redraws. Any key before the pause ends cancels it, and so does a save
-  // (it closes the document's file) or any other effect.
+  // reads, f only redraws (see prepareFix). Any key before the pause ends cancels it, and so does a
+  // save (it closes the document's file) or any other effect.
   useEffect(() => {
     if (state.effect) return;
     const timer = setTimeout(() => {
