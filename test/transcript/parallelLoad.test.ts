@@ -11,7 +11,7 @@ import { decodeLineInfos } from '../../src/transcript/lineInfoWire.js';
 import { type WorkerMessage, loadFile, loadInParallel, readPart } from '../../src/transcript/load.js';
 import { ROOT, tempDir } from '../cli/helpers.js';
 import { bytesOf, caseOf, damaged, SMALL_FIXTURES } from '../hardening/damage.js';
-import { realBytes } from '../helpers/fixtures.js';
+import { realBytes, realLines } from '../helpers/fixtures.js';
 
 /*
  * A big file is read by worker threads and the main thread at once. Whatever
@@ -89,6 +89,10 @@ describe('loading on several threads', () => {
     await expectSameLoad(damaged(long, [{ kind: 'crlf-all' }]), 3);
     await expectSameLoad(long.subarray(0, long.length - 1), 2);
     await expectSameLoad(damaged(long, [{ kind: 'truncate', at: 756, cut: 0.5 }, { kind: 'junk', at: 757, bytes: [0x20, 0x0d] }, { kind: 'invalid-utf8', at: 100, bytes: [0xff, 0xfe] }]), 2);
+    // Every cut inside one last line of 4 MB with no newline after it: no line starts there, one part.
+    const [user] = realLines('long').filter((l) => l.type === 'user');
+    const huge = Buffer.from(JSON.stringify({ ...user, message: { role: 'user', content: 'x'.repeat(4 << 20) } }));
+    await expectSameLoad(Buffer.concat([long.subarray(0, long.lastIndexOf('\n', 20_000) + 1), huge]), 3);
   });
 
   test('randomly damaged real sessions load as on one thread', async () => {
