@@ -215,7 +215,7 @@ function gotoProblem(s: EditorState, dir: 1 | -1): EditorState {
 }
 
 /** The diagnostic `f` acts on: the one in focus if the cursor is on it, else the first at the cursor. */
-function problemAtCursor(s: EditorState): Diagnostic | undefined {
+export function problemAtCursor(s: EditorState): Diagnostic | undefined {
   const row = selectedRow(s);
   if (!row) return undefined;
   const here = (d: Diagnostic) => d.pos === row.pos && (row.kind !== 'block' || d.block === undefined || d.block === row.block);

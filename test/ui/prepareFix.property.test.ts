@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { applyEdits } from '../../src/edit/apply.js';
+import { analyze } from '../../src/rules/analyze.js';
+import { docFromBuffer } from '../../src/transcript/load.js';
+import { serializeToBuffer } from '../../src/transcript/save.js';
+import type { Command } from '../../src/ui/keymap.js';
+import { type EditorState, initialState, prepareFix, problemAtCursor, reduce } from '../../src/ui/state.js';
+import { bytesOf, caseOf, SMALL_FIXTURES } from '../hardening/damage.js';
+import { realDoc } from '../helpers/fixtures.js';
+
+/*
+ * A fix prepared ahead of f is memoised work: whatever the user did before
+ * (moves, edits, undo, redo, fixes of other problems, preparations never
+ * used), f must give exactly what the fix's edits make of the document.
+ */
+
+const COMMANDS: Command[] = ['down', 'up', 'pageDown', 'bottom', 'nextProblem', 'prevProblem', 'fix', 'delete', 'moveUp', 'moveDown', 'merge', 'undo', 'redo', 'fixAll', 'toggleRaw'];
+const step = fc.record({ command: fc.constantFrom(...COMMANDS), prepare: fc.boolean() });
+
+/** Runs the steps, then n, then checks f there; false when there was no fix to check. */
+function check(start: EditorState, steps: { command: Command; prepare: boolean }[]): boolean {
+  let s = start;
+  for (const { command, prepare } of [...steps, { command: 'nextProblem' as const, prepare: false }]) {
+    if (prepare) prepareFix(s);
+    s = reduce(s, { type: 'command', command });
+    if (s.overlay !== 'none') s = reduce(s, { type: 'command', command: 'close' });
+  }
+  const fix = problemAtCursor(s)?.fixes[0];
+  if (!fix) return false;
+  let fresh;
+  try {
+    fresh = applyEdits(s.history.present, fix.edits);
+  } catch {
+    return false; // f says why it cannot; nothing was prepared either
+  }
+  const prepared = prepareFix(s);
+  const after = reduce(s, { type: 'command', command: 'fix' });
+  expect(after.history.present).toBe(prepared);
+  expect(serializeToBuffer(after.history.present).equals(serializeToBuffer(fresh))).toBe(true);
+  expect(after.analysis.diagnostics).toStrictEqual(analyze(fresh).diagnostics);
+  return true;
+}
+
+describe('prepared fixes never change what f does', () => {
+  test('random commands and preparations on the real 2.1.39 session', () => {
+    const start = initialState(realDoc('long'), 'anthropic', 20);
+    let checked = 0;
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
+        if (check(start, steps)) checked++;
+      }),
+      { numRuns: 40 },
+    );
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  test('random commands and preparations on randomly damaged real sessions', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(caseOf(SMALL_FIXTURES), fc.array(step, { maxLength: 10 }), (c, steps) => {
+        if (check(initialState(docFromBuffer(bytesOf(c)), 'anthropic', 20), steps)) checked++;
+      }),
+      { numRuns: 60 },
+    );
+    expect(checked).toBeGreaterThan(15);
+  });
+});
