@@ -21,6 +21,12 @@ export interface BlockInfo {
   inputIsObject?: boolean;
   /** tool_result's tool_use_id; `undefined` when absent or not a string. */
   toolUseId?: string;
+  /**
+   * The interned id (see intern.ts) of `id` or `toolUseId`, whichever the block
+   * has; -1 when neither. Set with the line's ids (internIds), so rules pair
+   * tool ids by number without reading 40k strings after every edit.
+   */
+  tid: number;
   isError?: boolean;
   /** text/thinking with no characters; tool_result with no content. */
   empty: boolean;
@@ -147,6 +153,7 @@ function textBlock(text: string, path: JsonPath): BlockInfo {
     chars: text.length,
     sent: text.length + TEXT_WRAPPER,
     images: [],
+    tid: -1,
   };
 }
 
@@ -183,12 +190,12 @@ function resultContent(content: unknown, path: JsonPath): { chars: number; text:
 function contentBlock(raw: unknown, path: JsonPath): BlockInfo {
   const b = parseBlock(raw);
   if (!b) {
-    return { type: 'invalid', path, empty: false, whitespace: false, trailingWhitespace: false, preview: '', chars: 0, sent: jsonBytes(raw), images: [] };
+    return { type: 'invalid', path, empty: false, whitespace: false, trailingWhitespace: false, preview: '', chars: 0, sent: jsonBytes(raw), images: [], tid: -1 };
   }
   if (b.type === 'text') {
     return textBlock(typeof b.text === 'string' ? b.text : '', path);
   }
-  const base: BlockInfo = { type: b.type, path, empty: false, whitespace: false, trailingWhitespace: false, preview: '', chars: 0, sent: 0, images: [] };
+  const base: BlockInfo = { type: b.type, path, empty: false, whitespace: false, trailingWhitespace: false, preview: '', chars: 0, sent: 0, images: [], tid: -1 };
   switch (b.type) {
     case 'thinking': {
       const t = typeof b.thinking === 'string' ? b.thinking : '';
@@ -267,7 +274,8 @@ function findLoneSurrogates(value: unknown, path: (string | number)[], info: Lin
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 /**
- * Sets uid, pid and mid from the uuid, parentUuid and message id. Kept apart
+ * Sets uid, pid and mid from the uuid, parentUuid and message id, and each
+ * block's tid from its tool id. Kept apart
  * from summarising so that a load spread over threads (see load.ts) still
  * interns in file order: ids then never depend on how a file was read.
  */
@@ -275,6 +283,10 @@ export function internIds(info: LineInfo): void {
   if (info.uuid) info.uid = intern(info.uuid);
   if (info.parentUuid) info.pid = intern(info.parentUuid);
   if (info.messageId) info.mid = intern(info.messageId);
+  for (const b of info.blocks) {
+    const id = b.id ?? b.toolUseId;
+    if (id !== undefined) b.tid = intern(id);
+  }
 }
 
 /**

@@ -11,7 +11,8 @@ import { type BlockInfo, type JsonPath, type LineInfo, emptyLine } from './lineI
  * Decoding rebuilds each object with its keys in the order the summariser
  * gives them, so a decoded summary has the same shape (hidden class) as one
  * read on the main thread, and the hot loops over lines stay monomorphic.
- * uid, pid and mid are not carried: the main thread interns them in file order.
+ * uid, pid, mid and the blocks' tid are not carried: the main thread interns
+ * them in file order.
  *
  * A field that may be absent or undefined travels as 0 (no summary string or
  * number field is ever the number 0 where 0 is used this way).
@@ -103,6 +104,7 @@ function decodeBlock(w: Wire, index: number, stringContent: boolean, strings: st
     chars: w[4] as number,
     sent: w[5] as number,
     images: images === NONE ? [] : images,
+    tid: -1,
   };
   if (w[7] !== NONE) b.signature = w[7] as BlockInfo['signature'];
   if (w[8] !== NONE) b.id = w[8] as string;
@@ -193,7 +195,7 @@ export function encodeLineInfos(infos: readonly LineInfo[]): string {
   return JSON.stringify([table.strings, lines]);
 }
 
-/** The summaries encodeLineInfos wrote, with uid, pid and mid at -1. */
+/** The summaries encodeLineInfos wrote, with uid, pid, mid and tid at -1 (not interned yet). */
 export function decodeLineInfos(wire: string): LineInfo[] {
   const [strings, lines] = JSON.parse(wire) as [string[], Wire[]];
   return lines.map((w) => decodeLine(w, strings));
