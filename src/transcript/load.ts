@@ -13,18 +13,19 @@ const NL = 0x0a;
 const CR = 0x0d;
 const EOLS: Eol[] = ['', '\n', '\r\n'];
 
-/** The lines of one byte range of a file: where each is, its end of line and its summary (ids not interned). */
+/**
+ * The lines of one byte range of a file: where each is, its end of line and its
+ * summary (ids not interned). A worker's part keeps the typed arrays it came in.
+ */
 export interface Part {
-  readonly offsets: number[];
-  readonly lengths: number[];
+  readonly offsets: ArrayLike<number>;
+  readonly lengths: ArrayLike<number>;
   /** Index into EOLS. */
-  readonly eols: number[];
-  readonly infos: LineInfo[];
+  readonly eols: ArrayLike<number>;
+  readonly infos: readonly LineInfo[];
   /** Bytes read: the offset just past the range's last byte. */
-  end: number;
+  readonly end: number;
 }
-
-const emptyPart = (start: number): Part => ({ offsets: [], lengths: [], eols: [], infos: [], end: start });
 
 /**
  * Splits bytes into lines and summarises each, streaming: only one chunk (plus
@@ -33,7 +34,10 @@ const emptyPart = (start: number): Part => ({ offsets: [], lengths: [], eols: []
 class LineSplitter {
   private carry: Buffer | null = null;
   private carryStart = 0;
-  constructor(readonly part: Part) {}
+  private readonly part: { offsets: number[]; lengths: number[]; eols: number[]; infos: LineInfo[]; end: number };
+  constructor(start: number) {
+    this.part = { offsets: [], lengths: [], eols: [], infos: [], end: start };
+  }
 
   push(chunk: Buffer, chunkOffset: number): void {
     let start = 0;
@@ -95,7 +99,7 @@ export type ReadAt = (into: Buffer, offset: number) => number;
  * done so far; when it returns a promise, the next chunk waits for it.
  */
 export async function readPart(read: ReadAt, start: number, end: number, between?: (done: number) => void | Promise<void>): Promise<Part> {
-  const splitter = new LineSplitter(emptyPart(start));
+  const splitter = new LineSplitter(start);
   const buf = Buffer.allocUnsafe(CHUNK);
   let offset = start;
   while (offset < end) {
@@ -122,7 +126,7 @@ function linesOf(parts: readonly Part[]): Line[] {
 }
 
 export function docFromBuffer(buf: Buffer, path?: string): Doc {
-  const splitter = new LineSplitter(emptyPart(0));
+  const splitter = new LineSplitter(0);
   splitter.push(buf, 0);
   const lines = linesOf([splitter.end()]);
   return { path, source: new BufferSource(buf), lines, nextKey: lines.length };
@@ -183,8 +187,8 @@ function partStarts(read: ReadAt, size: number, parts: number): number[] {
   return starts;
 }
 
-/** A part read by a worker thread sharing our file descriptor; rejects if the worker fails. */
-function partInWorker(script: URL, fd: number, start: number, end: number, onDone: (done: number) => void): Promise<Part> {
+/** A part read by a worker thread (`script`, see loadWorker.ts) through our file descriptor; rejects if the worker fails. */
+export function partInWorker(script: URL, fd: number, start: number, end: number, onDone: (done: number) => void): Promise<Part> {
   return new Promise((resolve, reject) => {
     // A small young generation: the worker's peak memory drops by a third (a 200 MB load peaks at
     // 1.3× the file instead of 1.45×), and it is no slower, as nearly all it allocates dies young anyway.
@@ -192,7 +196,7 @@ function partInWorker(script: URL, fd: number, start: number, end: number, onDon
     worker.on('message', (m: WorkerMessage) => {
       if ('done' in m) return onDone(m.done);
       onDone(m.end - start);
-      resolve({ offsets: Array.from(m.offsets), lengths: Array.from(m.lengths), eols: Array.from(m.eols), infos: decodeLineInfos(m.wire), end: m.end });
+      resolve({ offsets: m.offsets, lengths: m.lengths, eols: m.eols, infos: decodeLineInfos(m.wire), end: m.end });
     });
     worker.on('error', reject);
     worker.on('exit', (code) => reject(new Error(`load worker exited with code ${code}`)));

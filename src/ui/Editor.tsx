@@ -70,10 +70,8 @@ export function Editor({ doc, provider, deps, demo = false, status = '', size }:
   }, [state.effect]);
 
   // Revalidating a 200 MB session after an edit takes tens of milliseconds; done while the user
-  // reads, f only redraws (see prepareFix). Any key before the pause ends cancels it, and so does a
-  // save (it closes the document's file) or any other effect.
+  // reads, f only redraws (see prepareFix). Any key before the pause ends cancels it.
   useEffect(() => {
-    if (state.effect) return;
     const timer = setTimeout(() => {
       try {
         prepareFix(state);

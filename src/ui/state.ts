@@ -113,10 +113,12 @@ function applied(doc: Doc, edits: readonly Edit[]): Doc {
  * then only redraws. The editor calls this when the user pauses, reading. The
  * first call also readies the code every edit runs (a cold first edit of 200 MB
  * costs three times a warm one). Returns the fixed document, or undefined when
- * there is nothing to fix.
+ * there is nothing to fix, an overlay is open, or an effect runs (a save closes
+ * the document's file).
  */
 export function prepareFix(s: EditorState): Doc | undefined {
-  const fix = s.overlay === 'none' ? (problemAtCursor(s) ?? problemAfter(s, problems(s), 1))?.fixes[0] : undefined;
+  if (s.overlay !== 'none' || s.effect) return undefined;
+  const fix = (problemAtCursor(s) ?? problemAfter(s, problems(s), 1))?.fixes[0];
   if (!fix) return undefined;
   try {
     const doc = applied(s.history.present, fix.edits);

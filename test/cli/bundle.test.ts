@@ -1,10 +1,9 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { closeSync, cpSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { decodeLineInfos } from '../../src/transcript/lineInfoWire.js';
-import { type WorkerMessage, readPart } from '../../src/transcript/load.js';
+import { partInWorker, readPart } from '../../src/transcript/load.js';
 import { BIN, ROOT, ensureBuilt, tempDir } from './helpers.js';
 
 /*
@@ -66,12 +65,8 @@ test('the packed files run on their own: check, and the editor on the bundled de
   const fd = openSync(demo, 'r');
   try {
     const mine = await readPart((into, offset) => readSync(fd, into, 0, into.length, offset), 0, Infinity);
-    const worker = new Worker(join(installed, 'dist', 'loadWorker.js'), { workerData: { fd, start: 0, end: mine.end } });
-    const part = await new Promise<WorkerMessage>((resolve, reject) => {
-      worker.on('message', (m: WorkerMessage) => 'wire' in m && resolve(m));
-      worker.on('error', reject);
-    });
-    expect('wire' in part && decodeLineInfos(part.wire)).toStrictEqual(mine.infos);
+    const part = await partInWorker(pathToFileURL(join(installed, 'dist', 'loadWorker.js')), fd, 0, mine.end, () => {});
+    expect(part.infos).toStrictEqual(mine.infos);
   } finally {
     closeSync(fd);
   }

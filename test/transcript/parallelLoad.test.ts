@@ -1,14 +1,12 @@
 import { closeSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { analyze } from '../../src/rules/analyze.js';
 import type { Doc } from '../../src/transcript/document.js';
-import { decodeLineInfos } from '../../src/transcript/lineInfoWire.js';
-import { type WorkerMessage, loadFile, loadInParallel, readPart } from '../../src/transcript/load.js';
+import { loadFile, loadInParallel, partInWorker, readPart } from '../../src/transcript/load.js';
 import { ROOT, tempDir } from '../cli/helpers.js';
 import { bytesOf, caseOf, damaged, SMALL_FIXTURES } from '../hardening/damage.js';
 import { realBytes, realLines } from '../helpers/fixtures.js';
@@ -62,18 +60,13 @@ describe('loading on several threads', () => {
       // A part cut at line starts in the middle of the real 2.1.39 session.
       const whole = await readPart(read, 0, Infinity);
       const [start, end] = [whole.offsets[400]!, whole.offsets[1100]!];
-      const worker = new Worker(script, { workerData: { fd, start, end } });
-      const got = await new Promise<WorkerMessage>((resolve, reject) => {
-        worker.on('message', (m: WorkerMessage) => 'wire' in m && resolve(m));
-        worker.on('error', reject);
-      });
-      if (!('wire' in got)) throw new Error('no part');
+      const got = await partInWorker(script, fd, start, end, () => {});
       const mine = await readPart(read, start, end);
       expect(mine.infos).toHaveLength(700);
-      expect(decodeLineInfos(got.wire)).toStrictEqual(mine.infos);
-      expect([...got.offsets]).toEqual(mine.offsets);
-      expect([...got.lengths]).toEqual(mine.lengths);
-      expect([...got.eols]).toEqual(mine.eols);
+      expect(got.infos).toStrictEqual(mine.infos);
+      expect(Array.from(got.offsets)).toEqual(Array.from(mine.offsets));
+      expect(Array.from(got.lengths)).toEqual(Array.from(mine.lengths));
+      expect(Array.from(got.eols)).toEqual(Array.from(mine.eols));
       expect(got.end).toBe(end);
     } finally {
       closeSync(fd);

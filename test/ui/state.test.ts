@@ -135,9 +135,10 @@ describe('a fix worked out ahead of f (while the user reads the problem)', () =>
     expect(run(at, 'nextProblem', 'fix').history.present).toBe(prepared);
   });
 
-  test('nothing is prepared where f would do nothing: an overlay open, a session with no problems', () => {
+  test('nothing is prepared where f would do nothing: an overlay open, a save running, a session with no problems', () => {
     const s = initialState(doc, 'anthropic', HEIGHT);
     expect(prepareFix({ ...run(s, 'nextProblem'), overlay: 'help' })).toBeUndefined();
+    expect(prepareFix({ ...run(s, 'nextProblem'), effect: 'save' })).toBeUndefined();
     const clean = realDoc('compact');
     const c = initialState(clean, 'anthropic', HEIGHT);
     expect(c.analysis.counts).toMatchObject({ error: 0, warning: 0 });
