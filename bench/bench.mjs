@@ -115,7 +115,9 @@ async function scenario(title, options) {
   const check = measure('check', file);
   row('read + JSON.parse (baseline)', base, `${base.lines} lines`);
   row('ccmend check', check, `load ${check.loadMs} ms + analyze ${check.analyzeMs} ms; ${check.messages} messages sent; ${check.counts.error} errors`);
-  console.log(`  check / baseline time ${(check.ms / base.ms).toFixed(2)}x (target ≤ 1.5x) · check peak RSS / file size ${((check.maxRssMB * MB) / size).toFixed(2)}x (target < 1.5x)`);
+  console.log(
+    `  check / baseline time ${(check.ms / base.ms).toFixed(2)}x (target ≤ 1.5x) · check peak RSS / file size ${((check.maxRssMB * MB) / size).toFixed(2)}x (target < 1.5x)`,
+  );
   console.log(`  ccmend check --hook (whole process)  ${hookMs(file)} ms`);
   const editor = measure('editor', file);
   row('editor: first full frame', { ms: editor.firstFrameMs, maxRssMB: editor.maxRssMB }, '(in-process, ink-testing-library)');

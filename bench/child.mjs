@@ -24,9 +24,16 @@ if (mode === 'baseline') {
     offset += n;
     const parts = (carry + buf.toString('utf8', 0, n)).split('\n');
     carry = parts.pop();
-    for (const p of parts) if (p) (JSON.parse(p), lines++);
+    for (const p of parts) {
+      if (!p) continue;
+      JSON.parse(p);
+      lines++;
+    }
   }
-  if (carry) (JSON.parse(carry), lines++);
+  if (carry) {
+    JSON.parse(carry);
+    lines++;
+  }
   closeSync(fd);
   detail = { lines };
 } else if (mode === 'check') {
@@ -35,13 +42,19 @@ if (mode === 'baseline') {
   const doc = await loadFile(file);
   const tLoad = performance.now();
   const a = analyze(doc);
-  detail = { lines: doc.lines.length, messages: a.view.messages.length, counts: a.counts, loadMs: Math.round(tLoad - t0), analyzeMs: Math.round(performance.now() - tLoad) };
+  detail = {
+    lines: doc.lines.length,
+    messages: a.view.messages.length,
+    counts: a.counts,
+    loadMs: Math.round(tLoad - t0),
+    analyzeMs: Math.round(performance.now() - tLoad),
+  };
   doc.source.close();
 } else if (mode === 'editor') {
   detail = await measureEditor(file, t0);
 } else throw new Error(`unknown mode ${mode}`);
 const ms = performance.now() - t0;
-process.stdout.write(JSON.stringify({ mode, ms: Math.round(ms), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), ...detail }) + '\n');
+process.stdout.write(`${JSON.stringify({ mode, ms: Math.round(ms), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), ...detail })}\n`);
 
 /**
  * The editor as a person meets it: time until the first full frame (file

@@ -23,7 +23,9 @@ const base = process.env.CCMEND_HUGE_DIR ?? tmpdir();
 const fs = statfsSync(base);
 const free = fs.bavail * fs.bsize;
 if (free < target * 1.1 + GiB) {
-  console.error(`bench:huge: ${base} has ${(free / GiB).toFixed(1)} GiB free; need ${((target * 1.1 + GiB) / GiB).toFixed(1)} GiB (set CCMEND_HUGE_DIR or CCMEND_HUGE_GB)`);
+  console.error(
+    `bench:huge: ${base} has ${(free / GiB).toFixed(1)} GiB free; need ${((target * 1.1 + GiB) / GiB).toFixed(1)} GiB (set CCMEND_HUGE_DIR or CCMEND_HUGE_GB)`,
+  );
   process.exit(1);
 }
 
@@ -40,7 +42,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 // Loaded into the measured process: reports its own peak RSS when it exits.
 const preload = join(dir, 'rss.cjs');
-writeFileSync(preload, `process.on('exit', (code) => require('node:fs').writeSync(2, '\\n@@' + JSON.stringify({ maxRssKB: process.resourceUsage().maxRSS, code }) + '\\n'));\n`);
+writeFileSync(
+  preload,
+  `process.on('exit', (code) => require('node:fs').writeSync(2, '\\n@@' + JSON.stringify({ maxRssKB: process.resourceUsage().maxRSS, code }) + '\\n'));\n`,
+);
 
 /** Runs the built ccmend; keeps the first lines of stdout, counts the rest; resolves with time and peak RSS. */
 function measure(args) {
@@ -83,8 +88,10 @@ try {
   for (const args of runs) {
     const r = await measure(args);
     results.push({ args, ...r });
-    console.log(`\nccmend ${args[0]}${args[2] ? ' ' + args[2] : ''}: exit ${r.code}, ${fmt(r.ms)}, peak RSS ${r.maxRssMB.toFixed(0)} MB, ${r.outLines} output lines`);
-    for (const l of r.head) if (l) console.log(`  | ${l.length > 160 ? l.slice(0, 159) + '…' : l}`);
+    console.log(
+      `\nccmend ${args[0]}${args[2] ? ` ${args[2]}` : ''}: exit ${r.code}, ${fmt(r.ms)}, peak RSS ${r.maxRssMB.toFixed(0)} MB, ${r.outLines} output lines`,
+    );
+    for (const l of r.head) if (l) console.log(`  | ${l.length > 160 ? `${l.slice(0, 159)}…` : l}`);
     if (r.stderr) console.log(`  stderr: ${r.stderr.split('\n').slice(0, 3).join(' / ')}`);
   }
 
@@ -92,7 +99,18 @@ try {
   console.log(
     `\nmachine: ${cpu.length} × ${cpu[0]?.model ?? '?'}, ${(totalmem() / GiB).toFixed(0)} GiB RAM (${(freemem() / GiB).toFixed(0)} free), node ${process.version}, default heap limit ${(getHeapStatistics().heap_size_limit / 2 ** 20).toFixed(0)} MB`,
   );
-  console.log(JSON.stringify({ bytes: size, results: results.map(({ args, code, ms, maxRssMB, outLines }) => ({ command: args[0], code, ms: Math.round(ms), maxRssMB: Math.round(maxRssMB), outLines })) }));
+  console.log(
+    JSON.stringify({
+      bytes: size,
+      results: results.map(({ args, code, ms, maxRssMB, outLines }) => ({
+        command: args[0],
+        code,
+        ms: Math.round(ms),
+        maxRssMB: Math.round(maxRssMB),
+        outLines,
+      })),
+    }),
+  );
   if (results.some((r) => r.code !== 0 && r.code !== 1)) process.exitCode = 1;
 } finally {
   cleanup();

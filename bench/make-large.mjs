@@ -32,7 +32,7 @@ export async function makeLarge(out, targetBytes, { keepCompactions = false } = 
         line = JSON.stringify(o);
       }
       if ((o.type === 'user' || o.type === 'assistant') && !o.isSidechain) lastTurn = o.uuid;
-      if (!ws.write(line + '\n')) await new Promise((r) => ws.once('drain', r));
+      if (!ws.write(`${line}\n`)) await new Promise((r) => ws.once('drain', r));
       written += Buffer.byteLength(line) + 1;
     }
   }

@@ -37,7 +37,8 @@ const inkCachesAcrossFrames = {
       const source = readFileSync(args.path, 'utf8');
       const field = '    caches = new OutputCaches();';
       if (!source.includes(field)) throw new Error(`ink's output.js no longer has \`${field.trim()}\`: revisit ${import.meta.url}`);
-      const shared = '\nlet shared;\nfunction sharedCaches() {\n  if (!shared || shared.styledChars.size > 4000 || shared.widths.size > 50000) shared = new OutputCaches();\n  return shared;\n}\n';
+      const shared =
+        '\nlet shared;\nfunction sharedCaches() {\n  if (!shared || shared.styledChars.size > 4000 || shared.widths.size > 50000) shared = new OutputCaches();\n  return shared;\n}\n';
       return { contents: source.replace(field, '    caches = sharedCaches();') + shared, loader: 'js' };
     });
   },

@@ -57,7 +57,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   const [command, ...rest] = argv;
   switch (command) {
     case 'check': {
-      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, provider: { type: 'string' }, verbose: { type: 'boolean', short: 'v' }, hook: { type: 'boolean' } });
+      const { values, positionals } = parse(rest, {
+        json: { type: 'boolean' },
+        provider: { type: 'string' },
+        verbose: { type: 'boolean', short: 'v' },
+        hook: { type: 'boolean' },
+      });
       if (values.hook) {
         if (positionals.length) throw new CliError('ccmend check --hook takes no file: it reads the hook event on stdin (see ccmend --help)');
         return runHook(readStdin, io);
@@ -74,7 +79,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         provider: { type: 'string' },
       });
       const target = exactlyOne(positionals, 'fix');
-      return runFix(target, { out: str(values.out), dryRun: !!values['dry-run'], json: !!values.json, warnings: !!values.warnings, provider: providerOf(str(values.provider)) }, io);
+      return runFix(
+        target,
+        { out: str(values.out), dryRun: !!values['dry-run'], json: !!values.json, warnings: !!values.warnings, provider: providerOf(str(values.provider)) },
+        io,
+      );
     }
     case 'api-view': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
@@ -102,7 +111,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (positionals.length > 1) throw new CliError(`unknown command: ${positionals[0]} (see ccmend --help)`);
       const provider = providerOf(str(values.provider));
       const path = positionals[0] === undefined ? undefined : resolveOrFail(positionals[0]);
-      if (!process.stdin.isTTY || !process.stdout.isTTY) throw new CliError('the editor needs an interactive terminal; use ccmend check / fix / summary in scripts');
+      if (!process.stdin.isTTY || !process.stdout.isTTY)
+        throw new CliError('the editor needs an interactive terminal; use ccmend check / fix / summary in scripts');
       // A named transcript starts loading now: its worker threads parse while the editor's modules load.
       const started = path === undefined ? undefined : startLoading(path);
       const { runEditor } = await import('./ui/run.js');

@@ -3,6 +3,7 @@ import type { Provider } from '../rules/types.js';
 import { CliError, EXIT } from './errors.js';
 import { openTranscript } from './open.js';
 import { type Io, countLine, diagnosticJson, formatDiagnostic } from './output.js';
+import type { Doc } from '../transcript/document.js';
 
 export interface CheckOptions {
   readonly json: boolean;
@@ -20,7 +21,7 @@ export async function runCheck(targets: readonly string[], opts: CheckOptions, i
   let errors = 0;
   let unreadable = 0;
   for (const t of targets) {
-    let doc;
+    let doc: Doc;
     try {
       doc = await openTranscript(t);
     } catch (e) {
@@ -34,10 +35,17 @@ export async function runCheck(targets: readonly string[], opts: CheckOptions, i
       const a = analyze(doc, { provider: opts.provider });
       errors += a.counts.error;
       if (opts.json) {
-        reports.push({ path: doc.path, lines: doc.lines.length, messages: a.view.messages.length, counts: a.counts, diagnostics: a.diagnostics.map(diagnosticJson) });
+        reports.push({
+          path: doc.path,
+          lines: doc.lines.length,
+          messages: a.view.messages.length,
+          counts: a.counts,
+          diagnostics: a.diagnostics.map(diagnosticJson),
+        });
       } else {
         io.out(`${doc.path}: ${countLine(a)}${a.counts.info ? ` (${a.counts.info} info)` : ''}`);
-        if (!a.view.messages.length) io.out(`  note: no conversation to resume (${doc.lines.length ? 'nothing in it Claude Code would send' : 'the file is empty'})`);
+        if (!a.view.messages.length)
+          io.out(`  note: no conversation to resume (${doc.lines.length ? 'nothing in it Claude Code would send' : 'the file is empty'})`);
         for (const d of a.diagnostics) if (d.severity !== 'info' || opts.verbose) io.out(formatDiagnostic(d));
       }
     } finally {

@@ -42,7 +42,22 @@ export async function runList(opts: { all: boolean; json: boolean; cwd: string }
   const rows: SessionRow[] = [];
   for (const s of sessions) rows.push(await describeSession(s));
   if (opts.json) {
-    io.out(JSON.stringify(rows.map(({ id, path, project, size, mtimeMs, prompt, errors, warnings }) => ({ id, path, project, size, modified: new Date(mtimeMs).toISOString(), prompt: prompt ?? null, errors: errors ?? null, warnings: warnings ?? null })), null, 2));
+    io.out(
+      JSON.stringify(
+        rows.map(({ id, path, project, size, mtimeMs, prompt, errors, warnings }) => ({
+          id,
+          path,
+          project,
+          size,
+          modified: new Date(mtimeMs).toISOString(),
+          prompt: prompt ?? null,
+          errors: errors ?? null,
+          warnings: warnings ?? null,
+        })),
+        null,
+        2,
+      ),
+    );
     return EXIT.ok;
   }
   if (!rows.length) {
@@ -51,7 +66,9 @@ export async function runList(opts: { all: boolean; json: boolean; cwd: string }
   }
   for (const r of rows) {
     const problems = r.errors === undefined ? 'unreadable' : `${r.errors} error${r.errors === 1 ? '' : 's'}`;
-    io.out(`${r.id}  ${formatDate(r.mtimeMs)}  ${formatSize(r.size).padStart(8)}  ${problems.padEnd(10)}  ${opts.all ? `[${r.project}] ` : ''}${r.prompt ?? ''}`);
+    io.out(
+      `${r.id}  ${formatDate(r.mtimeMs)}  ${formatSize(r.size).padStart(8)}  ${problems.padEnd(10)}  ${opts.all ? `[${r.project}] ` : ''}${r.prompt ?? ''}`,
+    );
   }
   return EXIT.ok;
 }

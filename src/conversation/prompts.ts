@@ -8,7 +8,7 @@ export function isUserPrompt(line: Line): boolean {
   const i = line.info;
   if (i.kind !== 'entry' || i.type !== 'user' || i.isSidechain || i.isMeta || i.isCompactSummary || i.isVisibleInTranscriptOnly) return false;
   const first = i.blocks[0];
-  if (!first || first.type !== 'text' || i.blocks.some((b) => b.type === 'tool_result')) return false;
+  if (first?.type !== 'text' || i.blocks.some((b) => b.type === 'tool_result')) return false;
   return first.preview !== '' && !NOT_A_PROMPT.test(first.preview);
 }
 

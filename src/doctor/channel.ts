@@ -26,7 +26,7 @@ export function channelOf(env: EffectiveEnv): Channel {
   const vertex = env.CLAUDE_CODE_USE_VERTEX;
   if (vertex && truthy(vertex.value)) return { kind: 'vertex', from: vertex.from };
   const base = env.ANTHROPIC_BASE_URL;
-  if (base && base.value.trim() && !isAnthropicUrl(base.value)) return { kind: 'gateway', url: base.value, from: base.from };
+  if (base?.value.trim() && !isAnthropicUrl(base.value)) return { kind: 'gateway', url: base.value, from: base.from };
   return { kind: 'anthropic' };
 }
 

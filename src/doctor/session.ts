@@ -89,11 +89,21 @@ const PROVIDER_RULES: Record<Provider, string> = {
 export function checkProviderRules(s: SessionFacts, channel: Channel): Check {
   const message = `checked with ${PROVIDER_RULES[s.provider]}`;
   if (channel.kind === 'gateway') {
-    return { id: 'provider', status: 'ok', message, action: 'if the gateway forwards to Bedrock or Vertex, check with `--provider bedrock` or `--provider vertex`' };
+    return {
+      id: 'provider',
+      status: 'ok',
+      message,
+      action: 'if the gateway forwards to Bedrock or Vertex, check with `--provider bedrock` or `--provider vertex`',
+    };
   }
   // check and fix read CLAUDE_CODE_USE_BEDROCK/_VERTEX from the shell only, not from settings.json.
   if (channel.kind !== 'anthropic' && channel.from !== 'environment') {
-    return { id: 'provider', status: 'ok', message: `${message} (set in ${channel.from})`, action: `pass \`--provider ${channel.kind}\` to \`ccmend check\` and \`ccmend fix\`` };
+    return {
+      id: 'provider',
+      status: 'ok',
+      message: `${message} (set in ${channel.from})`,
+      action: `pass \`--provider ${channel.kind}\` to \`ccmend check\` and \`ccmend fix\``,
+    };
   }
   return { id: 'provider', status: 'ok', message };
 }

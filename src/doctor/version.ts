@@ -50,9 +50,7 @@ export function compareVersions(a: string, b: string): number {
 }
 
 export function bugsIn(version: string, thirdParty: boolean): KnownBug[] {
-  return KNOWN_BUGS.filter(
-    (b) => (thirdParty || !b.thirdPartyOnly) && compareVersions(version, b.introduced) >= 0 && compareVersions(version, b.fixed) < 0,
-  );
+  return KNOWN_BUGS.filter((b) => (thirdParty || !b.thirdPartyOnly) && compareVersions(version, b.introduced) >= 0 && compareVersions(version, b.fixed) < 0);
 }
 
 function describeBugs(version: string, bugs: readonly KnownBug[]): string {
@@ -60,7 +58,11 @@ function describeBugs(version: string, bugs: readonly KnownBug[]): string {
   return bugs.map((b) => `Claude Code ${version} ${b.summary} (fixed in ${b.fixed}; anthropics/claude-code ${refs(b)})`).join('; ');
 }
 
-const latestFix = (bugs: readonly KnownBug[]) => bugs.map((b) => b.fixed).sort(compareVersions).at(-1)!;
+const latestFix = (bugs: readonly KnownBug[]) =>
+  bugs
+    .map((b) => b.fixed)
+    .sort(compareVersions)
+    .at(-1)!;
 
 /** `claudeOutput`: what `claude --version` printed, or undefined when `claude` is not on PATH. */
 export function checkClaudeVersion(claudeOutput: string | undefined, thirdParty: boolean): Check {
@@ -74,11 +76,20 @@ export function checkClaudeVersion(claudeOutput: string | undefined, thirdParty:
   }
   const version = parseVersion(claudeOutput);
   if (!version) {
-    return { id: 'claude-version', status: 'warning', message: `\`claude --version\` printed no version (${JSON.stringify(claudeOutput.trim().slice(0, 80))})` };
+    return {
+      id: 'claude-version',
+      status: 'warning',
+      message: `\`claude --version\` printed no version (${JSON.stringify(claudeOutput.trim().slice(0, 80))})`,
+    };
   }
   const bugs = bugsIn(version, thirdParty);
   if (!bugs.length) return { id: 'claude-version', status: 'ok', message: `Claude Code ${version}: no known transcript or request bug` };
-  return { id: 'claude-version', status: 'problem', message: describeBugs(version, bugs), action: `update Claude Code to ${latestFix(bugs)} or later (\`claude update\`)` };
+  return {
+    id: 'claude-version',
+    status: 'problem',
+    message: describeBugs(version, bugs),
+    action: `update Claude Code to ${latestFix(bugs)} or later (\`claude update\`)`,
+  };
 }
 
 /**

@@ -108,9 +108,15 @@ const chainCycle: Rule = {
     const pos = ctx.graph.chain[0]!;
     const l = ctx.doc.lines[pos]!;
     return [
-      diag(ctx, this.id, 'error', { pos }, `parentUuid links loop back to line ${ctx.graph.cycleAt + 1}; Claude Code cannot rebuild the conversation`, undefined, [
-        { label: 'cut the loop here (make this line a root)', safe: true, edits: [{ op: 'set', key: l.key, path: ['parentUuid'], value: null }] },
-      ]),
+      diag(
+        ctx,
+        this.id,
+        'error',
+        { pos },
+        `parentUuid links loop back to line ${ctx.graph.cycleAt + 1}; Claude Code cannot rebuild the conversation`,
+        undefined,
+        [{ label: 'cut the loop here (make this line a root)', safe: true, edits: [{ op: 'set', key: l.key, path: ['parentUuid'], value: null }] }],
+      ),
     ];
   },
 };
@@ -132,7 +138,8 @@ const uuidDuplicate: Rule = {
       const first = ctx.doc.lines[positions[0]!]!.info;
       for (const pos of positions.slice(1)) {
         const l = ctx.doc.lines[pos]!;
-        const copy = l.info.bytes === first.bytes && l.info.type === first.type && l.info.parentUuid === first.parentUuid && l.info.timestamp === first.timestamp;
+        const copy =
+          l.info.bytes === first.bytes && l.info.type === first.type && l.info.parentUuid === first.parentUuid && l.info.timestamp === first.timestamp;
         const rewrite = !copy && l.info.type === first.type && l.info.messageId === first.messageId && l.info.role === first.role;
         out.push(
           diag(

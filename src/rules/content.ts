@@ -12,7 +12,6 @@ export const MAX_MANY_IMAGE_PX = 2000;
 export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 export const MAX_MESSAGES = 100_000;
 
-
 const loneSurrogate: Rule = {
   id: 'lone-surrogate',
   description: 'an unpaired UTF-16 surrogate in a string',
@@ -45,7 +44,6 @@ const loneSurrogate: Rule = {
     return out;
   },
 };
-
 
 /** Where the API says an image is: messages.N.content.J[.tool_result.content.K].image.source.base64 */
 function imageApiPath(ctx: RuleContext, m: number, vb: ViewBlock, img: ImageRef): string {

@@ -10,15 +10,7 @@ interface At {
 }
 
 /** Builds a diagnostic at a line (and optionally a message and block). */
-export function diag(
-  ctx: RuleContext,
-  rule: string,
-  severity: Severity,
-  at: At,
-  message: string,
-  apiError: string | undefined,
-  fixes: Fix[] = [],
-): Diagnostic {
+export function diag(ctx: RuleContext, rule: string, severity: Severity, at: At, message: string, apiError: string | undefined, fixes: Fix[] = []): Diagnostic {
   const line = ctx.doc.lines[at.pos]!;
   return {
     rule,
@@ -86,12 +78,7 @@ export interface BlockFinding {
 }
 
 /** A view rule that judges each block of one type (`info.type`) on its own, given its message `m`. */
-export function blockRule(
-  id: string,
-  description: string,
-  type: string,
-  judge: (ctx: RuleContext, m: number, b: ViewBlock) => BlockFinding | undefined,
-): Rule {
+export function blockRule(id: string, description: string, type: string, judge: (ctx: RuleContext, m: number, b: ViewBlock) => BlockFinding | undefined): Rule {
   return {
     id,
     description,

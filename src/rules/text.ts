@@ -25,7 +25,12 @@ function blankTextRule(id: string, blank: 'empty' | 'whitespace', apiText: strin
 }
 
 const textEmpty = blankTextRule('text-empty', 'empty', 'text content blocks must be non-empty', 'empty text block');
-const textWhitespace = blankTextRule('text-whitespace', 'whitespace', 'text content blocks must contain non-whitespace text', 'text block contains only whitespace');
+const textWhitespace = blankTextRule(
+  'text-whitespace',
+  'whitespace',
+  'text content blocks must contain non-whitespace text',
+  'text block contains only whitespace',
+);
 
 const messageEmpty: Rule = {
   id: 'message-empty',
@@ -61,9 +66,9 @@ const finalWhitespace: Rule = {
   check(ctx) {
     const { messages } = ctx.view;
     const last = messages[messages.length - 1];
-    if (!last || last.role !== 'assistant') return [];
+    if (last?.role !== 'assistant') return [];
     const b = last.blocks[last.blocks.length - 1];
-    if (!b || b.info.type !== 'text' || !b.info.trailingWhitespace || b.info.whitespace) return [];
+    if (b?.info.type !== 'text' || !b.info.trailingWhitespace || b.info.whitespace) return [];
     // Only an error if the request ends here (a prefill); a resume adds a user turn after it.
     return [
       diag(

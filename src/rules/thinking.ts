@@ -31,7 +31,13 @@ function thinkingNotFirst(ctx: RuleContext, rule: string, i: number): Diagnostic
       {
         label: 'move the thinking block(s) to the start of the response',
         safe: true,
-        edits: thinking.map((b, k) => ({ op: 'move-block' as const, key: ctx.doc.lines[b.pos]!.key, path: b.info.path, toKey, toPath: [...arrayPath, headIndex + k] })),
+        edits: thinking.map((b, k) => ({
+          op: 'move-block' as const,
+          key: ctx.doc.lines[b.pos]!.key,
+          path: b.info.path,
+          toKey,
+          toPath: [...arrayPath, headIndex + k],
+        })),
       },
     ],
   );
@@ -85,7 +91,9 @@ const thinkingSignature = blockRule('thinking-signature', 'a thinking block with
     severity: 'error',
     message: unsigned ? 'thinking block has no signature' : 'thinking block signature is not a signature (not base64; redacted or edited?)',
     apiError:
-      b.info.signature === 'absent' ? `${apiPath(ctx, m, b)}.thinking.signature: Field required` : `${apiPath(ctx, m, b)}: Invalid \`signature\` in \`thinking\` block`,
+      b.info.signature === 'absent'
+        ? `${apiPath(ctx, m, b)}.thinking.signature: Field required`
+        : `${apiPath(ctx, m, b)}: Invalid \`signature\` in \`thinking\` block`,
     fixes: [removeThinking(ctx, b, 'remove the thinking block (its text is not resent anyway)')],
   };
 });

@@ -184,7 +184,15 @@ const toolResultOrphan: Rule = {
           }
           fixes.push(remove);
           out.push(
-            diag(ctx, this.id, 'error', atBlock(i, r), 'tool_result has no tool_use_id', `${apiPath(ctx, i, r)}.tool_result.tool_use_id: Field required`, fixes),
+            diag(
+              ctx,
+              this.id,
+              'error',
+              atBlock(i, r),
+              'tool_result has no tool_use_id',
+              `${apiPath(ctx, i, r)}.tool_result.tool_use_id: Field required`,
+              fixes,
+            ),
           );
           continue;
         }
@@ -230,7 +238,13 @@ const toolResultOrder: Rule = {
       const arrayPath = inArray(path) ? path.slice(0, -1) : path;
       const first = (inArray(path) ? (path[path.length - 1] as number) : 0) + (anchor === head ? 0 : 1);
       const toKey = ctx.doc.lines[anchor.pos]!.key;
-      const edits: Edit[] = late.map((b, k) => ({ op: 'move-block', key: ctx.doc.lines[b.pos]!.key, path: b.info.path, toKey, toPath: [...arrayPath, first + k] }));
+      const edits: Edit[] = late.map((b, k) => ({
+        op: 'move-block',
+        key: ctx.doc.lines[b.pos]!.key,
+        path: b.info.path,
+        toKey,
+        toPath: [...arrayPath, first + k],
+      }));
       const fixes: Fix[] = anchor.info.path[0] === 'message' ? [{ label: 'move the tool_result blocks before the other content', safe: true, edits }] : [];
       out.push(
         diag(
@@ -241,7 +255,10 @@ const toolResultOrder: Rule = {
           `message ${i + 1} has ${head.info.type} before its tool_result blocks`,
           // The API does not name the order: it misses the results that do not open the message
           // (seen when a proxy put a text block before them, router-for-me/CLIProxyAPI#4572).
-          missingResultsError(i - 1, late.map((b) => b.info.toolUseId ?? '?')),
+          missingResultsError(
+            i - 1,
+            late.map((b) => b.info.toolUseId ?? '?'),
+          ),
           fixes,
         ),
       );
@@ -320,7 +337,13 @@ const toolResultDuplicate: Rule = {
             atBlock(i, r),
             `a second tool_result for ${id}`,
             `messages.${i}: each tool_use must have a single result. Found multiple \`tool_result\` blocks with id: ${id}`,
-            [{ label: 'keep the first result, remove this one', safe: true, edits: [{ op: 'remove-block', key: ctx.doc.lines[r.pos]!.key, path: r.info.path }] }],
+            [
+              {
+                label: 'keep the first result, remove this one',
+                safe: true,
+                edits: [{ op: 'remove-block', key: ctx.doc.lines[r.pos]!.key, path: r.info.path }],
+              },
+            ],
           ),
         );
       }
@@ -356,7 +379,9 @@ const toolIdFormat: Rule = {
           'error',
           atBlock(i, u),
           id === undefined ? 'tool_use has no id' : `tool_use id ${JSON.stringify(id)} has characters the API does not accept`,
-          id === undefined ? `${apiPath(ctx, i, u)}.tool_use.id: Field required` : `${apiPath(ctx, i, u)}.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'`,
+          id === undefined
+            ? `${apiPath(ctx, i, u)}.tool_use.id: Field required`
+            : `${apiPath(ctx, i, u)}.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'`,
           [{ label: `rename the id to ${fresh} in the tool_use and its result`, safe: true, edits }],
         ),
       );
@@ -371,7 +396,13 @@ const toolInputType = blockRule('tool-input-type', 'a tool_use input is not a JS
     severity: 'error',
     message: `tool_use ${u.info.id ?? ''} input is not an object`,
     apiError: `${apiPath(ctx, m, u)}.tool_use.input: Input should be a valid dictionary`,
-    fixes: [{ label: 'parse the input if it is JSON text, else make it {}', safe: true, edits: [{ op: 'parse-json', key: ctx.doc.lines[u.pos]!.key, path: [...u.info.path, 'input'] }] }],
+    fixes: [
+      {
+        label: 'parse the input if it is JSON text, else make it {}',
+        safe: true,
+        edits: [{ op: 'parse-json', key: ctx.doc.lines[u.pos]!.key, path: [...u.info.path, 'input'] }],
+      },
+    ],
   };
 });
 
@@ -383,7 +414,13 @@ const errorResultEmpty = blockRule('error-result-empty', 'a tool_result with is_
     severity: 'error',
     message: `error tool_result for ${r.info.toolUseId ?? '?'} has no content`,
     apiError: `${apiPath(ctx, m, r)}: content cannot be empty if \`is_error\` is true`,
-    fixes: [{ label: `set its content to "${ERROR_PLACEHOLDER}"`, safe: true, edits: [{ op: 'set', key: ctx.doc.lines[r.pos]!.key, path: [...r.info.path, 'content'], value: ERROR_PLACEHOLDER }] }],
+    fixes: [
+      {
+        label: `set its content to "${ERROR_PLACEHOLDER}"`,
+        safe: true,
+        edits: [{ op: 'set', key: ctx.doc.lines[r.pos]!.key, path: [...r.info.path, 'content'], value: ERROR_PLACEHOLDER }],
+      },
+    ],
   };
 });
 

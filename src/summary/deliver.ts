@@ -13,7 +13,12 @@ export type Delivery = { kind: 'clipboard' } | { kind: 'file'; path: string; rea
  * Puts the hand-off on the clipboard; where there is none (SSH, CI, no
  * xclip/wl-copy), writes it to a file and says where.
  */
-export async function copyOrWrite(markdown: string, name: string, dir = tmpdir(), clipboardWrite: (text: string) => Promise<void> = systemClipboard): Promise<Delivery> {
+export async function copyOrWrite(
+  markdown: string,
+  name: string,
+  dir = tmpdir(),
+  clipboardWrite: (text: string) => Promise<void> = systemClipboard,
+): Promise<Delivery> {
   try {
     await clipboardWrite(markdown);
     return { kind: 'clipboard' };

@@ -88,7 +88,8 @@ export function summaryFacts(doc: Doc, analysis: Analysis): SummaryFacts {
       if (b.name === 'Write' && file) created.add(file);
       else if ((b.name === 'Edit' || b.name === 'MultiEdit' || b.name === 'NotebookEdit') && file && !created.has(file)) edited.add(file);
       else if (b.name === 'Bash' && typeof input.command === 'string') facts.commands.push(input.command);
-      else if (b.name === 'TodoWrite' && Array.isArray(input.todos)) facts.todos = (input.todos as Obj[]).map((t) => ({ content: String(t.content ?? ''), status: String(t.status ?? '') }));
+      else if (b.name === 'TodoWrite' && Array.isArray(input.todos))
+        facts.todos = (input.todos as Obj[]).map((t) => ({ content: String(t.content ?? ''), status: String(t.status ?? '') }));
     }
   }
   facts.created = [...created];
@@ -122,7 +123,7 @@ export function renderSummary(f: SummaryFacts): string {
   const open = [...f.todos.filter((t) => t.status !== 'completed').map((t) => `todo not done: ${t.content}`), ...f.unanswered];
   out.push('', '## Unresolved', '', ...(open.length ? open.map((o) => `- ${o}`) : ['- nothing recorded as open']));
   out.push('', '## Next step', '', 'Check the current state of the files above, then continue with the unresolved items.');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** The shell command that starts a fresh session with the hand-off saved in `file`. */

@@ -77,7 +77,13 @@ export class ColumnsBuilder {
   private readonly c: Columns;
 
   constructor(capacity: number) {
-    this.c = { key: new Int32Array(capacity), flags: new Uint8Array(capacity), uid: new Int32Array(capacity), pid: new Int32Array(capacity), mid: new Int32Array(capacity) };
+    this.c = {
+      key: new Int32Array(capacity),
+      flags: new Uint8Array(capacity),
+      uid: new Int32Array(capacity),
+      pid: new Int32Array(capacity),
+      mid: new Int32Array(capacity),
+    };
   }
 
   /** Appends rows [start, end) of `from`. */

@@ -96,7 +96,7 @@ const INPUT_KEYS = ['command', 'file_path', 'path', 'pattern', 'url', 'query', '
 export function preview(text: string): string {
   const head = text.length > PREVIEW * 4 ? text.slice(0, PREVIEW * 4) : text;
   const flat = head.replace(/\s+/g, ' ').trim();
-  return flat.length > PREVIEW ? flat.slice(0, PREVIEW - 1) + '…' : flat;
+  return flat.length > PREVIEW ? `${flat.slice(0, PREVIEW - 1)}…` : flat;
 }
 
 /** A summary with every field at its default; entries and the wire decoder fill it in. */
@@ -190,12 +190,34 @@ function resultContent(content: unknown, path: JsonPath): { chars: number; text:
 function contentBlock(raw: unknown, path: JsonPath): BlockInfo {
   const b = parseBlock(raw);
   if (!b) {
-    return { type: 'invalid', path, empty: false, whitespace: false, trailingWhitespace: false, preview: '', chars: 0, sent: jsonBytes(raw), images: [], tid: -1 };
+    return {
+      type: 'invalid',
+      path,
+      empty: false,
+      whitespace: false,
+      trailingWhitespace: false,
+      preview: '',
+      chars: 0,
+      sent: jsonBytes(raw),
+      images: [],
+      tid: -1,
+    };
   }
   if (b.type === 'text') {
     return textBlock(typeof b.text === 'string' ? b.text : '', path);
   }
-  const base: BlockInfo = { type: b.type, path, empty: false, whitespace: false, trailingWhitespace: false, preview: '', chars: 0, sent: 0, images: [], tid: -1 };
+  const base: BlockInfo = {
+    type: b.type,
+    path,
+    empty: false,
+    whitespace: false,
+    trailingWhitespace: false,
+    preview: '',
+    chars: 0,
+    sent: 0,
+    images: [],
+    tid: -1,
+  };
   switch (b.type) {
     case 'thinking': {
       const t = typeof b.thinking === 'string' ? b.thinking : '';
@@ -212,7 +234,7 @@ function contentBlock(raw: unknown, path: JsonPath): BlockInfo {
       if (typeof b.id === 'string') base.id = b.id;
       if (typeof b.name === 'string') base.name = b.name;
       base.inputIsObject = !!b.input && typeof b.input === 'object' && !Array.isArray(b.input);
-      base.preview = (base.name ?? '?') + ' ' + toolInputPreview(b.input);
+      base.preview = `${base.name ?? '?'} ${toolInputPreview(b.input)}`;
       base.sent = jsonBytes(raw);
       return base;
     }

@@ -220,7 +220,11 @@ export async function loadFile(path: string, onProgress?: Progress): Promise<Doc
     const read: ReadAt = (into, offset) => source.readChunk(into, offset);
     const starts = parallel && size >= parallel.minBytes && parallel.parts > 1 ? partStarts(read, size, parallel.parts) : [0];
     const done = starts.map(() => 0);
-    const report = () => onProgress?.(done.reduce((a, b) => a + b, 0), size);
+    const report = () =>
+      onProgress?.(
+        done.reduce((a, b) => a + b, 0),
+        size,
+      );
     workers = starts.slice(0, -1).map((start, k) => {
       const end = starts[k + 1]!;
       const progress = (n: number) => {

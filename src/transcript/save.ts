@@ -50,7 +50,10 @@ export function serializeToBuffer(doc: Doc): Buffer {
 
 /** `<file>.ccmend-20261122T183000Z.bak`, never overwriting an earlier backup. */
 export function backupPath(path: string, now: Date): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '');
   let candidate = `${path}.ccmend-${stamp}.bak`;
   for (let n = 1; existsSync(candidate); n++) candidate = `${path}.ccmend-${stamp}-${n}.bak`;
   return candidate;
@@ -79,7 +82,7 @@ function readRange(path: string, offset: number, length: number): Buffer {
 function changesSinceLoad(doc: Doc, path: string): Buffer {
   const stamp = doc.stamp;
   if (!stamp) return Buffer.alloc(0);
-  let now;
+  let now: ReturnType<typeof statSync>;
   try {
     now = statSync(path);
   } catch {

@@ -102,7 +102,10 @@ export function Editor({ doc, provider, deps, demo = false, status = '', size }:
 
   const row = selectedRow(state);
   const detail = useMemo(() => detailLines(state.analysis, state.byPos, row, width - 4), [state.analysis, row?.id, width]);
-  const changes = useMemo(() => (state.overlay === 'confirm-save' ? changesBetween(state.saved, state.history.present) : undefined), [state.overlay, state.history.present]);
+  const changes = useMemo(
+    () => (state.overlay === 'confirm-save' ? changesBetween(state.saved, state.history.present) : undefined),
+    [state.overlay, state.history.present],
+  );
 
   return (
     <Box flexDirection="column" width={width}>

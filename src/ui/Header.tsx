@@ -29,9 +29,11 @@ export function Header({ state, demo }: { state: EditorState; demo: boolean }) {
         <Text color={error ? 'red' : warning ? 'yellow' : 'green'} bold>
           {countLine(analysis)}
         </Text>
-        {isDirty(state) ? <Text color="cyan"> [modified]</Text> : null}  {file}
+        {isDirty(state) ? <Text color="cyan"> [modified]</Text> : null}
+        {`  ${file}`}
         {sessionId ? `  session ${sessionId}` : ''}
-        {version ? `  v${version}` : ''}  {formatSize(size)}  {doc.lines.length} lines  {analysis.view.messages.length} turns
+        {version ? `  v${version}` : ''}
+        {`  ${formatSize(size)}  ${doc.lines.length} lines  ${analysis.view.messages.length} turns`}
       </Text>
       {demo ? (
         <Text color="magenta" wrap="truncate">

@@ -32,7 +32,11 @@ export function Tree({ state, width }: { state: EditorState; width: number }) {
         return (
           <Text key={row.id} wrap="truncate">
             <Text color={mark?.color}>{mark ? mark.ch : ' '}</Text>{' '}
-            <Text inverse={selected && state.focus === 'tree'} underline={selected && state.focus === 'detail'} backgroundColor={!selected && inFocus(row, state) ? 'blue' : undefined}>
+            <Text
+              inverse={selected && state.focus === 'tree'}
+              underline={selected && state.focus === 'detail'}
+              backgroundColor={!selected && inFocus(row, state) ? 'blue' : undefined}
+            >
               {label}
             </Text>
             <Text color={mark?.color} dimColor={!mark}>

@@ -34,7 +34,14 @@ function blockText(value: unknown): string {
       return `${String(b.name)} ${String(b.id)}\n${JSON.stringify(b.input, null, 2)}`;
     case 'tool_result': {
       const c = b.content;
-      const body = typeof c === 'string' ? c : Array.isArray(c) ? c.map((x) => ((x as { type?: string }).type === 'text' ? String((x as { text?: unknown }).text) : `[${(x as { type?: string }).type}]`)).join('\n') : '';
+      const body =
+        typeof c === 'string'
+          ? c
+          : Array.isArray(c)
+            ? c
+                .map((x) => ((x as { type?: string }).type === 'text' ? String((x as { text?: unknown }).text) : `[${(x as { type?: string }).type}]`))
+                .join('\n')
+            : '';
       return `result for ${String(b.tool_use_id)}${b.is_error ? ' (error)' : ''}\n${body}`;
     }
     case 'image':
@@ -64,7 +71,10 @@ export function detailLines(a: Analysis, byPos: Map<number, Diagnostic[]>, row: 
   } else if (row.kind === 'turn') {
     const m = a.view.messages[row.turn!]!;
     const id = a.doc.lines[m.lines[0]!]!.info.messageId;
-    body = [`${m.role} message #${row.turn! + 1}${id ? ` (${id})` : ''}, from line(s) ${m.lines.map((p) => p + 1).join(', ')}`, ...m.blocks.map((b) => `- ${b.info.type}: ${b.info.preview}`)].join('\n');
+    body = [
+      `${m.role} message #${row.turn! + 1}${id ? ` (${id})` : ''}, from line(s) ${m.lines.map((p) => p + 1).join(', ')}`,
+      ...m.blocks.map((b) => `- ${b.info.type}: ${b.info.preview}`),
+    ].join('\n');
   } else {
     const text = lineText(a.doc, line);
     try {

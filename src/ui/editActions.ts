@@ -44,7 +44,10 @@ export function planMove(a: Analysis, row: Row, dir: -1 | 1): Planned {
     const i = path[path.length - 1];
     const target = typeof i === 'number' ? i + dir : -1;
     if (typeof i === 'number' && target >= 0 && target < line.info.blocks.length) {
-      return { edits: [{ op: 'move-block', key: line.key, path, toKey: line.key, toPath: [...path.slice(0, -1), target] }], done: `moved block ${dir < 0 ? 'up' : 'down'}` };
+      return {
+        edits: [{ op: 'move-block', key: line.key, path, toKey: line.key, toPath: [...path.slice(0, -1), target] }],
+        done: `moved block ${dir < 0 ? 'up' : 'down'}`,
+      };
     }
     // One block per line (split responses): move the line among the lines of the request.
     const order = a.view.messages.flatMap((m) => m.lines);
@@ -92,10 +95,7 @@ export function planMerge(a: Analysis, row: Row): Planned {
   const hereKey = keyAt(a, here.pos);
   const setPath = inArray(here.info.path) ? [...here.info.path, 'text'] : here.info.path;
   return {
-    edits: [
-      { op: 'set', key: hereKey, path: setPath, value: joined },
-      removeBlock(a, { kind: 'block', id: '', pos: next.pos, block: next.index }),
-    ],
+    edits: [{ op: 'set', key: hereKey, path: setPath, value: joined }, removeBlock(a, { kind: 'block', id: '', pos: next.pos, block: next.index })],
     done: 'merged two text blocks',
   };
 }

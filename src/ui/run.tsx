@@ -29,7 +29,11 @@ export interface AppDeps {
 
 const PROGRESS_EVERY_MS = 100;
 
-type Phase = { kind: 'pick' } | { kind: 'loading'; path: string; read: number; total: number; demo: boolean } | { kind: 'edit'; doc: Doc; demo: boolean } | { kind: 'failed'; message: string };
+type Phase =
+  | { kind: 'pick' }
+  | { kind: 'loading'; path: string; read: number; total: number; demo: boolean }
+  | { kind: 'edit'; doc: Doc; demo: boolean }
+  | { kind: 'failed'; message: string };
 
 export function App({ path, provider, deps }: { path?: string; provider: Provider; deps: AppDeps }) {
   const [sessions] = useState(() => (path ? [] : deps.sessions()));
@@ -50,17 +54,22 @@ export function App({ path, provider, deps }: { path?: string; provider: Provide
       shown = now;
       setPhase((p) => (p.kind === 'loading' ? { ...p, read, total } : p));
     };
-    deps
-      .load(phase.path, progress)
-      .then(
-        (doc) => setPhase({ kind: 'edit', doc, demo }),
-        (e: unknown) => setPhase({ kind: 'failed', message: (e as Error).message }),
-      );
+    deps.load(phase.path, progress).then(
+      (doc) => setPhase({ kind: 'edit', doc, demo }),
+      (e: unknown) => setPhase({ kind: 'failed', message: (e as Error).message }),
+    );
   }, [loadingPath]);
 
   switch (phase.kind) {
     case 'pick':
-      return <Picker sessions={sessions} currentProject={encodeProjectDir(deps.cwd)} describe={deps.describe} onPick={(s) => setPhase({ kind: 'loading', path: s.path, read: 0, total: s.size, demo: false })} />;
+      return (
+        <Picker
+          sessions={sessions}
+          currentProject={encodeProjectDir(deps.cwd)}
+          describe={deps.describe}
+          onPick={(s) => setPhase({ kind: 'loading', path: s.path, read: 0, total: s.size, demo: false })}
+        />
+      );
     case 'loading': {
       const pct = phase.total ? Math.floor((phase.read / phase.total) * 100) : 0;
       return (
@@ -75,7 +84,15 @@ export function App({ path, provider, deps }: { path?: string; provider: Provide
     case 'failed':
       return <Text color="red">ccmend: {phase.message}</Text>;
     case 'edit':
-      return <Editor doc={phase.doc} provider={provider} deps={deps.editor} demo={phase.demo} status={phase.demo ? 'demo: press n to go to the first problem, F to fix everything' : 'n: next problem · ?: help'} />;
+      return (
+        <Editor
+          doc={phase.doc}
+          provider={provider}
+          deps={deps.editor}
+          demo={phase.demo}
+          status={phase.demo ? 'demo: press n to go to the first problem, F to fix everything' : 'n: next problem · ?: help'}
+        />
+      );
   }
 }
 
@@ -93,7 +110,9 @@ function demoPath(): string {
  * Saving in place (then reloading the saved file) and exporting the summary.
  * The clipboard and the fallback folder can be replaced (tests, no display).
  */
-export function fileEditorDeps(opts: { clipboard?: (text: string) => Promise<void>; summaryDir?: string; onSaved?: (message: string) => void } = {}): EditorDeps {
+export function fileEditorDeps(
+  opts: { clipboard?: (text: string) => Promise<void>; summaryDir?: string; onSaved?: (message: string) => void } = {},
+): EditorDeps {
   return {
     async save(doc) {
       const r = saveInPlace(doc);

@@ -245,7 +245,8 @@ function search(s: EditorState): EditorState {
   if (!q) return { ...s, overlay: 'none' };
   for (let i = 1; i <= s.rows.length; i++) {
     const at = (s.cursor + i) % s.rows.length;
-    if (rowLabel(s.analysis, s.rows[at]!, s.collapsed).toLowerCase().includes(q)) return { ...moveTo(s, at), overlay: 'none', status: `found "${s.query}" (/ Enter finds the next)` };
+    if (rowLabel(s.analysis, s.rows[at]!, s.collapsed).toLowerCase().includes(q))
+      return { ...moveTo(s, at), overlay: 'none', status: `found "${s.query}" (/ Enter finds the next)` };
   }
   return { ...s, overlay: 'none', status: `"${s.query}" not found` };
 }
@@ -307,7 +308,12 @@ function command(s: EditorState, c: Command): EditorState {
       const result = fixAll(s.history.present, { provider: s.provider, warnings: true }, s.analysis);
       if (!result.applied.length) return { ...s, status: 'nothing fixable automatically' };
       const left = result.analysis.counts;
-      return withHistory(s, push(s.history, result.doc), `applied ${result.applied.length} fixes; ${left.error} errors and ${left.warning} warnings left · u undoes`, remembered(result.analysis, s.provider));
+      return withHistory(
+        s,
+        push(s.history, result.doc),
+        `applied ${result.applied.length} fixes; ${left.error} errors and ${left.warning} warnings left · u undoes`,
+        remembered(result.analysis, s.provider),
+      );
     }
     case 'undo':
       return s.history.past.length ? withHistory(s, undo(s.history), 'undone') : { ...s, status: 'nothing to undo' };
@@ -343,7 +349,8 @@ export function reduce(s: EditorState, a: Action): EditorState {
       const overlay = s.overlay;
       const closed: EditorState = { ...s, overlay: 'none', pendingRewind: undefined };
       if (!a.yes) return { ...closed, status: 'cancelled' };
-      if (overlay === 'confirm-rewind' && s.pendingRewind) return edit(closed, [{ op: 'rewind', keys: s.pendingRewind }], 'rewound: dropped everything after the selected turn');
+      if (overlay === 'confirm-rewind' && s.pendingRewind)
+        return edit(closed, [{ op: 'rewind', keys: s.pendingRewind }], 'rewound: dropped everything after the selected turn');
       if (overlay === 'confirm-save') return { ...closed, effect: 'save', status: 'saving…' };
       if (overlay === 'confirm-quit') return { ...closed, effect: 'quit' };
       return closed;
@@ -357,7 +364,10 @@ export function reduce(s: EditorState, a: Action): EditorState {
     case 'saved': {
       // The saved file is the new baseline; history starts again from it.
       const analysis = analysisOf(a.doc, s.provider);
-      return withRows({ ...s, history: startHistory(a.doc), saved: a.doc, analysis, byPos: undefined, effect: undefined, problem: undefined, status: a.status }, selectedRow(s)?.id);
+      return withRows(
+        { ...s, history: startHistory(a.doc), saved: a.doc, analysis, byPos: undefined, effect: undefined, problem: undefined, status: a.status },
+        selectedRow(s)?.id,
+      );
     }
     case 'effectDone':
       return { ...s, effect: undefined, status: a.status };

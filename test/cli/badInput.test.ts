@@ -62,7 +62,12 @@ const FAILURES: Row[] = [
     stderr: () => `ccmend: ${at('nope.jsonl')}: no such file or session id (looked under \${CLAUDE_CONFIG_DIR:-~/.claude}/projects/*/)`,
     code: 2,
   },
-  { input: 'directory', args: () => ['check', at('a-directory.jsonl')], stderr: () => `ccmend: ${at('a-directory.jsonl')}: is a directory, not a transcript`, code: 2 },
+  {
+    input: 'directory',
+    args: () => ['check', at('a-directory.jsonl')],
+    stderr: () => `ccmend: ${at('a-directory.jsonl')}: is a directory, not a transcript`,
+    code: 2,
+  },
   {
     input: 'the editor without a terminal (a pipe)',
     args: () => [at('damaged.jsonl')],
@@ -76,11 +81,37 @@ const FAILURES: Row[] = [
     stderr: () => 'ccmend: unknown option --frob (see ccmend --help)',
     code: 2,
   },
-  { input: 'missing argument', args: () => ['fix'], stderr: () => 'ccmend fix takes one file or session id (see ccmend --help)'.replace(/^/, 'ccmend: '), code: 2 },
-  { input: 'bad --provider', args: () => ['check', at('empty.jsonl'), '--provider', 'openai'], stderr: () => 'ccmend: --provider must be one of anthropic, bedrock, vertex (got openai)', code: 2 },
-  { input: 'unreadable file (mode 000, not root)', args: () => ['check', at('locked.jsonl')], stderr: () => `ccmend: ${at('locked.jsonl')}: permission denied`, code: 2, asNobody: true },
-  { input: 'a FIFO (no writer)', args: () => ['check', at('fifo.jsonl')], stderr: () => `ccmend: ${at('fifo.jsonl')}: a FIFO (pipe), not a regular file`, code: 2 },
-  { input: 'a socket', args: () => ['check', at('socket.jsonl')], stderr: () => `ccmend: ${at('socket.jsonl')}: a socket or device, not a regular file`, code: 2 },
+  {
+    input: 'missing argument',
+    args: () => ['fix'],
+    stderr: () => 'ccmend fix takes one file or session id (see ccmend --help)'.replace(/^/, 'ccmend: '),
+    code: 2,
+  },
+  {
+    input: 'bad --provider',
+    args: () => ['check', at('empty.jsonl'), '--provider', 'openai'],
+    stderr: () => 'ccmend: --provider must be one of anthropic, bedrock, vertex (got openai)',
+    code: 2,
+  },
+  {
+    input: 'unreadable file (mode 000, not root)',
+    args: () => ['check', at('locked.jsonl')],
+    stderr: () => `ccmend: ${at('locked.jsonl')}: permission denied`,
+    code: 2,
+    asNobody: true,
+  },
+  {
+    input: 'a FIFO (no writer)',
+    args: () => ['check', at('fifo.jsonl')],
+    stderr: () => `ccmend: ${at('fifo.jsonl')}: a FIFO (pipe), not a regular file`,
+    code: 2,
+  },
+  {
+    input: 'a socket',
+    args: () => ['check', at('socket.jsonl')],
+    stderr: () => `ccmend: ${at('socket.jsonl')}: a socket or device, not a regular file`,
+    code: 2,
+  },
   { input: 'a device that never ends', args: () => ['check', '/dev/zero'], stderr: () => 'ccmend: /dev/zero: a character device, not a regular file', code: 2 },
   {
     input: 'a file whose read fails (EIO)',
@@ -88,7 +119,12 @@ const FAILURES: Row[] = [
     stderr: () => 'ccmend: /proc/self/mem: input/output error (a failing disk or a file that cannot be read)',
     code: 2,
   },
-  { input: 'disk full on save (--out /dev/full)', args: () => ['fix', at('damaged.jsonl'), '--out', '/dev/full'], stderr: () => 'ccmend: not saved: /dev/full: no space left on the device', code: 2 },
+  {
+    input: 'disk full on save (--out /dev/full)',
+    args: () => ['fix', at('damaged.jsonl'), '--out', '/dev/full'],
+    stderr: () => 'ccmend: not saved: /dev/full: no space left on the device',
+    code: 2,
+  },
   {
     input: 'read-only target directory (--out)',
     args: () => ['fix', at('damaged.jsonl'), '--out', at('read-only/fixed.jsonl')],
@@ -127,7 +163,16 @@ describe('bad input: one line, an exit code, no stack', () => {
 
   test('a failed save in place leaves the transcript as it was, and no backup or temp file', () => {
     expect(readFileSync(at('damaged.jsonl')).equals(realBytes('long'))).toBe(true);
-    expect(readdirSync(dir).sort()).toEqual(['a-directory.jsonl', 'damaged.jsonl', 'empty.jsonl', 'fifo.jsonl', 'locked.jsonl', 'random.jsonl', 'read-only', 'socket.jsonl']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'a-directory.jsonl',
+      'damaged.jsonl',
+      'empty.jsonl',
+      'fifo.jsonl',
+      'locked.jsonl',
+      'random.jsonl',
+      'read-only',
+      'socket.jsonl',
+    ]);
     expect(readdirSync(at('read-only'))).toEqual([]);
   });
 

@@ -27,7 +27,10 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
  */
 function inPty(bin: string, args: string[]): Promise<{ out: string; code: number | null }> {
   const cmd = ['stty cols 100 rows 30; exec', process.execPath, bin, ...args].map((a, i) => (i ? `'${a}'` : a)).join(' ');
-  const p = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { PATH: process.env.PATH, HOME: home, CLAUDE_CONFIG_DIR: home, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const p = spawn('script', ['-qfec', cmd, '/dev/null'], {
+    env: { PATH: process.env.PATH, HOME: home, CLAUDE_CONFIG_DIR: home, TERM: 'xterm' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   p.stdout.setEncoding('utf8').on('data', (d: string) => {
     if (!out.includes('errors ·') && (out += d).includes('errors ·')) p.stdin.write('q');
@@ -49,7 +52,9 @@ test('dist/bin.js is one bundled module, not the tsc output that imports ./cli.j
 });
 
 test('the packed files run on their own: check, and the editor on the bundled demo', async () => {
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))[0].files.map((f: { path: string }) => f.path);
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+  )[0].files.map((f: { path: string }) => f.path);
   expect(packed).toEqual(expect.arrayContaining(['dist/bin.js', 'fixtures/demo/demo.jsonl', 'package.json']));
   // The bundle, its load worker and their chunks; the per-module output is shipped too but must not be needed.
   for (const f of packed) if (!/^dist\/(?!bin\.js$|loadWorker\.js$|chunks\/)/.test(f)) cpSync(join(ROOT, f), join(installed, f));

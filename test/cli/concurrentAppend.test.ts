@@ -58,11 +58,17 @@ test('lines appended during `ccmend fix` are all kept, once each', async () => {
   const lines = readFileSync(file, 'utf8').split('\n');
   expect(lines.pop()).toBe('');
   const marker = /^\{"type":"queue-operation","operation":"enqueue","content":"appended (\d+)"\}$/;
-  const seen = lines.map((l) => marker.exec(l)?.[1]).filter((n) => n !== undefined).map(Number);
+  const seen = lines
+    .map((l) => marker.exec(l)?.[1])
+    .filter((n) => n !== undefined)
+    .map(Number);
   expect(seen.length).toBe(appended);
   expect([...seen].sort((a, b) => a - b)).toEqual([...Array(appended).keys()]);
   // Without the appended lines, the file is exactly what fix makes of the original.
-  const rest = lines.filter((l) => !marker.test(l)).map((l) => `${l}\n`).join('');
+  const rest = lines
+    .filter((l) => !marker.test(l))
+    .map((l) => `${l}\n`)
+    .join('');
   expect(rest).toBe(serializeToBuffer(fixAll(docFromBuffer(original)).doc).toString('utf8'));
   expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
 }, 60_000);

@@ -111,7 +111,9 @@ describe('api-view', () => {
 
   test('the human form lists each message, its lines and blocks', async () => {
     const r = await run('api-view', realPath('parallel'));
-    expect(r.out).toContain('#2 assistant (lines 19, 20, 21, 22)\n    thinking: I should list files and print date in parallel.\n    text: Let me look around.\n    tool_use toolu_01AAA Bash echo alpha');
+    expect(r.out).toContain(
+      '#2 assistant (lines 19, 20, 21, 22)\n    thinking: I should list files and print date in parallel.\n    text: Let me look around.\n    tool_use toolu_01AAA Bash echo alpha',
+    );
     expect(r.out).toContain('    tool_result toolu_01BBB: beta');
   });
 });
@@ -122,7 +124,9 @@ describe('list', () => {
     expect(r.code).toBe(0);
     const rows = r.out.split('\n');
     expect(rows).toHaveLength(10);
-    expect(rows.find((l) => l.startsWith('4d5611e5-241a-462a-8d15-5122611a9569'))).toMatch(/3\.0 MB {2}6 errors {4}\[-home-USER-projects-spotter-worktrees-spotter-dov\] Work on bead spotter-dov/);
+    expect(rows.find((l) => l.startsWith('4d5611e5-241a-462a-8d15-5122611a9569'))).toMatch(
+      /3\.0 MB {2}6 errors {4}\[-home-USER-projects-spotter-worktrees-spotter-dov\] Work on bead spotter-dov/,
+    );
     expect(rows.find((l) => l.startsWith('1af7fc5e-8455-4414-9ccd-011d40f70b2a'))).toMatch(/0 errors {4}\[-path-to-Demo\] \/init$/);
   });
 

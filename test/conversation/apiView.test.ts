@@ -143,7 +143,10 @@ describe('what is not sent', () => {
       ['user', [11, 12, 13, 14, 15]],
     ]);
     expect(render(doc, view)[2]!.content.slice(3)).toEqual([
-      { type: 'text', text: '<command-name>/model</command-name>\n            <command-message>model</command-message>\n            <command-args></command-args>' },
+      {
+        type: 'text',
+        text: '<command-name>/model</command-name>\n            <command-message>model</command-message>\n            <command-args></command-args>',
+      },
       { type: 'text', text: '<local-command-stdout>Kept model as \u001b[1mDefault (recommended)\u001b[22m</local-command-stdout>' },
     ]);
   });

@@ -49,7 +49,9 @@ describe('chain', () => {
     expect(graph.chain[0]! + 1).toBe(77);
     expect(doc.lines[graph.chain[0]!]!.info.subtype).toBe('compact_boundary');
     expect(graph.chain.at(-1)! + 1).toBe(107);
-    expect(lineNos(graph.preCompactChain)).toEqual([3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 21, 22, 23, 24, 26, 27, 28, 32, 33, 36, 37, 41, 42, 43, 46, 51, 52, 56, 57, 58, 59, 62, 65, 66, 69]);
+    expect(lineNos(graph.preCompactChain)).toEqual([
+      3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 21, 22, 23, 24, 26, 27, 28, 32, 33, 36, 37, 41, 42, 43, 46, 51, 52, 56, 57, 58, 59, 62, 65, 66, 69,
+    ]);
   });
 
   test('long (2.1.39): the compaction splits 1512 lines at line 754', () => {

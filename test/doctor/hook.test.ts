@@ -27,7 +27,13 @@ function brokenCopy(): string {
     const content = (l.message as { content?: unknown } | undefined)?.content;
     return Array.isArray(content) && content.some((b) => (b as { type?: string }).type === 'tool_result');
   });
-  const path = sandbox().write(`${PARALLEL_ID}.jsonl`, lines.filter((_, i) => i !== lost).map((l) => JSON.stringify(l) + '\n').join(''));
+  const path = sandbox().write(
+    `${PARALLEL_ID}.jsonl`,
+    lines
+      .filter((_, i) => i !== lost)
+      .map((l) => `${JSON.stringify(l)}\n`)
+      .join(''),
+  );
   return path;
 }
 
@@ -95,7 +101,7 @@ describe('ccmend check --hook', () => {
         { ...base, type: 'assistant', uuid: 'a0', parentUuid: null, message: { id: 'm0', role: 'assistant', content: [{ type: 'text', text: 'hello' }] } },
         { ...base, type: 'user', uuid: 'u1', parentUuid: 'a0', message: { role: 'user', content: 'hi' } },
       ]
-        .map((e) => JSON.stringify(e) + '\n')
+        .map((e) => `${JSON.stringify(e)}\n`)
         .join(''),
     );
     const direct = capture();

@@ -14,7 +14,14 @@ describe('hook setup', () => {
     const local = parseSettings(
       'local',
       '/p/.claude/settings.local.json',
-      JSON.stringify({ hooks: { SessionStart: [{ hooks: [{ type: 'command', command: 'echo hi' }] }, { matcher: 'resume', hooks: [{ type: 'command', command: 'npx ccmend check --hook' }] }] } }),
+      JSON.stringify({
+        hooks: {
+          SessionStart: [
+            { hooks: [{ type: 'command', command: 'echo hi' }] },
+            { matcher: 'resume', hooks: [{ type: 'command', command: 'npx ccmend check --hook' }] },
+          ],
+        },
+      }),
     );
     expect(checkHook([user, local])).toEqual({ id: 'hook', status: 'ok', message: 'the SessionStart hook runs ccmend (/p/.claude/settings.local.json)' });
   });

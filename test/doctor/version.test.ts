@@ -60,16 +60,27 @@ describe('checkClaudeVersion', () => {
   });
 
   test('a fixed release is ok; the gateway bug only counts on a third-party channel', () => {
-    expect(checkClaudeVersion('2.1.39 (Claude Code)', false)).toEqual({ id: 'claude-version', status: 'ok', message: 'Claude Code 2.1.39: no known transcript or request bug' });
+    expect(checkClaudeVersion('2.1.39 (Claude Code)', false)).toEqual({
+      id: 'claude-version',
+      status: 'ok',
+      message: 'Claude Code 2.1.39: no known transcript or request bug',
+    });
     expect(checkClaudeVersion('2.1.23 (Claude Code)', false).status).toBe('ok');
-    expect(checkClaudeVersion('2.1.23 (Claude Code)', true)).toMatchObject({ status: 'problem', action: 'update Claude Code to 2.1.25 or later (`claude update`)' });
+    expect(checkClaudeVersion('2.1.23 (Claude Code)', true)).toMatchObject({
+      status: 'problem',
+      action: 'update Claude Code to 2.1.25 or later (`claude update`)',
+    });
   });
 });
 
 describe('checkSessionVersions', () => {
   test('lists the releases that wrote the session; a buggy one is a warning', () => {
     expect(checkSessionVersions([], false)).toEqual({ id: 'session-version', status: 'ok', message: 'the session names no Claude Code version' });
-    expect(checkSessionVersions(['2.1.38', '2.1.39'], false)).toEqual({ id: 'session-version', status: 'ok', message: 'written by Claude Code 2.1.38, 2.1.39' });
+    expect(checkSessionVersions(['2.1.38', '2.1.39'], false)).toEqual({
+      id: 'session-version',
+      status: 'ok',
+      message: 'written by Claude Code 2.1.38, 2.1.39',
+    });
     expect(checkSessionVersions(['2.1.19', '2.1.22'], false)).toEqual({
       id: 'session-version',
       status: 'warning',

@@ -76,7 +76,7 @@ describe('insert-line', () => {
     const doc = docFromBuffer(crlf);
     const after = apply(doc, { op: 'insert-line', afterKey: null, value });
     expect(after.lines[0]!.eol).toBe('\r\n');
-    expect(serializeToBuffer(after).equals(Buffer.concat([Buffer.from(JSON.stringify(value) + '\r\n'), crlf]))).toBe(true);
+    expect(serializeToBuffer(after).equals(Buffer.concat([Buffer.from(`${JSON.stringify(value)}\r\n`), crlf]))).toBe(true);
   });
 });
 
@@ -141,7 +141,13 @@ describe('remove-block', () => {
 describe('move-block', () => {
   test('across lines: the thinking joins the text line, its emptied line is removed', () => {
     const doc = realDoc('parallel');
-    const after = apply(doc, { op: 'move-block', key: keyOf(doc, 19), path: ['message', 'content', 0], toKey: keyOf(doc, 20), toPath: ['message', 'content', 0] });
+    const after = apply(doc, {
+      op: 'move-block',
+      key: keyOf(doc, 19),
+      path: ['message', 'content', 0],
+      toKey: keyOf(doc, 20),
+      toPath: ['message', 'content', 0],
+    });
     const lines = entries('parallel');
     const expected = entry(lines, '4b7eae47');
     expected.parentUuid = entry(lines, '9f86cf6b').parentUuid;
@@ -152,7 +158,13 @@ describe('move-block', () => {
 
   test('into string content, which becomes a text block after the moved one', () => {
     const doc = realDoc('parallel');
-    const after = apply(doc, { op: 'move-block', key: keyOf(doc, 25), path: ['message', 'content', 0], toKey: keyOf(doc, 3), toPath: ['message', 'content', 0] });
+    const after = apply(doc, {
+      op: 'move-block',
+      key: keyOf(doc, 25),
+      path: ['message', 'content', 0],
+      toKey: keyOf(doc, 3),
+      toPath: ['message', 'content', 0],
+    });
     expect(lineChanges(doc, after)).toEqual({ changed: [3], removed: [25], added: 0 });
     expect(entryAt(after, 2).message.content).toEqual([blocksOf(entry(entries('parallel'), 'e8486ca7'))[0], { type: 'text', text: 'run two commands' }]);
   });
@@ -161,7 +173,13 @@ describe('move-block', () => {
     const lines = entries('parallel');
     blocksOf(entry(lines, 'e8486ca7')).push({ type: 'text', text: 'note' });
     const doc = docOf(lines);
-    const after = apply(doc, { op: 'move-block', key: keyOf(doc, 25), path: ['message', 'content', 1], toKey: keyOf(doc, 25), toPath: ['message', 'content', 0] });
+    const after = apply(doc, {
+      op: 'move-block',
+      key: keyOf(doc, 25),
+      path: ['message', 'content', 1],
+      toKey: keyOf(doc, 25),
+      toPath: ['message', 'content', 0],
+    });
     expect(blocksOf(entryAt(after, 24)).map((b) => b.type)).toEqual(['text', 'tool_result']);
   });
 });
@@ -226,7 +244,11 @@ describe('swap-lines', () => {
     const [p, a, b] = [entry(lines, '9f86cf6b').parentUuid, entry(lines, '9f86cf6b').uuid, entry(lines, '4b7eae47').uuid];
     const after = apply(doc, { op: 'swap-lines', key: keyOf(doc, 19), withKey: keyOf(doc, 20) });
     expect(lineChanges(doc, after)).toEqual({ changed: [19, 20, 21], removed: [], added: 0 });
-    expect([textAt(after, 18), textAt(after, 19), textAt(after, 20)]).toEqual([relinkedText(raw[19]!, p), relinkedText(raw[18]!, b), relinkedText(raw[20]!, a)]);
+    expect([textAt(after, 18), textAt(after, 19), textAt(after, 20)]).toEqual([
+      relinkedText(raw[19]!, p),
+      relinkedText(raw[18]!, b),
+      relinkedText(raw[20]!, a),
+    ]);
   });
 
   test('the other children of B (a parallel result) follow B’s place in the chain: they now hang off A', () => {
@@ -262,7 +284,11 @@ describe('merge-lines', () => {
 
   test('string content on either side becomes text blocks', () => {
     const lines = entries('lean');
-    const extra: Entry = { ...structuredClone(entry(lines, 'aa6ef44a')), uuid: 'ffffffff-0000-4000-8000-000000000003', parentUuid: entry(lines, 'aa6ef44a').uuid };
+    const extra: Entry = {
+      ...structuredClone(entry(lines, 'aa6ef44a')),
+      uuid: 'ffffffff-0000-4000-8000-000000000003',
+      parentUuid: entry(lines, 'aa6ef44a').uuid,
+    };
     extra.message.content = 'and a readiness one';
     lines.splice(2, 0, extra);
     entry(lines, '1f77a645').parentUuid = extra.uuid;
@@ -304,7 +330,13 @@ describe('the columns an edited document carries', () => {
   test('after deletions, insertions, relinks and swaps in one batch', () => {
     const doc = realDoc('parallel');
     columnsOf(doc.lines);
-    const value = { parentUuid: doc.lines[4]!.info.uuid, isSidechain: false, type: 'user', message: { role: 'user', content: 'inserted' }, uuid: 'c0c0c0c0-0000-4000-a000-000000000001' };
+    const value = {
+      parentUuid: doc.lines[4]!.info.uuid,
+      isSidechain: false,
+      type: 'user',
+      message: { role: 'user', content: 'inserted' },
+      uuid: 'c0c0c0c0-0000-4000-a000-000000000001',
+    };
     const withBlocks = doc.lines.find((l, i) => i > 10 && l.info.role === 'assistant' && l.info.blocks.length > 0)!;
     const after = apply(
       doc,
@@ -319,7 +351,13 @@ describe('the columns an edited document carries', () => {
 
   test('an insertion followed by a swap (the draft settles its lines in between)', () => {
     const doc = realDoc('lean');
-    const value = { parentUuid: null, isSidechain: false, type: 'user', message: { role: 'user', content: 'front' }, uuid: 'c0c0c0c0-0000-4000-a000-000000000002' };
+    const value = {
+      parentUuid: null,
+      isSidechain: false,
+      type: 'user',
+      message: { role: 'user', content: 'front' },
+      uuid: 'c0c0c0c0-0000-4000-a000-000000000002',
+    };
     const after = apply(doc, { op: 'insert-line', afterKey: null, value }, { op: 'swap-lines', key: keyOf(doc, 2), withKey: keyOf(doc, 6) });
     expect(after.lines[0]!.info.uuid).toBe(value.uuid);
     expect(columnsOf(after.lines)).toEqual(fresh(after));
@@ -331,9 +369,12 @@ describe('a swap after the draft has indexed its lines', () => {
     const doc = realDoc('long');
     const lines = doc.lines;
     const byUuid = new Map(lines.map((l) => [l.info.uuid, l]));
-    const a = lines.find((l, i) => i > 100 && l.info.uuid && lines.filter((c) => c.info.parentUuid === l.info.uuid).length === 1 && byUuid.has(l.info.parentUuid ?? undefined))!;
+    const a = lines.find(
+      (l, i) => i > 100 && l.info.uuid && lines.filter((c) => c.info.parentUuid === l.info.uuid).length === 1 && byUuid.has(l.info.parentUuid ?? undefined),
+    )!;
     const c = lines.find((l) => l.info.parentUuid === a.info.uuid)!;
-    const related = (l: (typeof lines)[number]) => [a, c].some((x) => x.info.uuid === l.info.uuid || x.info.uuid === l.info.parentUuid || x.info.parentUuid === l.info.uuid);
+    const related = (l: (typeof lines)[number]) =>
+      [a, c].some((x) => x.info.uuid === l.info.uuid || x.info.uuid === l.info.parentUuid || x.info.parentUuid === l.info.uuid);
     const u = lines.find((l, i) => i > 600 && l.info.uuid && !related(l))!;
     // Enough deletions (each looks up a uuid's lines and children) for the draft to index its lines.
     const others = lines.filter((l, i) => i > 1000 && l.info.uuid && !related(l) && l !== u).slice(0, 6);

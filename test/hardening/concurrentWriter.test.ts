@@ -35,8 +35,18 @@ const FIXED = serializeToBuffer(fixAll(docFromBuffer(ORIGINAL)).doc);
 function nextTurn(): Buffer {
   const lines = realLines('long');
   const last = lines.at(-1)!;
-  const user = { ...lines.find((l) => l.type === 'user' && typeof (l.message as { content?: unknown })?.content === 'string')!, parentUuid: last.uuid, uuid: 'c0ffee00-0000-4000-8000-000000000001', timestamp: '2026-11-22T19:00:00.000Z' };
-  const reply = { ...lines.findLast((l) => l.type === 'assistant')!, parentUuid: user.uuid, uuid: 'c0ffee00-0000-4000-8000-000000000002', timestamp: '2026-11-22T19:00:01.000Z' };
+  const user = {
+    ...lines.find((l) => l.type === 'user' && typeof (l.message as { content?: unknown })?.content === 'string')!,
+    parentUuid: last.uuid,
+    uuid: 'c0ffee00-0000-4000-8000-000000000001',
+    timestamp: '2026-11-22T19:00:00.000Z',
+  };
+  const reply = {
+    ...lines.findLast((l) => l.type === 'assistant')!,
+    parentUuid: user.uuid,
+    uuid: 'c0ffee00-0000-4000-8000-000000000002',
+    timestamp: '2026-11-22T19:00:01.000Z',
+  };
   return Buffer.from(`${JSON.stringify(user)}\n${JSON.stringify(reply)}\n`);
 }
 

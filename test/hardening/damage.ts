@@ -101,10 +101,16 @@ function hugeLine(d: Extract<Damage, { kind: 'huge' }>, parent: string | undefin
   if (d.shape === 'garbage') return Buffer.alloc(size, 'x');
   const uuid = fakeUuid(d.at, 'ab');
   const text = 'y'.repeat(size);
-  const content =
-    d.shape === 'user' ? text : [{ type: 'tool_result', tool_use_id: 'toolu_huge', content: [{ type: 'text', text }] }];
+  const content = d.shape === 'user' ? text : [{ type: 'tool_result', tool_use_id: 'toolu_huge', content: [{ type: 'text', text }] }];
   return Buffer.from(
-    JSON.stringify({ parentUuid: parent ?? null, isSidechain: false, type: 'user', message: { role: 'user', content }, uuid, timestamp: '2026-01-01T00:00:00.000Z' }),
+    JSON.stringify({
+      parentUuid: parent ?? null,
+      isSidechain: false,
+      type: 'user',
+      message: { role: 'user', content },
+      uuid,
+      timestamp: '2026-01-01T00:00:00.000Z',
+    }),
   );
 }
 
@@ -269,7 +275,11 @@ const SMALL: { [K in Exclude<Damage['kind'], 'huge'>]: fc.Arbitrary<Extract<Dama
 
 /** Every kind of damage except huge lines (those cost MBs per run; see `hugeDamage`), less any `except`. */
 export function smallDamageExcept(...except: Damage['kind'][]): fc.Arbitrary<Damage> {
-  return fc.oneof(...Object.entries(SMALL).filter(([k]) => !except.includes(k as Damage['kind'])).map(([, a]) => a as fc.Arbitrary<Damage>));
+  return fc.oneof(
+    ...Object.entries(SMALL)
+      .filter(([k]) => !except.includes(k as Damage['kind']))
+      .map(([, a]) => a as fc.Arbitrary<Damage>),
+  );
 }
 
 export const smallDamage = smallDamageExcept();

@@ -23,7 +23,20 @@ import { SMALL_FIXTURES, bytesOf, caseOf } from './damage.js';
 const SEED = Number(process.env.CCMEND_FC_SEED ?? 20261122);
 const SCALE = Number(process.env.CCMEND_FC_SCALE ?? 1);
 
-const OPS = ['delete-line', 'insert-line', 'set', 'remove-block', 'move-block', 'parse-json', 'trim-end', 'repair-surrogates', 'swap-lines', 'merge-lines', 'rewind', 'fix'] as const;
+const OPS = [
+  'delete-line',
+  'insert-line',
+  'set',
+  'remove-block',
+  'move-block',
+  'parse-json',
+  'trim-end',
+  'repair-surrogates',
+  'swap-lines',
+  'merge-lines',
+  'rewind',
+  'fix',
+] as const;
 
 /** One editor action, as numbers resolved against the document it is applied to. */
 interface Step {
@@ -61,17 +74,36 @@ function editsFor(doc: Doc, s: Step, serial: number): Edit[] {
     case 'delete-line':
       return [{ op: 'delete-line', key: line.key }];
     case 'insert-line': {
-      const value = { parentUuid: line.info.uuid ?? null, isSidechain: false, type: 'user', message: { role: 'user', content: s.text || 'inserted' }, uuid: `ins-${serial}-${s.c}` };
+      const value = {
+        parentUuid: line.info.uuid ?? null,
+        isSidechain: false,
+        type: 'user',
+        message: { role: 'user', content: s.text || 'inserted' },
+        uuid: `ins-${serial}-${s.c}`,
+      };
       const adopt = s.c % 2 ? lines.filter((l) => line.info.uuid && l.info.parentUuid === line.info.uuid).map((l) => l.key) : [];
       return [{ op: 'insert-line', afterKey: s.c % 5 === 0 ? null : line.key, value, adopt }];
     }
     case 'set': {
-      const paths: JsonPath[] = [['parentUuid'], ['message', 'content'], ['message', 'id'], ['isMeta'], ...(blockPath ? [[...blockPath, 'text'], [...blockPath, 'id']] : [])];
+      const paths: JsonPath[] = [
+        ['parentUuid'],
+        ['message', 'content'],
+        ['message', 'id'],
+        ['isMeta'],
+        ...(blockPath
+          ? [
+              [...blockPath, 'text'],
+              [...blockPath, 'id'],
+            ]
+          : []),
+      ];
       const values = [s.text, null, undefined, 42, { nested: [s.text] }, other.info.uuid];
       return [{ op: 'set', key: (bl && s.c % 2 ? bl : line).key, path: pick(paths, s.c)!, value: pick(values, s.b) }];
     }
     case 'remove-block':
-      return blockPath ? [{ op: 'remove-block', key: bl!.key, path: blockPath }] : [{ op: 'remove-block', key: line.key, path: ['message', 'content', s.c % 3] }];
+      return blockPath
+        ? [{ op: 'remove-block', key: bl!.key, path: blockPath }]
+        : [{ op: 'remove-block', key: line.key, path: ['message', 'content', s.c % 3] }];
     case 'move-block': {
       const to = pick(withBlocks, s.c);
       if (!blockPath || !to) return [];

@@ -77,7 +77,13 @@ describe('fixAll converged where it used to loop', () => {
   });
 
   test('a lost result for a tool_use line that lost its uuid hangs off its response', () => {
-    const c: Case = { fixture: 'lean', damage: [{ kind: 'corrupt', at: 1992, offset: 27436, byte: 35 }, { kind: 'blank', at: 0, text: '' }] };
+    const c: Case = {
+      fixture: 'lean',
+      damage: [
+        { kind: 'corrupt', at: 1992, offset: 27436, byte: 35 },
+        { kind: 'blank', at: 0, text: '' },
+      ],
+    };
     const { doc, first, second } = fixTwice(c);
     expect(doc.lines[5]!.info.uuid).toBeUndefined();
     expect(rulesAt(first.applied)).toEqual(['tool-result-missing@6']);
@@ -89,7 +95,11 @@ describe('fixAll converged where it used to loop', () => {
   test('an assistant line that lost its message.id gathers the results hanging off it', () => {
     const c: Case = {
       fixture: 'oldLinear',
-      damage: [{ kind: 'corrupt', at: 45665, offset: 85243, byte: 32 }, { kind: 'invalid-utf8', at: 58452, bytes: [255] }, { kind: 'crlf', at: 0 }],
+      damage: [
+        { kind: 'corrupt', at: 45665, offset: 85243, byte: 32 },
+        { kind: 'invalid-utf8', at: 58452, bytes: [255] },
+        { kind: 'crlf', at: 0 },
+      ],
     };
     const { first, second } = fixTwice(c);
     expect(first.analysis.counts.error).toBe(0);
@@ -132,6 +142,8 @@ describe('bytes survive edits', () => {
     const doc = docFromBuffer(Buffer.concat([Buffer.from('\n'), lean]));
     expect(doc.lines[0]!.info.kind).toBe('blank');
     expect(() => applyEdits(doc, [{ op: 'set', key: 0, path: ['parentUuid'], value: null }])).toThrow(EditError);
-    expect(() => applyEdits(doc, [{ op: 'insert-line', afterKey: 1, value: { type: 'user', uuid: 'u1' }, adopt: [0] }])).toThrow('line 1 is not a readable entry');
+    expect(() => applyEdits(doc, [{ op: 'insert-line', afterKey: 1, value: { type: 'user', uuid: 'u1' }, adopt: [0] }])).toThrow(
+      'line 1 is not a readable entry',
+    );
   });
 });

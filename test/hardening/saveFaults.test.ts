@@ -118,7 +118,9 @@ describe('a save that fails leaves the transcript as it was and nothing behind',
 
 describe('Claude Code appends while the new file is being written', () => {
   test('the lines that reached the old file after the check are carried over to the new one', async () => {
-    const late = Buffer.from('{"type":"last-prompt","lastPrompt":"still here","sessionId":"4d5611e5-241a-462a-8d15-5122611a9569"}\n{"type":"custom-title","customTitle":"late"}\n');
+    const late = Buffer.from(
+      '{"type":"last-prompt","lastPrompt":"still here","sessionId":"4d5611e5-241a-462a-8d15-5122611a9569"}\n{"type":"custom-title","customTitle":"late"}\n',
+    );
     faults.now = { beforeRename: () => fs.appendFileSync(file, late) };
     const r = await run(['fix', file]);
     expect(r.err).toEqual([]);

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Doc } from '../../src/transcript/document.js';
+import type { Doc } from '../../src/transcript/document.js';
 import { docFromBuffer } from '../../src/transcript/load.js';
 
 export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -56,7 +56,7 @@ export function realLines(name: RealName): Record<string, unknown>[] {
 
 /** A document from entries (one JSON line each, newline-terminated). */
 export function docOf(entries: readonly unknown[], path = 'broken.jsonl'): Doc {
-  return docFromBuffer(Buffer.from(entries.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)) + '\n').join('')), path);
+  return docFromBuffer(Buffer.from(entries.map((e) => `${typeof e === 'string' ? e : JSON.stringify(e)}\n`).join('')), path);
 }
 
 /** Every .jsonl under fixtures/claude-home, subagents included. */

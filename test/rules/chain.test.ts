@@ -60,7 +60,11 @@ describe('chain-dangling', () => {
   });
 
   test('--warnings relinks it to the nearest earlier turn, which brings the whole conversation back', () => {
-    const res = expectRepair(lost(), { applied: ['chain-dangling@9: relink to the nearest earlier turn (line 8)'], changed: [9], removed: [], added: 0 }, { warnings: true });
+    const res = expectRepair(
+      lost(),
+      { applied: ['chain-dangling@9: relink to the nearest earlier turn (line 8)'], changed: [9], removed: [], added: 0 },
+      { warnings: true },
+    );
     expect(entryAt(res.doc, 8).parentUuid).toBe(entry(lean(), 'c8cd14ac').uuid);
     expect(res.analysis.view.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
   });
@@ -119,7 +123,11 @@ describe('uuid-duplicate', () => {
     lines[last] = { ...lines[last], uuid: lines[prompt].uuid };
     const a = analyze(docOf(lines));
     const d = a.diagnostics.find((x) => x.rule === 'uuid-duplicate')!;
-    expect([d.severity, d.line, d.message]).toEqual(['warning', last + 1, `uuid ${lines[prompt].uuid} is also on line ${prompt + 1}, a different record; Claude Code follows this later one`]);
+    expect([d.severity, d.line, d.message]).toEqual([
+      'warning',
+      last + 1,
+      `uuid ${lines[prompt].uuid} is also on line ${prompt + 1}, a different record; Claude Code follows this later one`,
+    ]);
     expect(a.graph.posOf(lines[prompt].uuid)).toBe(last);
   });
 });

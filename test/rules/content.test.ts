@@ -66,9 +66,18 @@ describe('image-too-large', () => {
     const lines = entries('image');
     const prompt = entry(lines, '103bd783');
     const data = Buffer.concat([png(lines), Buffer.alloc(3_932_163 - png(lines).length)]).toString('base64');
-    prompt.message.content = [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data } }, { type: 'text', text: prompt.message.content }];
+    prompt.message.content = [
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data } },
+      { type: 'text', text: prompt.message.content },
+    ];
     expect(rows(docOf(lines))).toEqual([
-      { rule: 'image-too-large', severity: 'error', line: 3, turn: 1, apiError: 'messages.0.content.0.image.source.base64: image exceeds 5 MB maximum: 5242884 bytes > 5242880 bytes' },
+      {
+        rule: 'image-too-large',
+        severity: 'error',
+        line: 3,
+        turn: 1,
+        apiError: 'messages.0.content.0.image.source.base64: image exceeds 5 MB maximum: 5242884 bytes > 5242880 bytes',
+      },
     ]);
   });
 
@@ -90,11 +99,14 @@ describe('image-dimensions', () => {
         severity: 'error',
         line: IMAGE_LINE,
         turn: 3,
-        apiError: 'messages.2.content.0.tool_result.content.0.image.source.base64.data: At least one of the image dimensions exceed max allowed size: 8000 pixels',
+        apiError:
+          'messages.2.content.0.tool_result.content.0.image.source.base64.data: At least one of the image dimensions exceed max allowed size: 8000 pixels',
       },
     ]);
     const res = expectRepair(doc, { applied: ['image-dimensions@23: replace the image with a text note'], changed: [IMAGE_LINE], removed: [], added: 0 });
-    expect(blocksOf(entryAt(res.doc, IMAGE_LINE - 1))[0]!.content).toEqual([{ type: 'text', text: '[image removed by ccmend: image/png, 0.0 MB, 9000×20 px]' }]);
+    expect(blocksOf(entryAt(res.doc, IMAGE_LINE - 1))[0]!.content).toEqual([
+      { type: 'text', text: '[image removed by ccmend: image/png, 0.0 MB, 9000×20 px]' },
+    ]);
   });
 
   test('21 images 2500 px wide: over the many-image limit; removing one is enough', () => {
@@ -154,7 +166,12 @@ describe('request-too-large', () => {
     // Lines 7, 8, 11 and 13 hold the four results: 9, 12, 12 and 12 MB; two 12 MB ones are enough.
     ['785a36a8', 'c8cd14ac', 'b89f34a5', 'd8f9c4c6'].forEach((uuid, i) => (blocksOf(entry(lines, uuid))[0]!.content = 'x'.repeat((i ? 12 : 9) * MB)));
     const [d] = analyze(docOf(lines)).diagnostics;
-    const stub = (key: number) => ({ op: 'set', key, path: ['message', 'content', 0, 'content'], value: '[output removed by ccmend to fit the request size limit]' });
+    const stub = (key: number) => ({
+      op: 'set',
+      key,
+      path: ['message', 'content', 0, 'content'],
+      value: '[output removed by ccmend to fit the request size limit]',
+    });
     expect(d!.fixes).toEqual([{ label: 'replace the 2 largest tool outputs/images with a note', safe: false, edits: [stub(7), stub(10)] }]);
   });
 });
@@ -182,7 +199,9 @@ describe('too-many-messages', () => {
       return e;
     });
     const doc = docOf(lines);
-    expect(rows(doc)).toEqual([{ rule: 'too-many-messages', severity: 'error', line: 100_001, turn: 100_001, apiError: 'messages: too many messages: 100001 > 100000' }]);
+    expect(rows(doc)).toEqual([
+      { rule: 'too-many-messages', severity: 'error', line: 100_001, turn: 100_001, apiError: 'messages: too many messages: 100001 > 100000' },
+    ]);
     expect(fixAll(doc).applied).toEqual([]);
   });
 });

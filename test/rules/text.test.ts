@@ -7,7 +7,9 @@ describe('text-empty', () => {
     const lines = entries('parallel');
     entry(lines, '2e5e0adf').message.content = '';
     const doc = docOf(lines);
-    expect(rows(doc)).toEqual([{ rule: 'text-empty', severity: 'error', line: 3, turn: 1, apiError: 'messages.0.content.0: text content blocks must be non-empty' }]);
+    expect(rows(doc)).toEqual([
+      { rule: 'text-empty', severity: 'error', line: 3, turn: 1, apiError: 'messages.0.content.0: text content blocks must be non-empty' },
+    ]);
     const res = expectRepair(doc, { applied: ['text-empty@3: remove the block'], changed: [4], removed: [3], added: 0 });
     // The first attachment is now the root of the conversation.
     expect(entryAt(res.doc, 2).parentUuid).toBe(null);
@@ -17,7 +19,9 @@ describe('text-empty', () => {
     const lines = entries('lean');
     blocksOf(entry(lines, '30631387'))[0]!.text = '';
     const doc = docOf(lines);
-    expect(rows(doc)).toEqual([{ rule: 'text-empty', severity: 'warning', line: 4, turn: 2, apiError: 'messages.1.content.1: text content blocks must be non-empty' }]);
+    expect(rows(doc)).toEqual([
+      { rule: 'text-empty', severity: 'warning', line: 4, turn: 2, apiError: 'messages.1.content.1: text content blocks must be non-empty' },
+    ]);
     expectRepair(doc, { applied: [], changed: [], removed: [], added: 0 });
     expectRepair(doc, { applied: ['text-empty@4: remove the block'], changed: [5], removed: [4], added: 0 }, { warnings: true });
   });
@@ -38,7 +42,13 @@ describe('text-whitespace', () => {
   test('the real "\\n\\n" line opening an Opus response (2.1.38) is a warning, and --warnings removes it', () => {
     const doc = realDoc('localCommand');
     expect(rows(doc)).toEqual([
-      { rule: 'text-whitespace', severity: 'warning', line: 5, turn: 2, apiError: 'messages.1.content.0: text content blocks must contain non-whitespace text' },
+      {
+        rule: 'text-whitespace',
+        severity: 'warning',
+        line: 5,
+        turn: 2,
+        apiError: 'messages.1.content.0: text content blocks must contain non-whitespace text',
+      },
     ]);
     expectRepair(doc, { applied: ['text-whitespace@5: remove the block'], changed: [6], removed: [5], added: 0 }, { warnings: true });
   });
@@ -76,7 +86,9 @@ describe('final-whitespace', () => {
     const lines = entries('lean');
     blocksOf(entry(lines, 'df54582d'))[0]!.text += '\n\n';
     const doc = docOf(lines);
-    expect(rows(doc)).toEqual([{ rule: 'final-whitespace', severity: 'warning', line: 14, turn: 8, apiError: 'final assistant content cannot end with trailing whitespace' }]);
+    expect(rows(doc)).toEqual([
+      { rule: 'final-whitespace', severity: 'warning', line: 14, turn: 8, apiError: 'final assistant content cannot end with trailing whitespace' },
+    ]);
     const res = expectRepair(doc, { applied: ['final-whitespace@14: trim the trailing whitespace'], changed: [14], removed: [], added: 0 }, { warnings: true });
     expect(textAt(res.doc, 13)).toBe(JSON.stringify(entries('lean')[13]));
   });

@@ -22,7 +22,8 @@ describe('thinking-order', () => {
         severity: 'error',
         line: 20,
         turn: 2,
-        apiError: 'messages.1.content.0: If an assistant message contains any thinking blocks, the first block must be thinking or redacted_thinking. Found text.',
+        apiError:
+          'messages.1.content.0: If an assistant message contains any thinking blocks, the first block must be thinking or redacted_thinking. Found text.',
       },
     ]);
     const res = expectRepair(doc, {

@@ -77,8 +77,12 @@ describe('tool-result-orphan', () => {
     const doc = docOf(lines);
     const view = buildApiView(doc, buildGraph(doc));
     expect(view.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'assistant', 'user', 'assistant']);
-    expect(rows(doc)).toEqual([{ rule: 'role-alternation', severity: 'warning', line: 22, turn: 3, apiError: 'messages: roles must alternate between "user" and "assistant"' }]);
-    expect(rows(doc, { provider: 'bedrock' })).toEqual([{ rule: 'role-alternation', severity: 'error', line: 22, turn: 3, apiError: 'messages: roles must alternate between "user" and "assistant"' }]);
+    expect(rows(doc)).toEqual([
+      { rule: 'role-alternation', severity: 'warning', line: 22, turn: 3, apiError: 'messages: roles must alternate between "user" and "assistant"' },
+    ]);
+    expect(rows(doc, { provider: 'bedrock' })).toEqual([
+      { rule: 'role-alternation', severity: 'error', line: 22, turn: 3, apiError: 'messages: roles must alternate between "user" and "assistant"' },
+    ]);
   });
 
   test('the tool_use line of a parallel call lost (2.1.330): its result is removed and the chain relinked', () => {
@@ -126,7 +130,9 @@ describe('tool-use-duplicate', () => {
     const i = at(lines, 'd1c67e04');
     lines.splice(i + 1, 0, copyOf(lines[i]!, 'dddddddd-0000-4000-8000-000000000001', lines[i]!.uuid));
     const doc = docOf(lines);
-    expect(rows(doc)).toEqual([{ rule: 'tool-use-duplicate', severity: 'error', line: 11, turn: 4, apiError: 'messages.3.content.2: `tool_use` ids must be unique' }]);
+    expect(rows(doc)).toEqual([
+      { rule: 'tool-use-duplicate', severity: 'error', line: 11, turn: 4, apiError: 'messages.3.content.2: `tool_use` ids must be unique' },
+    ]);
     expectRepair(doc, { applied: ['tool-use-duplicate@11: remove the later tool_use and its result'], changed: [], removed: [11], added: 0 });
   });
 
@@ -140,7 +146,9 @@ describe('tool-use-duplicate', () => {
     entry(lines, '7e285a2a').parentUuid = replayResult.uuid;
     lines.splice(at(lines, 'b89f34a5') + 1, 0, replayUse, replayResult);
     const doc = docOf(lines);
-    expect(rows(doc)).toEqual([{ rule: 'tool-use-duplicate', severity: 'error', line: 12, turn: 6, apiError: 'messages.5.content.0: `tool_use` ids must be unique' }]);
+    expect(rows(doc)).toEqual([
+      { rule: 'tool-use-duplicate', severity: 'error', line: 12, turn: 6, apiError: 'messages.5.content.0: `tool_use` ids must be unique' },
+    ]);
     const res = expectRepair(doc, { applied: ['tool-use-duplicate@12: remove the later tool_use and its result'], changed: [14], removed: [12, 13], added: 0 });
     expect(textAt(res.doc, 11)).toBe(originalLine('lean', 12));
   });
@@ -172,7 +180,13 @@ describe('tool-id-format', () => {
     blocksOf(entry(lines, 'b89f34a5'))[0]!.tool_use_id = 'functions.Write:0';
     const doc = docOf(lines);
     expect(rows(doc)).toEqual([
-      { rule: 'tool-id-format', severity: 'error', line: 10, turn: 4, apiError: "messages.3.content.1.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'" },
+      {
+        rule: 'tool-id-format',
+        severity: 'error',
+        line: 10,
+        turn: 4,
+        apiError: "messages.3.content.1.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'",
+      },
     ]);
     const res = expectRepair(doc, {
       applied: ['tool-id-format@10: rename the id to functions_Write_0 in the tool_use and its result'],
@@ -191,8 +205,15 @@ describe('tool-input-type', () => {
     const use = blocksOf(entry(lines, 'd1c67e04'))[0]!;
     use.input = JSON.stringify(use.input);
     const doc = docOf(lines);
-    expect(rows(doc)).toEqual([{ rule: 'tool-input-type', severity: 'error', line: 10, turn: 4, apiError: 'messages.3.content.1.tool_use.input: Input should be a valid dictionary' }]);
-    const res = expectRepair(doc, { applied: ['tool-input-type@10: parse the input if it is JSON text, else make it {}'], changed: [10], removed: [], added: 0 });
+    expect(rows(doc)).toEqual([
+      { rule: 'tool-input-type', severity: 'error', line: 10, turn: 4, apiError: 'messages.3.content.1.tool_use.input: Input should be a valid dictionary' },
+    ]);
+    const res = expectRepair(doc, {
+      applied: ['tool-input-type@10: parse the input if it is JSON text, else make it {}'],
+      changed: [10],
+      removed: [],
+      added: 0,
+    });
     expect(textAt(res.doc, 9)).toBe(originalLine('lean', 10));
   });
 
@@ -201,7 +222,12 @@ describe('tool-input-type', () => {
     blocksOf(entry(lines, 'd1c67e04'))[0]!.input = 'write health.js';
     const doc = docOf(lines);
     expect(rows(doc).map((r) => r.rule)).toEqual(['tool-input-type']);
-    const res = expectRepair(doc, { applied: ['tool-input-type@10: parse the input if it is JSON text, else make it {}'], changed: [10], removed: [], added: 0 });
+    const res = expectRepair(doc, {
+      applied: ['tool-input-type@10: parse the input if it is JSON text, else make it {}'],
+      changed: [10],
+      removed: [],
+      added: 0,
+    });
     expect(blocksOf(entryAt(res.doc, 9))[0]!.input).toEqual({});
   });
 });
@@ -214,7 +240,12 @@ describe('error-result-empty', () => {
     expect(rows(doc)).toEqual([
       { rule: 'error-result-empty', severity: 'error', line: 11, turn: 5, apiError: 'messages.4.content.0: content cannot be empty if `is_error` is true' },
     ]);
-    const res = expectRepair(doc, { applied: ['error-result-empty@11: set its content to "[tool failed without output]"'], changed: [11], removed: [], added: 0 });
+    const res = expectRepair(doc, {
+      applied: ['error-result-empty@11: set its content to "[tool failed without output]"'],
+      changed: [11],
+      removed: [],
+      added: 0,
+    });
     expect(blocksOf(entryAt(res.doc, 10))[0]).toEqual({
       type: 'tool_result',
       content: '[tool failed without output]',

@@ -49,8 +49,16 @@ describe('line summaries on the wire between threads', () => {
       text.slice(0, text.length - 10),
       '[1,2]',
       JSON.stringify({ ...first, parentUuid: null, isMeta: true, message: { role: 'user', content: 'lone \ud800 here' } }),
-      JSON.stringify({ ...second, uuid: 42, sessionId: false, message: { content: [{ type: 'text', text: '\udc00' }, 7, { type: 'tool_use', id: 9, input: [] }] } }),
-      JSON.stringify({ ...first, message: { role: 'user', content: [image, { type: 'thinking', thinking: 'x', signature: '!' }, { type: 'redacted_thinking', data: 'x' }] } }),
+      JSON.stringify({
+        ...second,
+        uuid: 42,
+        sessionId: false,
+        message: { content: [{ type: 'text', text: '\udc00' }, 7, { type: 'tool_use', id: 9, input: [] }] },
+      }),
+      JSON.stringify({
+        ...first,
+        message: { role: 'user', content: [image, { type: 'thinking', thinking: 'x', signature: '!' }, { type: 'redacted_thinking', data: 'x' }] },
+      }),
       JSON.stringify({ type: 'attachment', rendered: [{ content: 'a' }, { content: '' }] }),
       JSON.stringify({ type: 'system', subtype: 'local_command', content: '  ', logicalParentUuid: null }),
     ];

@@ -22,7 +22,14 @@ const dir = tempDir('ccmend-parallel-');
 const script = pathToFileURL(join(dir, 'loadWorker.mjs'));
 
 beforeAll(async () => {
-  await build({ entryPoints: [join(ROOT, 'src', 'loadWorker.ts')], outfile: script.pathname, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
+  await build({
+    entryPoints: [join(ROOT, 'src', 'loadWorker.ts')],
+    outfile: script.pathname,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'warning',
+  });
 });
 afterAll(() => loadInParallel(undefined));
 
@@ -81,7 +88,14 @@ describe('loading on several threads', () => {
     const long = realBytes('long');
     await expectSameLoad(damaged(long, [{ kind: 'crlf-all' }]), 3);
     await expectSameLoad(long.subarray(0, long.length - 1), 2);
-    await expectSameLoad(damaged(long, [{ kind: 'truncate', at: 756, cut: 0.5 }, { kind: 'junk', at: 757, bytes: [0x20, 0x0d] }, { kind: 'invalid-utf8', at: 100, bytes: [0xff, 0xfe] }]), 2);
+    await expectSameLoad(
+      damaged(long, [
+        { kind: 'truncate', at: 756, cut: 0.5 },
+        { kind: 'junk', at: 757, bytes: [0x20, 0x0d] },
+        { kind: 'invalid-utf8', at: 100, bytes: [0xff, 0xfe] },
+      ]),
+      2,
+    );
     // Every cut inside one last line of 4 MB with no newline after it: no line starts there, one part.
     const [user] = realLines('long').filter((l) => l.type === 'user');
     const huge = Buffer.from(JSON.stringify({ ...user, message: { role: 'user', content: 'x'.repeat(4 << 20) } }));
@@ -102,7 +116,10 @@ describe('loading on several threads', () => {
   test("the workers' parts are what the document is made of: a part that ends short means the file shrank", async () => {
     // A worker that reads nothing: as if the file lost bytes before the worker got to them.
     const short = pathToFileURL(join(dir, 'short.mjs'));
-    writeFileSync(short.pathname, "import { parentPort, workerData } from 'node:worker_threads';\nparentPort.postMessage({ offsets: [], lengths: [], eols: [], wire: '[[],[]]', end: workerData.start });\n");
+    writeFileSync(
+      short.pathname,
+      "import { parentPort, workerData } from 'node:worker_threads';\nparentPort.postMessage({ offsets: [], lengths: [], eols: [], wire: '[[],[]]', end: workerData.start });\n",
+    );
     const path = join(dir, 'short.jsonl');
     writeFileSync(path, realBytes('long'));
     await expect(loadWith(path, 2, short)).rejects.toThrow(`${path} shrank while it was being read; try again`);

@@ -24,9 +24,9 @@ describe('load + save without edits is byte-identical', () => {
   test('CRLF endings, invalid UTF-8, a torn last line and no final newline survive', async () => {
     const lines = realBytes('parallel').toString('utf8').split('\n').filter(Boolean);
     const bytes = Buffer.concat([
-      Buffer.from(lines.slice(0, 5).join('\r\n') + '\r\n'),
+      Buffer.from(`${lines.slice(0, 5).join('\r\n')}\r\n`),
       Buffer.from([0x7b, 0x22, 0x78, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x22, 0x7d, 0x0a]), // {"x":"<invalid utf-8>"}
-      Buffer.from(lines.slice(5).join('\n') + '\n'),
+      Buffer.from(`${lines.slice(5).join('\n')}\n`),
       Buffer.from(lines[20]!.slice(0, 150)), // torn, no newline
     ]);
     const dir = mkdtempSync(join(tmpdir(), 'ccmend-rt-'));

@@ -63,7 +63,9 @@ describe('the entry and block parsers', () => {
         }
       }
       const message = v.message as Record<string, unknown> | undefined;
-      if (message) for (const wrong of WRONG) sameFields(entrySchema, parseEntry({ ...v, message: { ...message, id: wrong } }), { ...v, message: { ...message, id: wrong } });
+      if (message)
+        for (const wrong of WRONG)
+          sameFields(entrySchema, parseEntry({ ...v, message: { ...message, id: wrong } }), { ...v, message: { ...message, id: wrong } });
     }
     for (const b of blocks.slice(0, 200)) for (const wrong of WRONG) sameFields(blockSchema, parseBlock({ ...b, type: wrong }), { ...b, type: wrong });
     expect(checked).toBeGreaterThan(1000);

@@ -4,6 +4,7 @@ import { applyEdits } from '../../src/edit/apply.js';
 import { analyze } from '../../src/rules/analyze.js';
 import { docFromBuffer } from '../../src/transcript/load.js';
 import { serializeToBuffer } from '../../src/transcript/save.js';
+import type { Doc } from '../../src/transcript/document.js';
 import type { Command } from '../../src/ui/keymap.js';
 import { type EditorState, initialState, prepareFix, problemAtCursor, reduce } from '../../src/ui/state.js';
 import { bytesOf, caseOf, SMALL_FIXTURES } from '../hardening/damage.js';
@@ -15,7 +16,23 @@ import { realDoc } from '../helpers/fixtures.js';
  * used), f must give exactly what the fix's edits make of the document.
  */
 
-const COMMANDS: Command[] = ['down', 'up', 'pageDown', 'bottom', 'nextProblem', 'prevProblem', 'fix', 'delete', 'moveUp', 'moveDown', 'merge', 'undo', 'redo', 'fixAll', 'toggleRaw'];
+const COMMANDS: Command[] = [
+  'down',
+  'up',
+  'pageDown',
+  'bottom',
+  'nextProblem',
+  'prevProblem',
+  'fix',
+  'delete',
+  'moveUp',
+  'moveDown',
+  'merge',
+  'undo',
+  'redo',
+  'fixAll',
+  'toggleRaw',
+];
 const step = fc.record({ command: fc.constantFrom(...COMMANDS), prepare: fc.boolean() });
 
 /** Runs the steps, then n, then checks f there; false when there was no fix to check. */
@@ -28,7 +45,7 @@ function check(start: EditorState, steps: { command: Command; prepare: boolean }
   }
   const fix = problemAtCursor(s)?.fixes[0];
   if (!fix) return false;
-  let fresh;
+  let fresh: Doc;
   try {
     fresh = applyEdits(s.history.present, fix.edits);
   } catch {

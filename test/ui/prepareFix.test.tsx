@@ -39,7 +39,13 @@ test('a pause on a problem prepares its fix; f then shows the fixed document', a
 test('nothing is prepared while a save runs (it closes the file the document reads from)', async () => {
   const doc = await loadFile(tempCopy(DEMO));
   const real = fileEditorDeps();
-  const slowSave: EditorDeps = { ...real, save: async (d) => (await new Promise((r) => setTimeout(r, PREPARE_AFTER_MS * 4)), real.save(d)) };
+  const slowSave: EditorDeps = {
+    ...real,
+    save: async (d) => {
+      await new Promise((r) => setTimeout(r, PREPARE_AFTER_MS * 4));
+      return real.save(d);
+    },
+  };
   try {
     const ui = await mount(<Editor doc={doc} provider="anthropic" deps={slowSave} size={{ columns: 160, rows: 40 }} />);
     await ui.press('n', 'f', 'n');
