@@ -45,7 +45,8 @@ const CONVERSATION = new Set(['user', 'assistant', 'attachment']);
 /** A local command's lines are sent (as user text) and the next prompt chains off them: they can end the conversation. */
 const isLocalCommand = (l: Line) => l.info.type === 'system' && l.info.subtype === 'local_command';
 
-function isLeafCandidate(l: Line): boolean {
+/** A main-chain line of the conversation itself (what a leaf can be, and what a broken chain is bridged to). */
+export function isConversationLine(l: Line): boolean {
   return l.info.kind === 'entry' && !!l.info.uuid && !l.info.isSidechain && (CONVERSATION.has(l.info.type ?? '') || isLocalCommand(l));
 }
 
@@ -115,9 +116,9 @@ function chooseLeaf(doc: Doc, ix: Index, end = doc.lines.length): number | undef
   let fallback: number | undefined;
   for (let i = end - 1; i >= 0; i--) {
     const l = doc.lines[i]!;
-    if (!isLeafCandidate(l)) continue;
+    if (!isConversationLine(l)) continue;
     fallback ??= i;
-    if (!kidsOf(ix, l.info.uid).some((k) => isLeafCandidate(doc.lines[k]!))) return i;
+    if (!kidsOf(ix, l.info.uid).some((k) => isConversationLine(doc.lines[k]!))) return i;
   }
   return fallback;
 }

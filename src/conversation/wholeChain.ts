@@ -1,0 +1,107 @@
+import { columnsOf } from '../transcript/columns.js';
+import type { Doc } from '../transcript/document.js';
+import { type Graph, isConversationLine } from './graph.js';
+
+/**
+ * Where the walk up from the leaf met a parentUuid that names no line (a lost
+ * or torn line) and went on from the entry written just before: the bridge a
+ * recent Claude Code makes when the gap is short, made here whatever its length.
+ */
+export interface Bridge {
+  /** The line whose parent is missing. */
+  readonly pos: number;
+  /** The line the walk went on from: the latest entry written before `pos`. */
+  readonly to: number;
+  /** How long before `pos` that entry was written (ms); NaN when a timestamp is missing. */
+  readonly gapMs: number;
+}
+
+/** Where the walk crossed a compaction: from its boundary line to the turn before it. */
+export interface Crossing {
+  readonly boundary: number;
+  readonly to: number;
+}
+
+export interface WholeChain {
+  /** Root-first positions of the whole session: every compaction crossed, every gap bridged. */
+  readonly positions: readonly number[];
+  readonly bridges: readonly Bridge[];
+  readonly crossings: readonly Crossing[];
+}
+
+const stamp = (doc: Doc, pos: number) => Date.parse(doc.lines[pos]?.info.timestamp ?? '');
+
+/**
+ * The entry a line with a missing parent would hang under: of the conversation
+ * lines that `excluded` lets through, the one written last before the line
+ * (file order breaks ties). Progress lines are not candidates: hooks write them
+ * beside the turn they report on, often stamped after the next turn. A line with
+ * no timestamp hangs under the nearest candidate above it.
+ */
+export function latestEarlierEntry(doc: Doc, pos: number, excluded: (p: number) => boolean): number | undefined {
+  const candidate = (p: number) => isConversationLine(doc.lines[p]!) && !excluded(p);
+  const at = stamp(doc, pos);
+  if (Number.isNaN(at)) {
+    for (let p = pos - 1; p >= 0; p--) if (candidate(p)) return p;
+    return undefined;
+  }
+  let best: number | undefined;
+  let bestAt = Number.NEGATIVE_INFINITY;
+  for (let p = 0; p < doc.lines.length; p++) {
+    if (p === pos || !candidate(p)) continue;
+    const t = stamp(doc, p);
+    if (!(t < at || (t === at && p < pos))) continue;
+    if (t >= bestAt) {
+      best = p;
+      bestAt = t;
+    }
+  }
+  return best;
+}
+
+/**
+ * The whole session the file holds, as one root-first walk: from the leaf up
+ * through every parent link, across each compaction to the conversation it
+ * summarised, and across each gap (a parent that names no line) to the entry
+ * written just before. What a person did in the session, whatever a client
+ * would send of it.
+ */
+export function wholeChain(doc: Doc, graph: Graph): WholeChain {
+  const positions: number[] = [];
+  const bridges: Bridge[] = [];
+  const crossings: Crossing[] = [];
+  if (graph.leaf === undefined) return { positions, bridges, crossings };
+  const { pid } = columnsOf(doc.lines);
+  const seen = new Uint8Array(doc.lines.length);
+  const excluded = (p: number) => seen[p] === 1;
+  let pos: number | undefined = graph.leaf;
+  while (pos !== undefined && !seen[pos]) {
+    seen[pos] = 1;
+    positions.push(pos);
+    const info = doc.lines[pos]!.info;
+    const parent = pid[pos]!;
+    if (parent >= 0) {
+      const owner = graph.posOfId(parent);
+      if (owner !== -1) {
+        pos = owner;
+        continue;
+      }
+      const to = latestEarlierEntry(doc, pos, excluded);
+      if (to !== undefined) bridges.push({ pos, to, gapMs: stamp(doc, pos) - stamp(doc, to) });
+      pos = to;
+      continue;
+    }
+    if (info.type === 'system' && info.subtype === 'compact_boundary') {
+      const named = info.logicalParentUuid ? graph.posOf(info.logicalParentUuid) : undefined;
+      const to = named !== undefined && !seen[named] ? named : latestEarlierEntry(doc, pos, excluded);
+      if (to !== undefined) crossings.push({ boundary: pos, to });
+      pos = to;
+      continue;
+    }
+    pos = undefined;
+  }
+  positions.reverse();
+  bridges.reverse();
+  crossings.reverse();
+  return { positions, bridges, crossings };
+}
