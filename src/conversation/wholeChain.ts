@@ -1,6 +1,6 @@
 import { columnsOf } from '../transcript/columns.js';
 import type { Doc } from '../transcript/document.js';
-import { type Graph, isConversationLine } from './graph.js';
+import { type Graph, latestEarlierEntry } from './graph.js';
 
 /**
  * Where the walk up from the leaf met a parentUuid that names no line (a lost
@@ -32,34 +32,6 @@ export interface WholeChain {
 const stamp = (doc: Doc, pos: number) => Date.parse(doc.lines[pos]?.info.timestamp ?? '');
 
 /**
- * The entry a line with a missing parent would hang under: of the conversation
- * lines that `excluded` lets through, the one written last before the line
- * (file order breaks ties). Progress lines are not candidates: hooks write them
- * beside the turn they report on, often stamped after the next turn. A line with
- * no timestamp hangs under the nearest candidate above it.
- */
-export function latestEarlierEntry(doc: Doc, pos: number, excluded: (p: number) => boolean): number | undefined {
-  const candidate = (p: number) => isConversationLine(doc.lines[p]!) && !excluded(p);
-  const at = stamp(doc, pos);
-  if (Number.isNaN(at)) {
-    for (let p = pos - 1; p >= 0; p--) if (candidate(p)) return p;
-    return undefined;
-  }
-  let best: number | undefined;
-  let bestAt = Number.NEGATIVE_INFINITY;
-  for (let p = 0; p < doc.lines.length; p++) {
-    if (p === pos || !candidate(p)) continue;
-    const t = stamp(doc, p);
-    if (!(t < at || (t === at && p < pos))) continue;
-    if (t >= bestAt) {
-      best = p;
-      bestAt = t;
-    }
-  }
-  return best;
-}
-
-/**
  * The whole session the file holds, as one root-first walk: from the leaf up
  * through every parent link, across each compaction to the conversation it
  * summarised, and across each gap (a parent that names no line) to the entry
@@ -86,14 +58,14 @@ export function wholeChain(doc: Doc, graph: Graph): WholeChain {
         pos = owner;
         continue;
       }
-      const to = latestEarlierEntry(doc, pos, excluded);
+      const to = latestEarlierEntry(doc, pos, graph.childrenOfId, excluded);
       if (to !== undefined) bridges.push({ pos, to, gapMs: stamp(doc, pos) - stamp(doc, to) });
       pos = to;
       continue;
     }
     if (info.type === 'system' && info.subtype === 'compact_boundary') {
       const named = info.logicalParentUuid ? graph.posOf(info.logicalParentUuid) : undefined;
-      const to = named !== undefined && !seen[named] ? named : latestEarlierEntry(doc, pos, excluded);
+      const to = named !== undefined && !seen[named] ? named : latestEarlierEntry(doc, pos, graph.childrenOfId, excluded);
       if (to !== undefined) crossings.push({ boundary: pos, to });
       pos = to;
       continue;

@@ -1,4 +1,5 @@
 import { type ApiView, buildApiView } from '../conversation/apiView.js';
+import { type Client, NEWEST } from '../conversation/clients.js';
 import { type Graph, buildGraph } from '../conversation/graph.js';
 import type { Doc } from '../transcript/document.js';
 import { RULES } from './registry.js';
@@ -14,12 +15,14 @@ export interface Analysis {
 
 export interface AnalyzeOptions {
   readonly provider?: Provider;
+  /** The Claude Code version whose request is checked (default: the newest modelled). */
+  readonly client?: Client;
 }
 
 /** Graph, API view and every rule, for one version of a document. Pure. */
 export function analyze(doc: Doc, options: AnalyzeOptions = {}): Analysis {
   const provider = options.provider ?? 'anthropic';
-  const graph = buildGraph(doc);
+  const graph = buildGraph(doc, options.client ?? NEWEST);
   const view = buildApiView(doc, graph);
   const active: RuleContext = { doc, graph, view, provider, segment: 'active' };
   const diagnostics: Diagnostic[] = [];
