@@ -20,7 +20,7 @@ usage:
   ccmend check <file | session-id>... [--json] [--provider anthropic|bedrock|vertex] [--verbose]
   ccmend check --hook                        as a Claude Code SessionStart hook: warn before a broken session resumes
   ccmend fix <file | session-id> [--out PATH] [--dry-run] [--warnings] [--json] [--provider P]
-  ccmend api-view <file | session-id> [--json]
+  ccmend api-view <file | session-id> [--json] [--client VERSION]
   ccmend list [--all] [--json]
   ccmend summary <file | session-id> [--out PATH] [--copy]
   ccmend doctor [file | session-id] [--json]  check the API channel, settings, Claude Code version (and a session)
@@ -86,8 +86,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       );
     }
     case 'api-view': {
-      const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
-      return runApiView(exactlyOne(positionals, 'api-view'), { json: !!values.json }, io);
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, client: { type: 'string' } });
+      return runApiView(exactlyOne(positionals, 'api-view'), { json: !!values.json, client: str(values.client) }, io);
     }
     case 'list': {
       const { values, positionals } = parse(rest, { all: { type: 'boolean', short: 'a' }, json: { type: 'boolean' } });
