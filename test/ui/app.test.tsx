@@ -39,12 +39,15 @@ describe('opening', () => {
     expect(all.slice(0, 4).every((s) => s.project === '-home-demo-acme-shop')).toBe(true);
     // The spotter session (real redacted signatures) is in another project and shows its project name and its errors.
     const f = await ui.until((fr) => !/B +… /.test(fr), 'all counts');
-    expect(f).toMatch(/3\.0 MB +6 errors +\[-home-USER-projects-spotter-worktrees-spotter-dov\] Work/);
-    expect(f).toMatch(/26 KB +0 errors +\[-path-to-Demo\] \/init/);
-    expect(f).toMatch(/0 errors +run two commands/);
+    // The cursor stays on the top row while the list re-sorts by the sessions' own times.
+    expect(f).toMatch(/❯ 2026-11-22 18:04 +9 KB/);
+    // Each session: its own last timestamp, size, errors and warnings, the folder it ran in, its first prompt.
+    expect(f).toMatch(/2026-02-12 21:03 +3\.0 MB +6 errors +3 warnings +\/home\/USER\/projects\/spotter-worktrees\/spotter-/);
+    expect(f).toMatch(/2025-09-03 00:47 +26 KB +0 errors +0 warnings +\/path\/to\/Demo +\/init/);
+    expect(f).toMatch(/2026-11-22 18:00 +258 KB +0 errors +0 warnings +run two commands/);
     await ui.press(KEY.enter);
     const opened = await ui.until((fr) => fr.includes('errors ·'), 'the editor');
-    expect(opened).toContain(`${all[0]!.id}.jsonl`);
+    expect(opened).toContain('d0ea885a-0f80-4843-82bb-f06c71bdbf28.jsonl'); // the top row: used last
   });
 
   test('no sessions at all: the bundled demo opens and says so', async () => {
@@ -104,6 +107,6 @@ describe('a transcript named on the command line starts loading before the edito
     mkdirSync(path);
     const ui = await mount(<App path={path} provider="anthropic" deps={deps({ load: realDeps(undefined, startLoading(path)).load })} />);
     unmounts.push(() => ui.app.unmount());
-    expect(await ui.until((f) => f.includes('ccmend:'), 'the error')).toContain(`ccmend: ${path} is a directory`);
+    expect(await ui.until((f) => f.includes('ccmend:'), 'the error')).toContain(`ccmend: ${path}: is a directory, not a transcript`);
   });
 });
