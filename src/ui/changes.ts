@@ -94,7 +94,9 @@ export function changesBetween(saved: Doc, present: Doc): Changes {
     if (old.parentUuid === now.parentUuid) return [];
     if (!now.parentUuid) return ['parent link cleared (it now starts the conversation)'];
     const p = lineOfUuid(now.parentUuid);
-    return [p === undefined ? `parent relinked to ${now.parentUuid.slice(0, 8)}… (not in the file)` : `parent relinked to line ${p + 1}`];
+    if (p === undefined) return [`parent relinked to ${now.parentUuid.slice(0, 8)}… (not in the file)`];
+    const was = at.get(present.lines[p]!.key);
+    return [was === undefined ? `parent relinked to the new line ${p + 1}` : `parent relinked to line ${was + 1}`];
   };
 
   // Lines kept in their order; the others were moved past them.
@@ -105,20 +107,24 @@ export function changesBetween(saved: Doc, present: Doc): Changes {
   let moved = 0;
   let survivor = -1;
   let lastOld = -1;
+  /** The line before this one in the saved file, as the preview names it. */
+  let previous = '';
   present.lines.forEach((l: Line, i) => {
     const old = at.get(l.key);
+    const after = previous ? ` after ${previous}` : ' first';
     if (old === undefined) {
       added++;
-      entries.push({ order: lastOld + 0.5, text: `+ new line ${i + 1}: ${lineWords(l.info)}` });
+      entries.push({ order: lastOld + 0.5, text: `+ new line ${i + 1} (${after.trim()}): ${lineWords(l.info)}` });
+      previous = `new line ${i + 1}`;
       return;
     }
     survivor++;
     lastOld = old;
+    previous = `line ${old + 1}`;
     const before = saved.lines[old]!;
     const what = before === l ? [] : [...parentChange(before.info, l.info), ...blockChanges(before.info.blocks, l.info.blocks)];
-    const wasMoved = !inOrder.has(survivor);
     if (before !== l && !what.length) what.push('rewritten (the same blocks)');
-    if (wasMoved) what.unshift(`moved to line ${i + 1}`);
+    if (!inOrder.has(survivor)) what.unshift(`moved: now comes${after}`);
     if (!what.length) return;
     if (before !== l) changed++;
     else moved++;

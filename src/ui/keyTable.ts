@@ -36,7 +36,7 @@ const SPECS = {
   delete: { help: 'delete the block or turn', bar: ['del', 5] },
   moveUp: { help: 'move block or turn up', bar: ['move', 6] },
   moveDown: { help: 'move it down', bar: ['move', 6] },
-  merge: { help: 'merge with the next same-role turn, or a text block with the next text', bar: ['merge', 7] },
+  merge: { help: 'merge with the next same-role turn, or text with the next text', bar: ['merge', 7] },
   rewind: { help: 'rewind: drop what follows', bar: ['rewind', 8] },
   undo: { help: 'undo', bar: ['undo', 3] },
   redo: { help: 'redo', bar: ['redo', 9] },

@@ -1,6 +1,6 @@
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Box, Text, render, useApp, useInput } from 'ink';
 import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { EXIT, ioMessage } from '../commands/errors.js';
@@ -209,7 +209,7 @@ export function fileEditorDeps(
       const fresh = await loadFile(r.path);
       doc.source.close();
       opts.onSaved?.(`saved your version to ${r.path}; ${doc.path} was left as another program wrote it`);
-      return { doc: fresh, status: `saved to ${r.path} (${doc.path} was left as it is on disk); editing ${r.path} now` };
+      return { doc: fresh, status: `saved to ${r.path}; ${basename(doc.path!)} was left as it is on disk` };
     },
     async reload(doc) {
       const fresh = await loadFile(doc.path!);
