@@ -145,6 +145,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       const path = positionals[0] === undefined ? undefined : editorTarget(positionals[0]);
       if (!process.stdin.isTTY || !process.stdout.isTTY)
         throw new CliError('the editor needs an interactive terminal; use ccmend check / fix / summary in scripts');
+      // Keys typed from now on wait for the editor, unechoed, instead of being read by the terminal as a line (or as Ctrl+C, Ctrl+Z).
+      process.stdin.setRawMode(true);
       // A named transcript starts loading now: its worker threads parse while the editor's modules load.
       const started = path === undefined ? undefined : startLoading(path);
       const { runEditor } = await import('./ui/run.js');

@@ -1,10 +1,11 @@
-import { Box, Text, useInput } from 'ink';
-import { useEffect, useReducer } from 'react';
+import { Box, Text } from 'ink';
+import { useCallback, useEffect, useReducer } from 'react';
 import { type SessionRow, formatDate, formatSize } from '../commands/list.js';
 import { plural } from '../doctor/text.js';
 import type { SessionFile } from '../transcript/sessions.js';
 import { keyBar, keysOf } from './keyTable.js';
-import { pressesOf } from './keys.js';
+import { useKeys } from './input.js';
+import type { KeyPress } from './keys.js';
 import { type PickerState, cursorOf, initialPicker, lastUsed, pickerMode, projectOf, reducePicker, visible } from './pickerState.js';
 import { type Size, useTerminal, useTerminalSize } from './terminal.js';
 import { useTheme } from './theme.js';
@@ -73,9 +74,7 @@ export function Picker({ sessions, currentProject, describe, onPick, onQuit, siz
   useEffect(() => {
     if (height !== state.height) dispatch({ type: 'resize', height });
   }, [height, state.height]);
-  useInput((input, key) => {
-    for (const press of pressesOf(input, key)) dispatch({ type: 'key', press });
-  });
+  useKeys(useCallback((press: KeyPress) => dispatch({ type: 'key', press }), []));
   // biome-ignore lint/correctness/useExhaustiveDependencies: the outcome is acted on once, when it is asked for
   useEffect(() => {
     const o = state.outcome;

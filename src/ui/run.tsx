@@ -1,8 +1,8 @@
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { Box, Text, render, useApp, useInput } from 'ink';
-import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { Box, Text, render, useApp } from 'ink';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { EXIT, ioMessage } from '../commands/errors.js';
 import { resumeCommand } from '../commands/fix.js';
 import { describeSession } from '../commands/list.js';
@@ -18,7 +18,8 @@ import { type SessionFile, encodeProjectDir, listSessions } from '../transcript/
 import { FileSource } from '../transcript/source.js';
 import { Editor, type EditorDeps } from './Editor.js';
 import { commandFor, keyBar, keysOf } from './keyTable.js';
-import { type KeyPress, pressesOf } from './keys.js';
+import { KeyRouterProvider, useKeys } from './input.js';
+import type { KeyPress } from './keys.js';
 import { Picker } from './Picker.js';
 import { type Size, type Terminal, TerminalContext, useTerminal, useTerminalSize } from './terminal.js';
 import { type Theme, ThemeContext, themeFor } from './theme.js';
@@ -49,14 +50,17 @@ type Phase =
 function Loading({ phase, size, keys, onQuit }: { phase: Extract<Phase, { kind: 'loading' }>; size?: Size; keys: KeyPress[]; onQuit: () => void }) {
   const { rows, columns } = useTerminalSize(size);
   const terminal = useTerminal();
-  useInput((input, key) => {
-    for (const press of pressesOf(input, key)) {
-      const c = commandFor('loading', press);
-      if (c === 'quit' || c === 'interrupt') return onQuit();
-      if (c === 'suspend') terminal.suspend();
-      else keys.push(press);
-    }
-  });
+  useKeys(
+    useCallback(
+      (press: KeyPress) => {
+        const c = commandFor('loading', press);
+        if (c === 'quit' || c === 'interrupt') onQuit();
+        else if (c === 'suspend') terminal.suspend();
+        else keys.push(press);
+      },
+      [keys, onQuit, terminal],
+    ),
+  );
   const pct = phase.total ? Math.floor((phase.read / phase.total) * 100) : 0;
   return (
     <Box flexDirection="column" width={columns} height={rows}>
@@ -71,19 +75,24 @@ function Loading({ phase, size, keys, onQuit }: { phase: Extract<Phase, { kind: 
   );
 }
 
-export function App({
-  path,
-  provider,
-  deps,
-  size,
-  onOutcome,
-}: {
-  path?: string;
-  provider: Provider;
-  deps: AppDeps;
-  size?: Size;
-  onOutcome?: (o: Outcome) => void;
-}) {
+interface AppProps {
+  readonly path?: string;
+  readonly provider: Provider;
+  readonly deps: AppDeps;
+  readonly size?: Size;
+  readonly onOutcome?: (o: Outcome) => void;
+}
+
+/** The picker, loading and the editor, with one reader of keys for all of them (see KeyRouterProvider). */
+export function App(props: AppProps) {
+  return (
+    <KeyRouterProvider>
+      <Screens {...props} />
+    </KeyRouterProvider>
+  );
+}
+
+function Screens({ path, provider, deps, size, onOutcome }: AppProps) {
   const { exit } = useApp();
   const [sessions] = useState(() => (path ? [] : deps.sessions()));
   const [phase, setPhase] = useState<Phase>(() => {
@@ -92,6 +101,11 @@ export function App({
     return { kind: 'pick' };
   });
   const early = useRef<KeyPress[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the app's exit and its listener do not change
+  const quitWhileLoading = useCallback(() => {
+    onOutcome?.({ kind: 'quitWhileLoading' });
+    exit();
+  }, []);
   const loadingPath = phase.kind === 'loading' ? phase.path : undefined;
   // biome-ignore lint/correctness/useExhaustiveDependencies: a load starts once per path
   useEffect(() => {
@@ -136,17 +150,7 @@ export function App({
         />
       );
     case 'loading':
-      return (
-        <Loading
-          phase={phase}
-          size={size}
-          keys={early.current}
-          onQuit={() => {
-            onOutcome?.({ kind: 'quitWhileLoading' });
-            exit();
-          }}
-        />
-      );
+      return <Loading phase={phase} size={size} keys={early.current} onQuit={quitWhileLoading} />;
     case 'failed':
       return <Text>ccmend: {phase.message}</Text>;
     case 'edit':
@@ -276,15 +280,15 @@ function Screen({ theme, terminal, children }: { theme: Theme; terminal: (redraw
 function processTerminal(redraw: () => void): Terminal {
   return {
     suspend() {
-      process.stdout.write(LEAVE_SCREEN + SHOW_CURSOR);
       process.stdin.setRawMode?.(false);
       process.once('SIGCONT', () => {
         process.stdin.setRawMode?.(true);
         process.stdout.write(ENTER_SCREEN + HIDE_CURSOR);
         redraw();
       });
-      // The process group: when ccmend runs under npx, npm waits for it and must stop too.
-      process.kill(0, 'SIGTSTP');
+      // Stopped only once the screen is given back: a frame still queued for the terminal would come out after the shell's prompt.
+      // The whole process group stops: when ccmend runs under npx, npm waits for it and must stop too.
+      process.stdout.write(LEAVE_SCREEN + SHOW_CURSOR, () => process.kill(0, 'SIGTSTP'));
     },
   };
 }

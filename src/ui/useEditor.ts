@@ -1,10 +1,11 @@
-import { useApp, useInput } from 'ink';
-import { type Dispatch, useEffect } from 'react';
+import { useApp } from 'ink';
+import { type Dispatch, useCallback, useEffect } from 'react';
 import type { Analysis } from '../rules/analyze.js';
 import type { Doc } from '../transcript/document.js';
 import { SaveConflictError } from '../transcript/save.js';
 import { SourceChangedError } from '../transcript/source.js';
-import { pressesOf } from './keys.js';
+import { useKeys } from './input.js';
+import type { KeyPress } from './keys.js';
 import { type Action, type EditorState, prepareFix } from './state.js';
 import { useTerminal } from './terminal.js';
 
@@ -25,9 +26,7 @@ export const PREPARE_AFTER_MS = 60;
 
 /** Every key, one action each: a read that brought several keys brings several actions, each reduced in turn. */
 export function useEditorInput(dispatch: Dispatch<Action>): void {
-  useInput((input, key) => {
-    for (const press of pressesOf(input, key)) dispatch({ type: 'key', press });
-  });
+  useKeys(useCallback((press: KeyPress) => dispatch({ type: 'key', press }), [dispatch]));
 }
 
 const messageOf = (e: unknown) => String((e as Error)?.message ?? e);

@@ -122,7 +122,7 @@ describe('the editor on the demo transcript (real faults)', () => {
       .filter((l) => /^│ [-+~] /.test(l))
       .map((l) => l.slice(2).trimEnd().replace(/ *│$/, ''));
     expect(listed).toEqual([
-      '+ new line 23: user: result error [toolu_01BBB] [tool result lost]',
+      '+ new line 23 (after line 22): user: result error [toolu_01BBB] [tool result lost]',
       '- line 26 removed: user: result ok [toolu_01AAA] alpha',
       '- line 27 removed: unreadable line (not valid JSON (Unterminated string in JSON at position 180))',
     ]);
