@@ -24,11 +24,22 @@ export interface PickerProps {
 /** Title and hint above the list; key bar and prompt below it. */
 const CHROME = 4;
 
-function label(r: SessionRow, here: boolean): string {
+/** A folder in at most its last two names when the screen is narrow. */
+const shortPath = (p: string, wide: boolean) => {
+  const parts = p.split('/').filter(Boolean);
+  return wide || parts.length <= 2 ? p : `…/${parts.slice(-2).join('/')}`;
+};
+
+function label(r: SessionRow, here: boolean, width: number): string {
+  const wide = width >= 120;
   const described = r.errors !== undefined;
-  const errors = described ? plural(r.errors!, 'error') : '…';
-  const warnings = described ? plural(r.warnings ?? 0, 'warning') : '';
-  return `${formatDate(lastUsed(r))}  ${formatSize(r.size).padStart(8)}  ${errors.padEnd(9)} ${warnings.padEnd(11)}  ${here ? '' : `${projectOf(r)}  `}${r.prompt ?? ''}`;
+  const problems = described
+    ? wide
+      ? `${plural(r.errors!, 'error').padEnd(9)} ${plural(r.warnings ?? 0, 'warning')}`
+      : `${r.errors} err ${r.warnings ?? 0} warn`
+    : '…';
+  const folder = here ? '' : `${shortPath(projectOf(r), wide)}  `;
+  return `${formatDate(lastUsed(r))}  ${formatSize(r.size).padStart(7)}  ${problems.padEnd(wide ? 21 : 12)}  ${folder}${r.prompt ?? ''}`;
 }
 
 function SessionList({ state, width }: { state: PickerState; width: number }) {
@@ -43,7 +54,7 @@ function SessionList({ state, width }: { state: PickerState; width: number }) {
         return (
           <Text key={r.path} wrap="truncate" inverse={selected}>
             {selected ? '❯ ' : '  '}
-            <Text color={r.errors ? theme.error : undefined}>{clip(label(r, r.project === state.currentProject))}</Text>
+            <Text color={r.errors ? theme.error : undefined}>{clip(label(r, r.project === state.currentProject, width))}</Text>
           </Text>
         );
       })}
@@ -98,7 +109,7 @@ export function Picker({ sessions, currentProject, describe, onPick, onQuit, siz
         ccmend: pick a Claude Code session to open
       </Text>
       <Text dimColor={theme.dim} wrap="truncate">
-        this project first, then all others; newest first (the time each session was last used)
+        this project first, then the others; newest first
       </Text>
       <SessionList state={state} width={columns} />
       <Text dimColor={theme.dim} wrap="truncate">
