@@ -7,9 +7,9 @@ import { type KeyPress, keyId, keyLabel } from './keys.js';
  */
 
 /** What the keys are doing at the moment: the editor's panes and prompts, the session picker, loading. */
-export type Mode = 'tree' | 'detail' | 'search' | 'confirm' | 'preview' | 'conflict' | 'saveAs' | 'help' | 'picker' | 'filter' | 'loading';
+export const MODES = ['tree', 'detail', 'search', 'confirm', 'preview', 'conflict', 'saveAs', 'help', 'picker', 'filter', 'loading'] as const;
 
-export const MODES: readonly Mode[] = ['tree', 'detail', 'search', 'confirm', 'preview', 'conflict', 'saveAs', 'help', 'picker', 'filter', 'loading'];
+export type Mode = (typeof MODES)[number];
 
 interface Spec {
   /** What the command does, for the help screen. */
