@@ -11,7 +11,7 @@ import { claudeHome } from '../transcript/sessions.js';
 import { EXIT } from './errors.js';
 import { openTranscript, providerOf } from './open.js';
 import type { Io } from './output.js';
-import { plural } from '../doctor/text.js';
+import { plural } from '../report/text.js';
 
 /** Everything doctor learns from the machine, injected so tests can fake all of it. */
 export interface DoctorDeps {

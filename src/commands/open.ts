@@ -1,6 +1,7 @@
 import type { Provider } from '../rules/types.js';
 import { PROVIDERS } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
+import { truthy } from '../report/text.js';
 import { type Progress, loadFile } from '../transcript/load.js';
 import { resolveTranscript } from '../transcript/sessions.js';
 import { CliError, ioMessage } from './errors.js';
@@ -33,14 +34,4 @@ export function providerOf(flag: string | undefined, env: NodeJS.ProcessEnv = pr
   if (truthy(env.CLAUDE_CODE_USE_BEDROCK)) return 'bedrock';
   if (truthy(env.CLAUDE_CODE_USE_VERTEX)) return 'vertex';
   return 'anthropic';
-}
-
-export function truthy(v: string | undefined): boolean {
-  return !!v && !['0', 'false', 'no', 'off', ''].includes(v.toLowerCase());
-}
-
-/** The session id Claude Code resumes this file by. */
-export function sessionIdOf(doc: Doc): string | undefined {
-  for (const l of doc.lines) if (l.info.sessionId && !l.info.isSidechain) return l.info.sessionId;
-  return doc.path?.replace(/^.*\//, '').replace(/\.jsonl$/, '');
 }

@@ -4,7 +4,8 @@ import { analyze } from '../rules/analyze.js';
 import { copyOrWrite } from '../summary/deliver.js';
 import { renderSummary, startCommand, summaryFacts } from '../summary/summary.js';
 import { CliError, EXIT, ioMessage } from './errors.js';
-import { openTranscript, sessionIdOf } from './open.js';
+import { sessionIdOf } from '../report/session.js';
+import { openTranscript } from './open.js';
 import type { Io } from './output.js';
 
 /** `ccmend summary`: print the hand-off, or write it (--out) or copy it (--copy). */

@@ -1,8 +1,7 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import type { Doc } from '../transcript/document.js';
-import { countLine } from '../commands/output.js';
-import { formatSize } from '../commands/list.js';
+import { countLine, formatSize } from '../report/text.js';
 import type { EditorState } from './state.js';
 import { isDirty } from './state.js';
 

@@ -1,7 +1,8 @@
 import { Box, Text, useStdout } from 'ink';
 import SelectInput from 'ink-select-input';
 import { useEffect, useState } from 'react';
-import { type SessionRow, formatDate, formatSize } from '../commands/list.js';
+import type { SessionRow } from '../report/session.js';
+import { formatDate, formatSize } from '../report/text.js';
 import type { SessionFile } from '../transcript/sessions.js';
 
 export interface PickerProps {
