@@ -5,6 +5,7 @@ import { runCheck } from './commands/check.js';
 import { runDoctor } from './commands/doctor.js';
 import { CliError, EXIT } from './commands/errors.js';
 import { runFix } from './commands/fix.js';
+import { runHandoff } from './commands/handoff.js';
 import { readStdin, runHook } from './commands/hook.js';
 import { runList } from './commands/list.js';
 import { providerOf, resolveOrFail } from './commands/open.js';
@@ -20,9 +21,10 @@ usage:
   ccmend check <file | session-id>... [--json] [--provider anthropic|bedrock|vertex] [--verbose]
   ccmend check --hook                        as a Claude Code SessionStart hook: warn before a broken session resumes
   ccmend fix <file | session-id> [--out PATH] [--dry-run] [--warnings] [--json] [--provider P]
-  ccmend api-view <file | session-id> [--json]
+  ccmend api-view <file | session-id> [--json] [--client VERSION]
   ccmend list [--all] [--json]
   ccmend summary <file | session-id> [--out PATH] [--copy]
+  ccmend handoff <file | session-id> [--json]  a new session beside it whose first message is the hand-off
   ccmend doctor [file | session-id] [--json]  check the API channel, settings, Claude Code version (and a session)
 
 exit codes: 0 ok · 1 problems found (errors remain) · 2 usage or I/O error · 3 internal error
@@ -86,8 +88,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       );
     }
     case 'api-view': {
-      const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
-      return runApiView(exactlyOne(positionals, 'api-view'), { json: !!values.json }, io);
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, client: { type: 'string' } });
+      return runApiView(exactlyOne(positionals, 'api-view'), { json: !!values.json, client: str(values.client) }, io);
     }
     case 'list': {
       const { values, positionals } = parse(rest, { all: { type: 'boolean', short: 'a' }, json: { type: 'boolean' } });
@@ -97,6 +99,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     case 'summary': {
       const { values, positionals } = parse(rest, { out: { type: 'string', short: 'o' }, copy: { type: 'boolean', short: 'c' } });
       return runSummary(exactlyOne(positionals, 'summary'), { out: str(values.out), copy: !!values.copy }, io);
+    }
+    case 'handoff': {
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
+      return runHandoff(exactlyOne(positionals, 'handoff'), { json: !!values.json }, io);
     }
     case 'doctor': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' } });

@@ -1,9 +1,10 @@
-import { renderApiMessages } from '../conversation/apiView.js';
-import { analyze } from '../rules/analyze.js';
+import { buildApiView, renderApiMessages } from '../conversation/apiView.js';
+import { buildGraph } from '../conversation/graph.js';
 import type { BlockInfo } from '../transcript/lineInfo.js';
-import { EXIT } from './errors.js';
+import { CliError, EXIT } from './errors.js';
 import { openTranscript } from './open.js';
 import type { Io } from './output.js';
+import { resolveTarget } from './target.js';
 
 function describeBlock(b: BlockInfo): string {
   switch (b.type) {
@@ -17,14 +18,18 @@ function describeBlock(b: BlockInfo): string {
 }
 
 /** `ccmend api-view`: the messages Claude Code would send. */
-export async function runApiView(target: string, opts: { json: boolean }, io: Io): Promise<number> {
+export async function runApiView(target: string, opts: { json: boolean; client?: string }, io: Io): Promise<number> {
+  if (opts.client === 'all') throw new CliError('api-view shows the request of one Claude Code version: give --client a version such as 2.1.330');
   const doc = await openTranscript(target);
   try {
-    const { view } = analyze(doc);
+    const { clients, label } = resolveTarget(opts.client, doc);
+    const client = clients[0]!;
+    const view = buildApiView(doc, buildGraph(doc, client), client);
     if (opts.json) {
-      io.out(JSON.stringify({ messages: renderApiMessages(doc, view) }));
+      io.out(JSON.stringify({ client: client.version, messages: renderApiMessages(doc, view) }));
       return EXIT.ok;
     }
+    io.out(`the request ${label} sends`);
     view.messages.forEach((m, i) => {
       const lines = m.lines.map((p) => p + 1);
       io.out(`#${i + 1} ${m.role} (line${lines.length > 1 ? 's' : ''} ${lines.join(', ')})`);

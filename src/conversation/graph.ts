@@ -2,6 +2,7 @@ import { type Columns, ENTRY, RESULTS, columnsOf } from '../transcript/columns.j
 import type { Doc, Line } from '../transcript/document.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
+import { type Client, NEWEST } from './clients.js';
 
 /**
  * The uuid graph of a document (DESIGN §3). Positions are indices into
@@ -30,8 +31,10 @@ export interface Graph {
   readonly dangling: readonly number[];
   /** The line the conversation resumes from, if any. */
   readonly leaf?: number;
-  /** Root-first positions from the newest compaction (or the root) to the leaf. */
+  /** Root-first positions from the newest compaction (or the root) to the leaf, as the client walks them. */
   readonly chain: readonly number[];
+  /** Where the walk met a parent that names no line: bridged (and to what) or cut there. */
+  readonly gaps: readonly Gap[];
   /** Where the walk from the leaf ran into a loop (the line seen twice). */
   readonly cycleAt?: number;
   /** Root-first chain of the conversation before the newest compaction. */
@@ -40,12 +43,28 @@ export interface Graph {
   readonly forks: readonly number[];
 }
 
+/** A parentUuid on the walk that names no line (a lost or torn line). */
+export interface Gap {
+  /** The line whose parent is missing. */
+  readonly pos: number;
+  /** The entry written just before it, which a bridging client hangs it under; undefined when there is none. */
+  readonly to?: number;
+  /** How long before `pos` that entry was written (ms); NaN when a timestamp is missing. */
+  readonly gapMs: number;
+  /** Whether the client walks on across the gap: else it sends only what follows it. */
+  readonly bridged: boolean;
+}
+
+/** Clients that bridge a gap do so only when the entry before it was written this close (ms). */
+export const BRIDGE_WINDOW_MS = 5000;
+
 const CONVERSATION = new Set(['user', 'assistant', 'attachment']);
 
 /** A local command's lines are sent (as user text) and the next prompt chains off them: they can end the conversation. */
 const isLocalCommand = (l: Line) => l.info.type === 'system' && l.info.subtype === 'local_command';
 
-function isLeafCandidate(l: Line): boolean {
+/** A main-chain line of the conversation itself (what a leaf can be, and what a broken chain is bridged to). */
+export function isConversationLine(l: Line): boolean {
   return l.info.kind === 'entry' && !!l.info.uuid && !l.info.isSidechain && (CONVERSATION.has(l.info.type ?? '') || isLocalCommand(l));
 }
 
@@ -92,9 +111,60 @@ const kidsOf = (ix: Index, id: number) => members(ix.children, id);
 /** The line an interned uuid id names, or -1. */
 const ownerOf = (ix: Index, id: number) => (id >= 0 && id < ix.owner.length ? ix.owner[id]! : -1);
 
-/** Walks parentUuid links from `start`, root-first; stops at null, a missing parent, or a loop. */
-function walk(cols: Columns, ix: Index, start: number): { chain: number[]; cycleAt?: number } {
+const stampOf = (doc: Doc, pos: number) => Date.parse(doc.lines[pos]?.info.timestamp ?? '');
+
+/**
+ * The entry a line with a missing parent would hang under: of the conversation
+ * lines that `excluded` lets through, the one written last before the line
+ * (file order breaks ties), not one of its own descendants. Progress lines are not candidates: hooks write them
+ * beside the turn they report on, often stamped after the next turn. A line with
+ * no timestamp hangs under the nearest candidate above it.
+ */
+export function latestEarlierEntry(
+  doc: Doc,
+  pos: number,
+  childrenOfId: (uid: number) => Iterable<number>,
+  excluded: (p: number) => boolean,
+): number | undefined {
+  // Nor can it be a line that descends from this one: hanging it there would close a loop.
+  const below = new Uint8Array(doc.lines.length);
+  const stack = [pos];
+  while (stack.length) {
+    const p = stack.pop()!;
+    for (const c of childrenOfId(doc.lines[p]!.info.uid)) {
+      if (below[c]) continue;
+      below[c] = 1;
+      stack.push(c);
+    }
+  }
+  const candidate = (p: number) => p !== pos && !below[p] && isConversationLine(doc.lines[p]!) && !excluded(p);
+  const at = stampOf(doc, pos);
+  if (Number.isNaN(at)) {
+    for (let p = pos - 1; p >= 0; p--) if (candidate(p)) return p;
+    return undefined;
+  }
+  let best: number | undefined;
+  let bestAt = Number.NEGATIVE_INFINITY;
+  for (let p = 0; p < doc.lines.length; p++) {
+    if (!candidate(p)) continue;
+    const t = stampOf(doc, p);
+    if (!(t < at || (t === at && p < pos))) continue;
+    if (t >= bestAt) {
+      best = p;
+      bestAt = t;
+    }
+  }
+  return best;
+}
+
+/**
+ * Walks parentUuid links from `start`, root-first; stops at null, a loop, or a
+ * missing parent, which a client that bridges gaps crosses to the entry
+ * written just before when it is close enough.
+ */
+function walk(doc: Doc, cols: Columns, ix: Index, start: number, client: Client): { chain: number[]; cycleAt?: number; gaps: Gap[] } {
   const out: number[] = [];
+  const gaps: Gap[] = [];
   const seen = new Uint8Array(cols.pid.length);
   let pos = start;
   let cycleAt: number | undefined;
@@ -105,24 +175,77 @@ function walk(cols: Columns, ix: Index, start: number): { chain: number[]; cycle
     }
     seen[pos] = 1;
     out.push(pos);
-    pos = ownerOf(ix, cols.pid[pos]!);
+    const parent = cols.pid[pos]!;
+    const next = ownerOf(ix, parent);
+    if (parent < 0 || next !== -1) {
+      pos = next;
+      continue;
+    }
+    const to = latestEarlierEntry(
+      doc,
+      pos,
+      (id) => kidsOf(ix, id),
+      (p) => seen[p] === 1,
+    );
+    const gapMs = to === undefined ? Number.NaN : stampOf(doc, pos) - stampOf(doc, to);
+    const bridged = to !== undefined && client.has('bridge-gaps') && gapMs <= BRIDGE_WINDOW_MS;
+    gaps.push({ pos, to, gapMs, bridged });
+    pos = bridged ? to : -1;
   }
-  return { chain: out.reverse(), cycleAt };
+  return { chain: out.reverse(), cycleAt, gaps: gaps.reverse() };
 }
 
-/** The newest candidate before position `end` with no conversation child. */
-function chooseLeaf(doc: Doc, ix: Index, end = doc.lines.length): number | undefined {
+/** Whether a conversation line has a conversation child: then it is not a leaf. */
+const hasTurnAfter = (doc: Doc, ix: Index, i: number) => kidsOf(ix, doc.lines[i]!.info.uid).some((k) => isConversationLine(doc.lines[k]!));
+
+/** The last conversation line before position `end` with no conversation child (else the last conversation line). */
+function lastLeaf(doc: Doc, ix: Index, end = doc.lines.length): number | undefined {
   let fallback: number | undefined;
   for (let i = end - 1; i >= 0; i--) {
-    const l = doc.lines[i]!;
-    if (!isLeafCandidate(l)) continue;
+    if (!isConversationLine(doc.lines[i]!)) continue;
     fallback ??= i;
-    if (!kidsOf(ix, l.info.uid).some((k) => isLeafCandidate(doc.lines[k]!))) return i;
+    if (!hasTurnAfter(doc, ix, i)) return i;
   }
   return fallback;
 }
 
-export function buildGraph(doc: Doc): Graph {
+/** The conversation line with no conversation child and the newest timestamp (file order breaks ties). */
+function newestLeaf(doc: Doc, ix: Index): number | undefined {
+  let best: number | undefined;
+  let bestAt = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < doc.lines.length; i++) {
+    if (!isConversationLine(doc.lines[i]!) || hasTurnAfter(doc, ix, i)) continue;
+    const t = stampOf(doc, i);
+    const at = Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
+    if (best === undefined || at >= bestAt) {
+      best = i;
+      bestAt = at;
+    }
+  }
+  return best ?? lastLeaf(doc, ix);
+}
+
+/** The line the last `last-prompt` entry names, if it is a conversation line. */
+function promptedLeaf(doc: Doc, ix: Index): number | undefined {
+  for (let i = doc.lines.length - 1; i >= 0; i--) {
+    const info = doc.lines[i]!.info;
+    if (info.type !== 'last-prompt' || !info.leafUuid) continue;
+    const pos = ownerOf(ix, internedId(info.leafUuid));
+    return pos !== -1 && isConversationLine(doc.lines[pos]!) ? pos : undefined;
+  }
+  return undefined;
+}
+
+/** Where a client resumes: the leaf its version picks. */
+function chooseLeaf(doc: Doc, ix: Index, client: Client): number | undefined {
+  if (client.has('leaf-last-prompt')) {
+    const named = promptedLeaf(doc, ix);
+    if (named !== undefined) return named;
+  }
+  return client.has('leaf-last-entry') ? lastLeaf(doc, ix) : newestLeaf(doc, ix);
+}
+
+export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
   const duplicateUuids = new Map<string, number[]>();
   const cols = columnsOf(doc.lines);
   const ix = buildIndex(doc, cols, duplicateUuids);
@@ -156,8 +279,8 @@ export function buildGraph(doc: Doc): Graph {
     return forks;
   };
 
-  const leaf = chooseLeaf(doc, ix);
-  const main = leaf === undefined ? { chain: [] as number[] } : walk(cols, ix, leaf);
+  const leaf = chooseLeaf(doc, ix, client);
+  const main = leaf === undefined ? { chain: [] as number[], gaps: [] } : walk(doc, cols, ix, leaf, client);
   const head = main.chain[0] !== undefined ? doc.lines[main.chain[0]]! : undefined;
   let preCompactChain: number[] = [];
   if (head && head.info.type === 'system' && head.info.subtype === 'compact_boundary') {
@@ -166,8 +289,8 @@ export function buildGraph(doc: Doc): Graph {
     const active = new Set(main.chain);
     let named = head.info.logicalParentUuid ? posOf(head.info.logicalParentUuid) : undefined;
     if (named !== undefined && active.has(named)) named = undefined;
-    const before = named ?? chooseLeaf(doc, ix, main.chain[0]);
-    if (before !== undefined) preCompactChain = walk(cols, ix, before).chain;
+    const before = named ?? lastLeaf(doc, ix, main.chain[0]);
+    if (before !== undefined) preCompactChain = walk(doc, cols, ix, before, client).chain;
   }
   return {
     posOf,
@@ -180,6 +303,7 @@ export function buildGraph(doc: Doc): Graph {
     dangling,
     leaf,
     chain: main.chain,
+    gaps: main.gaps,
     cycleAt: main.cycleAt,
     preCompactChain,
     get forks() {

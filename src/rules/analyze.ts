@@ -1,4 +1,5 @@
 import { type ApiView, buildApiView } from '../conversation/apiView.js';
+import { asWritten, type Client, NEWEST } from '../conversation/clients.js';
 import { type Graph, buildGraph } from '../conversation/graph.js';
 import type { Doc } from '../transcript/document.js';
 import { runRule } from './kit/define.js';
@@ -15,20 +16,23 @@ export interface Analysis {
 
 export interface AnalyzeOptions {
   readonly provider?: Provider;
+  /** The Claude Code version whose request is checked (default: the newest modelled). */
+  readonly client?: Client;
 }
 
 /** Graph, API view and every rule, for one version of a document. Pure. */
 export function analyze(doc: Doc, options: AnalyzeOptions = {}): Analysis {
   const provider = options.provider ?? 'anthropic';
-  const graph = buildGraph(doc);
-  const view = buildApiView(doc, graph);
+  const client = options.client ?? NEWEST;
+  const graph = buildGraph(doc, client);
+  const view = buildApiView(doc, graph, asWritten(client));
   const active: RuleContext = { doc, graph, view, provider, segment: 'active' };
   const diagnostics: Diagnostic[] = [];
   for (const rule of RULES) runRule(rule, active, diagnostics);
 
   // What precedes the newest compaction is never sent: its problems are reported as info (see runRule).
   if (graph.preCompactChain.length) {
-    const before: RuleContext = { ...active, view: buildApiView(doc, graph, graph.preCompactChain), segment: 'pre-compact' };
+    const before: RuleContext = { ...active, view: buildApiView(doc, graph, asWritten(client), graph.preCompactChain), segment: 'pre-compact' };
     for (const rule of RULES) if (rule.scope === 'view') runRule(rule, before, diagnostics);
   }
   diagnostics.sort((a, b) => a.pos - b.pos || (a.block ?? -1) - (b.block ?? -1));

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { buildApiView } from '../../src/conversation/apiView.js';
+import { asWritten, clientOf, NEWEST } from '../../src/conversation/clients.js';
 import { buildGraph } from '../../src/conversation/graph.js';
 import { docOf, realDoc } from '../helpers/fixtures.js';
 import { entries, entry } from '../rules/helpers.js';
@@ -24,6 +25,71 @@ describe('leaf', () => {
     expect(graph.leaf! + 1).toBe(438);
     expect(graph.chain.filter((p) => doc.lines[p]!.info.isSidechain)).toEqual([]);
     expect(doc.lines.filter((l) => l.info.isSidechain).length).toBe(405);
+  });
+});
+
+const client = (v: string) => clientOf(v, 'option')!;
+
+describe('which leaf each client resumes', () => {
+  // The real rewind fork of s2.jsonl: the abandoned branch (lines 3-4) gets the newest timestamp, and a
+  // last-prompt line names the first answer, as a client that resumed there would have written.
+  const forked = () => {
+    const lines = entries('fork');
+    entry(lines, 'b1a').timestamp = '2025-07-01T11:00:00.000Z';
+    lines.push({ type: 'last-prompt', lastPrompt: 'First attempt', leafUuid: 'b1a', sessionId: 's2' });
+    return docOf(lines);
+  };
+  const leafUuid = (v: string) => {
+    const doc = forked();
+    return doc.lines[buildGraph(doc, client(v)).leaf!]!.info.uuid;
+  };
+
+  test('up to 2.1.100: the leaf with the newest timestamp', () => {
+    expect(leafUuid('2.1.19')).toBe('b1a');
+    expect(leafUuid('2.1.100')).toBe('b1a');
+  });
+  test('2.1.101 to 2.1.119: the last leaf in the file', () => {
+    expect(leafUuid('2.1.101')).toBe('p1a');
+    expect(leafUuid('2.1.119')).toBe('p1a');
+  });
+  test('from 2.1.120: the leaf the last last-prompt line names', () => {
+    expect(leafUuid('2.1.120')).toBe('b1a');
+    expect(leafUuid('2.1.332')).toBe('b1a');
+  });
+});
+
+describe('a gap in the chain, per client', () => {
+  // The real 2.1.19 session with one line lost (its child's parent names nothing), the child written
+  // `ms` after the line before the lost one.
+  const gapped = (ms: number) => {
+    const lines = entries('lean');
+    const lost = lines.findIndex((e) => e.uuid?.startsWith('c8cd14ac'));
+    const before = Date.parse(lines[lost - 1]!.timestamp);
+    const child = lines.findIndex((e) => e.parentUuid === lines[lost]!.uuid);
+    lines[child]!.timestamp = new Date(before + ms).toISOString();
+    for (let i = child + 1; i < lines.length; i++) if (lines[i]!.timestamp) lines[i]!.timestamp = new Date(before + ms + (i - child) * 1000).toISOString();
+    lines.splice(lost, 1);
+    return docOf(lines);
+  };
+
+  test('2.1.91 and later bridge a gap of 4.84 s and send the whole conversation', () => {
+    const doc = gapped(4840);
+    const graph = buildGraph(doc, client('2.1.91'));
+    expect(graph.gaps.map((g) => [g.pos + 1, g.to! + 1, g.gapMs, g.bridged])).toEqual([[8, 7, 4840, true]]);
+    expect(doc.lines[graph.chain[0]!]!.info.parentUuid).toBeNull();
+  });
+
+  test('a gap of 5.24 s is cut even by the newest client: only what follows it is sent', () => {
+    const doc = gapped(5240);
+    const graph = buildGraph(doc, client('2.1.332'));
+    expect(graph.gaps.map((g) => [g.pos + 1, g.bridged])).toEqual([[8, false]]);
+    expect(graph.chain[0]! + 1).toBe(8);
+  });
+
+  test('2.1.90 and older cut every gap', () => {
+    const graph = buildGraph(gapped(100), client('2.1.90'));
+    expect(graph.gaps.map((g) => [g.pos + 1, g.bridged])).toEqual([[8, false]]);
+    expect(graph.chain[0]! + 1).toBe(8);
   });
 });
 
@@ -69,7 +135,7 @@ describe('forks', () => {
     expect(lineNos(graph.chain)).toEqual([8, 9, 10, 11, 12]);
     // The boundary's logicalParentUuid names b2a2, which the compaction kept after the boundary: not the pre-compact leaf.
     expect(lineNos(graph.preCompactChain)).toEqual([1, 2, 5, 6, 7]);
-    const before = buildApiView(doc, graph, graph.preCompactChain);
+    const before = buildApiView(doc, graph, asWritten(NEWEST), graph.preCompactChain);
     expect(before.messages.map((m) => [m.role, lineNos(m.lines)])).toEqual([
       ['user', [1]],
       ['assistant', [2]],
@@ -95,11 +161,16 @@ describe('forks', () => {
 });
 
 describe('dangling', () => {
-  test('a parent that names no line', () => {
+  test('a parent that names no line: a client that does not bridge sends only what follows it', () => {
     const lines = entries('lean');
     entry(lines, '7e285a2a').parentUuid = 'ffffffff-0000-4000-8000-000000000000';
-    const graph = buildGraph(docOf(lines));
-    expect(lineNos(graph.dangling)).toEqual([12]);
-    expect(lineNos(graph.chain)).toEqual([12, 13, 14]);
+    const doc = docOf(lines);
+    expect(lineNos(buildGraph(doc).dangling)).toEqual([12]);
+    expect(lineNos(buildGraph(doc, client('2.1.90')).chain)).toEqual([12, 13, 14]);
+    // The newest bridges it to line 11, written 22 ms before line 12: the whole conversation again
+    // (line 7 is the first parallel call's result, on its side branch).
+    const bridged = buildGraph(doc, client('2.1.332'));
+    expect(bridged.gaps.map((g) => [g.pos + 1, g.to! + 1, g.gapMs, g.bridged])).toEqual([[12, 11, 22, true]]);
+    expect(lineNos(bridged.chain)).toEqual([2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14]);
   });
 });

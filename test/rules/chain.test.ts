@@ -1,9 +1,12 @@
 import { describe, expect, test } from 'vitest';
+import { clientOf } from '../../src/conversation/clients.js';
 import { analyze } from '../../src/rules/analyze.js';
 import { docOf, realBytes } from '../helpers/fixtures.js';
 import { at, entries, entry, entryAt, expectRepair, rows, textAt } from './helpers.js';
 
 const FIRST_ROLE = 'messages: first message must use the "user" role';
+/** The last version that sends only what follows a gap in the chain. */
+const CUTTING = { client: clientOf('2.1.90', 'option')! };
 const lean = () => entries('lean');
 const leanLine = (n: number) => realBytes('lean').toString('utf8').split('\n')[n - 1]!;
 
@@ -15,8 +18,8 @@ describe('parse-error', () => {
     return docOf(lines);
   };
 
-  test('a torn line is reported, and so is what it cut off', () => {
-    expect(rows(torn())).toEqual([
+  test('a torn line is reported, and so is what it cut off (by a client that does not bridge)', () => {
+    expect(rows(torn(), CUTTING)).toEqual([
       { rule: 'parse-error', severity: 'warning', line: 5 },
       // Its split response is still sent from its other lines, but the prompt before them is no longer on the chain.
       { rule: 'first-role', severity: 'warning', line: 6, turn: 1, apiError: FIRST_ROLE },
@@ -52,8 +55,8 @@ describe('chain-dangling', () => {
     return docOf(lines);
   };
 
-  test('everything before the dangling link is lost on resume', () => {
-    expect(rows(lost())).toEqual([
+  test('everything before the dangling link is lost on resume (by a client that does not bridge)', () => {
+    expect(rows(lost(), CUTTING)).toEqual([
       { rule: 'first-role', severity: 'warning', line: 9, turn: 1, apiError: FIRST_ROLE },
       { rule: 'chain-dangling', severity: 'warning', line: 9 },
     ]);

@@ -219,7 +219,9 @@ describe('moving and merging on real 2.1.330 lines', () => {
     Object.assign(again, { parentUuid: last.uuid, uuid: 'b0f3e9a2-5d1c-4c44-9a57-0c6f2d1e8a11' });
     (again.message as { id: string }).id = 'msg_second_response';
     const file = tempCopy(realPath('parallel'));
-    const ui = await editor(docOf([...lines, again], file));
+    // Claude Code names the turn it will resume from after each response.
+    const named = { type: 'last-prompt', lastPrompt: 'run two commands', leafUuid: again.uuid, sessionId: again.sessionId };
+    const ui = await editor(docOf([...lines, again, named], file));
     expect(counts(ui.frame())).toBe('0 errors · 1 warning');
     await ui.press('/', '#', '4', ' ', 'a', 's', KEY.enter);
     const f = await ui.press('m');

@@ -1,0 +1,216 @@
+/*
+ * What each Claude Code version does when it resumes a session and sends it:
+ * the send-time behaviours that decide which lines go into the request and what
+ * is dropped, replaced or patched on the way. Each was found by resuming real
+ * transcripts with real releases against a recording loopback API (see
+ * fixtures/recordings/README.md); `seen` names the recorded versions that show
+ * either side of each boundary. A new release that changes what is sent is one
+ * more entry here, and one more set of recordings.
+ */
+
+/** A Claude Code version as numbers, compared part by part: 2.1.9 < 2.1.10. */
+export type Version = readonly number[];
+
+export function parseVersion(text: string): Version | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(text.trim());
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+
+export function compareVersions(a: Version, b: Version): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+export const formatVersion = (v: Version) => v.join('.');
+
+export type BehaviourId =
+  | 'results-first'
+  | 'drop-orphan-results'
+  | 'drop-blank-text'
+  | 'side-branches'
+  | 'dedupe-tool-ids'
+  | 'bridge-gaps'
+  | 'refuse-large-images'
+  | 'leaf-last-entry'
+  | 'leaf-last-prompt'
+  | 'sanitize-surrogates'
+  | 'interrupt-trailing-tool-use'
+  | 'drop-unanswered-calls'
+  | 'answer-final-prompt';
+
+export interface Behaviour {
+  readonly id: BehaviourId;
+  /** `lines`: decides which lines are sent; `patch`: changes what is sent of them. */
+  readonly kind: 'lines' | 'patch';
+  /** What the versions that have it do. */
+  readonly does: string;
+  /** What the versions without it do instead. */
+  readonly otherwise: string;
+  /** The versions that have it: each span from its first version up to (not including) `until`. */
+  readonly spans: readonly { readonly from: string; readonly until?: string }[];
+}
+
+export const BEHAVIOURS: readonly Behaviour[] = [
+  {
+    id: 'results-first',
+    kind: 'patch',
+    does: 'moves the tool_result blocks of a user message before its other content',
+    otherwise: 'sends a user message in file order, text before its tool_results',
+    spans: [{ from: '2.0.0' }],
+  },
+  {
+    id: 'drop-orphan-results',
+    kind: 'patch',
+    does: 'removes a tool_result whose tool_use is not in the previous message',
+    otherwise: 'sends an orphan tool_result as written',
+    spans: [{ from: '2.1.21' }],
+  },
+  {
+    id: 'drop-blank-text',
+    kind: 'patch',
+    does: 'drops empty and whitespace-only text blocks',
+    otherwise: 'sends empty and whitespace-only text blocks',
+    spans: [{ from: '2.1.32' }],
+  },
+  {
+    id: 'side-branches',
+    kind: 'lines',
+    does: "sends every call of a parallel tool response and each call's result",
+    otherwise: 'sends only the call and result on the parentUuid chain (the other parallel calls are left out)',
+    spans: [{ from: '2.1.80' }],
+  },
+  {
+    id: 'dedupe-tool-ids',
+    kind: 'patch',
+    does: 'drops a tool_use whose id was used before, and its result',
+    otherwise: 'sends a repeated tool_use id as written',
+    spans: [{ from: '2.1.88' }],
+  },
+  {
+    id: 'bridge-gaps',
+    kind: 'lines',
+    does: 'bridges a gap in the parentUuid chain to the entry written just before, if within about 5 s',
+    otherwise: 'sends only what follows a gap in the parentUuid chain',
+    spans: [{ from: '2.1.91' }],
+  },
+  {
+    id: 'refuse-large-images',
+    kind: 'patch',
+    does: 'refuses to resume a session holding an image over 5 MB (nothing is sent)',
+    otherwise: 'sends an image over 5 MB',
+    spans: [{ from: '2.1.98' }],
+  },
+  {
+    id: 'leaf-last-entry',
+    kind: 'lines',
+    does: 'resumes from the last conversation entry in the file',
+    otherwise: 'resumes from the conversation entry with the newest timestamp',
+    spans: [{ from: '2.1.101' }],
+  },
+  {
+    id: 'leaf-last-prompt',
+    kind: 'lines',
+    does: 'resumes from the leaf named by the last `last-prompt` line',
+    otherwise: 'ignores `last-prompt` lines when choosing where to resume',
+    spans: [{ from: '2.1.120' }],
+  },
+  {
+    id: 'sanitize-surrogates',
+    kind: 'patch',
+    does: 'replaces each unpaired UTF-16 surrogate with U+FFFD',
+    otherwise: 'sends unpaired UTF-16 surrogates as written',
+    spans: [{ from: '2.1.132' }],
+  },
+  {
+    id: 'interrupt-trailing-tool-use',
+    kind: 'patch',
+    does: 'answers a tool_use left unanswered at the very end with an is_error result saying the call was interrupted',
+    otherwise: 'drops a tool_use left unanswered at the very end',
+    spans: [{ from: '2.1.281' }],
+  },
+  {
+    id: 'drop-unanswered-calls',
+    kind: 'patch',
+    does: 'drops a tool_use that has no tool_result in the next message',
+    otherwise: 'sends a tool_use that has no tool_result',
+    spans: [{ from: '1.0.0' }],
+  },
+  {
+    id: 'answer-final-prompt',
+    kind: 'patch',
+    does: 'answers a conversation that ends on a user message with an assistant "No response requested." before the new prompt',
+    otherwise: 'sends two user messages in a row',
+    spans: [{ from: '1.0.0' }],
+  },
+];
+
+const BY_ID = new Map(BEHAVIOURS.map((b) => [b.id, b]));
+
+function inSpans(b: Behaviour, v: Version): boolean {
+  return b.spans.some((s) => compareVersions(v, parseVersion(s.from)!) >= 0 && (s.until === undefined || compareVersions(v, parseVersion(s.until)!) < 0));
+}
+
+/** Where a target version came from, for the line that names it. */
+export type ClientSource = 'option' | 'installed' | 'session' | 'generation';
+
+/** One Claude Code version as a sender: which behaviours it has. */
+export interface Client {
+  readonly version: string;
+  readonly source: ClientSource;
+  has(behaviour: BehaviourId): boolean;
+}
+
+export function clientOf(version: string, source: ClientSource): Client | undefined {
+  const v = parseVersion(version);
+  if (!v) return undefined;
+  const set = new Set(BEHAVIOURS.filter((b) => inSpans(b, v)).map((b) => b.id));
+  return { version: formatVersion(v), source, has: (id) => set.has(id) };
+}
+
+/**
+ * The same client choosing the same lines, but sending them as written: what
+ * the file holds, in the shape of the request, before any send-time patch.
+ */
+export function asWritten(client: Client): Client {
+  return { ...client, has: (id) => BY_ID.get(id)!.kind === 'lines' && client.has(id) };
+}
+
+export function behaviour(id: BehaviourId): Behaviour {
+  return BY_ID.get(id)!;
+}
+
+/** The oldest version ccmend models: anything older behaves like it. */
+export const OLDEST_MODELLED = '1.0.0';
+
+/**
+ * One client per span of versions that send alike: the first version of each
+ * span between the behaviours' boundaries. `--client all` checks for each.
+ */
+export const GENERATIONS: readonly Client[] = (() => {
+  const starts = new Set<string>([OLDEST_MODELLED]);
+  for (const b of BEHAVIOURS) for (const s of b.spans) for (const v of [s.from, s.until]) if (v) starts.add(v);
+  return [...starts]
+    .map((v) => parseVersion(v)!)
+    .sort(compareVersions)
+    .map((v) => clientOf(formatVersion(v), 'generation')!);
+})();
+
+/** The versions a generation covers, as people read them: "2.1.32–2.1.79", "2.1.281+". */
+export function generationRange(client: Client): string {
+  const i = GENERATIONS.findIndex((g) => g.version === client.version);
+  const next = GENERATIONS[i + 1];
+  if (!next) return `${client.version}+`;
+  return `${client.version}–${previousVersion(next.version)}`;
+}
+
+/** The version just before a boundary, in the only form that is sure: "before 2.1.32". */
+function previousVersion(version: string): string {
+  const [major, minor, patch] = parseVersion(version)!;
+  return patch! > 0 ? `${major}.${minor}.${patch! - 1}` : `<${version}`;
+}
+
+/** The newest generation ccmend models. */
+export const NEWEST: Client = GENERATIONS[GENERATIONS.length - 1]!;

@@ -1,0 +1,79 @@
+import { columnsOf } from '../transcript/columns.js';
+import type { Doc } from '../transcript/document.js';
+import { type Graph, latestEarlierEntry } from './graph.js';
+
+/**
+ * Where the walk up from the leaf met a parentUuid that names no line (a lost
+ * or torn line) and went on from the entry written just before: the bridge a
+ * recent Claude Code makes when the gap is short, made here whatever its length.
+ */
+export interface Bridge {
+  /** The line whose parent is missing. */
+  readonly pos: number;
+  /** The line the walk went on from: the latest entry written before `pos`. */
+  readonly to: number;
+  /** How long before `pos` that entry was written (ms); NaN when a timestamp is missing. */
+  readonly gapMs: number;
+}
+
+/** Where the walk crossed a compaction: from its boundary line to the turn before it. */
+export interface Crossing {
+  readonly boundary: number;
+  readonly to: number;
+}
+
+export interface WholeChain {
+  /** Root-first positions of the whole session: every compaction crossed, every gap bridged. */
+  readonly positions: readonly number[];
+  readonly bridges: readonly Bridge[];
+  readonly crossings: readonly Crossing[];
+}
+
+const stamp = (doc: Doc, pos: number) => Date.parse(doc.lines[pos]?.info.timestamp ?? '');
+
+/**
+ * The whole session the file holds, as one root-first walk: from the leaf up
+ * through every parent link, across each compaction to the conversation it
+ * summarised, and across each gap (a parent that names no line) to the entry
+ * written just before. What a person did in the session, whatever a client
+ * would send of it.
+ */
+export function wholeChain(doc: Doc, graph: Graph): WholeChain {
+  const positions: number[] = [];
+  const bridges: Bridge[] = [];
+  const crossings: Crossing[] = [];
+  if (graph.leaf === undefined) return { positions, bridges, crossings };
+  const { pid } = columnsOf(doc.lines);
+  const seen = new Uint8Array(doc.lines.length);
+  const excluded = (p: number) => seen[p] === 1;
+  let pos: number | undefined = graph.leaf;
+  while (pos !== undefined && !seen[pos]) {
+    seen[pos] = 1;
+    positions.push(pos);
+    const info = doc.lines[pos]!.info;
+    const parent = pid[pos]!;
+    if (parent >= 0) {
+      const owner = graph.posOfId(parent);
+      if (owner !== -1) {
+        pos = owner;
+        continue;
+      }
+      const to = latestEarlierEntry(doc, pos, graph.childrenOfId, excluded);
+      if (to !== undefined) bridges.push({ pos, to, gapMs: stamp(doc, pos) - stamp(doc, to) });
+      pos = to;
+      continue;
+    }
+    if (info.type === 'system' && info.subtype === 'compact_boundary') {
+      const named = info.logicalParentUuid ? graph.posOf(info.logicalParentUuid) : undefined;
+      const to = named !== undefined && !seen[named] ? named : latestEarlierEntry(doc, pos, graph.childrenOfId, excluded);
+      if (to !== undefined) crossings.push({ boundary: pos, to });
+      pos = to;
+      continue;
+    }
+    pos = undefined;
+  }
+  positions.reverse();
+  bridges.reverse();
+  crossings.reverse();
+  return { positions, bridges, crossings };
+}
