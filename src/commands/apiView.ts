@@ -1,7 +1,7 @@
 import { buildApiView, renderApiMessages } from '../conversation/apiView.js';
 import { buildGraph } from '../conversation/graph.js';
 import type { BlockInfo } from '../transcript/lineInfo.js';
-import { CliError, EXIT } from './errors.js';
+import { CliError, EXIT } from '../report/errors.js';
 import { openTranscript } from './open.js';
 import type { Io } from './output.js';
 import { resolveTarget } from './target.js';

@@ -1,9 +1,10 @@
 import { analyze } from '../rules/analyze.js';
 import type { Provider } from '../rules/types.js';
-import { CliError, EXIT } from './errors.js';
+import { CliError, EXIT } from '../report/errors.js';
 import { groupRepeats } from './grouped.js';
 import { openTranscript } from './open.js';
-import { type Io, countLine, diagnosticJson, formatDiagnostic } from './output.js';
+import { countLine } from '../report/text.js';
+import { type Io, diagnosticJson, formatDiagnostic } from './output.js';
 import type { Doc } from '../transcript/document.js';
 
 export interface CheckOptions {

@@ -9,11 +9,11 @@ import { effectiveEnv, envValues, readSettings } from '../doctor/settings.js';
 import { analyze } from '../rules/analyze.js';
 import type { Doc } from '../transcript/document.js';
 import { claudeHome } from '../transcript/sessions.js';
-import { EXIT } from './errors.js';
-import { shellQuote } from './shell.js';
+import { EXIT } from '../report/errors.js';
+import { shellQuote } from '../report/shell.js';
 import { openTranscript, providerOf } from './open.js';
 import type { Io } from './output.js';
-import { plural } from '../doctor/text.js';
+import { plural } from '../report/text.js';
 
 /** Everything doctor learns from the machine, injected so tests can fake all of it. */
 export interface DoctorDeps {

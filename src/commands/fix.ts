@@ -2,11 +2,12 @@ import { fixAll } from '../edit/fixAll.js';
 import type { Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import { SaveConflictError, type SaveResult, saveInPlace, saveTo } from '../transcript/save.js';
-import { CliError, EXIT, ioMessage } from './errors.js';
+import { CliError, EXIT, ioMessage } from '../report/errors.js';
 import { groupRepeats } from './grouped.js';
-import { shellQuote } from './shell.js';
-import { openTranscript, sessionIdOf } from './open.js';
-import { type Io, countLine, diagnosticJson } from './output.js';
+import { resumeCommand } from '../report/session.js';
+import { countLine } from '../report/text.js';
+import { openTranscript } from './open.js';
+import { type Io, diagnosticJson } from './output.js';
 
 export interface FixOptions {
   readonly out?: string;
@@ -14,13 +15,6 @@ export interface FixOptions {
   readonly json: boolean;
   readonly warnings: boolean;
   readonly provider: Provider;
-}
-
-/** The command that resumes a session: Claude Code finds sessions by the project directory. */
-export function resumeCommand(doc: Doc): string {
-  const id = sessionIdOf(doc);
-  const cwd = doc.lines.find((l) => l.info.cwd && !l.info.isSidechain)?.info.cwd;
-  return `${cwd ? `cd ${shellQuote(cwd)} && ` : ''}claude --resume ${id}`;
 }
 
 function write(doc: Doc, out: string | undefined): SaveResult {

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { analyze } from '../rules/analyze.js';
 import type { Doc } from '../transcript/document.js';
 import { loadFile } from '../transcript/load.js';
-import { CliError, EXIT, ioMessage } from './errors.js';
+import { CliError, EXIT, ioMessage } from '../report/errors.js';
 import { providerOf } from './open.js';
 import type { Io } from './output.js';
-import { plural } from '../doctor/text.js';
+import { plural } from '../report/text.js';
 
 /*
  * `ccmend check --hook`, run by Claude Code as a SessionStart hook (matcher "resume").

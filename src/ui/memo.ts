@@ -1,6 +1,7 @@
 import { applyEdits } from '../edit/apply.js';
 import { type Analysis, analyze } from '../rules/analyze.js';
-import type { Diagnostic, Edit, Provider } from '../rules/types.js';
+import type { Edit } from '../edit/types.js';
+import type { Diagnostic, Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import { Recent } from '../transcript/recent.js';
 import { type ChainSets, type Row, diagnosticsByPos, rawRows, treeRows } from './rows.js';

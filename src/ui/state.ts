@@ -1,9 +1,10 @@
 import { EditError } from '../edit/apply.js';
 import { fixAll, safeFixOf } from '../edit/fixAll.js';
 import { type History, isDirty as historyIsDirty, push, redo, startHistory, undo } from '../edit/history.js';
-import { plural } from '../doctor/text.js';
+import { plural } from '../report/text.js';
 import type { Analysis } from '../rules/analyze.js';
-import type { Diagnostic, Edit, Provider } from '../rules/types.js';
+import type { Edit } from '../edit/types.js';
+import type { Diagnostic, Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import { type Changes, changesBetween } from './changes.js';
 import { planDelete, planMerge, planMove, type Planned, rewindKeys } from './editActions.js';
