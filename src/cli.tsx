@@ -12,6 +12,7 @@ import { runList } from './commands/list.js';
 import { providerOf, resolveOrFail } from './commands/open.js';
 import { type Io, processIo } from './commands/output.js';
 import { startLoading } from './transcript/load.js';
+import { targetOption } from './report/target.js';
 import { SourceChangedError } from './transcript/source.js';
 import { packageVersion } from './packageRoot.js';
 import { runSummary } from './commands/summary.js';
@@ -19,21 +20,22 @@ import { runSummary } from './commands/summary.js';
 const USAGE = `ccmend: repair Claude Code sessions the API rejects (HTTP 400)
 
 usage:
-  ccmend [file | session-id]                 open the interactive editor (no argument: pick a session)
-  ccmend check <file | session-id>... [--json] [--provider anthropic|bedrock|vertex] [--verbose]
-  ccmend check --hook                        as a Claude Code SessionStart hook: warn before a broken session resumes
-  ccmend fix <file | session-id> [--out PATH] [--dry-run] [--warnings] [--json] [--provider P]
-  ccmend api-view <file | session-id> [--json] [--client VERSION]
+  ccmend [file | session-id] [--client V]    open the interactive editor (no argument: pick a session)
+  ccmend check <file | session-id>... [--json] [--client V] [--provider anthropic|bedrock|vertex] [--verbose]
+  ccmend check --hook [--client V]           as a Claude Code SessionStart hook: warn before a broken session resumes
+  ccmend fix <file | session-id> [--out PATH] [--dry-run] [--warnings] [--json] [--client V] [--provider P]
+  ccmend api-view <file | session-id> [--json] [--client V]
   ccmend list [--all] [--json]
   ccmend summary <file | session-id> [--out PATH] [--copy]
   ccmend handoff <file | session-id> [--json]  a new session beside it whose first message is the hand-off
   ccmend doctor [file | session-id] [--json]  check the API channel, settings, Claude Code version (and a session)
   ccmend --version
 
+--client V: the Claude Code version to check for (2.1.330), or all; default: the installed claude, else the session's own
 a session is named by its id or a unique prefix of it, looked up under \${CLAUDE_CONFIG_DIR:-~/.claude}/projects/*/
 exit codes: 0 ok · 1 problems found (errors remain) · 2 usage or I/O error, or not a transcript · 3 internal error`;
 
-const COMMANDS = ['check', 'fix', 'api-view', 'list', 'summary', 'doctor', 'help'];
+const COMMANDS = ['check', 'fix', 'api-view', 'list', 'summary', 'handoff', 'doctor', 'help'];
 
 /** Edits (insertions, deletions, substitutions) that turn one word into the other. */
 function distance(a: string, b: string): number {
@@ -96,13 +98,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         provider: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         hook: { type: 'boolean' },
+        client: { type: 'string' },
       });
+      const client = str(values.client);
+      if (client !== undefined) targetOption(client);
       if (values.hook) {
         if (positionals.length) throw new CliError('ccmend check --hook takes no file: it reads the hook event on stdin (see ccmend --help)');
-        return runHook(readStdin, io);
+        return runHook(readStdin, io, process.env, client);
       }
       if (!positionals.length) throw new CliError('ccmend check needs at least one file or session id (see ccmend --help)');
-      return runCheck(positionals, { json: !!values.json, provider: providerOf(str(values.provider)), verbose: !!values.verbose }, io);
+      return runCheck(positionals, { json: !!values.json, provider: providerOf(str(values.provider)), verbose: !!values.verbose, client }, io);
     }
     case 'fix': {
       const { values, positionals } = parse(rest, {
@@ -111,11 +116,21 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         warnings: { type: 'boolean' },
         json: { type: 'boolean' },
         provider: { type: 'string' },
+        client: { type: 'string' },
       });
       const target = exactlyOne(positionals, 'fix');
+      const client = str(values.client);
+      if (client !== undefined) targetOption(client);
       return runFix(
         target,
-        { out: str(values.out), dryRun: !!values['dry-run'], json: !!values.json, warnings: !!values.warnings, provider: providerOf(str(values.provider)) },
+        {
+          out: str(values.out),
+          dryRun: !!values['dry-run'],
+          json: !!values.json,
+          warnings: !!values.warnings,
+          provider: providerOf(str(values.provider)),
+          client,
+        },
         io,
       );
     }
@@ -145,9 +160,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.out(USAGE);
       return EXIT.ok;
     default: {
-      const { values, positionals } = parse(argv, { provider: { type: 'string' } });
+      const { values, positionals } = parse(argv, { provider: { type: 'string' }, client: { type: 'string' } });
       if (positionals.length > 1) throw unknownCommand(positionals[0]!) ?? new CliError(`unknown command: ${positionals[0]} (see ccmend --help)`);
       const provider = providerOf(str(values.provider));
+      const client = str(values.client);
+      if (client !== undefined) targetOption(client);
       const path = positionals[0] === undefined ? undefined : editorTarget(positionals[0]);
       if (!process.stdin.isTTY || !process.stdout.isTTY)
         throw new CliError('the editor needs an interactive terminal; use ccmend check / fix / summary in scripts');
@@ -156,7 +173,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       // A named transcript starts loading now: its worker threads parse while the editor's modules load.
       const started = path === undefined ? undefined : startLoading(path);
       const { runEditor } = await import('./ui/run.js');
-      return runEditor(started, { provider });
+      return runEditor(started, { provider, client });
     }
   }
 }

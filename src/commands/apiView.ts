@@ -4,7 +4,7 @@ import type { BlockInfo } from '../transcript/lineInfo.js';
 import { CliError, EXIT } from '../report/errors.js';
 import { openTranscript } from './open.js';
 import type { Io } from './output.js';
-import { resolveTarget } from './target.js';
+import { resolveTarget } from '../report/target.js';
 
 function describeBlock(b: BlockInfo): string {
   switch (b.type) {

@@ -6,10 +6,13 @@ import { openTranscript } from './open.js';
 import { countLine } from '../report/text.js';
 import { type Io, diagnosticJson, formatDiagnostic } from './output.js';
 import type { Doc } from '../transcript/document.js';
+import { resolveTarget } from '../report/target.js';
 
 export interface CheckOptions {
   readonly json: boolean;
   readonly provider: Provider;
+  /** `--client`: a Claude Code version, or `all`; by default the installed one (see resolveTarget). */
+  readonly client?: string;
   /** Show info diagnostics too (problems before the last compaction, blank lines…). */
   readonly verbose?: boolean;
 }
@@ -34,18 +37,21 @@ export async function runCheck(targets: readonly string[], opts: CheckOptions, i
       continue;
     }
     try {
-      const a = analyze(doc, { provider: opts.provider });
+      const target = resolveTarget(opts.client, doc);
+      const a = analyze(doc, { provider: opts.provider, target: target.clients });
       errors += a.counts.error;
       if (opts.json) {
         reports.push({
           path: doc.path,
+          client: target.option ?? target.clients[0]!.version,
+          checkedFor: target.label,
           lines: doc.lines.length,
           messages: a.view.messages.length,
           counts: a.counts,
           diagnostics: a.diagnostics.map(diagnosticJson),
         });
       } else {
-        io.out(`${doc.path}: ${countLine(a)}${a.counts.info ? ` (${a.counts.info} info)` : ''}`);
+        io.out(`${doc.path}: ${countLine(a)}${a.counts.info ? ` (${a.counts.info} info)` : ''}, checked for ${target.label}`);
         if (!a.view.messages.length)
           io.out(`  note: no conversation to resume (${doc.lines.length ? 'nothing in it Claude Code would send' : 'the file is empty'})`);
         const listed = a.diagnostics.filter((d) => d.severity !== 'info' || opts.verbose);

@@ -7,6 +7,7 @@ import { groupRepeats } from './grouped.js';
 import { resumeCommand } from '../report/session.js';
 import { countLine } from '../report/text.js';
 import { openTranscript } from './open.js';
+import { resolveTarget } from '../report/target.js';
 import { type Io, diagnosticJson } from './output.js';
 
 export interface FixOptions {
@@ -15,6 +16,8 @@ export interface FixOptions {
   readonly json: boolean;
   readonly warnings: boolean;
   readonly provider: Provider;
+  /** `--client`: a Claude Code version, or `all`: fix what breaks it (all: every client ccmend models). */
+  readonly client?: string;
 }
 
 function write(doc: Doc, out: string | undefined): SaveResult {
@@ -31,7 +34,8 @@ function write(doc: Doc, out: string | undefined): SaveResult {
 export async function runFix(target: string, opts: FixOptions, io: Io): Promise<number> {
   const doc = await openTranscript(target);
   try {
-    const result = fixAll(doc, { provider: opts.provider, warnings: opts.warnings });
+    const target = resolveTarget(opts.client, doc);
+    const result = fixAll(doc, { provider: opts.provider, target: target.clients, warnings: opts.warnings });
     const changed = result.applied.length > 0;
     const saved = opts.dryRun || (!changed && !opts.out) ? undefined : write(result.doc, opts.out);
     const remaining = result.analysis.diagnostics.filter((d) => d.severity === 'error' || (opts.warnings && d.severity === 'warning'));
@@ -40,6 +44,8 @@ export async function runFix(target: string, opts: FixOptions, io: Io): Promise<
         JSON.stringify(
           {
             path: doc.path,
+            client: target.option ?? target.clients[0]!.version,
+            checkedFor: target.label,
             applied: result.applied,
             counts: result.analysis.counts,
             remaining: remaining.map(diagnosticJson),
@@ -53,9 +59,9 @@ export async function runFix(target: string, opts: FixOptions, io: Io): Promise<
         ),
       );
     } else {
-      if (!changed) io.out(`${doc.path}: nothing to fix`);
+      if (!changed) io.out(`${doc.path}: nothing to fix for ${target.label}`);
       else {
-        io.out(`${doc.path}: ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'}${opts.dryRun ? ' (dry run)' : ''}`);
+        io.out(`${doc.path}: ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'} for ${target.label}${opts.dryRun ? ' (dry run)' : ''}`);
         for (const g of groupRepeats(result.applied, (a) => a.rule))
           io.out('item' in g ? `  line ${g.item.line}  ${g.item.rule}: ${g.item.label}` : `  … and ${g.more} more ${g.kind} fix${g.more === 1 ? '' : 'es'}`);
       }

@@ -4,6 +4,7 @@ import type { Doc } from '../transcript/document.js';
 import { loadFile } from '../transcript/load.js';
 import { CliError, EXIT, ioMessage } from '../report/errors.js';
 import { providerOf } from './open.js';
+import { installedVersion, resolveTarget } from '../report/target.js';
 import type { Io } from './output.js';
 import { plural } from '../report/text.js';
 
@@ -41,12 +42,17 @@ function parseEvent(text: string): z.infer<typeof hookEventSchema> {
   return parsed.data;
 }
 
-/** The one line Claude Code shows when the resumed session would be rejected. */
-export function hookNotice(sessionId: string, errors: number): string {
-  return (
-    `ccmend: this session has ${plural(errors, 'error')} the API will reject (HTTP 400). ` +
-    `Exit, run \`ccmend fix ${sessionId}\` (or \`ccmend ${sessionId}\` to review), then resume.`
-  );
+/**
+ * The line Claude Code shows when the resumed session would be rejected (or
+ * lose conversation) for the client resuming it, or, in one line, for others.
+ */
+export function hookNotice(sessionId: string, errors: number, client: string, others = 0): string {
+  const elsewhere = others ? `Other Claude Code versions would fail on ${plural(others, 'more problem')} (\`ccmend check --client all ${sessionId}\`).` : '';
+  if (!errors) return `ccmend: ${client} resumes this session. ${elsewhere}`;
+  const now =
+    `ccmend: this session has ${plural(errors, 'error')} that break it for ${client} (HTTP 400 or lost conversation). ` +
+    `Exit, run \`ccmend fix ${sessionId}\` (or \`ccmend ${sessionId}\` to review), then resume.`;
+  return elsewhere ? `${now} ${elsewhere}` : now;
 }
 
 /** A new session's transcript does not exist yet: nothing to check. */
@@ -59,14 +65,21 @@ async function loadIfPresent(path: string): Promise<Doc | undefined> {
   }
 }
 
-/** `readInput` yields the hook event (stdin); `env` picks the provider rules as `check` does. */
-export async function runHook(readInput: () => Promise<string>, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/**
+ * `readInput` yields the hook event (stdin); `env` picks the provider rules as
+ * `check` does, and is where the resuming client is found: the `claude` on the
+ * hook's PATH is the one that runs it.
+ */
+export async function runHook(readInput: () => Promise<string>, io: Io, env: NodeJS.ProcessEnv = process.env, client?: string): Promise<number> {
   const event = parseEvent(await readInput());
   const doc = await loadIfPresent(event.transcript_path);
   if (!doc) return EXIT.ok;
   try {
-    const { counts } = analyze(doc, { provider: providerOf(undefined, env) });
-    if (counts.error) io.out(JSON.stringify({ systemMessage: hookNotice(event.session_id, counts.error) }));
+    const target = resolveTarget(client, doc, () => installedVersion(env));
+    const provider = providerOf(undefined, env);
+    // What breaks the resuming client is its problem now; what would break other clients is one line more.
+    const { counts, elsewhere } = analyze(doc, { provider, target: target.clients });
+    if (counts.error || elsewhere) io.out(JSON.stringify({ systemMessage: hookNotice(event.session_id, counts.error, target.label, elsewhere) }));
     return EXIT.ok;
   } finally {
     doc.source.close();

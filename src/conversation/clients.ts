@@ -153,21 +153,17 @@ function inSpans(b: Behaviour, v: Version): boolean {
   return b.spans.some((s) => compareVersions(v, parseVersion(s.from)!) >= 0 && (s.until === undefined || compareVersions(v, parseVersion(s.until)!) < 0));
 }
 
-/** Where a target version came from, for the line that names it. */
-export type ClientSource = 'option' | 'installed' | 'session' | 'generation';
-
 /** One Claude Code version as a sender: which behaviours it has. */
 export interface Client {
   readonly version: string;
-  readonly source: ClientSource;
   has(behaviour: BehaviourId): boolean;
 }
 
-export function clientOf(version: string, source: ClientSource): Client | undefined {
+export function clientOf(version: string): Client | undefined {
   const v = parseVersion(version);
   if (!v) return undefined;
   const set = new Set(BEHAVIOURS.filter((b) => inSpans(b, v)).map((b) => b.id));
-  return { version: formatVersion(v), source, has: (id) => set.has(id) };
+  return { version: formatVersion(v), has: (id) => set.has(id) };
 }
 
 /**
@@ -195,21 +191,42 @@ export const GENERATIONS: readonly Client[] = (() => {
   return [...starts]
     .map((v) => parseVersion(v)!)
     .sort(compareVersions)
-    .map((v) => clientOf(formatVersion(v), 'generation')!);
+    .map((v) => clientOf(formatVersion(v))!);
 })();
 
-/** The versions a generation covers, as people read them: "2.1.32–2.1.79", "2.1.281+". */
-export function generationRange(client: Client): string {
-  const i = GENERATIONS.findIndex((g) => g.version === client.version);
-  const next = GENERATIONS[i + 1];
-  if (!next) return `${client.version}+`;
-  return `${client.version}–${previousVersion(next.version)}`;
+/** The generation a client belongs to: the one it sends alike with. */
+export function generationOf(client: Client): Client {
+  const v = parseVersion(client.version)!;
+  let found = GENERATIONS[0]!;
+  for (const g of GENERATIONS) if (compareVersions(parseVersion(g.version)!, v) <= 0) found = g;
+  return found;
 }
 
-/** The version just before a boundary, in the only form that is sure: "before 2.1.32". */
-function previousVersion(version: string): string {
+/** The version just before `version`, when it can be named: 2.1.32 → 2.1.31. */
+function versionBefore(version: string): string | undefined {
   const [major, minor, patch] = parseVersion(version)!;
-  return patch! > 0 ? `${major}.${minor}.${patch! - 1}` : `<${version}`;
+  return patch! > 0 ? `${major}.${minor}.${patch! - 1}` : undefined;
+}
+
+/**
+ * Generations as people read versions: runs of neighbouring generations joined
+ * into ranges, "2.1.19–2.1.31", "2.1.32+", "before 2.1.21".
+ */
+export function versionRanges(generations: readonly Client[]): string[] {
+  const at = new Set(generations.map((g) => GENERATIONS.findIndex((x) => x.version === g.version)));
+  const out: string[] = [];
+  for (let i = 0; i < GENERATIONS.length; i++) {
+    if (!at.has(i)) continue;
+    let j = i;
+    while (at.has(j + 1)) j++;
+    const next = GENERATIONS[j + 1];
+    const last = next && versionBefore(next.version);
+    if (!next) out.push(i === 0 ? 'every version' : `${GENERATIONS[i]!.version}+`);
+    else if (i === 0) out.push(`before ${next.version}`);
+    else out.push(last && last !== GENERATIONS[i]!.version ? `${GENERATIONS[i]!.version}–${last}` : GENERATIONS[i]!.version);
+    i = j;
+  }
+  return out;
 }
 
 /** The newest generation ccmend models. */

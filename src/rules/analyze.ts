@@ -1,5 +1,5 @@
-import { type ApiView, buildApiView } from '../conversation/apiView.js';
-import { asWritten, type Client, NEWEST } from '../conversation/clients.js';
+import { type ApiView, buildApiView, type Patch } from '../conversation/apiView.js';
+import { asWritten, behaviour, type Client, GENERATIONS, generationOf, NEWEST, versionRanges } from '../conversation/clients.js';
 import { type Graph, buildGraph } from '../conversation/graph.js';
 import type { Doc } from '../transcript/document.js';
 import { runRule } from './kit/define.js';
@@ -8,35 +8,130 @@ import type { Diagnostic, Provider, RuleContext } from './types.js';
 
 export interface Analysis {
   readonly doc: Doc;
+  /** The uuid graph as the (first) target client walks it. */
   readonly graph: Graph;
+  /** The lines the target client sends, as the file holds them: what the editor shows and edits. */
   readonly view: ApiView;
+  /** The request the target client sends: those lines after its send-time patches. */
+  readonly sent: ApiView;
+  /** The clients checked for. */
+  readonly target: readonly Client[];
   readonly diagnostics: readonly Diagnostic[];
   readonly counts: { readonly error: number; readonly warning: number; readonly info: number };
+  /** Problems that break the request of a client outside the target (warnings here). */
+  readonly elsewhere: number;
 }
 
 export interface AnalyzeOptions {
   readonly provider?: Provider;
-  /** The Claude Code version whose request is checked (default: the newest modelled). */
-  readonly client?: Client;
+  /** The Claude Code versions whose requests are checked (default: the newest modelled; several: the strictest of them). */
+  readonly target?: readonly Client[];
 }
 
-/** Graph, API view and every rule, for one version of a document. Pure. */
+/** What one generation makes of a document: its graph, its request, and what the rules find in both. */
+interface Pass {
+  readonly generation: Client;
+  readonly graph: Graph;
+  readonly written: ApiView;
+  readonly sent: ApiView;
+  /** Findings on the request as sent, by identity (see identity). */
+  readonly inSent: ReadonlyMap<string, Diagnostic>;
+  /** Findings on the same lines as written, before the client's patches. */
+  readonly inWritten: ReadonlyMap<string, Diagnostic>;
+}
+
+/** A finding's identity across generations: its rule, line and block (message numbers differ between requests). */
+const identity = (d: Diagnostic) => `${d.rule}\u0000${d.key}\u0000${d.block ?? ''}`;
+
+function findings(doc: Doc, graph: Graph, view: ApiView, provider: Provider): Map<string, Diagnostic> {
+  const ctx: RuleContext = { doc, graph, view, provider, segment: 'active' };
+  const out: Diagnostic[] = [];
+  for (const rule of RULES) runRule(rule, ctx, out);
+  return new Map(out.map((d) => [identity(d), d]));
+}
+
+function pass(doc: Doc, generation: Client, provider: Provider): Pass {
+  const graph = buildGraph(doc, generation);
+  const written = buildApiView(doc, graph, asWritten(generation));
+  const sent = buildApiView(doc, graph, generation);
+  return { generation, graph, written, sent, inSent: findings(doc, graph, sent, provider), inWritten: findings(doc, graph, written, provider) };
+}
+
+/** The patch a client made at a finding's line and block, if any. */
+function patchAt(view: ApiView, d: Diagnostic): Patch | undefined {
+  return view.patches.find((p) => p.pos === d.pos && (d.block === undefined || p.index === d.block || p.index === -1));
+}
+
+const EFFECT_WORDS = { rejects: 'sends this and the API rejects it', loses: 'resumes only what follows it' } as const;
+
+/**
+ * Severity from the target: an error when a target client's request is
+ * rejected (or it resumes less than the file holds); a warning when a target
+ * client patches it on the way, or when only clients outside the target fail
+ * on it. Each names the versions it affects.
+ */
+function settle(d: Diagnostic, passes: readonly Pass[], targets: ReadonlySet<Client>): Diagnostic | undefined {
+  const id = identity(d);
+  const breaking = passes.filter((p) => p.inSent.get(id)?.severity === 'error');
+  const patching = passes.filter((p) => p.inWritten.get(id)?.severity === 'error' && !p.inSent.has(id) && patchAt(p.sent, d));
+  const clients = { breaks: versionRanges(breaking.map((p) => p.generation)), patches: versionRanges(patching.map((p) => p.generation)) };
+  const inTarget = breaking.find((p) => targets.has(p.generation));
+  if (inTarget) {
+    const own = inTarget.inSent.get(id)!;
+    return breaking.length === passes.length ? { ...own, clients } : { ...own, clients, message: `${own.message} (${describe(own, clients)})` };
+  }
+  const patchedHere = patching.find((p) => targets.has(p.generation));
+  if (!breaking.length && !patchedHere) return d.severity === 'error' ? undefined : d;
+  // The target's own finding when it has one (a gap it bridges), else the breaking client's.
+  const own = passes.find((p) => targets.has(p.generation) && p.inSent.has(id))?.inSent.get(id);
+  const base = own ?? breaking[0]?.inSent.get(id) ?? d;
+  return { ...base, severity: 'warning', clients, message: `${base.message} (${describe(base, clients, patchedHere)})` };
+}
+
+/** "2.1.19–2.1.31 send this and the API rejects it; 2.1.32+ drop empty and whitespace-only text blocks". */
+function describe(d: Diagnostic, clients: Diagnostic['clients'] & object, patched?: Pass): string {
+  const parts: string[] = [];
+  if (clients.breaks.length) parts.push(`Claude Code ${clients.breaks.join(', ')} ${EFFECT_WORDS[d.effect ?? 'rejects']}`);
+  if (clients.patches.length && patched) {
+    const by = patchAt(patched.sent, d)!.by;
+    parts.push(`${clients.patches.join(', ')} ${behaviour(by).does}`);
+  }
+  return parts.join('; ');
+}
+
+/**
+ * Graph, API view and every rule, for one version of a document, checked for
+ * the target clients. Pure. Every generation ccmend models is analysed, so a
+ * diagnostic can say which other clients a shape breaks.
+ */
 export function analyze(doc: Doc, options: AnalyzeOptions = {}): Analysis {
   const provider = options.provider ?? 'anthropic';
-  const client = options.client ?? NEWEST;
-  const graph = buildGraph(doc, client);
-  const view = buildApiView(doc, graph, asWritten(client));
-  const active: RuleContext = { doc, graph, view, provider, segment: 'active' };
+  const target = options.target ?? [NEWEST];
+  const targets = new Set(target.map(generationOf));
+  const passes = GENERATIONS.map((g) => pass(doc, g, provider));
+  const main = passes.find((p) => targets.has(p.generation))!;
+
+  // Every shape any generation finds, in its written lines or its request, settled for the target.
+  const seen = new Map<string, Diagnostic>();
+  for (const p of [main, ...passes]) for (const m of [p.inSent, p.inWritten]) for (const [id, d] of m) if (!seen.has(id)) seen.set(id, d);
   const diagnostics: Diagnostic[] = [];
-  for (const rule of RULES) runRule(rule, active, diagnostics);
+  for (const d of seen.values()) {
+    const settled = settle(d, passes, targets);
+    if (settled) diagnostics.push(settled);
+  }
 
   // What precedes the newest compaction is never sent: its problems are reported as info (see runRule).
-  if (graph.preCompactChain.length) {
-    const before: RuleContext = { ...active, view: buildApiView(doc, graph, asWritten(client), graph.preCompactChain), segment: 'pre-compact' };
+  if (main.graph.preCompactChain.length) {
+    const view = buildApiView(doc, main.graph, asWritten(main.generation), main.graph.preCompactChain);
+    const before: RuleContext = { doc, graph: main.graph, view, provider, segment: 'pre-compact' };
     for (const rule of RULES) if (rule.scope === 'view') runRule(rule, before, diagnostics);
   }
-  diagnostics.sort((a, b) => a.pos - b.pos || (a.block ?? -1) - (b.block ?? -1));
+  diagnostics.sort((a, b) => a.pos - b.pos || (a.block ?? -1) - (b.block ?? -1) || a.rule.localeCompare(b.rule));
   const counts = { error: 0, warning: 0, info: 0 };
-  for (const d of diagnostics) counts[d.severity]++;
-  return { doc, graph, view, diagnostics, counts };
+  let elsewhere = 0;
+  for (const d of diagnostics) {
+    counts[d.severity]++;
+    if (d.severity === 'warning' && d.clients?.breaks.length) elsewhere++;
+  }
+  return { doc, graph: main.graph, view: main.written, sent: main.sent, target, diagnostics, counts, elsewhere };
 }

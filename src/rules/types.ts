@@ -29,11 +29,16 @@ export interface Diagnostic {
   /** Index of the block among the line's blocks. */
   readonly block?: number;
   readonly fixes: readonly Fix[];
+  /** What an error costs (see Finding.effect). */
+  readonly effect?: Effect;
+  /** Which Claude Code versions it affects: those whose request it breaks, and those that patch it on the way. */
+  readonly clients?: { readonly breaks: readonly string[]; readonly patches: readonly string[] };
 }
 
 export interface RuleContext {
   readonly doc: Doc;
   readonly graph: Graph;
+  /** The request one client generation would send, or its lines as written (see analyze). */
   readonly view: ApiView;
   readonly provider: Provider;
   /** Which part of the conversation this view is: only `active` is sent. */
@@ -50,17 +55,12 @@ export type Family = 'tools' | 'text' | 'thinking' | 'roles' | 'encoding' | 'med
 export type At = ViewBlock | ViewMessage | { readonly pos: number; readonly message?: number };
 
 /**
- * Who lets a rejected shape through, as data: report() settles the severity
- * from it, so a rule never works out for itself whom it applies to.
+ * The providers that let a rejected shape through, as data: report() settles
+ * the severity from it (the others, and strict proxies, reject it).
  */
-export type Tolerance =
-  /** The listed providers accept it; the others (and strict proxies) reject it. */
-  | { readonly by: 'provider'; readonly providers: readonly Provider[] }
-  /**
-   * Claude Code repairs it when it builds the request, as `how` says ("drops it
-   * when sending"); where it does, `message` says what the finding is instead.
-   */
-  | { readonly by: 'client'; readonly how: string; readonly message: string };
+export interface Tolerance {
+  readonly providers: readonly Provider[];
+}
 
 /** What a rule reports; report() turns it into a Diagnostic. */
 export interface Finding {
@@ -72,7 +72,14 @@ export interface Finding {
   readonly apiError?: string;
   readonly fixes?: readonly Fix[];
   readonly tolerated?: Tolerance;
+  /**
+   * What an error costs: the API `rejects` the request (the default), or the
+   * client `loses` conversation the file holds (it resumes less than is there).
+   */
+  readonly effect?: Effect;
 }
+
+export type Effect = 'rejects' | 'loses';
 
 export type Report = (finding: Finding) => void;
 

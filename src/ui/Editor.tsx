@@ -1,10 +1,12 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
+import type { Target } from '../report/target.js';
 import type { Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import { detailLines } from './detail.js';
 import { Footer, statusLines } from './Footer.js';
 import { Header } from './Header.js';
+import { checksFor } from './memo.js';
 import type { KeyPress } from './keys.js';
 import { ConflictPanel, DetailPanel, HelpPanel, SavePanel } from './Panels.js';
 import { type EditorState, diagnosticsAt, selectedRow } from './state.js';
@@ -16,6 +18,8 @@ import { layoutOf, useEditorState, useTreeHeight } from './useEditorState.js';
 export interface EditorProps {
   readonly doc: Doc;
   readonly provider: Provider;
+  /** The Claude Code versions to check for; by default the newest that wrote the session. */
+  readonly target?: Target;
   readonly deps: EditorDeps;
   readonly demo?: boolean;
   readonly status?: string;
@@ -49,10 +53,10 @@ function Middle({ state, layout, width, path }: { state: EditorState; layout: Re
   );
 }
 
-export function Editor({ doc, provider, deps, demo = false, status = '', keys = [], size }: EditorProps) {
+export function Editor({ doc, provider, target, deps, demo = false, status = '', keys = [], size }: EditorProps) {
   const { rows, columns: width } = useTerminalSize(size);
   const headerLines = (raw: boolean) => 1 + (demo ? 1 : 0) + (raw ? 1 : 0);
-  const [state, dispatch] = useEditorState({ doc, provider, status, keys }, layoutOf(rows, headerLines(false), 1).tree);
+  const [state, dispatch] = useEditorState({ doc, checks: checksFor(doc, provider, target), status, keys }, layoutOf(rows, headerLines(false), 1).tree);
   const layout = layoutOf(rows, headerLines(state.raw), statusLines(state, width));
   useTreeHeight(state, dispatch, layout.tree);
   useEditorInput(dispatch);

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { countLine, formatSize } from '../report/text.js';
+import type { Target } from '../report/target.js';
 import type { Doc } from '../transcript/document.js';
 import { type EditorState, isDirty } from './state.js';
 import { type Theme, useTheme } from './theme.js';
@@ -25,6 +26,9 @@ export interface HeaderPart {
 }
 
 /** The header's pieces, in order. A new fact (such as the target client) is one more part. */
+/** The target as the header names it: "2.1.330" or "all clients". */
+const clientName = (t: Target) => (t.option === 'all' ? 'all clients' : `Claude Code ${t.clients[0]!.version}`);
+
 export function headerParts(state: EditorState, facts: ReturnType<typeof fileFacts>): HeaderPart[] {
   const { analysis } = state;
   const { error, warning, info } = analysis.counts;
@@ -34,6 +38,7 @@ export function headerParts(state: EditorState, facts: ReturnType<typeof fileFac
   ];
   if (info) parts.push({ text: `(${info} info before the last compaction)`, keep: 3, color: 'info' });
   if (isDirty(state)) parts.push({ text: '[modified]', keep: 8, color: 'accent' });
+  parts.push({ text: `for ${clientName(state.checks.target)}`, keep: 7.5 });
   parts.push({ text: facts.file, keep: 7 });
   if (facts.sessionId) parts.push({ text: `session ${facts.sessionId}`, keep: 4 });
   if (facts.version) parts.push({ text: `v${facts.version}`, keep: 5 });

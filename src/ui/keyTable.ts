@@ -44,6 +44,7 @@ const SPECS = {
   export: { help: 'export the hand-off summary', bar: ['export', 11] },
   search: { help: 'search (Enter: next match)', bar: ['find', 10] },
   toggleRaw: { help: 'raw view: every line', bar: ['raw', 13] },
+  switchClient: { help: 'check for another Claude Code version (or all)', bar: ['client', 15] },
   unfocus: { help: 'clear the problem focus' },
   help: { help: 'this help', bar: ['help', 0] },
   close: { help: 'close', bar: ['close', 0] },
@@ -97,6 +98,7 @@ const EDITING: Bindings = [
   ['export', ['e']],
   ['search', ['/']],
   ['toggleRaw', ['a']],
+  ['switchClient', ['c']],
   ['help', ['?']],
   ['quit', ['q']],
 ];
@@ -124,9 +126,6 @@ export const KEY_TABLE: Record<Mode, Bindings> = {
   picker: [...MOVE, ['open', ['enter']], ['filter', ['/']], ['quit', ['q', 'escape']], ...EVERYWHERE],
   loading: [['quit', ['q']], ...EVERYWHERE],
 };
-
-/** Keys kept free in a mode for a command still to come. */
-export const RESERVED: readonly (readonly [Mode, string, string])[] = [['tree', 'c', 'switch the target client']];
 
 const lookup = new Map(MODES.map((m) => [m, new Map(KEY_TABLE[m].flatMap(([c, keys]) => keys.map((k) => [k, c] as const)))]));
 

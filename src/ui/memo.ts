@@ -1,10 +1,20 @@
 import { applyEdits } from '../edit/apply.js';
 import { type Analysis, analyze } from '../rules/analyze.js';
 import type { Edit } from '../edit/types.js';
+import { type Target, resolveTarget } from '../report/target.js';
 import type { Diagnostic, Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import { Recent } from '../transcript/recent.js';
 import { type ChainSets, type Row, diagnosticsByPos, rawRows, treeRows } from './rows.js';
+
+/** What the editor checks documents for: a provider's rules and the Claude Code versions whose requests count. */
+export interface Checks {
+  readonly provider: Provider;
+  readonly target: Target;
+}
+
+/** Checks for a document: the target given, else the newest version that wrote it (no `claude` is asked). */
+export const checksFor = (doc: Doc, provider: Provider, target: Target = resolveTarget(undefined, doc, () => undefined)): Checks => ({ provider, target });
 
 /**
  * What one editor has worked out and may need again: analyses, the documents
@@ -14,7 +24,7 @@ import { type ChainSets, type Row, diagnosticsByPos, rawRows, treeRows } from '.
  */
 export class EditorMemo {
   /** Undo and redo go back to a document just analysed: they only redraw. */
-  private readonly analyses = new Recent<Doc, { provider: Provider; analysis: Analysis }>(8);
+  private readonly analyses = new Recent<Doc, { checks: Checks; analysis: Analysis }>(8);
   /** By the edit list (a fix's edits are one array for as long as its analysis lives) and the document they were applied to. */
   private readonly edited = new Recent<readonly Edit[], { from: Doc; to: Doc }>(8);
   /** What made each document version, for undo and redo to say what they undid. */
@@ -23,14 +33,14 @@ export class EditorMemo {
   private byPosCache?: { analysis: Analysis; byPos: Map<number, Diagnostic[]> };
   private chainsCache?: { graph: Analysis['graph']; sets: ChainSets };
 
-  analysisOf(doc: Doc, provider: Provider): Analysis {
+  analysisOf(doc: Doc, checks: Checks): Analysis {
     const known = this.analyses.get(doc);
-    if (known?.provider === provider) return known.analysis;
-    return this.remember(analyze(doc, { provider }), provider);
+    if (known?.checks === checks) return known.analysis;
+    return this.remember(analyze(doc, { provider: checks.provider, target: checks.target.clients }), checks);
   }
 
-  remember(analysis: Analysis, provider: Provider): Analysis {
-    this.analyses.set(analysis.doc, { provider, analysis });
+  remember(analysis: Analysis, checks: Checks): Analysis {
+    this.analyses.set(analysis.doc, { checks, analysis });
     return analysis;
   }
 

@@ -5,6 +5,7 @@ import { Box, Text, render, useApp } from 'ink';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { EXIT, ioMessage } from '../report/errors.js';
 import { describeSession, notATranscript, resumeCommand } from '../report/session.js';
+import { type Target, resolveTarget } from '../report/target.js';
 
 import { packageRoot } from '../packageRoot.js';
 import type { Provider } from '../rules/types.js';
@@ -31,6 +32,8 @@ export interface AppDeps {
   readonly describe: typeof describeSession;
   /** A writable copy of the bundled demo transcript. */
   readonly demoCopy: () => string;
+  /** Which Claude Code versions a loaded document is checked for. */
+  readonly target: (doc: Doc) => Target;
   readonly editor: EditorDeps;
 }
 
@@ -157,6 +160,7 @@ function Screens({ path, provider, deps, size, onOutcome }: AppProps) {
         <Editor
           doc={phase.doc}
           provider={provider}
+          target={deps.target(phase.doc)}
           deps={deps.editor}
           demo={phase.demo}
           keys={phase.keys}
@@ -232,7 +236,7 @@ export function fileEditorDeps(
  * The real I/O behind the app; `onSaved` hears of each save (to repeat it after the screen closes).
  * A load already `started` is taken over the first time its file is asked for.
  */
-export function realDeps(onSaved?: (message: string) => void, started?: StartedLoad): AppDeps {
+export function realDeps(onSaved?: (message: string) => void, started?: StartedLoad, client?: string): AppDeps {
   let early = started;
   return {
     sessions: () => {
@@ -254,6 +258,7 @@ export function realDeps(onSaved?: (message: string) => void, started?: StartedL
       copyFileSync(demoPath(), copy);
       return copy;
     },
+    target: (doc) => resolveTarget(client, doc),
     editor: fileEditorDeps({ onSaved }),
   };
 }
@@ -293,7 +298,7 @@ function processTerminal(redraw: () => void): Terminal {
 }
 
 /** `ccmend [file | session-id]`: the full-screen editor, on a transcript already loading or, without one, the picker. */
-export async function runEditor(started: StartedLoad | undefined, opts: { provider: Provider }): Promise<number> {
+export async function runEditor(started: StartedLoad | undefined, opts: { provider: Provider; client?: string }): Promise<number> {
   // The screen is given back when the editor ends: say then in full what was saved and how to resume.
   const saved: string[] = [];
   let outcome = { kind: 'done' } as Outcome;
@@ -309,7 +314,7 @@ export async function runEditor(started: StartedLoad | undefined, opts: { provid
   // Ctrl+C is the editor's own key: it asks before unsaved changes are lost.
   const app = render(
     <Screen theme={themeFor(process.env)} terminal={processTerminal}>
-      <App path={started?.path} provider={opts.provider} deps={realDeps((m) => saved.push(m), started)} onOutcome={(o) => (outcome = o)} />
+      <App path={started?.path} provider={opts.provider} deps={realDeps((m) => saved.push(m), started, opts.client)} onOutcome={(o) => (outcome = o)} />
     </Screen>,
     { exitOnCtrlC: false, maxFps: 120 },
   );

@@ -1,16 +1,18 @@
 import { EditError } from '../edit/apply.js';
 import { fixAll, safeFixOf } from '../edit/fixAll.js';
 import { type History, isDirty as historyIsDirty, push, redo, startHistory, undo } from '../edit/history.js';
-import { plural } from '../report/text.js';
+import { countLine, plural } from '../report/text.js';
 import type { Analysis } from '../rules/analyze.js';
 import type { Edit } from '../edit/types.js';
-import type { Diagnostic, Provider } from '../rules/types.js';
+import type { Diagnostic } from '../rules/types.js';
+import { type Target, EVERY_GENERATION, targetOption } from '../report/target.js';
+import { GENERATIONS } from '../conversation/clients.js';
 import type { Doc } from '../transcript/document.js';
 import { type Changes, changesBetween } from './changes.js';
 import { planDelete, planMerge, planMove, type Planned, rewindKeys } from './editActions.js';
 import { type Command, type Mode, commandFor, isBound, keysOf } from './keyTable.js';
 import { type KeyPress, typedText } from './keys.js';
-import { EditorMemo } from './memo.js';
+import { type Checks, EditorMemo } from './memo.js';
 import { type Row, rowLabel, rowOfDiagnostic } from './rows.js';
 
 /*
@@ -51,7 +53,10 @@ export interface EditorState {
   readonly analysis: Analysis;
   /** The document as last loaded or saved, to tell unsaved changes. */
   readonly saved: Doc;
-  readonly provider: Provider;
+  /** The provider's rules and the Claude Code versions the document is checked for. */
+  readonly checks: Checks;
+  /** The targets c goes through, starting with the one the editor opened with. */
+  readonly targets: readonly Target[];
   readonly raw: boolean;
   /** First-line keys of collapsed turns (turns start expanded). */
   readonly collapsed: ReadonlySet<number>;
@@ -149,7 +154,7 @@ export function prepareFix(s: EditorState): Doc | undefined {
   if (!fix) return undefined;
   try {
     const doc = s.memo.applied(s.history.present, fix.edits);
-    s.memo.analysisOf(doc, s.provider);
+    s.memo.analysisOf(doc, s.checks);
     return doc;
   } catch (e) {
     if (e instanceof EditError) return undefined; // f will say why
@@ -158,14 +163,15 @@ export function prepareFix(s: EditorState): Doc | undefined {
 }
 
 /** The first state of an editor on `doc`; `keys` pressed before it was up (while loading) are applied in order. */
-export function initialState(doc: Doc, provider: Provider, height: number, status = '', keys: readonly KeyPress[] = []): EditorState {
+export function initialState(doc: Doc, checks: Checks, height: number, status = '', keys: readonly KeyPress[] = []): EditorState {
   const memo = new EditorMemo();
   const first: EditorState = {
     memo,
     history: startHistory(doc),
-    analysis: memo.analysisOf(doc, provider),
+    analysis: memo.analysisOf(doc, checks),
     saved: doc,
-    provider,
+    checks,
+    targets: targetsAfter(checks.target),
     raw: false,
     collapsed: new Set(),
     cursor: 0,
@@ -187,7 +193,7 @@ function moveTo(s: EditorState, cursor: number): EditorState {
 }
 
 /** Replaces the document (an edit, undo or redo) and revalidates it, unless its analysis is at hand. */
-function withHistory(s: EditorState, history: History, status: string, analysis = s.memo.analysisOf(history.present, s.provider)): EditorState {
+function withHistory(s: EditorState, history: History, status: string, analysis = s.memo.analysisOf(history.present, s.checks)): EditorState {
   const keep = selectedRow(s)?.id;
   return placed({ ...s, history, analysis, problem: undefined, status }, keep);
 }
@@ -252,6 +258,24 @@ function gotoProblem(s: EditorState, dir: 1 | -1): EditorState {
   return { ...moveTo(state, at === -1 ? state.cursor : at), problem: next, status: what };
 }
 
+/**
+ * The targets c goes through: the one the editor started with, every
+ * generation at once, then each generation from the newest down.
+ */
+export function targetsAfter(first: Target): readonly Target[] {
+  const others = [EVERY_GENERATION, ...[...GENERATIONS].reverse().map((g) => targetOption(g.version))];
+  return [first, ...others.filter((t) => t.label !== first.label)];
+}
+
+/** Checks the document for the next target client (everything revalidates). */
+function switchClient(s: EditorState): EditorState {
+  const next = s.targets[(s.targets.indexOf(s.checks.target) + 1) % s.targets.length]!;
+  const checks: Checks = { provider: s.checks.provider, target: next };
+  const keep = selectedRow(s)?.id;
+  const analysis = s.memo.analysisOf(s.history.present, checks);
+  return placed({ ...s, checks, analysis, problem: undefined, status: `checking for ${next.label}: ${countLine(analysis)}` }, keep);
+}
+
 /** The diagnostic `f` acts on: the one in focus if the cursor is on it, else the first at the cursor. */
 export function problemAtCursor(s: EditorState): Diagnostic | undefined {
   const row = selectedRow(s);
@@ -294,7 +318,7 @@ function fixEverything(s: EditorState): EditorState {
   const fixable = s.analysis.diagnostics.filter((d) => safeFixOf(d, true)).length;
   if (!fixable) return { ...s, status: 'nothing fixable automatically' };
   // The present document is analysed already, and fixAll ends with the analysis of its result.
-  const result = fixAll(s.history.present, { provider: s.provider, warnings: true }, s.analysis);
+  const result = fixAll(s.history.present, { provider: s.checks.provider, target: s.checks.target.clients, warnings: true }, s.analysis);
   const n = result.applied.length;
   if (!n) return { ...s, status: 'nothing fixable automatically' };
   const left = result.analysis.counts;
@@ -303,7 +327,7 @@ function fixEverything(s: EditorState): EditorState {
     s,
     push(s.history, s.memo.label(result.doc, done)),
     `${done}; ${plural(left.error, 'error')} and ${plural(left.warning, 'warning')} left · ${undoHint()}`,
-    s.memo.remember(result.analysis, s.provider),
+    s.memo.remember(result.analysis, s.checks),
   );
 }
 
@@ -372,6 +396,8 @@ function editorCommand(s: EditorState, c: Command): EditorState {
     }
     case 'fixAll':
       return fixEverything(s);
+    case 'switchClient':
+      return switchClient(s);
     case 'undo': {
       if (!s.history.past.length) return { ...s, status: 'nothing to undo' };
       const what = s.memo.whatMade(s.history.present);
@@ -513,7 +539,7 @@ export function reduce(s: EditorState, a: Action): EditorState {
       return scrolled({ ...s, height: Math.max(1, a.height) });
     case 'saved': {
       // The saved (or reloaded) file is the new baseline; history starts again from it.
-      const analysis = s.memo.analysisOf(a.doc, s.provider);
+      const analysis = s.memo.analysisOf(a.doc, s.checks);
       const keep = selectedRow(s)?.id;
       return settled(
         placed({ ...s, history: startHistory(a.doc), saved: a.doc, analysis, overlay: NONE, effect: undefined, problem: undefined, status: a.status }, keep),

@@ -1,5 +1,5 @@
 import { type Dispatch, useEffect, useReducer } from 'react';
-import type { Provider } from '../rules/types.js';
+import type { Checks } from './memo.js';
 import type { Doc } from '../transcript/document.js';
 import type { KeyPress } from './keys.js';
 import { type Action, type EditorState, initialState, reduce } from './state.js';
@@ -22,7 +22,7 @@ export function layoutOf(rows: number, headerLines: number, status: number): Lay
 
 export interface EditorStart {
   readonly doc: Doc;
-  readonly provider: Provider;
+  readonly checks: Checks;
   readonly status: string;
   /** Keys pressed before the editor was up (while its file loaded). */
   readonly keys: readonly KeyPress[];
@@ -30,7 +30,7 @@ export interface EditorStart {
 
 /** The editor's state and its reducer, starting with a tree `treeHeight` rows high. */
 export function useEditorState(start: EditorStart, treeHeight: number): [EditorState, Dispatch<Action>] {
-  return useReducer(reduce, undefined, () => initialState(start.doc, start.provider, treeHeight, start.status, start.keys));
+  return useReducer(reduce, undefined, () => initialState(start.doc, start.checks, treeHeight, start.status, start.keys));
 }
 
 /** The reducer pages by the tree's height: it follows the layout (a resize, the raw view's extra header line). */

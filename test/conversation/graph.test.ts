@@ -28,7 +28,7 @@ describe('leaf', () => {
   });
 });
 
-const client = (v: string) => clientOf(v, 'option')!;
+const client = (v: string) => clientOf(v)!;
 
 describe('which leaf each client resumes', () => {
   // The real rewind fork of s2.jsonl: the abandoned branch (lines 3-4) gets the newest timestamp, and a

@@ -6,7 +6,7 @@ import { at, entries, entry, entryAt, expectRepair, rows, textAt } from './helpe
 
 const FIRST_ROLE = 'messages: first message must use the "user" role';
 /** The last version that sends only what follows a gap in the chain. */
-const CUTTING = { client: clientOf('2.1.90', 'option')! };
+const CUTTING = { target: [clientOf('2.1.90')!] };
 const lean = () => entries('lean');
 const leanLine = (n: number) => realBytes('lean').toString('utf8').split('\n')[n - 1]!;
 

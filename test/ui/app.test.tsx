@@ -6,6 +6,7 @@ import { describeSession } from '../../src/report/session.js';
 import { loadFile, startLoading } from '../../src/transcript/load.js';
 import { type SessionFile, listSessions } from '../../src/transcript/sessions.js';
 import { Picker } from '../../src/ui/Picker.js';
+import { resolveTarget } from '../../src/report/target.js';
 import { App, type AppDeps, type Outcome, realDeps } from '../../src/ui/run.js';
 import { fileEditorDeps } from '../../src/ui/run.js';
 import { CLAUDE_HOME } from '../helpers/fixtures.js';
@@ -26,6 +27,7 @@ function deps(over: Partial<AppDeps> = {}): AppDeps {
     load: loadFile,
     describe: describeSession,
     demoCopy: () => tempCopy(DEMO, 'demo.jsonl'),
+    target: (doc) => resolveTarget(undefined, doc, () => undefined),
     editor: fileEditorDeps({ clipboard: async () => {} }),
     ...over,
   };

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { checksFor } from '../../src/ui/memo.js';
 import { describe, expect, test } from 'vitest';
 import { applyEdits } from '../../src/edit/apply.js';
 import { analyze } from '../../src/rules/analyze.js';
@@ -61,7 +62,7 @@ function check(start: EditorState, steps: { command: Command; prepare: boolean }
 
 describe('prepared fixes never change what f does', () => {
   test('random commands and preparations on the real 2.1.39 session', () => {
-    const start = initialState(realDoc('long'), 'anthropic', 20);
+    const start = initialState(realDoc('long'), checksFor(realDoc('long'), 'anthropic'), 20);
     let checked = 0;
     fc.assert(
       fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
@@ -76,7 +77,7 @@ describe('prepared fixes never change what f does', () => {
     let checked = 0;
     fc.assert(
       fc.property(caseOf(SMALL_FIXTURES), fc.array(step, { maxLength: 10 }), (c, steps) => {
-        if (check(initialState(docFromBuffer(bytesOf(c)), 'anthropic', 20), steps)) checked++;
+        if (check(initialState(docFromBuffer(bytesOf(c)), checksFor(docFromBuffer(bytesOf(c)), 'anthropic'), 20), steps)) checked++;
       }),
       { numRuns: 60 },
     );

@@ -1,3 +1,4 @@
+import { checksFor } from '../../src/ui/memo.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ const run = (s: EditorState, ...commands: Command[]) => commands.reduce((st, com
 
 describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
   test('the tree has a row per turn and per block; the viewport starts at the top', () => {
-    const s = initialState(doc, 'anthropic', HEIGHT);
+    const s = initialState(doc, checksFor(doc, 'anthropic'), HEIGHT);
     const blocks = s.analysis.view.messages.reduce((n, m) => n + m.blocks.length, 0);
     expect(s.analysis.view.messages.length).toBeGreaterThan(1000);
     expect(rowsOf(s)).toHaveLength(s.analysis.view.messages.length + blocks);
@@ -35,7 +36,7 @@ describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
   });
 
   test('moving down past the viewport scrolls it so the cursor stays on the last visible row', () => {
-    let s = initialState(doc, 'anthropic', HEIGHT);
+    let s = initialState(doc, checksFor(doc, 'anthropic'), HEIGHT);
     for (let i = 0; i < HEIGHT + 5; i++) s = run(s, 'down');
     expect(s.cursor).toBe(HEIGHT + 5);
     expect(s.top).toBe(6);
@@ -46,7 +47,7 @@ describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
   });
 
   test('pages move by the viewport height; g and G jump to the ends; the ends clamp', () => {
-    let s = initialState(doc, 'anthropic', HEIGHT);
+    let s = initialState(doc, checksFor(doc, 'anthropic'), HEIGHT);
     s = run(s, 'pageDown', 'pageDown');
     expect([s.cursor, s.top]).toEqual([2 * HEIGHT, HEIGHT + 1]);
     s = run(s, 'pageUp');
@@ -61,7 +62,7 @@ describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
   });
 
   test('collapsing from a block selects its turn and hides its blocks; expanding brings them back', () => {
-    let s = initialState(doc, 'anthropic', HEIGHT);
+    let s = initialState(doc, checksFor(doc, 'anthropic'), HEIGHT);
     const target = rowsOf(s).findIndex((r) => r.kind === 'block' && s.analysis.view.messages[r.turn!]!.blocks.length > 1);
     for (let i = 0; i < target; i++) s = run(s, 'down');
     expect(selectedRow(s)!.kind).toBe('block');
@@ -78,7 +79,7 @@ describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
   });
 
   test('the raw view lists every line and keeps the selected line selected', () => {
-    let s = initialState(doc, 'anthropic', HEIGHT);
+    let s = initialState(doc, checksFor(doc, 'anthropic'), HEIGHT);
     s = run(s, 'pageDown', 'pageDown', 'pageDown');
     const pos = selectedRow(s)!.pos;
     s = run(s, 'toggleRaw');
@@ -90,7 +91,7 @@ describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
   });
 
   test('n from the last row wraps to the first problem and scrolls to it; N goes back to the last', () => {
-    let s = initialState(doc, 'anthropic', HEIGHT);
+    let s = initialState(doc, checksFor(doc, 'anthropic'), HEIGHT);
     const problems = s.analysis.diagnostics.filter((d) => d.severity !== 'info');
     s = run(s, 'bottom', 'nextProblem');
     expect(s.problem).toBe(problems[0]);
@@ -103,7 +104,7 @@ describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
   });
 
   test('a smaller terminal keeps the cursor visible', () => {
-    let s = initialState(doc, 'anthropic', HEIGHT);
+    let s = initialState(doc, checksFor(doc, 'anthropic'), HEIGHT);
     s = run(s, 'pageDown');
     s = reduce(s, { type: 'resize', height: 5 });
     expect(s.cursor - s.top).toBe(4);
@@ -112,7 +113,7 @@ describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
 
 describe('a fix worked out ahead of f (while the user reads the problem)', () => {
   test('f then takes the prepared document, and ends as a fix worked out on the spot', () => {
-    const at = run(initialState(doc, 'anthropic', HEIGHT), 'nextProblem');
+    const at = run(initialState(doc, checksFor(doc, 'anthropic'), HEIGHT), 'nextProblem');
     const fix = at.problem!.fixes[0]!;
     const prepared = prepareFix(at);
     expect(prepared).toBeDefined();
@@ -125,7 +126,7 @@ describe('a fix worked out ahead of f (while the user reads the problem)', () =>
   });
 
   test('off any problem, the fix of the problem n goes to is prepared', () => {
-    const s = initialState(doc, 'anthropic', HEIGHT);
+    const s = initialState(doc, checksFor(doc, 'anthropic'), HEIGHT);
     const clean = rowsOf(s).findIndex((r) => !s.analysis.diagnostics.some((d) => d.pos === r.pos && d.severity !== 'info'));
     expect(clean).toBeGreaterThanOrEqual(0);
     const at = { ...s, cursor: clean };
@@ -135,11 +136,11 @@ describe('a fix worked out ahead of f (while the user reads the problem)', () =>
   });
 
   test('nothing is prepared where f would do nothing: an overlay open, a save running, a session with no problems', () => {
-    const s = initialState(doc, 'anthropic', HEIGHT);
+    const s = initialState(doc, checksFor(doc, 'anthropic'), HEIGHT);
     expect(prepareFix({ ...run(s, 'nextProblem'), overlay: { kind: 'help', top: 0 } })).toBeUndefined();
     expect(prepareFix({ ...run(s, 'nextProblem'), effect: { kind: 'save' } })).toBeUndefined();
     const clean = realDoc('compact');
-    const c = initialState(clean, 'anthropic', HEIGHT);
+    const c = initialState(clean, checksFor(clean, 'anthropic'), HEIGHT);
     expect(c.analysis.counts).toMatchObject({ error: 0, warning: 0 });
     expect(prepareFix(c)).toBeUndefined();
   });

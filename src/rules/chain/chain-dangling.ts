@@ -39,14 +39,19 @@ function survivingAncestor(ctx: RuleContext, missing: string): string | undefine
 export default defineRule({ id: 'chain-dangling', scope: 'document', description: 'a parentUuid that names no line' }, (ctx, report) => {
   for (const pos of ctx.graph.dangling) {
     const info = infoOf(ctx, pos);
-    const active = ctx.graph.chain.includes(pos);
+    // Met on the client's walk from its leaf: cut there (all before it is lost) or bridged across.
+    const gap = info.isSidechain ? undefined : ctx.graph.gaps.find((g) => g.pos === pos);
     const recovered = survivingAncestor(ctx, info.parentUuid!);
     const nearest = recovered === undefined ? nearestEarlierTurn(ctx, pos) : undefined;
     const target = recovered ?? (nearest === undefined ? undefined : infoOf(ctx, nearest).uuid);
+    const seconds = gap && Number.isFinite(gap.gapMs) ? ` (written ${(gap.gapMs / 1000).toFixed(1)} s before it)` : '';
     report({
       at: { pos },
-      severity: active && !info.isSidechain ? 'warning' : 'info',
-      message: `parent ${info.parentUuid} is not in the file${active ? ': everything before this line is lost on resume' : ''}`,
+      severity: !gap ? 'info' : gap.bridged ? 'warning' : 'error',
+      effect: 'loses',
+      message: `parent ${info.parentUuid} is not in the file${
+        !gap ? '' : gap.bridged ? `: the client hangs this line under line ${gap.to! + 1}${seconds}` : ': everything before this line is lost on resume'
+      }`,
       fixes: target
         ? [
             safeFix(

@@ -15,11 +15,7 @@ function locate(ctx: RuleContext, at: At): { pos: number; turn?: number; block?:
   return { pos: at.pos, turn: at.message === undefined ? undefined : at.message + 1 };
 }
 
-/** Whether what the finding is checked against lets it through. The target client is a current Claude Code. */
-const tolerates = (ctx: RuleContext, t: Tolerance): boolean => t.by === 'client' || t.providers.includes(ctx.provider);
-
 function toleratedMessage(message: string, t: Tolerance): string {
-  if (t.by === 'client') return `${t.message} (Claude Code ${t.how}; other clients do not)`;
   const rejecting = (Object.keys(PROVIDER_NAMES) as Provider[]).filter((p) => !t.providers.includes(p)).map((p) => PROVIDER_NAMES[p]);
   return `${message} (rejected by ${rejecting.join(', ')} and strict proxies)`;
 }
@@ -34,7 +30,7 @@ function reporter(ctx: RuleContext, rule: string, out: Diagnostic[]): Report {
   return (f) => {
     let severity: Severity = f.severity;
     let message = f.message;
-    if (f.tolerated && tolerates(ctx, f.tolerated)) {
+    if (f.tolerated?.providers.includes(ctx.provider)) {
       if (severity === 'error') severity = 'warning';
       message = toleratedMessage(message, f.tolerated);
     }
@@ -51,6 +47,7 @@ function reporter(ctx: RuleContext, rule: string, out: Diagnostic[]): Report {
       turn: preCompact ? undefined : turn,
       block,
       fixes: preCompact ? [] : (f.fixes ?? []),
+      ...(f.effect ? { effect: f.effect } : {}),
     });
   };
 }

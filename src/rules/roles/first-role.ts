@@ -2,7 +2,6 @@ import type { Edit } from '../../edit/types.js';
 import { defineRule } from '../kit/define.js';
 import { keyOf, safeFix } from '../kit/fixes.js';
 import { derivedUuid } from '../kit/newLines.js';
-import { STRICT_PROVIDERS_REJECT } from './shared.js';
 
 const RESUMED_TEXT = '[conversation resumed]';
 
@@ -26,7 +25,6 @@ export default defineRule({ id: 'first-role', description: 'the first message is
   report({
     at: { pos, message: 0 },
     severity: 'error',
-    tolerated: STRICT_PROVIDERS_REJECT,
     message: 'the conversation starts with an assistant message',
     apiError: 'messages: first message must use the "user" role',
     fixes: [safeFix(`insert a user message "${RESUMED_TEXT}" before it`, insert)],

@@ -1,8 +1,8 @@
 import type { Tolerance } from '../types.js';
 
 /*
- * The Anthropic API merges consecutive same-role turns and accepts an opening
- * assistant turn; Bedrock, Vertex and many proxies do not. Under the default
- * provider these are warnings, so a file ccmend calls clean still says so.
+ * The Anthropic API merges consecutive same-role turns; Bedrock, Vertex and
+ * many proxies reject them. Under the default provider that is a warning, so a
+ * file ccmend calls clean still says so.
  */
-export const STRICT_PROVIDERS_REJECT: Tolerance = { by: 'provider', providers: ['anthropic'] };
+export const STRICT_PROVIDERS_REJECT: Tolerance = { providers: ['anthropic'] };

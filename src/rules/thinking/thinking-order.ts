@@ -1,7 +1,7 @@
 import { viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
 import { moveBlock, safeFix } from '../kit/fixes.js';
-import { apiPath, isDroppedWhitespace } from '../kit/where.js';
+import { apiPath } from '../kit/where.js';
 
 const isThinking = (t: string) => t === 'thinking' || t === 'redacted_thinking';
 
@@ -15,7 +15,7 @@ export default defineRule({ id: 'thinking-order', description: 'an assistant mes
     const s = thinking.firstSlotIn(i);
     const r = redacted.firstSlotIn(i);
     if (messages[i]!.role !== 'assistant' || (s < 0 && r < 0) || s === 0 || r === 0) continue;
-    const sent = messages[i]!.blocks.filter((b) => !isDroppedWhitespace(ctx, b, i));
+    const sent = messages[i]!.blocks;
     const firstThinking = sent.findIndex((b) => isThinking(b.info.type));
     if (firstThinking <= 0) continue;
     const head = sent[0]!;
