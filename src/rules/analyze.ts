@@ -50,11 +50,37 @@ function findings(doc: Doc, graph: Graph, view: ApiView, provider: Provider): Ma
   return new Map(out.map((d) => [identity(d), d]));
 }
 
-function pass(doc: Doc, generation: Client, provider: Provider): Pass {
-  const graph = buildGraph(doc, generation);
-  const written = buildApiView(doc, graph, asWritten(generation));
-  const sent = buildApiView(doc, graph, generation);
-  return { generation, graph, written, sent, inSent: findings(doc, graph, sent, provider), inWritten: findings(doc, graph, written, provider) };
+/**
+ * What makes two requests the same to the rules: the walk (gaps cut or bridged
+ * included), each message's role, and each block's line, index and what the
+ * client sends in its place. Generations that send alike share one rule pass.
+ */
+function fingerprint(graph: Graph, view: ApiView): string {
+  const parts: (string | number)[] = [graph.chain.length, graph.chain[0] ?? -1, graph.leaf ?? -1];
+  for (const g of graph.gaps) parts.push(g.pos, g.bridged ? 1 : 0);
+  parts.push('|');
+  for (const m of view.messages) {
+    parts.push(m.role === 'user' ? 'u' : 'a', m.lines.length);
+    for (const b of m.blocks) parts.push(b.pos, b.index, b.replacement === undefined ? '' : JSON.stringify(b.replacement));
+  }
+  return parts.join(',');
+}
+
+/** Runs every generation, sharing the rule passes of generations whose requests are the same. */
+function passes(doc: Doc, provider: Provider): Pass[] {
+  const ruled = new Map<string, Map<string, Diagnostic>>();
+  const rulesOn = (graph: Graph, view: ApiView) => {
+    const key = fingerprint(graph, view);
+    let found = ruled.get(key);
+    if (!found) ruled.set(key, (found = findings(doc, graph, view, provider)));
+    return found;
+  };
+  return GENERATIONS.map((generation) => {
+    const graph = buildGraph(doc, generation);
+    const written = buildApiView(doc, graph, asWritten(generation));
+    const sent = buildApiView(doc, graph, generation);
+    return { generation, graph, written, sent, inSent: rulesOn(graph, sent), inWritten: rulesOn(graph, written) };
+  });
 }
 
 /** The patch a client made at a finding's line and block, if any. */
@@ -108,15 +134,15 @@ export function analyze(doc: Doc, options: AnalyzeOptions = {}): Analysis {
   const provider = options.provider ?? 'anthropic';
   const target = options.target ?? [NEWEST];
   const targets = new Set(target.map(generationOf));
-  const passes = GENERATIONS.map((g) => pass(doc, g, provider));
-  const main = passes.find((p) => targets.has(p.generation))!;
+  const all = passes(doc, provider);
+  const main = all.find((p) => targets.has(p.generation))!;
 
   // Every shape any generation finds, in its written lines or its request, settled for the target.
   const seen = new Map<string, Diagnostic>();
-  for (const p of [main, ...passes]) for (const m of [p.inSent, p.inWritten]) for (const [id, d] of m) if (!seen.has(id)) seen.set(id, d);
+  for (const p of [main, ...all]) for (const m of [p.inSent, p.inWritten]) for (const [id, d] of m) if (!seen.has(id)) seen.set(id, d);
   const diagnostics: Diagnostic[] = [];
   for (const d of seen.values()) {
-    const settled = settle(d, passes, targets);
+    const settled = settle(d, all, targets);
     if (settled) diagnostics.push(settled);
   }
 

@@ -45,12 +45,20 @@ export default defineRule({ id: 'chain-dangling', scope: 'document', description
     const nearest = recovered === undefined ? nearestEarlierTurn(ctx, pos) : undefined;
     const target = recovered ?? (nearest === undefined ? undefined : infoOf(ctx, nearest).uuid);
     const seconds = gap && Number.isFinite(gap.gapMs) ? ` (written ${(gap.gapMs / 1000).toFixed(1)} s before it)` : '';
+    // A cut loses conversation only when something was written before the line; else it simply starts it.
+    const loses = gap !== undefined && !gap.bridged && gap.to !== undefined;
     report({
       at: { pos },
-      severity: !gap ? 'info' : gap.bridged ? 'warning' : 'error',
+      severity: !gap ? 'info' : loses ? 'error' : 'warning',
       effect: 'loses',
       message: `parent ${info.parentUuid} is not in the file${
-        !gap ? '' : gap.bridged ? `: the client hangs this line under line ${gap.to! + 1}${seconds}` : ': everything before this line is lost on resume'
+        !gap
+          ? ''
+          : gap.bridged
+            ? `: the client hangs this line under line ${gap.to! + 1}${seconds}`
+            : loses
+              ? ': everything before this line is lost on resume'
+              : ': nothing before it, so the conversation starts here'
       }`,
       fixes: target
         ? [
