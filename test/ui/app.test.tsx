@@ -108,7 +108,7 @@ describe('a transcript named on the command line starts loading before the edito
     mkdirSync(path);
     const ui = await mount(<App path={path} provider="anthropic" deps={deps({ load: realDeps(undefined, startLoading(path)).load })} />);
     unmounts.push(() => ui.app.unmount());
-    expect(await ui.until((f) => f.includes('ccmend:'), 'the error')).toContain(`ccmend: ${path}: is a directory, not a transcript`);
+    expect(await ui.untilShown((f) => f.includes('ccmend:'), 'the error')).toContain(`ccmend: ${path}: is a directory, not a transcript`);
   });
 });
 
