@@ -9,42 +9,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CASES, caseNamed, caseText } from './record/cases.mjs';
 import { cacheDir, installClient, mainRequest, resumeCase } from './record/clients.mjs';
+import { RELEASES } from './record/releases.mjs';
 import { REPLY_TEXT } from './record/server.mjs';
 import { pruneMessages, readIndex, sha256, storeMessages, writeIndex } from './record/store.mjs';
-
-/** The releases the recordings cover: each side of every behaviour boundary found so far, and the newest. */
-const VERSIONS = [
-  '1.0.98',
-  '1.0.128',
-  '2.0.77',
-  '2.1.19',
-  '2.1.20',
-  '2.1.21',
-  '2.1.31',
-  '2.1.32',
-  '2.1.55',
-  '2.1.75',
-  '2.1.79',
-  '2.1.80',
-  '2.1.87',
-  '2.1.88',
-  '2.1.90',
-  '2.1.91',
-  '2.1.97',
-  '2.1.98',
-  '2.1.100',
-  '2.1.101',
-  '2.1.119',
-  '2.1.120',
-  '2.1.131',
-  '2.1.132',
-  '2.1.251',
-  '2.1.274',
-  '2.1.280',
-  '2.1.281',
-  '2.1.330',
-  '2.1.332',
-];
 
 function usage() {
   return 'usage: npm run record-clients -- [--versions V,V] [--cases NAME,NAME] [--force] [--jobs N] [--timeout SECONDS] [--raw DIR]';
@@ -78,7 +45,7 @@ function options() {
     const timeout = Number(values.timeout);
     if (!Number.isInteger(jobs) || jobs < 1 || !(timeout > 0)) throw new Error('--jobs must be a positive integer and --timeout a positive number of seconds');
     return {
-      versions: list(values.versions) ?? VERSIONS,
+      versions: list(values.versions) ?? RELEASES,
       cases: (list(values.cases) ?? CASES.map((c) => c.name)).map(caseNamed),
       force: values.force,
       jobs,

@@ -197,11 +197,11 @@ class Lines {
   }
 }
 
-/** @param {(lines: Lines) => void} edit @returns {(text: string) => string} */
-function edit(edit) {
+/** @param {(lines: Lines) => void} change @returns {(text: string) => string} */
+function edit(change) {
   return (text) => {
     const lines = new Lines(text);
-    edit(lines);
+    change(lines);
     return lines.text();
   };
 }

@@ -9,9 +9,11 @@
 //     text, because a fresh reminder often repeats an old one word for word ("<total_tokens>15000000
 //     tokens left</total_tokens>"); what a client carries over from the transcript into the new prompt's
 //     message (local-command lines) is not wrapped in a reminder and stays;
-//   - at the start of the first message, the `<system-reminder>` with the user context ("As you answer
-//     the user's questions, you can use the following context: …" with CLAUDE.md, the date and the
-//     standing instructions) that older clients prepend to every request, unless the transcript holds it;
+//   - in the first message, the `<system-reminder>` with the user context ("As you answer the user's
+//     questions, you can use the following context: …" with CLAUDE.md, the date or standing
+//     instructions) that clients before the attachment era add to every request, unless the transcript
+//     holds it. Where it goes varies (first or last block of the first message, or a message of its own
+//     when the conversation starts with an assistant turn, or among the reminders before the prompt);
 //   - every `cache_control` marker (where a client puts its cache breakpoints depends on the new prompt);
 //   - a message these removals leave empty.
 // Both sides then get the store's encoding (strings over 1 KiB become digests). Nothing else is changed:
@@ -118,8 +120,8 @@ export function normaliseRecorded(messages, transcript) {
     });
   }
   const first = out[0];
-  if (first && first.role === 'user' && textHead(first.content[0])?.startsWith(USER_CONTEXT) && !inTranscript(first.content[0].text, transcript)) {
-    first.content = first.content.slice(1);
+  if (first?.role === 'user') {
+    first.content = first.content.filter((/** @type {any} */ b) => !(textHead(b)?.startsWith(USER_CONTEXT) && !inTranscript(b.text, transcript)));
   }
   return encodeBoth(out.filter((m) => m.content.length > 0));
 }
