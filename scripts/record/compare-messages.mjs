@@ -14,6 +14,8 @@
 //     instructions) that clients before the attachment era add to every request, unless the transcript
 //     holds it. Where it goes varies (first or last block of the first message, or a message of its own
 //     when the conversation starts with an assistant turn, or among the reminders before the prompt);
+//   - a turn the client had with the stand-in before the probe: a user message of reminders and a
+//     `<task-notification>` (a background task the transcript mentions) and the stand-in's reply;
 //   - every `cache_control` marker (where a client puts its cache breakpoints depends on the new prompt);
 //   - a message these removals leave empty.
 // Both sides then get the store's encoding (strings over 1 KiB become digests). Nothing else is changed:
@@ -22,6 +24,7 @@
 // Forms the API treats alike compare equal: string content and a single text block; a tool_result's
 // string content and one text block; is_error absent and false.
 import { PROBE } from './cases.mjs';
+import { REPLY_TEXT } from './server.mjs';
 import { digestString, encodeLongStrings, isDigest, LONG_STRING } from './store.mjs';
 
 const REMINDER = '<system-reminder>';
@@ -39,8 +42,10 @@ const USER_CONTEXT = "<system-reminder>\nAs you answer the user's questions, you
 /** @param {unknown} value */
 function brief(value) {
   if (value === undefined) return '(absent)';
-  const text = isDigest(value) ? `<${value.length} chars sha256 ${value.$sha256.slice(0, 12)}… "${value.head.slice(0, 40)}">` : JSON.stringify(value);
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+  if (isDigest(value)) return `<${value.length} chars sha256 ${value.$sha256.slice(0, 12)}… "${value.head.slice(0, 40)}">`;
+  const text = JSON.stringify(value);
+  // The length stays visible, so two long values that start alike are told apart.
+  return text.length > 120 ? `${text.slice(0, 100)}… (${text.length} chars)` : text;
 }
 
 /** @param {any} content @returns {any[]} */
@@ -119,11 +124,27 @@ export function normaliseRecorded(messages, transcript) {
       return !(head === PROBE || head?.startsWith(REMINDER));
     });
   }
+  dropRunExchange(out);
   const first = out[0];
   if (first?.role === 'user') {
     first.content = first.content.filter((/** @type {any} */ b) => !(textHead(b)?.startsWith(USER_CONTEXT) && !inTranscript(b.text, transcript)));
   }
   return encodeBoth(out.filter((m) => m.content.length > 0));
+}
+
+/**
+ * A client that finds a background task in the transcript reports it in a turn of its own before the
+ * new prompt (a user message of reminders and a `<task-notification>`), which the stand-in answered;
+ * the probe's request then carries that exchange. It is the client's, made during the recording.
+ * @param {any[]} messages the recording with the probe's message last
+ */
+function dropRunExchange(messages) {
+  const reply = messages.at(-2);
+  const prompt = messages.at(-3);
+  const isReply = reply?.role === 'assistant' && reply.content.length === 1 && textHead(reply.content[0]) === REPLY_TEXT;
+  const clientMade =
+    prompt?.role === 'user' && prompt.content.every((/** @type {any} */ b) => /^<(system-reminder|task-notification)>/.test(textHead(b) ?? ''));
+  if (isReply && clientMade) messages.splice(-3, 2);
 }
 
 /** ccmend's messages, in the same form as a normalised recording. @param {readonly unknown[]} messages @returns {any[]} */
