@@ -14,6 +14,8 @@
 //     instructions) that clients before the attachment era add to every request, unless the transcript
 //     holds it. Where it goes varies (first or last block of the first message, or a message of its own
 //     when the conversation starts with an assistant turn, or among the reminders before the prompt);
+//   - a first user message listing `<available-deferred-tools>` that the transcript does not hold (2.1.69
+//     sends its tool list so, before the conversation);
 //   - a turn the client had with the stand-in before the probe: a user message of reminders and a
 //     `<task-notification>` (a background task the transcript mentions) and the stand-in's reply;
 //   - every `cache_control` marker (where a client puts its cache breakpoints depends on the new prompt);
@@ -29,6 +31,7 @@ import { digestString, encodeLongStrings, isDigest, LONG_STRING } from './store.
 
 const REMINDER = '<system-reminder>';
 const USER_CONTEXT = "<system-reminder>\nAs you answer the user's questions, you can use the following context:";
+const DEFERRED_TOOLS = '<available-deferred-tools>';
 
 /**
  * @typedef {object} Difference
@@ -125,9 +128,13 @@ export function normaliseRecorded(messages, transcript) {
     });
   }
   dropRunExchange(out);
-  const first = out[0];
-  if (first?.role === 'user') {
-    first.content = first.content.filter((/** @type {any} */ b) => !(textHead(b)?.startsWith(USER_CONTEXT) && !inTranscript(b.text, transcript)));
+  const madeAtStart = (/** @type {any} */ b) => {
+    const head = textHead(b);
+    return (head?.startsWith(DEFERRED_TOOLS) || head?.startsWith(USER_CONTEXT)) && !inTranscript(b.text, transcript);
+  };
+  for (let i = 0; i < 2 && out[i]?.role === 'user'; i++) {
+    out[i].content = out[i].content.filter((/** @type {any} */ b) => !madeAtStart(b));
+    if (out[i].content.length > 0) break;
   }
   return encodeBoth(out.filter((m) => m.content.length > 0));
 }
