@@ -5,7 +5,7 @@ import { type AnalyzeOptions, analyze } from '../../src/rules/analyze.js';
 import { RULES } from '../../src/rules/registry.js';
 import type { Doc } from '../../src/transcript/document.js';
 import { docFromBuffer } from '../../src/transcript/load.js';
-import { docOf, realBytes } from '../helpers/fixtures.js';
+import { type RealName, docOf, realBytes } from '../helpers/fixtures.js';
 import { at, blocksOf, dropLinked, type Entry, entries, entry, rows } from './helpers.js';
 
 /*
@@ -33,12 +33,18 @@ function withImage(change: (png: Buffer) => Buffer): Doc {
   return docOf(lines);
 }
 
-/** The lean 2.1.19 session with `change` made to one block of the line whose uuid starts with `uuid`. */
-function leanWith(uuid: string, change: (block: Entry) => void, index = 0): Doc {
-  const lines = entries('lean');
-  change(blocksOf(entry(lines, uuid))[index]!);
+/** A real session with `change` made to the first block of the line whose uuid starts with `uuid`. */
+function withFixture(name: RealName, uuid: string, change: (block: Entry) => void): Doc {
+  const lines = entries(name);
+  change(blocksOf(entry(lines, uuid))[0]!);
   return docOf(lines);
 }
+
+/** The lean 2.1.19 session with `change` made to the first block of one line. */
+const leanWith = (uuid: string, change: (block: Entry) => void) => withFixture('lean', uuid, change);
+
+/** The real PNG of the image fixture, as an image block. */
+const withImageBlock = () => structuredClone(blocksOf(entry(entries('image'), '3bc009e6'))[0]!.content[0]);
 
 /** The lean session with a copy of one of its lines inserted after it under a new uuid (a line written twice). */
 function leanCopied(uuid: string, parentOfCopy: (original: Entry) => string | null): Doc {
@@ -73,6 +79,9 @@ const CASES: Record<string, Case> = {
   },
   'tool-input-type': { doc: () => leanWith('d1c67e04', (u) => (u.input = JSON.stringify(u.input))) },
   'error-result-empty': { doc: () => leanWith('b89f34a5', (r) => (r.content = '')) },
+  'server-tool-result-orphan': { doc: () => docOf(dropLinked(entries('webSearch'), '1dc34c4d')) },
+  'tool-name': { doc: () => leanWith('d1c67e04', (u) => (u.name = `Write ${JSON.stringify(u.input)}`.repeat(3))) },
+  'tool-reference': { doc: () => withFixture('toolSearch', '8398a685', (r) => (r.content[0].tool_name = `mcp__${'x'.repeat(64)}`)) },
   'text-empty': {
     doc: () => {
       const lines = entries('parallel');
@@ -96,6 +105,14 @@ const CASES: Record<string, Case> = {
     },
   },
   'final-whitespace': { doc: () => leanWith('df54582d', (t) => (t.text += '\n\n')) },
+  // The 2.1.19 session's first prompt sent as an image and an empty text (a screenshot pasted with no words), the request failing at once.
+  'cache-control-empty': {
+    doc: () => {
+      const lines = entries('lean').slice(0, 2);
+      lines[1]!.message.content = [withImageBlock(), { type: 'text', text: '' }];
+      return docOf(lines);
+    },
+  },
   'thinking-order': {
     doc: () => {
       // The 2.1.330 response's thinking line written after its text line.
@@ -152,6 +169,10 @@ const CASES: Record<string, Case> = {
         return wide;
       }),
   },
+  'image-empty': { doc: () => withImage(() => Buffer.alloc(0)) },
+  'image-media-type': { doc: () => withFixture('image', '3bc009e6', (r) => (r.content[0].source.media_type = 'image/gif')) },
+  'media-count': { doc: () => withFixture('image', '3bc009e6', (r) => (r.content = Array(101).fill(r.content[0]))) },
+  'document-invalid': { doc: () => withFixture('pdf', 'dbfb4200', (r) => (r.content[1].source.data = Buffer.from('%PDF-1.4\n').toString('base64'))) },
   'request-too-large': { doc: () => leanWith('785a36a8', (r) => (r.content = 'x'.repeat(33 * MB))) },
   'too-many-messages': {
     // 100,001 alternating messages built from the 2.1.19 prompt and answer (as text: 100k objects cost more than the check).
