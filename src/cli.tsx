@@ -20,9 +20,9 @@ const USAGE = `ccmend: repair Claude Code sessions the API rejects (HTTP 400)
 
 usage:
   ccmend [file | session-id]                 open the interactive editor (no argument: pick a session)
-  ccmend check <file | session-id>... [--json] [--provider anthropic|bedrock|vertex] [--verbose]
+  ccmend check <file | session-id>... [--json] [--provider anthropic|bedrock|vertex] [--verbose] [--no-subagents]
   ccmend check --hook                        as a Claude Code SessionStart hook: warn before a broken session resumes
-  ccmend fix <file | session-id> [--out PATH] [--dry-run] [--warnings] [--json] [--provider P]
+  ccmend fix <file | session-id> [--out PATH] [--dry-run] [--warnings] [--json] [--provider P] [--no-subagents]
   ccmend api-view <file | session-id> [--json] [--client VERSION]
   ccmend list [--all] [--json]
   ccmend summary <file | session-id> [--out PATH] [--copy]
@@ -96,13 +96,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         provider: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         hook: { type: 'boolean' },
+        'no-subagents': { type: 'boolean' },
       });
       if (values.hook) {
         if (positionals.length) throw new CliError('ccmend check --hook takes no file: it reads the hook event on stdin (see ccmend --help)');
         return runHook(readStdin, io);
       }
       if (!positionals.length) throw new CliError('ccmend check needs at least one file or session id (see ccmend --help)');
-      return runCheck(positionals, { json: !!values.json, provider: providerOf(str(values.provider)), verbose: !!values.verbose }, io);
+      return runCheck(
+        positionals,
+        { json: !!values.json, provider: providerOf(str(values.provider)), verbose: !!values.verbose, subagents: !values['no-subagents'] },
+        io,
+      );
     }
     case 'fix': {
       const { values, positionals } = parse(rest, {
@@ -111,11 +116,19 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         warnings: { type: 'boolean' },
         json: { type: 'boolean' },
         provider: { type: 'string' },
+        'no-subagents': { type: 'boolean' },
       });
       const target = exactlyOne(positionals, 'fix');
       return runFix(
         target,
-        { out: str(values.out), dryRun: !!values['dry-run'], json: !!values.json, warnings: !!values.warnings, provider: providerOf(str(values.provider)) },
+        {
+          out: str(values.out),
+          dryRun: !!values['dry-run'],
+          json: !!values.json,
+          warnings: !!values.warnings,
+          provider: providerOf(str(values.provider)),
+          subagents: !values['no-subagents'],
+        },
         io,
       );
     }

@@ -1,6 +1,9 @@
-import { fixAll } from '../edit/fixAll.js';
-import type { Provider } from '../rules/types.js';
+import { mkdirSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { type FixAllResult, fixAll } from '../edit/fixAll.js';
+import type { Diagnostic, Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
+import { isSubagentTranscript, subagentOut, subagentsOf } from '../transcript/subagents.js';
 import { SaveConflictError, type SaveResult, saveInPlace, saveTo } from '../transcript/save.js';
 import { CliError, EXIT, ioMessage } from '../report/errors.js';
 import { groupRepeats } from './grouped.js';
@@ -15,6 +18,8 @@ export interface FixOptions {
   readonly json: boolean;
   readonly warnings: boolean;
   readonly provider: Provider;
+  /** Fix a session's subagent transcripts too (the default). */
+  readonly subagents?: boolean;
 }
 
 function write(doc: Doc, out: string | undefined): SaveResult {
@@ -27,49 +32,84 @@ function write(doc: Doc, out: string | undefined): SaveResult {
   }
 }
 
-/** `ccmend fix`: exit 0 when the result has no errors, 1 when some remain. */
+interface Fixed {
+  readonly doc: Doc;
+  readonly result: FixAllResult;
+  readonly saved?: SaveResult;
+  readonly remaining: readonly Diagnostic[];
+}
+
+/** Fixes one transcript and writes it: in place, or to `out`. */
+function fixFile(doc: Doc, conversation: 'main' | 'subagent', out: string | undefined, opts: FixOptions): Fixed {
+  const result = fixAll(doc, { provider: opts.provider, warnings: opts.warnings, conversation });
+  const changed = result.applied.length > 0;
+  const saved = opts.dryRun || (!changed && !out) ? undefined : write(result.doc, out);
+  const remaining = result.analysis.diagnostics.filter((d) => d.severity === 'error' || (opts.warnings && d.severity === 'warning'));
+  return { doc, result, saved, remaining };
+}
+
+function fixedJson(f: Fixed) {
+  return {
+    path: f.doc.path,
+    applied: f.result.applied,
+    counts: f.result.analysis.counts,
+    remaining: f.remaining.map(diagnosticJson),
+    written: f.saved?.path ?? null,
+    backup: f.saved?.backup ?? null,
+    appendedLines: f.saved?.appendedLines ?? 0,
+  };
+}
+
+function printFixed(f: Fixed, heading: string, opts: FixOptions, io: Io): void {
+  const { result, saved } = f;
+  const changed = result.applied.length > 0;
+  if (!changed) io.out(`${heading}: nothing to fix`);
+  else {
+    io.out(`${heading}: ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'}${opts.dryRun ? ' (dry run)' : ''}`);
+    for (const g of groupRepeats(result.applied, (a) => a.rule))
+      io.out('item' in g ? `  line ${g.item.line}  ${g.item.rule}: ${g.item.label}` : `  … and ${g.more} more ${g.kind} fix${g.more === 1 ? '' : 'es'}`);
+  }
+  if (saved) {
+    io.out(saved.backup ? `saved ${saved.path} (backup: ${saved.backup})` : `wrote ${saved.path}`);
+    if (saved.appendedLines) io.out(`kept ${saved.appendedLines} line(s) another program appended while ccmend ran; run \`ccmend check\` again`);
+  } else if (opts.dryRun && changed) io.out('dry run: nothing written');
+  io.out(`now: ${countLine(result.analysis)}`);
+  for (const g of groupRepeats(f.remaining, (d) => d.rule))
+    io.out('item' in g ? `  still ${g.item.severity}: ${g.item.rule} at line ${g.item.line}: ${g.item.message}` : `  … and ${g.more} more ${g.kind}`);
+}
+
+/**
+ * `ccmend fix`: exit 0 when the result has no errors, 1 when some remain. A
+ * session's subagent transcripts are fixed after it, each saved beside it (or,
+ * with --out, in the same layout beside the output).
+ */
 export async function runFix(target: string, opts: FixOptions, io: Io): Promise<number> {
   const doc = await openTranscript(target);
+  let main: Fixed;
   try {
-    const result = fixAll(doc, { provider: opts.provider, warnings: opts.warnings });
-    const changed = result.applied.length > 0;
-    const saved = opts.dryRun || (!changed && !opts.out) ? undefined : write(result.doc, opts.out);
-    const remaining = result.analysis.diagnostics.filter((d) => d.severity === 'error' || (opts.warnings && d.severity === 'warning'));
-    if (opts.json) {
-      io.out(
-        JSON.stringify(
-          {
-            path: doc.path,
-            applied: result.applied,
-            counts: result.analysis.counts,
-            remaining: remaining.map(diagnosticJson),
-            written: saved?.path ?? null,
-            backup: saved?.backup ?? null,
-            appendedLines: saved?.appendedLines ?? 0,
-            resume: resumeCommand(result.doc),
-          },
-          null,
-          2,
-        ),
-      );
-    } else {
-      if (!changed) io.out(`${doc.path}: nothing to fix`);
-      else {
-        io.out(`${doc.path}: ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'}${opts.dryRun ? ' (dry run)' : ''}`);
-        for (const g of groupRepeats(result.applied, (a) => a.rule))
-          io.out('item' in g ? `  line ${g.item.line}  ${g.item.rule}: ${g.item.label}` : `  … and ${g.more} more ${g.kind} fix${g.more === 1 ? '' : 'es'}`);
-      }
-      if (saved) {
-        io.out(saved.backup ? `saved ${saved.path} (backup: ${saved.backup})` : `wrote ${saved.path}`);
-        if (saved.appendedLines) io.out(`kept ${saved.appendedLines} line(s) another program appended while ccmend ran; run \`ccmend check\` again`);
-      } else if (opts.dryRun && changed) io.out('dry run: nothing written');
-      io.out(`now: ${countLine(result.analysis)}`);
-      for (const g of groupRepeats(remaining, (d) => d.rule))
-        io.out('item' in g ? `  still ${g.item.severity}: ${g.item.rule} at line ${g.item.line}: ${g.item.message}` : `  … and ${g.more} more ${g.kind}`);
-      if (!opts.dryRun) io.out(`resume with: ${resumeCommand(result.doc)}`);
-    }
-    return result.analysis.counts.error ? EXIT.problems : EXIT.ok;
+    main = fixFile(doc, isSubagentTranscript(doc.path ?? '') ? 'subagent' : 'main', opts.out, opts);
   } finally {
     doc.source.close();
   }
+  const subagents: (Fixed & { toolUseId?: string })[] = [];
+  for (const sub of opts.subagents === false || !doc.path ? [] : subagentsOf(doc.path)) {
+    const subDoc = await openTranscript(sub.path);
+    try {
+      const out = opts.out === undefined ? undefined : subagentOut(opts.out, sub);
+      if (out && !opts.dryRun) mkdirSync(dirname(out), { recursive: true });
+      subagents.push({ ...fixFile(subDoc, 'subagent', out, opts), toolUseId: sub.toolUseId });
+    } finally {
+      subDoc.source.close();
+    }
+  }
+  const resume = resumeCommand(main.result.doc);
+  if (opts.json) {
+    const subs = subagents.map((f) => ({ ...fixedJson(f), toolUseId: f.toolUseId ?? null }));
+    io.out(JSON.stringify({ ...fixedJson(main), resume, ...(subs.length ? { subagents: subs } : {}) }, null, 2));
+  } else {
+    printFixed(main, doc.path ?? '', opts, io);
+    for (const f of subagents) printFixed(f, `${f.doc.path} (subagent of ${basename(doc.path!)}${f.toolUseId ? `, run by ${f.toolUseId}` : ''})`, opts, io);
+    if (!opts.dryRun) io.out(`resume with: ${resume}`);
+  }
+  return [main, ...subagents].some((f) => f.result.analysis.counts.error) ? EXIT.problems : EXIT.ok;
 }

@@ -1,7 +1,7 @@
 import { type ApiView, buildApiView } from '../conversation/apiView.js';
 import { asWritten, type Client, NEWEST } from '../conversation/clients.js';
 import { type Graph, buildGraph } from '../conversation/graph.js';
-import type { Doc } from '../transcript/document.js';
+import { type Doc, asOwnConversation } from '../transcript/document.js';
 import { runRule } from './kit/define.js';
 import { RULES } from './registry.js';
 import type { Diagnostic, Provider, RuleContext } from './types.js';
@@ -18,15 +18,19 @@ export interface AnalyzeOptions {
   readonly provider?: Provider;
   /** The Claude Code version whose request is checked (default: the newest modelled). */
   readonly client?: Client;
+  /** Whose conversation the file is: a session's (the default) or a subagent's, whose own side chain it holds. */
+  readonly conversation?: 'main' | 'subagent';
 }
 
 /** Graph, API view and every rule, for one version of a document. Pure. */
-export function analyze(doc: Doc, options: AnalyzeOptions = {}): Analysis {
+export function analyze(written: Doc, options: AnalyzeOptions = {}): Analysis {
   const provider = options.provider ?? 'anthropic';
+  const conversation = options.conversation ?? 'main';
+  const doc = conversation === 'subagent' ? asOwnConversation(written) : written;
   const client = options.client ?? NEWEST;
   const graph = buildGraph(doc, client);
   const view = buildApiView(doc, graph, asWritten(client));
-  const active: RuleContext = { doc, graph, view, provider, segment: 'active' };
+  const active: RuleContext = { doc, graph, view, provider, conversation, segment: 'active' };
   const diagnostics: Diagnostic[] = [];
   for (const rule of RULES) runRule(rule, active, diagnostics);
 

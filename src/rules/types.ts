@@ -36,6 +36,8 @@ export interface RuleContext {
   readonly graph: Graph;
   readonly view: ApiView;
   readonly provider: Provider;
+  /** Whose conversation the document is: lines a fix adds to a subagent's transcript belong to its side chain. */
+  readonly conversation: 'main' | 'subagent';
   /** Which part of the conversation this view is: only `active` is sent. */
   readonly segment: 'active' | 'pre-compact';
 }

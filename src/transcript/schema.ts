@@ -23,6 +23,7 @@ export const blockSchema = z.object({
   content: z.unknown().optional(),
   is_error: z.unknown().optional(),
   source: z.unknown().optional(),
+  title: z.unknown().optional(),
 });
 export type Block = z.infer<typeof blockSchema>;
 
@@ -49,6 +50,8 @@ export const entrySchema = z.object({
   gitBranch: str,
   timestamp: str,
   leafUuid: str,
+  agentId: str,
+  attachment: z.unknown().optional(),
   content: z.unknown().optional(),
   message: messageSchema.optional().catch(undefined),
   rendered: z.unknown().optional(),

@@ -2,6 +2,7 @@ import { inArray } from '../../transcript/jsonPath.js';
 import { viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
 import { moveBlock, safeFix } from '../kit/fixes.js';
+import { infoOf } from '../kit/where.js';
 import { missingResultsError } from './shared.js';
 
 export default defineRule({ id: 'tool-result-order', description: 'a user message has other content before its tool_results' }, (ctx, report) => {
@@ -22,8 +23,11 @@ export default defineRule({ id: 'tool-result-order', description: 'a user messag
     const arrayPath = inArray(path) ? path.slice(0, -1) : path;
     const first = (inArray(path) ? (path[path.length - 1] as number) : 0) + (anchor === head ? 0 : 1);
     const fix = safeFix('move the tool_result blocks before the other content', ...late.map((b, k) => moveBlock(ctx, b, anchor, [...arrayPath, first + k])));
+    // What the client itself wrote between a call and its result (a skill's isMeta prompt) it moves behind the results when it sends.
+    const lastResult = results.lastSlotIn(i);
+    const clientWritten = m.blocks.slice(firstOther, lastResult).every((b) => b.info.type === 'tool_result' || infoOf(ctx, b).isMeta);
     report({
-      at: m.blocks[results.lastSlotIn(i)]!,
+      at: m.blocks[lastResult]!,
       severity: 'error',
       message: `message ${i + 1} has ${head.info.type} before its tool_result blocks`,
       // The API does not name the order: it misses the results that do not open the message
@@ -33,6 +37,13 @@ export default defineRule({ id: 'tool-result-order', description: 'a user messag
         late.map((b) => b.info.toolUseId ?? '?'),
       ),
       fixes: path[0] === 'message' ? [fix] : [],
+      tolerated: clientWritten
+        ? {
+            by: 'client',
+            how: 'moves the tool_result blocks before the other content when it sends',
+            message: `message ${i + 1} has a line the client wrote (isMeta) before its tool_result blocks`,
+          }
+        : undefined,
     });
   }
 });
