@@ -1,5 +1,6 @@
 import { base64Length, imageFacts, type ImageFacts } from './image.js';
 import { intern } from './intern.js';
+import { type DocumentRef, documentFacts } from './pdf.js';
 import { type Entry, parseBlock } from './schema.js';
 
 export type JsonPath = readonly (string | number)[];
@@ -45,6 +46,8 @@ export interface BlockInfo {
    */
   sent: number;
   images: ImageRef[];
+  /** Document blocks: the block itself, or those a tool result holds; absent when there are none. */
+  documents?: DocumentRef[];
 }
 
 export interface LineInfo {
@@ -70,6 +73,14 @@ export interface LineInfo {
   /** The role this line contributes to the API request, if any. */
   role?: 'user' | 'assistant';
   messageId?: string;
+  /**
+   * On an assistant line: the API's own count of the request that produced the
+   * response (usage.input_tokens + cache_creation_input_tokens +
+   * cache_read_input_tokens), when the line records usage.
+   */
+  requestTokens?: number;
+  /** On an assistant line: the model that answered (message.model). */
+  model?: string;
   /** True when `message.content` is a plain string (one text block). */
   stringContent: boolean;
   blocks: BlockInfo[];
@@ -165,27 +176,42 @@ function toolInputPreview(input: unknown): string {
   return preview(Object.keys(obj).join(', '));
 }
 
-function resultContent(content: unknown, path: JsonPath): { chars: number; text: string; images: ImageRef[] } {
+interface ResultContent {
+  chars: number;
+  text: string;
+  images: ImageRef[];
+  documents?: DocumentRef[];
+}
+
+function resultContent(content: unknown, path: JsonPath): ResultContent {
   if (content === undefined || content === null) return { chars: 0, text: '', images: [] };
   if (typeof content === 'string') return { chars: content.length, text: content, images: [] };
   if (!Array.isArray(content)) return { chars: 1, text: '', images: [] };
-  let chars = 0;
-  let text = '';
-  const images: ImageRef[] = [];
+  const out: ResultContent = { chars: 0, text: '', images: [] };
   content.forEach((item, i) => {
     if (!item || typeof item !== 'object') return;
     const b = item as { type?: unknown; text?: unknown; source?: unknown };
     if (typeof b.text === 'string') {
-      chars += b.text.length;
-      if (!text) text = b.text;
-    } else chars += 1;
+      out.chars += b.text.length;
+      if (!out.text) out.text = b.text;
+    } else out.chars += 1;
     if (b.type === 'image') {
       const f = imageFacts(b.source);
-      if (f) images.push({ ...f, path: [...path, i] });
+      if (f) out.images.push({ ...f, path: [...path, i] });
+    } else if (b.type === 'document') {
+      const f = documentFacts(b.source);
+      if (f) (out.documents ??= []).push({ ...f, path: [...path, i] });
     }
   });
-  return { chars, text, images };
+  return out;
 }
+
+/** What documents add to the request body: their base64 text, or their characters. */
+const documentBytes = (docs: readonly DocumentRef[] | undefined): number => {
+  let n = 0;
+  for (const d of docs ?? []) n += d.bytes ? base64Length(d) : (d.chars ?? 0);
+  return n;
+};
 
 function contentBlock(raw: unknown, path: JsonPath): BlockInfo {
   const b = parseBlock(raw);
@@ -246,7 +272,8 @@ function contentBlock(raw: unknown, path: JsonPath): BlockInfo {
       base.chars = c.chars;
       base.preview = preview(c.text);
       base.images = c.images;
-      base.sent = c.chars + c.images.reduce((n, img) => n + base64Length(img), 0) + BLOCK_KEYS;
+      if (c.documents) base.documents = c.documents;
+      base.sent = c.chars + c.images.reduce((n, img) => n + base64Length(img), 0) + documentBytes(c.documents) + BLOCK_KEYS;
       return base;
     }
     case 'image': {
@@ -256,10 +283,26 @@ function contentBlock(raw: unknown, path: JsonPath): BlockInfo {
       base.sent = (f ? base64Length(f) : 0) + BLOCK_KEYS;
       return base;
     }
+    case 'document': {
+      const f = documentFacts(b.source);
+      if (f) base.documents = [{ ...f, path }];
+      base.preview = f ? `${f.mediaType}${f.pages ? `, ${f.pages} page${f.pages === 1 ? '' : 's'}` : ''}` : 'document';
+      base.sent = jsonBytes(raw);
+      return base;
+    }
     default:
       base.sent = jsonBytes(raw);
       return base;
   }
+}
+
+/** The input tokens the API counted for the request a response answered, from its `usage`. */
+function requestTokensOf(usage: unknown): number | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  const u = usage as Record<string, unknown>;
+  if (typeof u.input_tokens !== 'number') return undefined;
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  return n(u.input_tokens) + n(u.cache_creation_input_tokens) + n(u.cache_read_input_tokens);
 }
 
 /** Every path under `value` whose string holds an unpaired surrogate. */
@@ -337,6 +380,11 @@ export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: str
   if ((entry.type === 'user' || entry.type === 'assistant') && entry.message) {
     info.role = entry.type;
     info.messageId = entry.message.id;
+    if (entry.type === 'assistant') {
+      const tokens = requestTokensOf(entry.message.usage);
+      if (tokens !== undefined) info.requestTokens = tokens;
+      if (entry.message.model !== undefined) info.model = entry.message.model;
+    }
     const content = entry.message.content;
     if (typeof content === 'string') {
       info.stringContent = true;

@@ -86,6 +86,7 @@ function encodeBlock(b: BlockInfo, index: number, stringContent: boolean, table:
     orNone(b.id),
     table.number(b.name),
     orNone(b.toolUseId),
+    orNone(b.documents),
   ];
 }
 
@@ -112,6 +113,7 @@ function decodeBlock(w: Wire, index: number, stringContent: boolean, strings: st
   if (flags & HAS_INPUT_IS_OBJECT) b.inputIsObject = (flags & INPUT_IS_OBJECT) !== 0;
   if (w[10] !== NONE) b.toolUseId = w[10] as string;
   if (flags & HAS_IS_ERROR) b.isError = (flags & IS_ERROR) !== 0;
+  if (w[11] !== NONE) b.documents = w[11] as BlockInfo['documents'];
   return b;
 }
 
@@ -148,6 +150,8 @@ function encodeLine(i: LineInfo, table: StringTable): Wire {
     orNone(i.firstLoneSurrogate),
     i.loneSurrogates.length ? i.loneSurrogates : NONE,
     i.blocks.map((b, k) => encodeBlock(b, k, i.stringContent, table)),
+    orNone(i.requestTokens),
+    table.number(i.model),
   ];
 }
 
@@ -181,6 +185,8 @@ function decodeLine(w: Wire, strings: string[]): LineInfo {
   }
   if (flags & HAS_ROLE) i.role = fromNone(w[16] as LineInfo['role'] | 0);
   if (flags & HAS_MESSAGE_ID) i.messageId = fromNone(w[17] as string | 0);
+  if (w[21] !== NONE) i.requestTokens = w[21] as number;
+  if (w[22] !== NONE) i.model = str(w[22]);
   i.stringContent = (flags & STRING_CONTENT) !== 0;
   const blocks = w[20] as Wire[];
   if (blocks.length) i.blocks = blocks.map((b, k) => decodeBlock(b, k, i.stringContent, strings));
