@@ -104,6 +104,18 @@ export function recordedCounts(doc: Doc, view: ApiView, messages: Float64Array, 
   return out;
 }
 
+/** The same counts, with their overheads over other estimates of the messages (what they would be after cuts). */
+export function remeasured(recorded: readonly Recorded[], messages: Float64Array): Recorded[] {
+  const out: Recorded[] = [];
+  let before = 0;
+  let m = 0;
+  for (const r of recorded) {
+    for (; m < r.message; m++) before += messages[m]!;
+    out.push({ ...r, overhead: r.count - before });
+  }
+  return out;
+}
+
 /** The overheads of a freshly loaded document, to measure its edited versions against. */
 export function loadedOverheads(doc: Doc, view: ApiView): RecordedOverheads {
   return new Map(recordedCounts(doc, view, messageTokens(view)).map((r) => [doc.lines[r.pos]!.key, r.overhead]));

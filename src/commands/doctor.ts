@@ -38,7 +38,7 @@ export interface DoctorOptions {
 }
 
 /** Project settings belong to the directory the session ran in, when it exists here. */
-function projectDirOf(doc: Doc | undefined, cwd: string): string {
+export function projectDirOf(doc: Doc | undefined, cwd: string): string {
   const sessionCwd = doc?.lines.find((l) => l.info.cwd && !l.info.isSidechain)?.info.cwd;
   return sessionCwd && existsSync(sessionCwd) ? sessionCwd : cwd;
 }

@@ -22,7 +22,8 @@ export function resumeCommand(doc: Doc): string {
   return `${cwd ? `cd ${quoted} && ` : ''}claude --resume ${id}`;
 }
 
-function write(doc: Doc, out: string | undefined): SaveResult {
+/** Saves as `fix` does: in place with a backup, or to `out`; a conflict or I/O failure is one line. */
+export function write(doc: Doc, out: string | undefined): SaveResult {
   const target = out ?? doc.path!;
   try {
     return out ? saveTo(doc, out) : saveInPlace(doc);

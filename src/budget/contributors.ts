@@ -1,0 +1,87 @@
+import type { ApiView, ViewBlock } from '../conversation/apiView.js';
+import type { BlockInfo, LineInfo } from '../transcript/lineInfo.js';
+import { blockTokens } from './estimate.js';
+import { formatBytes, formatCount } from './format.js';
+
+/** The tool calls of a view by id, to name what a tool result is the output of. */
+export type ToolCalls = ReadonlyMap<string, BlockInfo>;
+
+export function toolCalls(view: ApiView): ToolCalls {
+  const calls = new Map<string, BlockInfo>();
+  for (const m of view.messages) {
+    if (m.role !== 'assistant') continue;
+    for (const b of m.blocks) if (b.info.id !== undefined && (b.info.type === 'tool_use' || b.info.type === 'server_tool_use')) calls.set(b.info.id, b.info);
+  }
+  return calls;
+}
+
+/** A tool call as a person names it: the tool and its command, file, pattern or URL ("Bash `npm test`"). */
+function callName(call: BlockInfo): string {
+  const name = call.name ?? 'a tool';
+  const input = call.preview.slice(name.length + 1);
+  return input ? `${name} \`${input}\`` : name;
+}
+
+/** Whose text a text block of `line` is. */
+function textKind(line: LineInfo | undefined): string {
+  if (line?.isCompactSummary) return 'compaction summary';
+  if (line?.type === 'attachment') return 'attachment';
+  if (line?.role === 'user') return 'prompt';
+  return line?.role === 'assistant' ? 'answer' : 'text';
+}
+
+/**
+ * What a block (of `line`, when given) is, for a stub or a list of the
+ * largest: the tool and its input, an image's size, a document's pages.
+ */
+export function whatBlockIs(info: BlockInfo, calls: ToolCalls, line?: LineInfo): string {
+  switch (info.type) {
+    case 'text':
+      return `${textKind(line)}, ${formatCount(info.chars)} characters`;
+    case 'tool_result': {
+      const call = info.toolUseId === undefined ? undefined : calls.get(info.toolUseId);
+      return `${call ? `${callName(call)} output` : 'tool output'}, ${formatCount(info.chars)} characters${info.images.length ? ` and ${info.images.length} image${info.images.length === 1 ? '' : 's'}` : ''}`;
+    }
+    case 'tool_use':
+    case 'server_tool_use':
+      return `${callName(info)} call, ${formatBytes(info.sent)} of input`;
+    case 'image': {
+      const img = info.images[0];
+      if (!img) return 'image';
+      return `image ${img.mediaType}${img.width ? `, ${img.width}×${img.height} px` : ''}, ${formatBytes(img.bytes)}`;
+    }
+    case 'document': {
+      const d = info.documents?.[0];
+      if (!d) return 'document';
+      const pages = d.pages ? `, ${d.pages} page${d.pages === 1 ? '' : 's'}` : '';
+      return `document ${d.mediaType}${pages}, ${d.chars !== undefined ? `${formatCount(d.chars)} characters` : formatBytes(d.bytes)}`;
+    }
+    case 'thinking':
+      return `thinking, ${formatCount(info.chars)} characters`;
+    default:
+      return `${info.type}, ${formatCount(info.chars)} characters`;
+  }
+}
+
+export interface Contributor {
+  readonly block: ViewBlock;
+  /** Index of its message in the view. */
+  readonly message: number;
+  readonly tokens: number;
+}
+
+/** The `n` blocks of the view estimated largest, largest first (of equal ones, the one sent first). */
+export function largestBlocks(view: ApiView, n: number): Contributor[] {
+  const top: Contributor[] = [];
+  view.messages.forEach((m, message) => {
+    for (const block of m.blocks) {
+      const tokens = blockTokens(block.info);
+      if (top.length === n && tokens <= top[n - 1]!.tokens) continue;
+      let at = top.length;
+      while (at > 0 && top[at - 1]!.tokens < tokens) at--;
+      top.splice(at, 0, { block, message, tokens });
+      if (top.length > n) top.pop();
+    }
+  });
+  return top;
+}
