@@ -48,13 +48,13 @@ export function whatBlockIs(info: BlockInfo, calls: ToolCalls, line?: LineInfo):
     case 'image': {
       const img = info.images[0];
       if (!img) return 'image';
-      return `image ${img.mediaType}${img.width ? `, ${img.width}×${img.height} px` : ''}, ${formatBytes(img.bytes)}`;
+      return `${img.mediaType}${img.width ? `, ${img.width}×${img.height} px` : ''}, ${formatBytes(img.bytes)}`;
     }
     case 'document': {
       const d = info.documents?.[0];
       if (!d) return 'document';
       const pages = d.pages ? `, ${d.pages} page${d.pages === 1 ? '' : 's'}` : '';
-      return `document ${d.mediaType}${pages}, ${d.chars !== undefined ? `${formatCount(d.chars)} characters` : formatBytes(d.bytes)}`;
+      return `${d.mediaType}${pages}, ${d.chars !== undefined ? `${formatCount(d.chars)} characters` : formatBytes(d.bytes)}`;
     }
     case 'thinking':
       return `thinking, ${formatCount(info.chars)} characters`;

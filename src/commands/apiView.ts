@@ -1,6 +1,8 @@
+import { requestBudget } from '../budget/budget.js';
 import { renderApiMessages } from '../conversation/apiView.js';
 import { analyze } from '../rules/analyze.js';
 import type { BlockInfo } from '../transcript/lineInfo.js';
+import { budgetJson, configuredModel } from './budget.js';
 import { EXIT } from './errors.js';
 import { openTranscript } from './open.js';
 import type { Io } from './output.js';
@@ -22,7 +24,8 @@ export async function runApiView(target: string, opts: { json: boolean }, io: Io
   try {
     const { view } = analyze(doc);
     if (opts.json) {
-      io.out(JSON.stringify({ messages: renderApiMessages(doc, view) }));
+      // The figures sit beside the messages, which stay exactly what the API would receive.
+      io.out(JSON.stringify({ messages: renderApiMessages(doc, view), tokens: budgetJson(requestBudget(doc, view, { settingsModel: configuredModel(doc) })) }));
       return EXIT.ok;
     }
     view.messages.forEach((m, i) => {

@@ -1,5 +1,7 @@
+import { requestBudget } from '../budget/budget.js';
 import { analyze } from '../rules/analyze.js';
 import type { Provider } from '../rules/types.js';
+import { budgetJson, configuredModel } from './budget.js';
 import { CliError, EXIT } from './errors.js';
 import { openTranscript } from './open.js';
 import { type Io, countLine, diagnosticJson, formatDiagnostic } from './output.js';
@@ -40,6 +42,7 @@ export async function runCheck(targets: readonly string[], opts: CheckOptions, i
           lines: doc.lines.length,
           messages: a.view.messages.length,
           counts: a.counts,
+          tokens: budgetJson(requestBudget(doc, a.view, { settingsModel: configuredModel(doc) })),
           diagnostics: a.diagnostics.map(diagnosticJson),
         });
       } else {

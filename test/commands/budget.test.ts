@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { DEFAULT_OVERHEAD } from '../../src/budget/budget.js';
 import { main } from '../../src/cli.js';
 import type { Io } from '../../src/commands/output.js';
 import { CLAUDE_HOME, realPath } from '../helpers/fixtures.js';
@@ -148,5 +149,33 @@ describe('fit', () => {
     await expect(main(['fit', realPath('old'), '--keep=-1'])).rejects.toThrow('--keep must be a whole number of at least 0 (got -1)');
     await expect(main(['fit'])).rejects.toThrow('ccmend fit takes one file or session id (see ccmend --help)');
     await expect(main(['fit', 'nope.jsonl'])).rejects.toThrow('nope.jsonl: no such file or session id');
+  });
+});
+
+describe('the figures in check --json and api-view --json', () => {
+  test('the total, its anchor, the window and each message, the same in both', async () => {
+    const check = JSON.parse((await run('check', '--json', realPath('long'))).out);
+    const tokens = check.files[0].tokens;
+    expect(tokens).toMatchObject({
+      window: { tokens: 1_000_000, model: 'claude-opus-4-6', reason: 'model' },
+      anchor: { line: 1507, count: 106_060 },
+      editedBefore: 0,
+      estimatedLines: 1,
+    });
+    // The count, and the estimate of the one response line after it.
+    expect(tokens.total).toBe(106_060 + tokens.estimated);
+    expect(tokens.messages).toHaveLength(check.files[0].messages);
+    const view = JSON.parse((await run('api-view', '--json', realPath('long'))).out);
+    expect(view.tokens).toEqual(tokens);
+    expect(view.messages).toHaveLength(tokens.messages.length);
+  });
+
+  test('a file whose usage is a stand-in placeholder is estimated whole', async () => {
+    const tokens = JSON.parse((await run('check', '--json', realPath('parallel'))).out).files[0].tokens;
+    // Its usage says 10 input tokens for every request: no count anchors it, and every line sent is estimated.
+    expect(tokens.anchor).toBeNull();
+    expect(tokens.estimatedLines).toBe(17);
+    expect(tokens.messages).toHaveLength(4);
+    expect(tokens.total).toBe(DEFAULT_OVERHEAD + tokens.messages.reduce((a: number, b: number) => a + b, 0));
   });
 });
