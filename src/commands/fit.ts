@@ -88,6 +88,8 @@ export async function runFit(target: string, opts: FitOptions, io: Io): Promise<
             before: budgetJson(budget),
             target: goal,
             fits: plan.fits,
+            /** The total with the cuts below made: all that fit may cut, when it cannot fit. */
+            left: plan.after,
             cuts: plan.cuts.map((c) => ({ line: c.pos + 1, turn: c.message + 1, kind: c.kind, what: c.what, tokens: c.tokens, stub: c.stub })),
             after: plan.fits ? budgetJson(afterBudget) : null,
             counts: after.counts,

@@ -3,18 +3,10 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { DEFAULT_OVERHEAD } from '../../src/budget/budget.js';
 import { main } from '../../src/cli.js';
-import type { Io } from '../../src/commands/output.js';
 import { CLAUDE_HOME, realPath } from '../helpers/fixtures.js';
 import { type Entry, at, blocksOf, entries } from '../rules/helpers.js';
 import { tempCopy } from '../ui/harness.js';
-
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => void out.push(t), err: (t) => void err.push(t) };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { run } from './run.js';
 
 const saved: Record<string, string | undefined> = {};
 beforeEach(() => {

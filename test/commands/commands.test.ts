@@ -1,19 +1,9 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { main } from '../../src/cli.js';
-import type { Io } from '../../src/commands/output.js';
 import { CLAUDE_HOME, realPath } from '../helpers/fixtures.js';
 import { DEMO, tempCopy } from '../ui/harness.js';
-
-/** Runs the CLI in-process and captures what it prints. */
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => void out.push(t), err: (t) => void err.push(t) };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { run } from './run.js';
 
 let savedHome: string | undefined;
 beforeEach(() => {
