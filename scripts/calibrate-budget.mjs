@@ -40,7 +40,7 @@ for (const path of files) {
   const name = path.startsWith(root) ? relative(root, path) : path;
   // Each part of the session had requests of its own: what preceded the last compaction too.
   for (const [part, v] of [
-    ['before the last compaction', graph.preCompactChain.length ? buildApiView(doc, graph, graph.preCompactChain) : undefined],
+    ['before the last compaction', graph.preCompactChain.length ? buildApiView(doc, graph, view.client, graph.preCompactChain) : undefined],
     ['sent now', view],
   ]) {
     if (!v) continue;

@@ -6,6 +6,7 @@ import { runDoctor } from './commands/doctor.js';
 import { CliError, EXIT } from './commands/errors.js';
 import { runFix } from './commands/fix.js';
 import { countOption, runFit } from './commands/fit.js';
+import { runHandoff } from './commands/handoff.js';
 import { readStdin, runHook } from './commands/hook.js';
 import { runList } from './commands/list.js';
 import { providerOf, resolveOrFail } from './commands/open.js';
@@ -23,9 +24,10 @@ usage:
   ccmend fix <file | session-id> [--out PATH] [--dry-run] [--warnings] [--json] [--provider P]
   ccmend fit <file | session-id> [--tokens N] [--keep N] [--out PATH] [--dry-run] [--json] [--provider P]
                                              cut old tool outputs, images and documents until the request fits N tokens
-  ccmend api-view <file | session-id> [--json]
+  ccmend api-view <file | session-id> [--json] [--client VERSION]
   ccmend list [--all] [--json]
   ccmend summary <file | session-id> [--out PATH] [--copy]
+  ccmend handoff <file | session-id> [--json]  a new session beside it whose first message is the hand-off
   ccmend doctor [file | session-id] [--json]  check the API channel, settings, Claude Code version (and a session)
 
 exit codes: 0 ok · 1 problems found (errors remain) · 2 usage or I/O error · 3 internal error
@@ -107,8 +109,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       );
     }
     case 'api-view': {
-      const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
-      return runApiView(exactlyOne(positionals, 'api-view'), { json: !!values.json }, io);
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' }, client: { type: 'string' } });
+      return runApiView(exactlyOne(positionals, 'api-view'), { json: !!values.json, client: str(values.client) }, io);
     }
     case 'list': {
       const { values, positionals } = parse(rest, { all: { type: 'boolean', short: 'a' }, json: { type: 'boolean' } });
@@ -118,6 +120,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     case 'summary': {
       const { values, positionals } = parse(rest, { out: { type: 'string', short: 'o' }, copy: { type: 'boolean', short: 'c' } });
       return runSummary(exactlyOne(positionals, 'summary'), { out: str(values.out), copy: !!values.copy }, io);
+    }
+    case 'handoff': {
+      const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
+      return runHandoff(exactlyOne(positionals, 'handoff'), { json: !!values.json }, io);
     }
     case 'doctor': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' } });

@@ -80,6 +80,8 @@ function candidates(doc: Doc, view: ApiView, keepLast: number): Cut[] {
   const end = Math.max(0, view.messages.length - keepLast);
   for (let m = 0; m < end; m++) {
     for (const b of view.messages[m]!.blocks) {
+      // A block the client makes or replaces when sending has no line of its own to cut.
+      if (b.index < 0 || b.replacement !== undefined) continue;
       const t = b.info.type;
       if (t === 'tool_result') outputs.push(toolOutputCut(doc, b, m, calls));
       else if (t === 'image' || t === 'document') media.push(mediaCut(doc, b, m, calls));

@@ -1,11 +1,12 @@
 import { requestBudget } from '../budget/budget.js';
-import { renderApiMessages } from '../conversation/apiView.js';
-import { analyze } from '../rules/analyze.js';
+import { buildApiView, renderApiMessages } from '../conversation/apiView.js';
+import { buildGraph } from '../conversation/graph.js';
 import type { BlockInfo } from '../transcript/lineInfo.js';
 import { budgetJson, configuredModel } from './budget.js';
-import { EXIT } from './errors.js';
+import { CliError, EXIT } from './errors.js';
 import { openTranscript } from './open.js';
 import type { Io } from './output.js';
+import { resolveTarget } from './target.js';
 
 function describeBlock(b: BlockInfo): string {
   switch (b.type) {
@@ -19,15 +20,20 @@ function describeBlock(b: BlockInfo): string {
 }
 
 /** `ccmend api-view`: the messages Claude Code would send. */
-export async function runApiView(target: string, opts: { json: boolean }, io: Io): Promise<number> {
+export async function runApiView(target: string, opts: { json: boolean; client?: string }, io: Io): Promise<number> {
+  if (opts.client === 'all') throw new CliError('api-view shows the request of one Claude Code version: give --client a version such as 2.1.330');
   const doc = await openTranscript(target);
   try {
-    const { view } = analyze(doc);
+    const { clients, label } = resolveTarget(opts.client, doc);
+    const client = clients[0]!;
+    const view = buildApiView(doc, buildGraph(doc, client), client);
     if (opts.json) {
       // The figures sit beside the messages, which stay exactly what the API would receive.
-      io.out(JSON.stringify({ messages: renderApiMessages(doc, view), tokens: budgetJson(requestBudget(doc, view, { settingsModel: configuredModel(doc) })) }));
+      const tokens = budgetJson(requestBudget(doc, view, { settingsModel: configuredModel(doc) }));
+      io.out(JSON.stringify({ client: client.version, messages: renderApiMessages(doc, view), tokens }));
       return EXIT.ok;
     }
+    io.out(`the request ${label} sends`);
     view.messages.forEach((m, i) => {
       const lines = m.lines.map((p) => p + 1);
       io.out(`#${i + 1} ${m.role} (line${lines.length > 1 ? 's' : ''} ${lines.join(', ')})`);

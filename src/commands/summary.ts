@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyze } from '../rules/analyze.js';
 import { copyOrWrite } from '../summary/deliver.js';
-import { renderSummary, startCommand, summaryFacts } from '../summary/summary.js';
+import { renderSummary, shellQuote, startCommand, summaryFacts } from '../summary/summary.js';
 import { CliError, EXIT, ioMessage } from './errors.js';
 import { openTranscript, sessionIdOf } from './open.js';
 import type { Io } from './output.js';
@@ -11,10 +11,14 @@ import type { Io } from './output.js';
 export async function runSummary(target: string, opts: { out?: string; copy: boolean }, io: Io): Promise<number> {
   const doc = await openTranscript(target);
   try {
-    const facts = summaryFacts(doc, analyze(doc));
+    const from = resolve(doc.path!);
+    const facts = { ...summaryFacts(doc, analyze(doc)), transcript: from };
     const md = renderSummary(facts);
     if (!opts.out && !opts.copy) {
       io.out(md);
+      // On stderr, so what goes to stdout is the hand-off alone (`ccmend summary x > file` stays clean).
+      io.err(`start a fresh session with it: ${startCommand(facts, from, 'ccmend summary')}`);
+      io.err(`or make it a session of its own: ccmend handoff ${shellQuote(from)}`);
       return EXIT.ok;
     }
     if (opts.out) {

@@ -37,10 +37,14 @@ export type BehaviourId =
   | 'leaf-last-entry'
   | 'leaf-last-prompt'
   | 'sanitize-surrogates'
-  | 'interrupt-trailing-tool-use';
+  | 'interrupt-trailing-tool-use'
+  | 'drop-unanswered-calls'
+  | 'answer-final-prompt';
 
 export interface Behaviour {
   readonly id: BehaviourId;
+  /** `lines`: decides which lines are sent; `patch`: changes what is sent of them. */
+  readonly kind: 'lines' | 'patch';
   /** What the versions that have it do. */
   readonly does: string;
   /** What the versions without it do instead. */
@@ -52,69 +56,94 @@ export interface Behaviour {
 export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'results-first',
+    kind: 'patch',
     does: 'moves the tool_result blocks of a user message before its other content',
     otherwise: 'sends a user message in file order, text before its tool_results',
     spans: [{ from: '2.0.0' }],
   },
   {
     id: 'drop-orphan-results',
+    kind: 'patch',
     does: 'removes a tool_result whose tool_use is not in the previous message',
     otherwise: 'sends an orphan tool_result as written',
     spans: [{ from: '2.1.21' }],
   },
   {
     id: 'drop-blank-text',
+    kind: 'patch',
     does: 'drops empty and whitespace-only text blocks',
     otherwise: 'sends empty and whitespace-only text blocks',
     spans: [{ from: '2.1.32' }],
   },
   {
     id: 'side-branches',
+    kind: 'lines',
     does: "sends every call of a parallel tool response and each call's result",
     otherwise: 'sends only the call and result on the parentUuid chain (the other parallel calls are left out)',
     spans: [{ from: '2.1.80' }],
   },
   {
     id: 'dedupe-tool-ids',
+    kind: 'patch',
     does: 'drops a tool_use whose id was used before, and its result',
     otherwise: 'sends a repeated tool_use id as written',
     spans: [{ from: '2.1.88' }],
   },
   {
     id: 'bridge-gaps',
+    kind: 'lines',
     does: 'bridges a gap in the parentUuid chain to the entry written just before, if within about 5 s',
     otherwise: 'sends only what follows a gap in the parentUuid chain',
     spans: [{ from: '2.1.91' }],
   },
   {
     id: 'refuse-large-images',
+    kind: 'patch',
     does: 'refuses to resume a session holding an image over 5 MB (nothing is sent)',
     otherwise: 'sends an image over 5 MB',
     spans: [{ from: '2.1.98' }],
   },
   {
     id: 'leaf-last-entry',
+    kind: 'lines',
     does: 'resumes from the last conversation entry in the file',
     otherwise: 'resumes from the conversation entry with the newest timestamp',
     spans: [{ from: '2.1.101' }],
   },
   {
     id: 'leaf-last-prompt',
+    kind: 'lines',
     does: 'resumes from the leaf named by the last `last-prompt` line',
     otherwise: 'ignores `last-prompt` lines when choosing where to resume',
     spans: [{ from: '2.1.120' }],
   },
   {
     id: 'sanitize-surrogates',
+    kind: 'patch',
     does: 'replaces each unpaired UTF-16 surrogate with U+FFFD',
     otherwise: 'sends unpaired UTF-16 surrogates as written',
     spans: [{ from: '2.1.132' }],
   },
   {
     id: 'interrupt-trailing-tool-use',
+    kind: 'patch',
     does: 'answers a tool_use left unanswered at the very end with an is_error result saying the call was interrupted',
     otherwise: 'drops a tool_use left unanswered at the very end',
     spans: [{ from: '2.1.281' }],
+  },
+  {
+    id: 'drop-unanswered-calls',
+    kind: 'patch',
+    does: 'drops a tool_use that has no tool_result in the next message',
+    otherwise: 'sends a tool_use that has no tool_result',
+    spans: [{ from: '1.0.0' }],
+  },
+  {
+    id: 'answer-final-prompt',
+    kind: 'patch',
+    does: 'answers a conversation that ends on a user message with an assistant "No response requested." before the new prompt',
+    otherwise: 'sends two user messages in a row',
+    spans: [{ from: '1.0.0' }],
   },
 ];
 
@@ -139,6 +168,14 @@ export function clientOf(version: string, source: ClientSource): Client | undefi
   if (!v) return undefined;
   const set = new Set(BEHAVIOURS.filter((b) => inSpans(b, v)).map((b) => b.id));
   return { version: formatVersion(v), source, has: (id) => set.has(id) };
+}
+
+/**
+ * The same client choosing the same lines, but sending them as written: what
+ * the file holds, in the shape of the request, before any send-time patch.
+ */
+export function asWritten(client: Client): Client {
+  return { ...client, has: (id) => BY_ID.get(id)!.kind === 'lines' && client.has(id) };
 }
 
 export function behaviour(id: BehaviourId): Behaviour {

@@ -1,5 +1,5 @@
 import { type ApiView, buildApiView } from '../conversation/apiView.js';
-import { type Client, NEWEST } from '../conversation/clients.js';
+import { asWritten, type Client, NEWEST } from '../conversation/clients.js';
 import { type Graph, buildGraph } from '../conversation/graph.js';
 import type { Doc } from '../transcript/document.js';
 import { RULES } from './registry.js';
@@ -22,15 +22,16 @@ export interface AnalyzeOptions {
 /** Graph, API view and every rule, for one version of a document. Pure. */
 export function analyze(doc: Doc, options: AnalyzeOptions = {}): Analysis {
   const provider = options.provider ?? 'anthropic';
-  const graph = buildGraph(doc, options.client ?? NEWEST);
-  const view = buildApiView(doc, graph);
+  const client = options.client ?? NEWEST;
+  const graph = buildGraph(doc, client);
+  const view = buildApiView(doc, graph, asWritten(client));
   const active: RuleContext = { doc, graph, view, provider, segment: 'active' };
   const diagnostics: Diagnostic[] = [];
   for (const rule of RULES) diagnostics.push(...rule.check(active));
 
   // What precedes the newest compaction is never sent: report it, but as info with no fix.
   if (graph.preCompactChain.length) {
-    const before: RuleContext = { ...active, view: buildApiView(doc, graph, graph.preCompactChain), segment: 'pre-compact' };
+    const before: RuleContext = { ...active, view: buildApiView(doc, graph, asWritten(client), graph.preCompactChain), segment: 'pre-compact' };
     for (const rule of RULES) {
       if (rule.scope !== 'view') continue;
       for (const d of rule.check(before)) {

@@ -1,133 +1,212 @@
-import { isUserPrompt } from '../conversation/prompts.js';
-import type { Analysis } from '../rules/analyze.js';
-import { type Doc, entryOf } from '../transcript/document.js';
+import { HANDOFF_TOKEN_BUDGET, estimateTokens } from './budget.js';
+import { type CommandRun, type FileAction, type Outcome, type SummaryFacts, clip, relativeTo } from './facts.js';
+
+export { summaryFacts } from './facts.js';
+export type { SummaryFacts } from './facts.js';
 
 /*
- * An extractive hand-off: everything here is copied from the transcript (no
- * model writes it), so it is fast, offline and cannot invent facts.
+ * The hand-off as Markdown: the first message of a fresh session. It says only
+ * what the facts hold; a section with nothing in it is left out. When it would
+ * not fit the budget, the least useful parts are cut first, and it says so.
  */
 
-type Obj = Record<string, unknown>;
-
-const MAX_REQUESTS = 15;
-const MAX_COMMANDS = 25;
-const CLIP = 400;
-
-function clip(s: string, n = CLIP): string {
-  const t = s.trim();
-  return t.length > n ? `${t.slice(0, n - 1)}…` : t;
+/** How much of each part is shown; Infinity: all of it. */
+interface Limits {
+  /** The newest commands. */
+  readonly commands: number;
+  /** The newest of the requests before the last one. */
+  readonly requests: number;
+  /** Each of those requests, in characters. */
+  readonly requestChars: number;
+  /** The files changed last. */
+  readonly files: number;
+  readonly goalChars: number;
+  /** The compaction summary, in characters from its end (its last sections say what was pending). */
+  readonly compactChars: number;
+  readonly lastRequestChars: number;
+  readonly lastAssistantChars: number;
 }
 
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content
-    .filter((b): b is Obj => !!b && typeof b === 'object' && (b as Obj).type === 'text' && typeof (b as Obj).text === 'string')
-    .map((b) => b.text as string)
-    .join('\n');
+const WHOLE: Limits = {
+  commands: Number.POSITIVE_INFINITY,
+  requests: Number.POSITIVE_INFINITY,
+  requestChars: Number.POSITIVE_INFINITY,
+  files: Number.POSITIVE_INFINITY,
+  goalChars: Number.POSITIVE_INFINITY,
+  compactChars: Number.POSITIVE_INFINITY,
+  lastRequestChars: Number.POSITIVE_INFINITY,
+  lastAssistantChars: Number.POSITIVE_INFINITY,
+};
+
+/** Successive cuts, least useful first: old commands, then the wording of old requests, then files, then the long texts. */
+const CUTS: readonly Partial<Limits>[] = [
+  { commands: 30 },
+  { requestChars: 300 },
+  { commands: 10, requests: 10 },
+  { files: 30 },
+  { lastAssistantChars: 3000, goalChars: 2000 },
+  { compactChars: 12000 },
+  { commands: 0, requests: 3, files: 10, requestChars: 200 },
+  { compactChars: 6000, lastAssistantChars: 1500, lastRequestChars: 3000, goalChars: 1000 },
+];
+
+export interface Handoff {
+  readonly markdown: string;
+  /** Its size by `estimateTokens`. */
+  readonly tokens: number;
+  /** What was left out or shortened to fit, one phrase each (empty when nothing was). */
+  readonly cut: readonly string[];
 }
 
 function quote(text: string): string {
   return text
     .split('\n')
-    .map((l) => `> ${l}`)
+    .map((l) => (l ? `> ${l}` : '>'))
     .join('\n');
 }
 
-interface Todo {
-  content: string;
-  status: string;
+/** The last `n` characters of a text or a little fewer, from a line start. */
+function tail(text: string, n: number): string {
+  if (text.length <= n) return text;
+  const from = text.length - n;
+  const nl = text.indexOf('\n', from);
+  return text.slice(nl === -1 || nl - from > 200 ? from : nl + 1);
 }
 
-export interface SummaryFacts {
-  cwd?: string;
-  branch?: string;
-  sessionId?: string;
-  goal?: string;
-  requests: string[];
-  created: string[];
-  edited: string[];
-  commands: string[];
-  todos: Todo[];
-  compactSummary?: string;
-  lastAssistant?: string;
-  unanswered: string[];
-}
+/** Inline code, fenced so a backtick inside it does not end it. */
+const code = (s: string) => (s.includes('`') ? `\`\` ${s} \`\`` : `\`${s}\``);
 
-/** Collects the facts of the conversation along the resumed branch (including before compaction). */
-export function summaryFacts(doc: Doc, analysis: Analysis): SummaryFacts {
-  const positions = [...analysis.graph.preCompactChain, ...analysis.graph.chain];
-  const facts: SummaryFacts = { requests: [], created: [], edited: [], commands: [], todos: [], unanswered: [] };
-  const created = new Set<string>();
-  const edited = new Set<string>();
-  for (const pos of positions) {
-    const line = doc.lines[pos]!;
-    const info = line.info;
-    if (info.cwd) facts.cwd = info.cwd;
-    if (info.gitBranch) facts.branch = info.gitBranch;
-    if (info.sessionId && !facts.sessionId) facts.sessionId = info.sessionId;
-    if (info.type !== 'user' && info.type !== 'assistant') continue;
-    const entry = entryOf(doc, line);
-    const content = (entry?.message as Obj | undefined)?.content;
-    if (info.type === 'user') {
-      if (info.isCompactSummary) facts.compactSummary = textOf(content);
-      else if (isUserPrompt(line)) {
-        const text = clip(textOf(content));
-        if (!facts.goal) facts.goal = text;
-        else facts.requests.push(text);
-      }
-      continue;
-    }
-    if (!Array.isArray(content)) continue;
-    const text = textOf(content).trim();
-    if (text) facts.lastAssistant = text;
-    for (const b of content as Obj[]) {
-      if (b?.type !== 'tool_use' || !b.input || typeof b.input !== 'object') continue;
-      const input = b.input as Obj;
-      const file = (input.file_path ?? input.notebook_path) as string | undefined;
-      if (b.name === 'Write' && file) created.add(file);
-      else if ((b.name === 'Edit' || b.name === 'MultiEdit' || b.name === 'NotebookEdit') && file && !created.has(file)) edited.add(file);
-      else if (b.name === 'Bash' && typeof input.command === 'string') facts.commands.push(input.command);
-      else if (b.name === 'TodoWrite' && Array.isArray(input.todos))
-        facts.todos = (input.todos as Obj[]).map((t) => ({ content: String(t.content ?? ''), status: String(t.status ?? '') }));
-    }
+const flat = (s: string) => s.replace(/\s*\n\s*/g, ' ');
+const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+function outcomeText(o: Outcome): string {
+  switch (o.status) {
+    case 'ok':
+      return o.detail ? `ok (${o.detail})` : 'ok';
+    case 'failed':
+      return `failed: ${o.detail ?? 'error'}`;
+    case 'rejected':
+      return 'rejected by the user';
+    case 'interrupted':
+      return 'interrupted';
+    case 'background':
+      return `started in the background (${o.detail})`;
+    case 'no-result':
+      return 'no result recorded';
   }
-  facts.created = [...created];
-  facts.edited = [...edited];
-  facts.commands = [...new Set(facts.commands)].slice(-MAX_COMMANDS);
-  facts.requests = facts.requests.slice(-MAX_REQUESTS);
-  facts.unanswered = analysis.diagnostics.filter((d) => d.rule === 'tool-result-missing' && d.severity === 'error').map((d) => d.message);
-  return facts;
 }
+
+function commandLine(c: CommandRun): string {
+  const last = c.outcomes[c.outcomes.length - 1]!;
+  if (c.outcomes.length === 1) return `- ${code(c.command)}: ${outcomeText(last)}`;
+  const runs = c.outcomes.length;
+  const failed = c.outcomes.filter((o) => o.status === 'failed').length;
+  if (failed === runs) return `- ${code(c.command)} ×${runs}: failed each time, last: ${last.detail ?? 'error'}`;
+  return `- ${code(c.command)} ×${runs}: last ${outcomeText(last)}${failed ? `; ${failed} of the ${runs} runs failed` : ''}`;
+}
+
+const FILE_HEADINGS: readonly [FileAction, string][] = [
+  ['created', 'Created:'],
+  ['edited', 'Edited:'],
+  ['deleted', 'Deleted:'],
+  ['failed', 'Not changed (every attempt failed):'],
+];
 
 const TODO_MARK: Record<string, string> = { completed: '[x]', in_progress: '[~]', pending: '[ ]' };
 
-/** The hand-off as Markdown: the first message of a fresh session. */
-export function renderSummary(f: SummaryFacts): string {
+function render(f: SummaryFacts, lim: Limits): { markdown: string; cut: string[] } {
   const out: string[] = ['# Hand-off from a previous Claude Code session', ''];
-  out.push('I am continuing work from an earlier Claude Code session that could not be resumed. Here is what happened there.', '');
-  if (f.cwd) out.push(`- Project directory: \`${f.cwd}\``);
-  if (f.branch) out.push(`- Git branch: \`${f.branch}\``);
-  if (f.sessionId) out.push(`- Previous session: \`${f.sessionId}\``);
-  out.push('', '## Original goal', '', f.goal ? quote(f.goal) : '_(no prompt found)_');
-  if (f.requests.length) out.push('', '## Later requests', '', ...f.requests.map((r) => `- ${r.replace(/\n+/g, ' ')}`));
-  if (f.compactSummary) out.push('', '## Earlier context (Claude Code’s compaction summary)', '', quote(clip(f.compactSummary, 3000)));
-  if (f.created.length || f.edited.length) {
-    out.push('', '## Files changed');
-    if (f.created.length) out.push('', 'Created:', ...f.created.map((p) => `- \`${p}\``));
-    if (f.edited.length) out.push('', 'Edited:', ...f.edited.map((p) => `- \`${p}\``));
+  const cut: string[] = [];
+  const shorten = (text: string, n: number, what: string) => {
+    if (text.length <= n) return text;
+    cut.push(`${what} cut after ${count(n, 'character')}`);
+    return clip(text, n);
+  };
+  out.push('I am continuing work from an earlier Claude Code session. Everything below is copied from its transcript (by ccmend).', '');
+  if (f.cwd) out.push(`- Project directory: ${code(f.cwd)}`);
+  if (f.branch) out.push(`- Git branch: ${code(f.branch)}`);
+  if (f.sessionId) out.push(`- Previous session: ${code(f.sessionId)}${f.transcript ? ` (transcript: ${code(f.transcript)})` : ''}`);
+  if (f.gaps) out.push(`- The transcript has ${count(f.gaps, 'gap')} (lost or unreadable lines); what follows was read across them.`);
+
+  if (f.goal) out.push('', '## Original goal', '', quote(shorten(f.goal, lim.goalChars, 'the original goal')));
+  const earlier = f.requests.slice(0, -1);
+  const shownRequests = earlier.slice(Math.max(0, earlier.length - lim.requests));
+  if (shownRequests.length < earlier.length) cut.push(`${count(earlier.length - shownRequests.length, 'earlier request')} left out`);
+  const longRequests = shownRequests.filter((r) => r.length > lim.requestChars).length;
+  if (longRequests) cut.push(`the wording of ${count(longRequests, 'request')} cut after ${count(lim.requestChars, 'character')}`);
+  if (shownRequests.length) out.push('', '## Later requests', '', ...shownRequests.map((r) => `- ${clip(flat(r), lim.requestChars)}`));
+
+  if (f.compactSummary) {
+    const kept = tail(f.compactSummary, lim.compactChars);
+    if (kept !== f.compactSummary) cut.push(`the compaction summary's first ${count(f.compactSummary.length - kept.length, 'character')} left out`);
+    out.push(
+      '',
+      '## Claude Code’s compaction summary',
+      '',
+      'Claude Code wrote this when it compacted the session; the other sections cover the whole session, including what came after it.',
+      '',
+      quote(kept === f.compactSummary ? kept : `…\n${kept}`),
+    );
   }
-  if (f.commands.length) out.push('', '## Commands run', '', '```sh', ...f.commands.map((c) => c.replace(/\n/g, ' \\\n  ')), '```');
+
   if (f.todos.length) out.push('', '## Latest todo list', '', ...f.todos.map((t) => `- ${TODO_MARK[t.status] ?? '[ ]'} ${t.content}`));
-  if (f.lastAssistant) out.push('', '## Last assistant message', '', quote(clip(f.lastAssistant, 1500)));
-  const open = [...f.todos.filter((t) => t.status !== 'completed').map((t) => `todo not done: ${t.content}`), ...f.unanswered];
-  out.push('', '## Unresolved', '', ...(open.length ? open.map((o) => `- ${o}`) : ['- nothing recorded as open']));
-  out.push('', '## Next step', '', 'Check the current state of the files above, then continue with the unresolved items.');
-  return `${out.join('\n')}\n`;
+
+  const files = f.files.slice(Math.max(0, f.files.length - lim.files));
+  if (files.length < f.files.length) cut.push(`${count(f.files.length - files.length, 'file')} changed earlier left out`);
+  if (files.length) {
+    const rel = relativeTo(f.cwd);
+    out.push('', '## Files');
+    for (const [action, heading] of FILE_HEADINGS) {
+      const these = files.filter((c) => c.action === action);
+      if (these.length) out.push('', heading, ...these.map((c) => `- ${code(rel(c.path))}${c.detail ? `: ${flat(c.detail)}` : ''}`));
+    }
+  }
+
+  const commands = lim.commands >= f.commands.length ? f.commands : f.commands.slice(f.commands.length - lim.commands);
+  if (commands.length < f.commands.length) cut.push(`${count(f.commands.length - commands.length, 'older command')} left out`);
+  if (commands.length)
+    out.push('', '## Commands run', '', 'Each once, in the order of its last run, with how that run ended.', '', ...commands.map(commandLine));
+
+  // The last request and the last message in the order they came (the message may answer an earlier request).
+  const lastRequest = f.requests[f.requests.length - 1];
+  const request = lastRequest === undefined ? [] : ['', '## Last request', '', quote(shorten(lastRequest, lim.lastRequestChars, 'the last request'))];
+  const answer = f.lastAssistant
+    ? ['', '## Last assistant message', '', quote(shorten(f.lastAssistant, lim.lastAssistantChars, 'the last assistant message'))]
+    : [];
+  out.push(...(f.answered ? [...request, ...answer] : [...answer, ...request]));
+  if (f.endErrors.length) out.push('', '## Where it stopped', '', 'The session ended on:', '', ...f.endErrors.map((e) => `- ${flat(e)}`));
+
+  if (cut.length) {
+    const where = f.transcript ? ` The whole session is in ${code(f.transcript)}.` : '';
+    out.push('', `_Shortened to fit a fresh session: ${cut.join('; ')}.${where}_`);
+  }
+  return { markdown: `${out.join('\n')}\n`, cut };
 }
 
-/** The shell command that starts a fresh session with the hand-off saved in `file`. */
-export function startCommand(f: Pick<SummaryFacts, 'cwd'>, file: string): string {
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  return `${f.cwd ? `cd ${q(f.cwd)} && ` : ''}claude "$(cat ${q(file)})"`;
+/** The hand-off, cut to `budget` tokens if it can be (what was cut is said in it and returned). */
+export function renderHandoff(f: SummaryFacts, budget = HANDOFF_TOKEN_BUDGET): Handoff {
+  let limits = WHOLE;
+  let result = render(f, limits);
+  for (const step of CUTS) {
+    if (estimateTokens(result.markdown) <= budget) break;
+    limits = { ...limits, ...step };
+    result = render(f, limits);
+  }
+  return { ...result, tokens: estimateTokens(result.markdown) };
+}
+
+/** The hand-off as Markdown, within the default budget. */
+export function renderSummary(f: SummaryFacts): string {
+  return renderHandoff(f).markdown;
+}
+
+export const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The shell command that starts a fresh session with the hand-off as its first
+ * message: read from `file` by `reader` (`cat` for a saved hand-off, `ccmend
+ * summary` for the transcript itself).
+ */
+export function startCommand(f: Pick<SummaryFacts, 'cwd'>, file: string, reader = 'cat'): string {
+  return `${f.cwd ? `cd ${shellQuote(f.cwd)} && ` : ''}claude "$(${reader} ${shellQuote(file)})"`;
 }

@@ -213,7 +213,8 @@ const documentBytes = (docs: readonly DocumentRef[] | undefined): number => {
   return n;
 };
 
-function contentBlock(raw: unknown, path: JsonPath): BlockInfo {
+/** What rules need to know about one content block (its tool id not interned: see internIds). */
+export function blockInfoOf(raw: unknown, path: JsonPath): BlockInfo {
   const b = parseBlock(raw);
   if (!b) {
     return {
@@ -390,7 +391,7 @@ export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: str
       info.stringContent = true;
       info.blocks = [textBlock(content, ['message', 'content'])];
     } else if (Array.isArray(content)) {
-      info.blocks = content.map((b, i) => contentBlock(b, ['message', 'content', i]));
+      info.blocks = content.map((b, i) => blockInfoOf(b, ['message', 'content', i]));
     }
   } else if (entry.type === 'attachment' && Array.isArray(entry.rendered)) {
     // Claude Code sends an attachment as user text, one block per rendered part.

@@ -21,7 +21,7 @@ function conversations(): { name: string; doc: Doc; view: ApiView }[] {
     const { graph, view } = analyze(doc);
     const name = relative(PROJECTS, path);
     const before = graph.preCompactChain.length
-      ? [{ name: `${name} (before the compaction)`, doc, view: buildApiView(doc, graph, graph.preCompactChain) }]
+      ? [{ name: `${name} (before the compaction)`, doc, view: buildApiView(doc, graph, view.client, graph.preCompactChain) }]
       : [];
     return [...before, { name, doc, view }];
   });

@@ -127,18 +127,30 @@ describe('list', () => {
 });
 
 describe('summary', () => {
-  test('the hand-off holds the goal, later requests, files, commands, the compaction summary and the last answer', async () => {
+  test('the hand-off holds the goal, later requests, files, commands with outcomes, the compaction summary and the last answer', async () => {
     const r = await run('summary', realPath('compact'));
     expect(r.code).toBe(0);
     const md = r.out;
     expect(md).toContain('- Project directory: `/home/demo/acme-shop`');
+    expect(md).toContain(`- Previous session: \`55cec905-72ad-4d63-801c-986d82b42bf0\` (transcript: \`${realPath('compact')}\`)`);
     expect(md).toContain('## Original goal\n\n> Add a health endpoint');
-    expect(md).toContain('## Later requests\n\n- Which routes exist?\n- thanks, what next?');
-    expect(md).toContain('Created:\n- `/home/demo/acme-shop/src/health.js`');
+    expect(md).toContain('## Later requests\n\n- Which routes exist?');
+    expect(md).toContain('## Files\n\nCreated:\n- `src/health.js`');
     expect(md).not.toContain('Edited:');
-    expect(md).toContain('```sh\nls src\n```');
-    expect(md).toContain('## Earlier context (Claude Code’s compaction summary)');
-    expect(md).toContain('## Last assistant message\n\n> OK from fake');
+    expect(md).toContain('## Commands run\n\nEach once, in the order of its last run, with how that run ended.\n\n- `ls src`: ok');
+    expect(md).toContain('## Claude Code’s compaction summary');
+    expect(md).toContain('## Last request\n\n> thanks, what next?\n\n## Last assistant message\n\n> OK from fake');
+  });
+
+  test('printed, it is alone on stdout; the commands that start a fresh session with it go to stderr', async () => {
+    const r = await run('summary', realPath('compact'));
+    expect(r.out.startsWith('# Hand-off from a previous Claude Code session\n')).toBe(true);
+    expect(r.err).toBe(
+      [
+        `start a fresh session with it: cd '/home/demo/acme-shop' && claude "$(ccmend summary '${realPath('compact')}')"`,
+        `or make it a session of its own: ccmend handoff '${realPath('compact')}'`,
+      ].join('\n'),
+    );
   });
 
   test('--out writes the file and prints the command that starts a fresh session with it', async () => {

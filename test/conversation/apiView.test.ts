@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { asWritten, NEWEST } from '../../src/conversation/clients.js';
 import { type ApiView, buildApiView, renderApiMessages } from '../../src/conversation/apiView.js';
 import { buildGraph } from '../../src/conversation/graph.js';
 import { analyze } from '../../src/rules/analyze.js';
@@ -7,7 +8,8 @@ import { valueAt } from '../../src/transcript/jsonPath.js';
 import { type RealName, realDoc } from '../helpers/fixtures.js';
 import type { Entry } from '../rules/helpers.js';
 
-const viewOf = (doc: Doc): ApiView => buildApiView(doc, buildGraph(doc));
+/** The lines the newest client sends, as written (its send-time patches are the per-client tests' concern). */
+const viewOf = (doc: Doc): ApiView => buildApiView(doc, buildGraph(doc), asWritten(NEWEST));
 /** Each message as [role, 1-based lines]. */
 const shape = (view: ApiView) => view.messages.map((m) => [m.role, m.lines.map((p) => p + 1)]);
 const render = (doc: Doc, view = viewOf(doc)) => renderApiMessages(doc, view) as { role: string; content: Entry[] }[];

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { buildApiView } from '../../src/conversation/apiView.js';
-import { clientOf } from '../../src/conversation/clients.js';
+import { asWritten, clientOf, NEWEST } from '../../src/conversation/clients.js';
 import { buildGraph } from '../../src/conversation/graph.js';
 import { docOf, realDoc } from '../helpers/fixtures.js';
 import { entries, entry } from '../rules/helpers.js';
@@ -135,7 +135,7 @@ describe('forks', () => {
     expect(lineNos(graph.chain)).toEqual([8, 9, 10, 11, 12]);
     // The boundary's logicalParentUuid names b2a2, which the compaction kept after the boundary: not the pre-compact leaf.
     expect(lineNos(graph.preCompactChain)).toEqual([1, 2, 5, 6, 7]);
-    const before = buildApiView(doc, graph, graph.preCompactChain);
+    const before = buildApiView(doc, graph, asWritten(NEWEST), graph.preCompactChain);
     expect(before.messages.map((m) => [m.role, lineNos(m.lines)])).toEqual([
       ['user', [1]],
       ['assistant', [2]],

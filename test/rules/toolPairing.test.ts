@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { asWritten, NEWEST } from '../../src/conversation/clients.js';
 import { buildApiView, renderApiMessages } from '../../src/conversation/apiView.js';
 import { buildGraph } from '../../src/conversation/graph.js';
 import { docOf, realBytes } from '../helpers/fixtures.js';
@@ -75,7 +76,7 @@ describe('tool-result-orphan', () => {
     bbb.message.id = 'msg_split_by_a_lost_id';
     entry(lines, 'e8486ca7').parentUuid = bbb.uuid;
     const doc = docOf(lines);
-    const view = buildApiView(doc, buildGraph(doc));
+    const view = buildApiView(doc, buildGraph(doc), asWritten(NEWEST));
     expect(view.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'assistant', 'user', 'assistant']);
     expect(rows(doc)).toEqual([
       { rule: 'role-alternation', severity: 'warning', line: 22, turn: 3, apiError: 'messages: roles must alternate between "user" and "assistant"' },
@@ -260,5 +261,5 @@ test('the graph and view of a broken copy still index every line', () => {
   const doc = docOf(dropLinked(entries('parallel'), 'e132e620'));
   const graph = buildGraph(doc);
   expect(graph.dangling).toEqual([]);
-  expect(buildApiView(doc, graph).messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  expect(buildApiView(doc, graph, asWritten(NEWEST)).messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
 });

@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import { asWritten, NEWEST } from '../../src/conversation/clients.js';
 import { buildApiView } from '../../src/conversation/apiView.js';
 import { buildGraph } from '../../src/conversation/graph.js';
 import { viewIndex } from '../../src/rules/viewIndex.js';
@@ -6,7 +7,7 @@ import { REAL, type RealName, realDoc } from '../helpers/fixtures.js';
 
 test.each(Object.keys(REAL) as RealName[])('the index of %s lists each type of block as a walk over the view finds it', (name) => {
   const doc = realDoc(name);
-  const view = buildApiView(doc, buildGraph(doc));
+  const view = buildApiView(doc, buildGraph(doc), asWritten(NEWEST));
   const ix = viewIndex(view);
   expect(viewIndex(view)).toBe(ix);
 
