@@ -145,7 +145,7 @@ describe('fit', () => {
 });
 
 describe('the figures in check --json and api-view --json', () => {
-  test('the total, its anchor, the window and each message, the same in both', async () => {
+  test('the total, its anchor, the window and each message', async () => {
     const check = JSON.parse((await run('check', '--json', realPath('long'))).out);
     const tokens = check.files[0].tokens;
     expect(tokens).toMatchObject({
@@ -157,9 +157,12 @@ describe('the figures in check --json and api-view --json', () => {
     // The count, and the estimate of the one response line after it.
     expect(tokens.total).toBe(106_060 + tokens.estimated);
     expect(tokens.messages).toHaveLength(check.files[0].messages);
+    // api-view measures the request as the client sends it, the whitespace-only text lines of the Opus answers
+    // dropped: smaller messages, the same total (before the count, what was dropped is not in the count either).
     const view = JSON.parse((await run('api-view', '--json', realPath('long'))).out);
-    expect(view.tokens).toEqual(tokens);
     expect(view.messages).toHaveLength(tokens.messages.length);
+    expect(view.tokens).toMatchObject({ total: tokens.total, window: tokens.window, anchor: tokens.anchor, estimatedLines: 1 });
+    expect(view.tokens.messages[1]).toBeLessThan(tokens.messages[1]);
   });
 
   test('a file whose usage is a stand-in placeholder is estimated whole', async () => {
