@@ -67,15 +67,19 @@ export interface Contributor {
   readonly block: ViewBlock;
   /** Index of its message in the view. */
   readonly message: number;
+  /** Its size as ranked: estimated tokens, or what the ranking measured. */
   readonly tokens: number;
 }
 
-/** The `n` blocks of the view estimated largest, largest first (of equal ones, the one sent first). */
-export function largestBlocks(view: ApiView, n: number): Contributor[] {
+/**
+ * The `n` blocks of the view largest by `size` (default: their estimated
+ * tokens), largest first; of equal ones, the one sent first.
+ */
+export function largestBlocks(view: ApiView, n: number, size: (info: BlockInfo) => number = blockTokens): Contributor[] {
   const top: Contributor[] = [];
   view.messages.forEach((m, message) => {
     for (const block of m.blocks) {
-      const tokens = blockTokens(block.info);
+      const tokens = size(block.info);
       if (top.length === n && tokens <= top[n - 1]!.tokens) continue;
       let at = top.length;
       while (at > 0 && top[at - 1]!.tokens < tokens) at--;

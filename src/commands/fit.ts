@@ -2,6 +2,7 @@ import { type RequestBudget, loadedOverheads, requestBudget } from '../budget/bu
 import { largestBlocks, toolCalls, whatBlockIs } from '../budget/contributors.js';
 import { type Cut, type FitPlan, KEEP_LAST_MESSAGES, planFit } from '../budget/fit.js';
 import { describeBudget, describeWindow, formatCount, formatEstimate } from '../budget/format.js';
+import { TARGET_SHARE } from '../budget/verdict.js';
 import { applyEdits } from '../edit/apply.js';
 import { analyze } from '../rules/analyze.js';
 import type { Provider } from '../rules/types.js';
@@ -24,9 +25,6 @@ export interface FitOptions {
   readonly json: boolean;
   readonly provider: Provider;
 }
-
-/** Fit leaves a fifth of the window free, for the work that follows the resume. */
-export const TARGET_SHARE = 0.8;
 
 /** A whole number of tokens or messages from an option's text. */
 export function countOption(name: string, value: string | undefined, min: number): number | undefined {
