@@ -54,7 +54,8 @@ export function whatBlockIs(info: BlockInfo, calls: ToolCalls, line?: LineInfo):
       const d = info.documents?.[0];
       if (!d) return 'document';
       const pages = d.pages ? `, ${d.pages} page${d.pages === 1 ? '' : 's'}` : '';
-      return `${d.mediaType}${pages}, ${d.chars !== undefined ? `${formatCount(d.chars)} characters` : formatBytes(d.bytes)}`;
+      const size = d.mediaType === 'application/pdf' ? formatBytes(d.bytes) : `${formatCount(d.bytes)} characters`;
+      return `${d.title ? `${d.title}, ` : ''}${d.mediaType}${pages}, ${size}`;
     }
     case 'thinking':
       return `thinking, ${formatCount(info.chars)} characters`;

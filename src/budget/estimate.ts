@@ -1,5 +1,4 @@
-import type { BlockInfo, ImageRef } from '../transcript/lineInfo.js';
-import type { DocumentRef } from '../transcript/pdf.js';
+import type { BlockInfo, DocumentRef, ImageRef } from '../transcript/lineInfo.js';
 
 /**
  * Tokens per unit of each kind of content, fitted (least squares, then
@@ -48,8 +47,9 @@ export function imageTokens(img: Pick<ImageRef, 'width' | 'height'>): number {
   return Math.ceil((w * scale * (h * scale)) / PIXELS_PER_TOKEN);
 }
 
+/** A PDF by its pages (or its size, when they cannot be counted); any other document by its text. */
 export function documentTokens(d: DocumentRef): number {
-  if (d.chars !== undefined) return Math.ceil(d.chars * CALIBRATION.text);
+  if (d.mediaType !== 'application/pdf') return Math.ceil(d.bytes * CALIBRATION.text);
   const pages = d.pages ?? Math.max(1, Math.round(d.bytes / PDF_BYTES_PER_PAGE));
   return pages * PDF_PAGE_TOKENS;
 }

@@ -1,12 +1,17 @@
 import { base64Length, imageFacts, type ImageFacts } from './image.js';
 import { intern } from './intern.js';
-import { type DocumentRef, documentFacts } from './pdf.js';
+import { type DocumentFacts, documentFacts } from './pdf.js';
 import { type Entry, parseBlock } from './schema.js';
 
 export type JsonPath = readonly (string | number)[];
 
 export interface ImageRef extends ImageFacts {
   /** Path of the image block inside the entry. */
+  path: JsonPath;
+}
+
+export interface DocumentRef extends DocumentFacts {
+  /** Path of the document block inside the entry. */
   path: JsonPath;
 }
 
@@ -46,7 +51,7 @@ export interface BlockInfo {
    */
   sent: number;
   images: ImageRef[];
-  /** Document blocks: the block itself, or those a tool result holds; absent when there are none. */
+  /** Document blocks: the block itself, or those in a tool result's content. */
   documents?: DocumentRef[];
 }
 
@@ -190,7 +195,7 @@ function resultContent(content: unknown, path: JsonPath): ResultContent {
   const out: ResultContent = { chars: 0, text: '', images: [] };
   content.forEach((item, i) => {
     if (!item || typeof item !== 'object') return;
-    const b = item as { type?: unknown; text?: unknown; source?: unknown };
+    const b = item as { type?: unknown; text?: unknown; source?: unknown; title?: unknown };
     if (typeof b.text === 'string') {
       out.chars += b.text.length;
       if (!out.text) out.text = b.text;
@@ -199,19 +204,12 @@ function resultContent(content: unknown, path: JsonPath): ResultContent {
       const f = imageFacts(b.source);
       if (f) out.images.push({ ...f, path: [...path, i] });
     } else if (b.type === 'document') {
-      const f = documentFacts(b.source);
+      const f = documentFacts(b.source, b.title);
       if (f) (out.documents ??= []).push({ ...f, path: [...path, i] });
     }
   });
   return out;
 }
-
-/** What documents add to the request body: their base64 text, or their characters. */
-const documentBytes = (docs: readonly DocumentRef[] | undefined): number => {
-  let n = 0;
-  for (const d of docs ?? []) n += d.bytes ? base64Length(d) : (d.chars ?? 0);
-  return n;
-};
 
 /** What rules need to know about one content block (its tool id not interned: see internIds). */
 export function blockInfoOf(raw: unknown, path: JsonPath): BlockInfo {
@@ -274,7 +272,7 @@ export function blockInfoOf(raw: unknown, path: JsonPath): BlockInfo {
       base.preview = preview(c.text);
       base.images = c.images;
       if (c.documents) base.documents = c.documents;
-      base.sent = c.chars + c.images.reduce((n, img) => n + base64Length(img), 0) + documentBytes(c.documents) + BLOCK_KEYS;
+      base.sent = c.chars + c.images.reduce((n, img) => n + base64Length(img), 0) + (c.documents?.reduce((n, d) => n + base64Length(d), 0) ?? 0) + BLOCK_KEYS;
       return base;
     }
     case 'image': {
@@ -285,9 +283,9 @@ export function blockInfoOf(raw: unknown, path: JsonPath): BlockInfo {
       return base;
     }
     case 'document': {
-      const f = documentFacts(b.source);
+      const f = documentFacts(b.source, b.title);
       if (f) base.documents = [{ ...f, path }];
-      base.preview = f ? `${f.mediaType}${f.pages ? `, ${f.pages} page${f.pages === 1 ? '' : 's'}` : ''}` : 'document';
+      base.preview = f ? `${f.title ?? f.mediaType}` : 'document';
       base.sent = jsonBytes(raw);
       return base;
     }

@@ -23,6 +23,7 @@ export const blockSchema = z.object({
   content: z.unknown().optional(),
   is_error: z.unknown().optional(),
   source: z.unknown().optional(),
+  title: z.unknown().optional(),
 });
 export type Block = z.infer<typeof blockSchema>;
 

@@ -96,9 +96,10 @@ describe('the estimate of a block', () => {
     expect(image!.images[0]).toMatchObject({ mediaType: 'image/png', width: 1440, height: 900 });
     expect(blockTokens(image!)).toBe(1600 + 3);
     expect(doc!.documents).toEqual([{ mediaType: 'application/pdf', bytes: doc!.documents![0]!.bytes, pages: 3, path: ['message', 'content', 1] }]);
-    expect(doc!.preview).toBe('application/pdf, 3 pages');
+    expect(doc!.preview).toBe('application/pdf');
     expect(blockTokens(doc!)).toBe(3 * 2500 + 3);
-    expect(plain!.documents).toEqual([{ mediaType: 'text/plain', bytes: 0, chars: 23, path: ['message', 'content', 2] }]);
+    expect(plain!.documents).toEqual([{ mediaType: 'text/plain', bytes: 23, path: ['message', 'content', 2] }]);
+    expect(blockTokens(plain!)).toBe(7 + 3);
     // The document facts cross between threads with the rest of the line's summary.
     expect(decodeLineInfos(encodeLineInfos([info]))[0]!.blocks[1]).toEqual(doc);
   });

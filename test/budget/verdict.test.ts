@@ -33,7 +33,9 @@ describe('the verdict on the request size', () => {
     const v = promptVerdict(near, analyze(near).view)!;
     expect(v.severity).toBe('warning');
     expect(v.apiError).toBeUndefined();
-    expect(v.message).toMatch(/^the request is ≈ 19\d,\d00 tokens .*, 9\d% of the context window of claude-sonnet-4-20250514 \(200,000 tokens\), little room to work; the largest: line 294/);
+    expect(v.message).toMatch(
+      /^the request is ≈ 19\d,\d00 tokens .*, 9\d% of the context window of claude-sonnet-4-20250514 \(200,000 tokens\), little room to work; the largest: line 294/,
+    );
     expect(promptVerdict(realDoc('old'), analyze(realDoc('old')).view)).toBeUndefined();
     const long = realDoc('long');
     expect(promptVerdict(long, analyze(long).view)).toBeUndefined();
