@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runApiView } from './commands/apiView.js';
 import { runCheck } from './commands/check.js';
@@ -13,6 +14,7 @@ import { providerOf, resolveOrFail } from './commands/open.js';
 import { type Io, processIo } from './commands/output.js';
 import { startLoading } from './transcript/load.js';
 import { SourceChangedError } from './transcript/source.js';
+import { packageVersion } from './packageRoot.js';
 import { runSummary } from './commands/summary.js';
 
 const USAGE = `ccmend: repair Claude Code sessions the API rejects (HTTP 400)
@@ -29,9 +31,35 @@ usage:
   ccmend summary <file | session-id> [--out PATH] [--copy]
   ccmend handoff <file | session-id> [--json]  a new session beside it whose first message is the hand-off
   ccmend doctor [file | session-id] [--json]  check the API channel, settings, Claude Code version (and a session)
+  ccmend --version
 
-exit codes: 0 ok · 1 problems found (errors remain) · 2 usage or I/O error · 3 internal error
-sessions are looked up under \${CLAUDE_CONFIG_DIR:-~/.claude}/projects/*/`;
+a session is named by its id or a unique prefix of it, looked up under \${CLAUDE_CONFIG_DIR:-~/.claude}/projects/*/
+exit codes: 0 ok · 1 problems found (errors remain) · 2 usage or I/O error, or not a transcript · 3 internal error`;
+
+const COMMANDS = ['check', 'fix', 'api-view', 'list', 'summary', 'doctor', 'help'];
+
+/** Edits (insertions, deletions, substitutions) that turn one word into the other. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/**
+ * An argument that names no file and no session: a mistyped command when it is
+ * close to one, or a plain word (a session id has digits or is hex); else a
+ * missing file or session.
+ */
+function unknownCommand(arg: string): CliError | undefined {
+  const near = COMMANDS.map((c) => ({ c, d: distance(arg.toLowerCase(), c) })).sort((x, y) => x.d - y.d)[0]!;
+  if (near.d <= (near.c.length >= 4 ? 2 : 1)) return new CliError(`unknown command: ${arg} (did you mean ${near.c}?)`);
+  if (/^[a-z][a-z-]*$/i.test(arg) && !/^[0-9a-f-]+$/i.test(arg)) return new CliError(`unknown command: ${arg} (see ccmend --help)`);
+  return undefined;
+}
 
 type Spec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
@@ -57,6 +85,10 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(USAGE);
+    return EXIT.ok;
+  }
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    io.out(`ccmend ${packageVersion()}`);
     return EXIT.ok;
   }
   const [command, ...rest] = argv;
@@ -135,17 +167,31 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return EXIT.ok;
     default: {
       const { values, positionals } = parse(argv, { provider: { type: 'string' } });
-      if (positionals.length > 1) throw new CliError(`unknown command: ${positionals[0]} (see ccmend --help)`);
+      if (positionals.length > 1) throw unknownCommand(positionals[0]!) ?? new CliError(`unknown command: ${positionals[0]} (see ccmend --help)`);
       const provider = providerOf(str(values.provider));
-      const path = positionals[0] === undefined ? undefined : resolveOrFail(positionals[0]);
+      const path = positionals[0] === undefined ? undefined : editorTarget(positionals[0]);
       if (!process.stdin.isTTY || !process.stdout.isTTY)
         throw new CliError('the editor needs an interactive terminal; use ccmend check / fix / summary in scripts');
+      // Keys typed from now on wait for the editor, unechoed, instead of being read by the terminal as a line (or as Ctrl+C, Ctrl+Z).
+      process.stdin.setRawMode(true);
       // A named transcript starts loading now: its worker threads parse while the editor's modules load.
       const started = path === undefined ? undefined : startLoading(path);
       const { runEditor } = await import('./ui/run.js');
       return runEditor(started, { provider });
     }
   }
+}
+
+/** The transcript the editor opens: refused here, before the terminal is taken over, when it cannot be one. */
+function editorTarget(arg: string): string {
+  let path: string;
+  try {
+    path = resolveOrFail(arg);
+  } catch (e) {
+    throw unknownCommand(arg) ?? e;
+  }
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new CliError(`${path}: is a directory, not a transcript`);
+  return path;
 }
 
 /** One line on stderr and a documented exit code; the stack only with --debug. */

@@ -3,6 +3,7 @@ import { analyze } from '../rules/analyze.js';
 import type { Provider } from '../rules/types.js';
 import { budgetJson, configuredModel } from './budget.js';
 import { CliError, EXIT } from './errors.js';
+import { groupRepeats } from './grouped.js';
 import { openTranscript } from './open.js';
 import { type Io, countLine, diagnosticJson, formatDiagnostic } from './output.js';
 import type { Doc } from '../transcript/document.js';
@@ -49,7 +50,9 @@ export async function runCheck(targets: readonly string[], opts: CheckOptions, i
         io.out(`${doc.path}: ${countLine(a)}${a.counts.info ? ` (${a.counts.info} info)` : ''}`);
         if (!a.view.messages.length)
           io.out(`  note: no conversation to resume (${doc.lines.length ? 'nothing in it Claude Code would send' : 'the file is empty'})`);
-        for (const d of a.diagnostics) if (d.severity !== 'info' || opts.verbose) io.out(formatDiagnostic(d));
+        const listed = a.diagnostics.filter((d) => d.severity !== 'info' || opts.verbose);
+        for (const g of groupRepeats(listed, (d) => d.rule))
+          io.out('item' in g ? formatDiagnostic(g.item) : `  … and ${g.more} more ${g.kind} line${g.more === 1 ? '' : 's'} (--json lists every one)`);
       }
     } finally {
       doc.source.close();

@@ -1,14 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { type Check, countStatuses } from '../doctor/check.js';
 import { diagnose } from '../doctor/diagnose.js';
-import { hookSettings } from '../doctor/hookSetup.js';
+import { HOOK_COMMAND, hookSettings } from '../doctor/hookSetup.js';
 import { type SessionFacts, sessionFacts } from '../doctor/session.js';
 import { effectiveEnv, envValues, readSettings } from '../doctor/settings.js';
 import { analyze } from '../rules/analyze.js';
 import type { Doc } from '../transcript/document.js';
 import { claudeHome } from '../transcript/sessions.js';
 import { EXIT } from './errors.js';
+import { shellQuote } from './shell.js';
 import { openTranscript, providerOf } from './open.js';
 import type { Io } from './output.js';
 import { plural } from '../doctor/text.js';
@@ -19,6 +21,27 @@ export interface DoctorDeps {
   readonly cwd: string;
   /** What `claude --version` prints, or undefined when `claude` is not on PATH. */
   claudeVersion(): string | undefined;
+  /** How a hook runs this ccmend (see hookCommand); `ccmend check --hook` when absent. */
+  readonly hookCommand?: string;
+}
+
+/**
+ * The command a Claude Code hook runs this ccmend with: `ccmend check --hook` when
+ * `ccmend` on PATH is this very binary, else this binary by its absolute path (run
+ * by this node), so the hook works however ccmend was installed or started.
+ */
+export function hookCommand(path: string | undefined, script: string, node: string): string {
+  const self = realOrUndefined(script);
+  const onPath = (path ?? '').split(delimiter).some((dir) => dir && self !== undefined && realOrUndefined(join(dir, 'ccmend')) === self);
+  return onPath || self === undefined ? HOOK_COMMAND : `${shellQuote(node)} ${shellQuote(self)} check --hook`;
+}
+
+function realOrUndefined(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
 }
 
 function runClaudeVersion(): string | undefined {
@@ -31,7 +54,12 @@ function runClaudeVersion(): string | undefined {
   }
 }
 
-export const processDeps = (): DoctorDeps => ({ env: process.env, cwd: process.cwd(), claudeVersion: runClaudeVersion });
+export const processDeps = (): DoctorDeps => ({
+  env: process.env,
+  cwd: process.cwd(),
+  claudeVersion: runClaudeVersion,
+  hookCommand: hookCommand(process.env.PATH, process.argv[1] ?? '', process.execPath),
+});
 
 export interface DoctorOptions {
   readonly json: boolean;
@@ -46,6 +74,7 @@ export function projectDirOf(doc: Doc | undefined, cwd: string): string {
 interface Gathered {
   readonly checks: Check[];
   readonly session?: SessionFacts;
+  readonly hookCommand: string;
 }
 
 function gather(doc: Doc | undefined, deps: DoctorDeps): Gathered {
@@ -53,7 +82,8 @@ function gather(doc: Doc | undefined, deps: DoctorDeps): Gathered {
   const env = effectiveEnv(deps.env, settings);
   const provider = providerOf(undefined, envValues(env));
   const session = doc ? sessionFacts(analyze(doc, { provider }), provider) : undefined;
-  return { session, checks: diagnose({ env, settings, claudeVersion: deps.claudeVersion(), session }) };
+  const command = deps.hookCommand ?? HOOK_COMMAND;
+  return { session, hookCommand: command, checks: diagnose({ env, settings, claudeVersion: deps.claudeVersion(), session, hookCommand: command }) };
 }
 
 function printText(g: Gathered, io: Io): void {
@@ -67,14 +97,14 @@ function printText(g: Gathered, io: Io): void {
   if (g.checks.some((c) => c.id === 'hook' && c.action)) {
     io.out('');
     io.out('To be warned before a broken session is resumed, merge this into settings.json:');
-    io.out(JSON.stringify(hookSettings(), null, 2));
+    io.out(JSON.stringify(hookSettings(g.hookCommand), null, 2));
   }
 }
 
 function printJson(g: Gathered, io: Io): void {
   const session = g.session ? { ...g.session, cwd: g.session.cwd ?? null } : null;
   const checks = g.checks.map((c) => ({ id: c.id, status: c.status, message: c.message, action: c.action ?? null }));
-  io.out(JSON.stringify({ checks, counts: countStatuses(g.checks), session, hookSettings: hookSettings() }, null, 2));
+  io.out(JSON.stringify({ checks, counts: countStatuses(g.checks), session, hookSettings: hookSettings(g.hookCommand) }, null, 2));
 }
 
 /** `ccmend doctor`: exit 0 when no check is a problem, 1 when one is. */

@@ -3,6 +3,8 @@ import type { Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import { SaveConflictError, type SaveResult, saveInPlace, saveTo } from '../transcript/save.js';
 import { CliError, EXIT, ioMessage } from './errors.js';
+import { groupRepeats } from './grouped.js';
+import { shellQuote } from './shell.js';
 import { openTranscript, sessionIdOf } from './open.js';
 import { type Io, countLine, diagnosticJson } from './output.js';
 
@@ -18,8 +20,7 @@ export interface FixOptions {
 export function resumeCommand(doc: Doc): string {
   const id = sessionIdOf(doc);
   const cwd = doc.lines.find((l) => l.info.cwd && !l.info.isSidechain)?.info.cwd;
-  const quoted = cwd && /[^\w/.-]/.test(cwd) ? `'${cwd.replace(/'/g, `'\\''`)}'` : cwd;
-  return `${cwd ? `cd ${quoted} && ` : ''}claude --resume ${id}`;
+  return `${cwd ? `cd ${shellQuote(cwd)} && ` : ''}claude --resume ${id}`;
 }
 
 /** Saves as `fix` does: in place with a backup, or to `out`; a conflict or I/O failure is one line. */
@@ -62,14 +63,16 @@ export async function runFix(target: string, opts: FixOptions, io: Io): Promise<
       if (!changed) io.out(`${doc.path}: nothing to fix`);
       else {
         io.out(`${doc.path}: ${result.applied.length} fix${result.applied.length === 1 ? '' : 'es'}${opts.dryRun ? ' (dry run)' : ''}`);
-        for (const a of result.applied) io.out(`  line ${a.line}  ${a.rule}: ${a.label}`);
+        for (const g of groupRepeats(result.applied, (a) => a.rule))
+          io.out('item' in g ? `  line ${g.item.line}  ${g.item.rule}: ${g.item.label}` : `  … and ${g.more} more ${g.kind} fix${g.more === 1 ? '' : 'es'}`);
       }
       if (saved) {
         io.out(saved.backup ? `saved ${saved.path} (backup: ${saved.backup})` : `wrote ${saved.path}`);
         if (saved.appendedLines) io.out(`kept ${saved.appendedLines} line(s) another program appended while ccmend ran; run \`ccmend check\` again`);
       } else if (opts.dryRun && changed) io.out('dry run: nothing written');
       io.out(`now: ${countLine(result.analysis)}`);
-      for (const d of remaining) io.out(`  still ${d.severity}: ${d.rule} at line ${d.line}: ${d.message}`);
+      for (const g of groupRepeats(remaining, (d) => d.rule))
+        io.out('item' in g ? `  still ${g.item.severity}: ${g.item.rule} at line ${g.item.line}: ${g.item.message}` : `  … and ${g.more} more ${g.kind}`);
       if (!opts.dryRun) io.out(`resume with: ${resumeCommand(result.doc)}`);
     }
     return result.analysis.counts.error ? EXIT.problems : EXIT.ok;

@@ -9,6 +9,10 @@ export interface SessionRow extends SessionFile {
   readonly prompt?: string;
   readonly errors?: number;
   readonly warnings?: number;
+  /** The folder the session ran in. */
+  readonly cwd?: string;
+  /** The session's own last timestamp (file times change when a folder is copied). */
+  readonly lastAt?: string;
 }
 
 /** Prompt and problem counts of one session; a file that cannot be read yields none. */
@@ -17,7 +21,14 @@ export async function describeSession(s: SessionFile): Promise<SessionRow> {
     const doc = await loadFile(s.path);
     try {
       const a = analyze(doc);
-      return { ...s, prompt: firstPrompt(doc.lines), errors: a.counts.error, warnings: a.counts.warning };
+      return {
+        ...s,
+        prompt: firstPrompt(doc.lines),
+        errors: a.counts.error,
+        warnings: a.counts.warning,
+        cwd: doc.lines.find((l) => l.info.cwd && !l.info.isSidechain)?.info.cwd,
+        lastAt: doc.lines.findLast((l) => l.info.timestamp)?.info.timestamp,
+      };
     } finally {
       doc.source.close();
     }

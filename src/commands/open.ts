@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Provider } from '../rules/types.js';
 import { PROVIDERS } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
@@ -5,20 +6,44 @@ import { type Progress, loadFile } from '../transcript/load.js';
 import { resolveTranscript } from '../transcript/sessions.js';
 import { CliError, ioMessage } from './errors.js';
 
-/** Finds a transcript by path or session id, or fails with one clear line. */
+/** How many ids an ambiguous prefix lists before "…". */
+const AMBIGUOUS_SHOWN = 5;
+
+/** Finds a transcript by path, session id or a unique prefix of one, or fails with one clear line. */
 export function resolveOrFail(arg: string, env?: NodeJS.ProcessEnv): string {
-  const path = resolveTranscript(arg, env);
-  if (!path) throw new CliError(`${arg}: no such file or session id (looked under ${'${CLAUDE_CONFIG_DIR:-~/.claude}'}/projects/*/)`);
-  return path;
+  const r = resolveTranscript(arg, env);
+  if (r.kind === 'file') return r.path;
+  if (r.kind === 'ambiguous') {
+    const shown = r.ids.slice(0, AMBIGUOUS_SHOWN).join(', ');
+    const more = r.ids.length > AMBIGUOUS_SHOWN ? `, … and ${r.ids.length - AMBIGUOUS_SHOWN} more` : '';
+    throw new CliError(`${arg}: ${r.ids.length} sessions start with it (${shown}${more}); give more of the id`);
+  }
+  throw new CliError(`${arg}: no such file or session id (looked under ${join(r.searched, '*')}/)`);
+}
+
+/**
+ * Nothing in the file is a JSON entry (random bytes, a binary, another format):
+ * a report of one parse error per line would only bury that.
+ */
+export function notATranscript(doc: Doc): string | undefined {
+  if (!doc.lines.length || doc.lines.some((l) => l.info.kind === 'entry')) return undefined;
+  return `${doc.path}: not a Claude Code transcript (none of its ${doc.lines.length} line${doc.lines.length === 1 ? ' is a JSON object' : 's is a JSON object'})`;
 }
 
 export async function openTranscript(arg: string, onProgress?: Progress, env?: NodeJS.ProcessEnv): Promise<Doc> {
   const path = resolveOrFail(arg, env);
+  let doc: Doc;
   try {
-    return await loadFile(path, onProgress);
+    doc = await loadFile(path, onProgress);
   } catch (e) {
     throw new CliError(ioMessage(e, path));
   }
+  const refused = notATranscript(doc);
+  if (refused) {
+    doc.source.close();
+    throw new CliError(refused);
+  }
+  return doc;
 }
 
 /**

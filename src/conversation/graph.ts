@@ -29,8 +29,10 @@ export interface Graph {
   readonly unreadable: readonly number[];
   /** Lines whose parentUuid names no line. */
   readonly dangling: readonly number[];
-  /** The line the conversation resumes from, if any. */
+  /** The line the conversation resumes from, if any (the client's choice). */
   readonly leaf?: number;
+  /** Where the session ends, whatever a client resumes: the last conversation line with no conversation child. */
+  readonly sessionEnd?: number;
   /** Root-first positions from the newest compaction (or the root) to the leaf, as the client walks them. */
   readonly chain: readonly number[];
   /** Where the walk met a parent that names no line: bridged (and to what) or cut there. */
@@ -302,6 +304,7 @@ export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
     unreadable,
     dangling,
     leaf,
+    sessionEnd: lastLeaf(doc, ix),
     chain: main.chain,
     gaps: main.gaps,
     cycleAt: main.cycleAt,

@@ -1,6 +1,6 @@
 import { columnsOf } from '../transcript/columns.js';
 import type { Doc } from '../transcript/document.js';
-import { type Graph, latestEarlierEntry } from './graph.js';
+import { type Graph, isConversationLine, latestEarlierEntry } from './graph.js';
 
 /**
  * Where the walk up from the leaf met a parentUuid that names no line (a lost
@@ -32,7 +32,32 @@ export interface WholeChain {
 const stamp = (doc: Doc, pos: number) => Date.parse(doc.lines[pos]?.info.timestamp ?? '');
 
 /**
- * The whole session the file holds, as one root-first walk: from the leaf up
+ * Where a line whose parent (interned `missing`) is gone hangs in the whole
+ * session: under the conversation line written just before it, as the newest
+ * client bridges, but never on another branch that hung off the same lost line
+ * (a rewind's abandoned branch); and, when nothing was stamped earlier (a
+ * client stamps the attachments after a prompt before the prompt itself),
+ * under the nearest conversation line above it in the file.
+ */
+function bridgeTarget(doc: Doc, graph: Graph, pos: number, missing: number, excluded: (p: number) => boolean): number | undefined {
+  const siblings = new Uint8Array(doc.lines.length);
+  const stack = [...graph.childrenOfId(missing)].filter((p) => p !== pos);
+  while (stack.length) {
+    const p = stack.pop()!;
+    if (siblings[p]) continue;
+    siblings[p] = 1;
+    const uid = doc.lines[p]!.info.uid;
+    if (uid >= 0) stack.push(...graph.childrenOfId(uid));
+  }
+  const skip = (p: number) => excluded(p) || siblings[p] === 1;
+  const earlier = latestEarlierEntry(doc, pos, graph.childrenOfId, skip);
+  if (earlier !== undefined) return earlier;
+  for (let p = pos - 1; p >= 0; p--) if (isConversationLine(doc.lines[p]!) && !skip(p)) return p;
+  return undefined;
+}
+
+/**
+ * The whole session the file holds, as one root-first walk: from its end up
  * through every parent link, across each compaction to the conversation it
  * summarised, and across each gap (a parent that names no line) to the entry
  * written just before. What a person did in the session, whatever a client
@@ -42,11 +67,11 @@ export function wholeChain(doc: Doc, graph: Graph): WholeChain {
   const positions: number[] = [];
   const bridges: Bridge[] = [];
   const crossings: Crossing[] = [];
-  if (graph.leaf === undefined) return { positions, bridges, crossings };
+  if (graph.sessionEnd === undefined) return { positions, bridges, crossings };
   const { pid } = columnsOf(doc.lines);
   const seen = new Uint8Array(doc.lines.length);
   const excluded = (p: number) => seen[p] === 1;
-  let pos: number | undefined = graph.leaf;
+  let pos: number | undefined = graph.sessionEnd;
   while (pos !== undefined && !seen[pos]) {
     seen[pos] = 1;
     positions.push(pos);
@@ -58,7 +83,7 @@ export function wholeChain(doc: Doc, graph: Graph): WholeChain {
         pos = owner;
         continue;
       }
-      const to = latestEarlierEntry(doc, pos, graph.childrenOfId, excluded);
+      const to = bridgeTarget(doc, graph, pos, parent, excluded);
       if (to !== undefined) bridges.push({ pos, to, gapMs: stamp(doc, pos) - stamp(doc, to) });
       pos = to;
       continue;

@@ -6,11 +6,12 @@ export const HOOK_COMMAND = 'ccmend check --hook';
 /**
  * The settings.json fragment that runs `ccmend check --hook` when a session is
  * resumed (SessionStart fires with source "resume" for --resume, --continue and /resume).
+ * `command` is how this ccmend is run where it is installed (see hookCommand).
  */
-export function hookSettings() {
+export function hookSettings(command = HOOK_COMMAND) {
   return {
     hooks: {
-      SessionStart: [{ matcher: 'resume', hooks: [{ type: 'command', command: HOOK_COMMAND }] }],
+      SessionStart: [{ matcher: 'resume', hooks: [{ type: 'command', command }] }],
     },
   };
 }
@@ -18,15 +19,20 @@ export function hookSettings() {
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-function hasCcmendHook(hooks: unknown): boolean {
+/** A hook command that runs ccmend's check --hook: by name, or by the command doctor suggests (a path when ccmend is not on PATH). */
+function runsCcmend(command: string, suggested: string): boolean {
+  return command.includes(suggested) || /\bccmend\b.*\bcheck --hook\b/.test(command);
+}
+
+function hasCcmendHook(hooks: unknown, suggested: string): boolean {
   if (!isRecord(hooks)) return false;
   return asArray(hooks.SessionStart).some((group) =>
-    asArray(isRecord(group) ? group.hooks : undefined).some((h) => isRecord(h) && typeof h.command === 'string' && /\bccmend\b.*--hook\b/.test(h.command)),
+    asArray(isRecord(group) ? group.hooks : undefined).some((h) => isRecord(h) && typeof h.command === 'string' && runsCcmend(h.command, suggested)),
   );
 }
 
-export function checkHook(files: readonly SettingsFile[]): Check {
-  const where = files.find((f) => f.state === 'ok' && hasCcmendHook(f.hooks));
+export function checkHook(files: readonly SettingsFile[], suggested = HOOK_COMMAND): Check {
+  const where = files.find((f) => f.state === 'ok' && hasCcmendHook(f.hooks, suggested));
   if (where) return { id: 'hook', status: 'ok', message: `the SessionStart hook runs ccmend (${where.path})` };
   const user = files.find((f) => f.scope === 'user');
   return {

@@ -52,14 +52,30 @@ export function listSessions(options: { cwd?: string; env?: NodeJS.ProcessEnv } 
   return out.sort((a, b) => b.mtimeMs - a.mtimeMs);
 }
 
-/** A path as given, else a session id looked up under every project. */
-export function resolveTranscript(arg: string, env?: NodeJS.ProcessEnv): string | undefined {
-  if (existsSync(arg)) return arg;
-  if (!/^[\w.-]+$/.test(arg)) return undefined;
+/** What a command-line argument names: a file, a session (by id or a unique prefix of one), several sessions, or nothing. */
+export type Resolved =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'ambiguous'; readonly ids: readonly string[] }
+  | { readonly kind: 'none'; readonly searched: string };
+
+/**
+ * A path as given, else a session id looked up under every project: the whole
+ * id, or a prefix that only one session's id starts with.
+ */
+export function resolveTranscript(arg: string, env?: NodeJS.ProcessEnv): Resolved {
+  if (existsSync(arg)) return { kind: 'file', path: arg };
   const root = projectsDir(env);
+  if (!/^[\w.-]+$/.test(arg)) return { kind: 'none', searched: root };
+  const byPrefix = new Map<string, string>();
   for (const project of listDir(root)) {
-    const path = join(root, project, `${arg}.jsonl`);
-    if (existsSync(path)) return path;
+    const exact = join(root, project, `${arg}.jsonl`);
+    if (existsSync(exact)) return { kind: 'file', path: exact };
+    for (const name of listDir(join(root, project))) {
+      const id = name.slice(0, -'.jsonl'.length);
+      if (name.endsWith('.jsonl') && !name.startsWith('agent-') && id.startsWith(arg) && !byPrefix.has(id)) byPrefix.set(id, join(root, project, name));
+    }
   }
-  return undefined;
+  if (byPrefix.size === 1) return { kind: 'file', path: [...byPrefix.values()][0]! };
+  if (byPrefix.size > 1) return { kind: 'ambiguous', ids: [...byPrefix.keys()].sort() };
+  return { kind: 'none', searched: root };
 }

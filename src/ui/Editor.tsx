@@ -1,24 +1,17 @@
-import { Box, useApp, useInput, useStdout } from 'ink';
-import { useEffect, useMemo, useReducer } from 'react';
+import { Box } from 'ink';
+import { useMemo } from 'react';
 import type { Provider } from '../rules/types.js';
-import type { Analysis } from '../rules/analyze.js';
 import type { Doc } from '../transcript/document.js';
-import { changesBetween } from './changes.js';
 import { detailLines } from './detail.js';
-import { Footer } from './Footer.js';
+import { Footer, statusLines } from './Footer.js';
 import { Header } from './Header.js';
-import { commandFor } from './keymap.js';
-import { DetailPanel, HelpPanel, SavePanel } from './Panels.js';
-import { type EditorState, initialState, prepareFix, reduce, selectedRow } from './state.js';
+import type { KeyPress } from './keys.js';
+import { ConflictPanel, DetailPanel, HelpPanel, SavePanel } from './Panels.js';
+import { type EditorState, diagnosticsAt, selectedRow } from './state.js';
+import { type Size, useTerminalSize } from './terminal.js';
 import { Tree } from './Tree.js';
-
-/** The I/O the editor needs, injected so tests can see what was written and copied. */
-export interface EditorDeps {
-  /** Saves over the file; resolves to the reloaded document and a status line. */
-  save(doc: Doc): Promise<{ doc: Doc; status: string }>;
-  /** Exports the hand-off summary; resolves to a status line. */
-  exportSummary(doc: Doc, analysis: Analysis): Promise<string>;
-}
+import { type EditorDeps, useEditorEffects, useEditorInput, usePreparedFix } from './useEditor.js';
+import { layoutOf, useEditorState, useTreeHeight } from './useEditorState.js';
 
 export interface EditorProps {
   readonly doc: Doc;
@@ -26,99 +19,53 @@ export interface EditorProps {
   readonly deps: EditorDeps;
   readonly demo?: boolean;
   readonly status?: string;
-  /** Terminal size; defaults to the real terminal's. */
-  readonly size?: { readonly columns: number; readonly rows: number };
+  /** Keys pressed before the editor was up (while its file loaded): they take effect first. */
+  readonly keys?: readonly KeyPress[];
+  /** Terminal size; defaults to the real terminal's (following resizes). */
+  readonly size?: Size;
 }
 
-const DETAIL_HEIGHT = 10;
-const FOOTER = 2;
-/** After a pause this long (keys held down repeat faster) the fix f, or n then f, would apply is worked out. */
-export const PREPARE_AFTER_MS = 60;
-
-function layout(rows: number, demo: boolean, raw: boolean) {
-  const header = 1 + (demo ? 1 : 0) + (raw ? 1 : 0);
-  return Math.max(3, rows - header - DETAIL_HEIGHT - FOOTER);
-}
-
-export function Editor({ doc, provider, deps, demo = false, status = '', size }: EditorProps) {
-  const { exit } = useApp();
-  const { stdout } = useStdout();
-  const rows = size?.rows ?? (stdout.rows || 24);
-  const width = size?.columns ?? (stdout.columns || 80);
-  const [state, dispatch] = useReducer(reduce, undefined, () => initialState(doc, provider, layout(rows, demo, false), status));
-
-  const treeHeight = layout(rows, demo, state.raw);
-  useEffect(() => {
-    if (treeHeight !== state.height) dispatch({ type: 'resize', height: treeHeight });
-  }, [treeHeight, state.height]);
-
-  useEffect(() => {
-    if (!state.effect) return;
-    const present = state.history.present;
-    if (state.effect === 'quit') exit();
-    else if (state.effect === 'save') {
-      deps.save(present).then(
-        (r) => dispatch({ type: 'saved', doc: r.doc, status: r.status }),
-        (e: unknown) => dispatch({ type: 'effectDone', status: `not saved: ${(e as Error).message}` }),
-      );
-    } else if (state.effect === 'export') {
-      deps.exportSummary(present, state.analysis).then(
-        (s) => dispatch({ type: 'effectDone', status: s }),
-        (e: unknown) => dispatch({ type: 'effectDone', status: `export failed: ${(e as Error).message}` }),
-      );
-    }
-  }, [state.effect]);
-
-  // Revalidating a 200 MB session after an edit takes tens of milliseconds; done while the user
-  // reads, f only redraws (see prepareFix). Any key before the pause ends cancels it.
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      try {
-        prepareFix(state);
-      } catch {
-        // Work ahead of time only: f meets the same failure and reports it.
-      }
-    }, PREPARE_AFTER_MS);
-    return () => clearTimeout(timer);
-  }, [state]);
-
-  useInput((input, key) => {
-    if (state.effect) return; // an effect is running: wait for it
-    if (state.overlay === 'search') {
-      if (key.return) dispatch({ type: 'searchSubmit' });
-      else if (key.escape) dispatch({ type: 'command', command: 'close' });
-      else if (key.backspace || key.delete) dispatch({ type: 'searchInput', text: state.query.slice(0, -1) });
-      else if (input && !key.ctrl && !key.meta) dispatch({ type: 'searchInput', text: state.query + input });
-      return;
-    }
-    if (state.overlay.startsWith('confirm-')) {
-      if (input === 'y' || input === 'Y') dispatch({ type: 'confirm', yes: true });
-      else if (input === 'n' || input === 'N' || key.escape) dispatch({ type: 'confirm', yes: false });
-      return;
-    }
-    const command = commandFor(input, key);
-    if (command) dispatch({ type: 'command', command });
-  });
-
+/** The middle of the screen: the tree and the detail pane, or a panel over both. */
+function Middle({ state, layout, width, path }: { state: EditorState; layout: ReturnType<typeof layoutOf>; width: number; path: string }) {
   const row = selectedRow(state);
-  const detail = useMemo(() => detailLines(state.analysis, state.byPos, row, width - 4), [state.analysis, row?.id, width]);
-  const changes = useMemo(
-    () => (state.overlay === 'confirm-save' ? changesBetween(state.saved, state.history.present) : undefined),
-    [state.overlay, state.history.present],
+  const detail = useMemo(
+    () => detailLines(state.analysis, diagnosticsAt(state), row, width - 4),
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the row's id and the analysis are what the text depends on
+    [state.analysis, row?.id, width],
   );
-
+  const height = layout.tree + layout.detail;
+  const o = state.overlay;
+  if (o.kind === 'help') return <HelpPanel height={height} width={width} top={o.top} />;
+  if (o.kind === 'save') return <SavePanel changes={o.changes} path={path} top={o.top} height={height} />;
+  if (o.kind === 'conflict' || o.kind === 'saveAs')
+    return (
+      <ConflictPanel message={o.kind === 'conflict' ? o.message : o.reason} error={o.kind === 'saveAs' ? o.error : undefined} height={height} width={width} />
+    );
   return (
-    <Box flexDirection="column" width={width}>
-      <Header state={state} demo={demo} />
-      {state.overlay === 'help' ? <HelpPanel height={state.height + DETAIL_HEIGHT} /> : <Tree state={state} width={width} />}
-      {state.overlay === 'help' ? null : changes ? (
-        <SavePanel changes={changes} path={doc.path ?? ''} height={DETAIL_HEIGHT} />
-      ) : (
-        <DetailPanel lines={detail} top={state.detailTop} height={DETAIL_HEIGHT} focused={state.focus === 'detail'} />
-      )}
-      <Footer state={state} />
+    <>
+      <Tree state={state} width={width} />
+      <DetailPanel lines={detail} top={state.detailTop} height={layout.detail} focused={state.focus === 'detail'} />
+    </>
+  );
+}
+
+export function Editor({ doc, provider, deps, demo = false, status = '', keys = [], size }: EditorProps) {
+  const { rows, columns: width } = useTerminalSize(size);
+  const headerLines = (raw: boolean) => 1 + (demo ? 1 : 0) + (raw ? 1 : 0);
+  const [state, dispatch] = useEditorState({ doc, provider, status, keys }, layoutOf(rows, headerLines(false), 1).tree);
+  const layout = layoutOf(rows, headerLines(state.raw), statusLines(state, width));
+  useTreeHeight(state, dispatch, layout.tree);
+  useEditorInput(dispatch);
+  useEditorEffects(state, dispatch, deps);
+  usePreparedFix(state);
+  return (
+    <Box flexDirection="column" width={width} height={rows}>
+      <Header state={state} demo={demo} width={width} />
+      <Middle state={state} layout={layout} width={width} path={state.saved.path ?? ''} />
+      <Footer state={state} width={width} lines={layout.status} />
     </Box>
   );
 }
 
-export type { EditorState };
+export type { EditorDeps } from './useEditor.js';
+export { PREPARE_AFTER_MS } from './useEditor.js';

@@ -1,21 +1,55 @@
 import { Box, Text } from 'ink';
-import type { EditorState } from './state.js';
+import { wrap } from './detail.js';
+import { keyBar, keysOf } from './keyTable.js';
+import { type EditorState, modeOf } from './state.js';
+import { useTheme } from './theme.js';
 
-const KEYS = 'n/N problem  d del  K/J move  m merge  r rewind  f/F fix  u undo  s save  e export  a raw  ? help  q quit';
+/** What the status line asks while a prompt is open, with the keys that answer it. */
+export function promptOf(state: EditorState): string | undefined {
+  const o = state.overlay;
+  const yesNo = `(${keysOf('yes', 'confirm')}/${keysOf('no', 'confirm')})`;
+  const entry = (verb: string) => `(${keysOf('submit', 'search')} ${verb}, ${keysOf('cancel', 'search')} cancels)`;
+  switch (o.kind) {
+    case 'rewind':
+      return `Rewind: drop everything after turn #${o.turn + 1} on the active branch? ${yesNo}`;
+    case 'quit':
+      return `Quit without saving your changes? ${yesNo}`;
+    case 'reload':
+      return `Reload ${state.saved.path ?? 'the file'} from disk and drop your changes? ${yesNo}`;
+    case 'search':
+      return `/${o.query}█  ${entry('finds')}`;
+    case 'saveAs':
+      return `save to: ${o.path}█  ${entry('saves')}`;
+    default:
+      return undefined;
+  }
+}
 
-export function Footer({ state }: { state: EditorState }) {
-  let prompt: string | undefined;
-  if (state.overlay === 'confirm-rewind') prompt = 'Rewind: drop everything after this turn on the active branch? (y/n)';
-  if (state.overlay === 'confirm-quit') prompt = 'Quit without saving your changes? (y/n)';
-  if (state.overlay === 'search') prompt = `/${state.query}█  (Enter finds, Esc cancels)`;
+/** The most lines a status takes (a long one takes them from the detail pane). */
+const MAX_STATUS_LINES = 3;
+
+/** Lines the status (or prompt) needs at this width. */
+export function statusLines(state: EditorState, width: number): number {
+  return Math.min(MAX_STATUS_LINES, wrap(promptOf(state) ?? state.status, width).length);
+}
+
+/** The key bar of the current mode, then the prompt or the status (wrapped to `lines`). */
+export function Footer({ state, width, lines }: { state: EditorState; width: number; lines: number }) {
+  const theme = useTheme();
+  const prompt = promptOf(state);
+  const text = prompt ?? (state.status || ' ');
   return (
     <Box flexDirection="column">
-      <Text dimColor wrap="truncate">
-        {KEYS}
+      <Text dimColor={theme.dim} wrap="truncate">
+        {keyBar(modeOf(state), width)}
       </Text>
-      <Text color={prompt ? 'cyan' : undefined} wrap="truncate">
-        {prompt ?? (state.status || ' ')}
-      </Text>
+      {wrap(text, width)
+        .slice(0, lines)
+        .map((l, i) => (
+          <Text key={i} color={prompt ? theme.accent : undefined} wrap="truncate">
+            {l || ' '}
+          </Text>
+        ))}
     </Box>
   );
 }

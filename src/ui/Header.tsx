@@ -1,10 +1,10 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import type { Doc } from '../transcript/document.js';
-import { countLine } from '../commands/output.js';
 import { formatSize } from '../commands/list.js';
-import type { EditorState } from './state.js';
-import { isDirty } from './state.js';
+import { countLine } from '../commands/output.js';
+import type { Doc } from '../transcript/document.js';
+import { type EditorState, isDirty } from './state.js';
+import { type Theme, useTheme } from './theme.js';
 
 /** Facts of the whole file: computed once per document version, not per frame. */
 function fileFacts(doc: Doc) {
@@ -17,31 +17,67 @@ function fileFacts(doc: Doc) {
   };
 }
 
-export function Header({ state, demo }: { state: EditorState; demo: boolean }) {
+/** One piece of the header line; the lowest `keep` is dropped first when the line is too narrow. */
+export interface HeaderPart {
+  readonly text: string;
+  readonly keep: number;
+  readonly color?: keyof Theme;
+  readonly bold?: boolean;
+}
+
+/** The header's pieces, in order. A new fact (such as the target client) is one more part. */
+export function headerParts(state: EditorState, facts: ReturnType<typeof fileFacts>): HeaderPart[] {
   const { analysis } = state;
-  const doc = analysis.doc;
-  const { sessionId, version, size, file } = useMemo(() => fileFacts(doc), [doc]);
-  const { error, warning } = analysis.counts;
+  const { error, warning, info } = analysis.counts;
+  const parts: HeaderPart[] = [
+    { text: 'ccmend', keep: 9, bold: true },
+    { text: countLine(analysis), keep: 10, color: error ? 'error' : warning ? 'warning' : 'ok', bold: true },
+  ];
+  if (info) parts.push({ text: `(${info} info before the last compaction)`, keep: 3, color: 'info' });
+  if (isDirty(state)) parts.push({ text: '[modified]', keep: 8, color: 'accent' });
+  parts.push({ text: facts.file, keep: 7 });
+  if (facts.sessionId) parts.push({ text: `session ${facts.sessionId}`, keep: 4 });
+  if (facts.version) parts.push({ text: `v${facts.version}`, keep: 5 });
+  parts.push(
+    { text: formatSize(facts.size), keep: 2 },
+    { text: `${analysis.doc.lines.length} lines`, keep: 1 },
+    { text: `${analysis.view.messages.length} turns`, keep: 6 },
+  );
+  return parts;
+}
+
+/** The parts that fit in `width`, dropping the least needed first. */
+export function fitParts(parts: readonly HeaderPart[], width: number, gap = 2): HeaderPart[] {
+  const kept = new Set(parts);
+  const length = () => [...kept].reduce((n, p) => n + p.text.length, 0) + gap * (kept.size - 1);
+  for (const p of [...parts].sort((a, b) => a.keep - b.keep)) {
+    if (length() <= width) break;
+    kept.delete(p);
+  }
+  return parts.filter((p) => kept.has(p));
+}
+
+export function Header({ state, demo, width }: { state: EditorState; demo: boolean; width: number }) {
+  const theme = useTheme();
+  const facts = useMemo(() => fileFacts(state.analysis.doc), [state.analysis.doc]);
+  const parts = fitParts(headerParts(state, facts), width);
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
-        <Text bold>ccmend</Text>{' '}
-        <Text color={error ? 'red' : warning ? 'yellow' : 'green'} bold>
-          {countLine(analysis)}
-        </Text>
-        {isDirty(state) ? <Text color="cyan"> [modified]</Text> : null}
-        {`  ${file}`}
-        {sessionId ? `  session ${sessionId}` : ''}
-        {version ? `  v${version}` : ''}
-        {`  ${formatSize(size)}  ${doc.lines.length} lines  ${analysis.view.messages.length} turns`}
+        {parts.map((p, i) => (
+          <Text key={p.text} color={p.color ? (theme[p.color] as string | undefined) : undefined} bold={p.bold && theme.bold}>
+            {i ? '  ' : ''}
+            {p.text}
+          </Text>
+        ))}
       </Text>
       {demo ? (
-        <Text color="magenta" wrap="truncate">
+        <Text color={theme.demo} wrap="truncate">
           DEMO: no Claude Code sessions found here; this is a bundled sample with real faults (a copy).
         </Text>
       ) : null}
       {state.raw ? (
-        <Text dimColor wrap="truncate">
+        <Text dimColor={theme.dim} wrap="truncate">
           raw file view: every line, with metadata, progress, dead branches and what precedes the last compaction
         </Text>
       ) : null}

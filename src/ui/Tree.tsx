@@ -1,12 +1,13 @@
 import { Box, Text } from 'ink';
 import type { Severity } from '../rules/types.js';
-import { type Row, rowLabel, rowMarks } from './rows.js';
-import type { EditorState } from './state.js';
+import { type Row, rowMarks } from './rows.js';
+import { type EditorState, diagnosticsAt, labelOf, rowsOf } from './state.js';
+import { type Theme, useTheme } from './theme.js';
 
-const MARK: Record<Severity, { ch: string; color: string }> = {
-  error: { ch: '✖', color: 'red' },
-  warning: { ch: '▲', color: 'yellow' },
-  info: { ch: '·', color: 'gray' },
+const MARK: Record<Severity, { ch: string; color: keyof Theme }> = {
+  error: { ch: '✖', color: 'error' },
+  warning: { ch: '▲', color: 'warning' },
+  info: { ch: '·', color: 'info' },
 };
 
 function inFocus(row: Row, state: EditorState): boolean {
@@ -18,28 +19,34 @@ function inFocus(row: Row, state: EditorState): boolean {
 
 /** Only the rows in the viewport are rendered: a 40k-line transcript costs the same as a small one. */
 export function Tree({ state, width }: { state: EditorState; width: number }) {
-  const visible = state.rows.slice(state.top, state.top + state.height);
+  const theme = useTheme();
+  const byPos = diagnosticsAt(state);
+  const visible = rowsOf(state).slice(state.top, state.top + state.height);
   return (
     <Box flexDirection="column" height={state.height}>
       {visible.map((row, i) => {
         const selected = state.top + i === state.cursor;
-        const marks = rowMarks(state.analysis, state.byPos, row);
+        const marks = rowMarks(state.analysis, byPos, row);
         const mark = marks.severity ? MARK[marks.severity] : undefined;
+        const color = mark ? (theme[mark.color] as string | undefined) : undefined;
         const rules = marks.rules.length ? ` ${marks.rules.join(',')}` : '';
         const room = Math.max(10, width - 3 - rules.length);
-        const text = rowLabel(state.analysis, row, state.collapsed);
+        const text = labelOf(state, row);
         const label = text.length > room ? `${text.slice(0, room - 1)}…` : text.padEnd(room);
+        const focused = !selected && inFocus(row, state);
         return (
           <Text key={row.id} wrap="truncate">
-            <Text color={mark?.color}>{mark ? mark.ch : ' '}</Text>{' '}
+            <Text color={color}>{mark ? mark.ch : ' '}</Text>
+            {/* Without colour the problem in focus is marked by a character instead of a background. */}
+            {focused && !theme.colors ? '›' : ' '}
             <Text
               inverse={selected && state.focus === 'tree'}
               underline={selected && state.focus === 'detail'}
-              backgroundColor={!selected && inFocus(row, state) ? 'blue' : undefined}
+              backgroundColor={focused ? theme.focus : undefined}
             >
               {label}
             </Text>
-            <Text color={mark?.color} dimColor={!mark}>
+            <Text color={color} dimColor={!mark && theme.dim}>
               {rules}
             </Text>
           </Text>

@@ -1,7 +1,10 @@
 import type { Analysis } from '../rules/analyze.js';
 import type { Diagnostic } from '../rules/types.js';
 import { entryOf, lineText } from '../transcript/document.js';
+import { base64Length, imageFacts } from '../transcript/image.js';
 import { valueAt } from '../transcript/jsonPath.js';
+import { formatSize } from '../commands/list.js';
+import { keysOf } from './keyTable.js';
 import type { Row } from './rows.js';
 
 const MAX_CHARS = 20_000;
@@ -19,6 +22,14 @@ export function wrap(text: string, width: number): string[] {
     out.push(rest);
   }
   return out;
+}
+
+/** An image as the API measures it: its type, size (and size as base64, which the limits count) and dimensions. */
+function imageText(source: unknown): string {
+  const f = imageFacts(source);
+  if (!f) return '[image: not base64 data]';
+  const dims = f.width !== undefined ? `${f.width}×${f.height} px, ` : '';
+  return `[image ${f.mediaType}, ${dims}${formatSize(f.bytes)} (${formatSize(base64Length(f))} as base64)]`;
 }
 
 function blockText(value: unknown): string {
@@ -39,13 +50,17 @@ function blockText(value: unknown): string {
           ? c
           : Array.isArray(c)
             ? c
-                .map((x) => ((x as { type?: string }).type === 'text' ? String((x as { text?: unknown }).text) : `[${(x as { type?: string }).type}]`))
+                .map((x) => {
+                  const part = x as { type?: string; text?: unknown; source?: unknown };
+                  if (part.type === 'text') return String(part.text);
+                  return part.type === 'image' ? imageText(part.source) : `[${part.type}]`;
+                })
                 .join('\n')
             : '';
       return `result for ${String(b.tool_use_id)}${b.is_error ? ' (error)' : ''}\n${body}`;
     }
     case 'image':
-      return '[image]';
+      return imageText(b.source);
     default:
       return JSON.stringify(b, null, 2);
   }
@@ -54,7 +69,7 @@ function blockText(value: unknown): string {
 function describeDiagnostic(d: Diagnostic): string[] {
   const out = [`${d.severity.toUpperCase()} ${d.rule} (line ${d.line}${d.turn ? `, turn ${d.turn}` : ''}): ${d.message}`];
   if (d.apiError) out.push(`  API would answer: ${d.apiError}`);
-  if (d.fixes[0]) out.push(`  fix (f): ${d.fixes[0].label}${d.fixes[0].safe ? '' : ' [loses content]'}`);
+  if (d.fixes[0]) out.push(`  fix (${keysOf('fix')}): ${d.fixes[0].label}${d.fixes[0].safe ? '' : ' [loses content]'}`);
   return out;
 }
 

@@ -49,12 +49,15 @@ export function planMove(a: Analysis, row: Row, dir: -1 | 1): Planned {
         done: `moved block ${dir < 0 ? 'up' : 'down'}`,
       };
     }
-    // One block per line (split responses): move the line among the lines of the request.
-    const order = a.view.messages.flatMap((m) => m.lines);
-    const at = order.indexOf(row.pos);
-    const neighbour = order[at + dir];
-    if (neighbour === undefined) return { refused: 'already at the edge of the conversation' };
-    return { edits: [{ op: 'swap-lines', key: line.key, withKey: keyAt(a, neighbour) }], done: `moved block ${dir < 0 ? 'up' : 'down'}` };
+    // A response split over lines (one block each): the block's line moves past the next line of its turn.
+    const lines = a.view.messages[row.turn!]!.lines;
+    const neighbour = lines[lines.indexOf(row.pos) + dir];
+    const edge = dir < 0 ? 'first' : 'last';
+    if (neighbour === undefined) return { refused: `already the ${edge} block of turn #${row.turn! + 1} (select the turn to move the whole turn)` };
+    return {
+      edits: [{ op: 'swap-lines', key: line.key, withKey: keyAt(a, neighbour) }],
+      done: `moved block ${dir < 0 ? 'up' : 'down'}: its line ${row.pos + 1} now comes ${dir < 0 ? 'before' : 'after'} line ${neighbour + 1}`,
+    };
   }
   // A turn moves past the neighbouring turn, one line at a time.
   const turn = row.turn!;

@@ -87,29 +87,25 @@ export function rawRows(a: Analysis): Row[] {
   return a.doc.lines.map((l, pos) => ({ kind: 'line' as const, id: `l${l.key}`, pos, turn: a.view.messageOf.get(pos) }));
 }
 
-/** The chains as sets, once per graph: the raw view asks for every row it draws. */
-const chainSets = new WeakMap<Analysis['graph'], { active: Set<number>; before: Set<number> }>();
-
-function chainsOf(a: Analysis) {
-  let sets = chainSets.get(a.graph);
-  if (!sets) chainSets.set(a.graph, (sets = { active: new Set(a.graph.chain), before: new Set(a.graph.preCompactChain) }));
-  return sets;
+/** The lines of the active chain and of the chain before the last compaction. */
+export interface ChainSets {
+  readonly active: ReadonlySet<number>;
+  readonly before: ReadonlySet<number>;
 }
 
 /** Why a line is not part of the request, for the raw view. */
-function lineNote(a: Analysis, pos: number): string {
+function lineNote(a: Analysis, chains: ChainSets, pos: number): string {
   const i = a.doc.lines[pos]!.info;
   if (i.kind !== 'entry') return i.kind === 'blank' ? 'blank' : 'unreadable';
   if (i.isSidechain) return 'sidechain';
-  const chains = chainsOf(a);
   if (chains.before.has(pos)) return 'before compaction';
   if (chains.active.has(pos)) return 'not sent';
   if (i.uuid) return 'dead branch';
   return 'metadata';
 }
 
-/** A row's text as the tree shows it. */
-export function rowLabel(a: Analysis, row: Row, collapsed: ReadonlySet<number>): string {
+/** A row's text as the tree shows it (`chains` is asked for raw lines only). */
+export function rowLabel(a: Analysis, row: Row, collapsed: ReadonlySet<number>, chains: () => ChainSets): string {
   const { doc } = a;
   if (row.kind === 'block') return `    ${describeBlock(doc.lines[row.pos]!.info.blocks[row.block!]!)}`;
   if (row.kind === 'turn') {
@@ -121,7 +117,7 @@ export function rowLabel(a: Analysis, row: Row, collapsed: ReadonlySet<number>):
   }
   const i = doc.lines[row.pos]!.info;
   const what = i.kind === 'entry' ? [i.type, i.subtype].filter(Boolean).join('/') : (i.error ?? '');
-  const where = row.turn !== undefined ? `#${row.turn + 1}` : `(${lineNote(a, row.pos)})`;
+  const where = row.turn !== undefined ? `#${row.turn + 1}` : `(${lineNote(a, chains(), row.pos)})`;
   return `L${String(row.pos + 1).padEnd(6)} ${what.padEnd(22).slice(0, 22)} ${where.padEnd(6)} ${i.blocks[0]?.preview ?? ''}`;
 }
 

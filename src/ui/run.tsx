@@ -1,20 +1,28 @@
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Box, Text, render } from 'ink';
-import { useEffect, useState } from 'react';
-import { describeSession } from '../commands/list.js';
+import { basename, join } from 'node:path';
+import { Box, Text, render, useApp } from 'ink';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { EXIT, ioMessage } from '../commands/errors.js';
 import { resumeCommand } from '../commands/fix.js';
+import { describeSession } from '../commands/list.js';
+import { notATranscript } from '../commands/open.js';
+import { packageRoot } from '../packageRoot.js';
 import type { Provider } from '../rules/types.js';
-import type { Doc } from '../transcript/document.js';
-import { type Progress, type StartedLoad, loadFile } from '../transcript/load.js';
-import { saveInPlace } from '../transcript/save.js';
-import { type SessionFile, encodeProjectDir, listSessions } from '../transcript/sessions.js';
 import { copyOrWrite } from '../summary/deliver.js';
 import { renderSummary, summaryFacts } from '../summary/summary.js';
+import type { Doc } from '../transcript/document.js';
+import { type Progress, type StartedLoad, loadFile } from '../transcript/load.js';
+import { saveInPlace, saveTo } from '../transcript/save.js';
+import { type SessionFile, encodeProjectDir, listSessions } from '../transcript/sessions.js';
+import { FileSource } from '../transcript/source.js';
 import { Editor, type EditorDeps } from './Editor.js';
+import { commandFor, keyBar, keysOf } from './keyTable.js';
+import { KeyRouterProvider, useKeys } from './input.js';
+import type { KeyPress } from './keys.js';
 import { Picker } from './Picker.js';
+import { type Size, type Terminal, TerminalContext, useTerminal, useTerminalSize } from './terminal.js';
+import { type Theme, ThemeContext, themeFor } from './theme.js';
 
 /** Everything the app reads or writes outside itself. */
 export interface AppDeps {
@@ -27,22 +35,79 @@ export interface AppDeps {
   readonly editor: EditorDeps;
 }
 
+/** How the app ended, for the command to report once the screen is given back. */
+export type Outcome = { readonly kind: 'done' } | { readonly kind: 'failed'; readonly message: string } | { readonly kind: 'quitWhileLoading' };
+
 const PROGRESS_EVERY_MS = 100;
 
 type Phase =
   | { kind: 'pick' }
   | { kind: 'loading'; path: string; read: number; total: number; demo: boolean }
-  | { kind: 'edit'; doc: Doc; demo: boolean }
+  | { kind: 'edit'; doc: Doc; demo: boolean; keys: readonly KeyPress[] }
   | { kind: 'failed'; message: string };
 
-export function App({ path, provider, deps }: { path?: string; provider: Provider; deps: AppDeps }) {
+/** While the file loads: progress, and the keys pressed meanwhile kept for the editor (q and Ctrl+C quit at once). */
+function Loading({ phase, size, keys, onQuit }: { phase: Extract<Phase, { kind: 'loading' }>; size?: Size; keys: KeyPress[]; onQuit: () => void }) {
+  const { rows, columns } = useTerminalSize(size);
+  const terminal = useTerminal();
+  useKeys(
+    useCallback(
+      (press: KeyPress) => {
+        const c = commandFor('loading', press);
+        if (c === 'quit' || c === 'interrupt') onQuit();
+        else if (c === 'suspend') terminal.suspend();
+        else keys.push(press);
+      },
+      [keys, onQuit, terminal],
+    ),
+  );
+  const pct = phase.total ? Math.floor((phase.read / phase.total) * 100) : 0;
+  return (
+    <Box flexDirection="column" width={columns} height={rows}>
+      <Text wrap="truncate-start">Loading {phase.path}</Text>
+      <Text>
+        {(phase.read / 1024 / 1024).toFixed(1)} / {(phase.total / 1024 / 1024).toFixed(1)} MB read ({pct}%)
+      </Text>
+      <Box flexGrow={1} />
+      <Text wrap="truncate">{keyBar('loading', columns)}</Text>
+      <Text wrap="truncate">keys pressed now take effect once it is loaded</Text>
+    </Box>
+  );
+}
+
+interface AppProps {
+  readonly path?: string;
+  readonly provider: Provider;
+  readonly deps: AppDeps;
+  readonly size?: Size;
+  readonly onOutcome?: (o: Outcome) => void;
+}
+
+/** The picker, loading and the editor, with one reader of keys for all of them (see KeyRouterProvider). */
+export function App(props: AppProps) {
+  return (
+    <KeyRouterProvider>
+      <Screens {...props} />
+    </KeyRouterProvider>
+  );
+}
+
+function Screens({ path, provider, deps, size, onOutcome }: AppProps) {
+  const { exit } = useApp();
   const [sessions] = useState(() => (path ? [] : deps.sessions()));
   const [phase, setPhase] = useState<Phase>(() => {
     if (path) return { kind: 'loading', path, read: 0, total: 0, demo: false };
     if (!sessions.length) return { kind: 'loading', path: deps.demoCopy(), read: 0, total: 0, demo: true };
     return { kind: 'pick' };
   });
+  const early = useRef<KeyPress[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the app's exit and its listener do not change
+  const quitWhileLoading = useCallback(() => {
+    onOutcome?.({ kind: 'quitWhileLoading' });
+    exit();
+  }, []);
   const loadingPath = phase.kind === 'loading' ? phase.path : undefined;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a load starts once per path
   useEffect(() => {
     if (phase.kind !== 'loading') return;
     const { demo } = phase;
@@ -55,10 +120,22 @@ export function App({ path, provider, deps }: { path?: string; provider: Provide
       setPhase((p) => (p.kind === 'loading' ? { ...p, read, total } : p));
     };
     deps.load(phase.path, progress).then(
-      (doc) => setPhase({ kind: 'edit', doc, demo }),
-      (e: unknown) => setPhase({ kind: 'failed', message: (e as Error).message }),
+      (doc) => {
+        const refused = notATranscript(doc);
+        if (refused) {
+          doc.source.close();
+          setPhase({ kind: 'failed', message: refused });
+        } else setPhase({ kind: 'edit', doc, demo, keys: early.current.splice(0) });
+      },
+      (e: unknown) => setPhase({ kind: 'failed', message: ioMessage(e, phase.path) }),
     );
   }, [loadingPath]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a failure ends the app once
+  useEffect(() => {
+    if (phase.kind !== 'failed') return;
+    onOutcome?.({ kind: 'failed', message: phase.message });
+    exit();
+  }, [phase.kind]);
 
   switch (phase.kind) {
     case 'pick':
@@ -67,22 +144,15 @@ export function App({ path, provider, deps }: { path?: string; provider: Provide
           sessions={sessions}
           currentProject={encodeProjectDir(deps.cwd)}
           describe={deps.describe}
+          size={size}
           onPick={(s) => setPhase({ kind: 'loading', path: s.path, read: 0, total: s.size, demo: false })}
+          onQuit={exit}
         />
       );
-    case 'loading': {
-      const pct = phase.total ? Math.floor((phase.read / phase.total) * 100) : 0;
-      return (
-        <Box flexDirection="column">
-          <Text>Loading {phase.path}</Text>
-          <Text>
-            {(phase.read / 1024 / 1024).toFixed(1)} / {(phase.total / 1024 / 1024).toFixed(1)} MB read ({pct}%)
-          </Text>
-        </Box>
-      );
-    }
+    case 'loading':
+      return <Loading phase={phase} size={size} keys={early.current} onQuit={quitWhileLoading} />;
     case 'failed':
-      return <Text color="red">ccmend: {phase.message}</Text>;
+      return <Text>ccmend: {phase.message}</Text>;
     case 'edit':
       return (
         <Editor
@@ -90,25 +160,37 @@ export function App({ path, provider, deps }: { path?: string; provider: Provide
           provider={provider}
           deps={deps.editor}
           demo={phase.demo}
-          status={phase.demo ? 'demo: press n to go to the first problem, F to fix everything' : 'n: next problem · ?: help'}
+          keys={phase.keys}
+          size={size}
+          status={
+            phase.demo
+              ? `demo: press ${keysOf('nextProblem')} to go to the first problem, ${keysOf('fixAll')} to fix everything`
+              : `${keysOf('nextProblem')}: next problem · ${keysOf('help')}: help`
+          }
         />
       );
   }
 }
 
+/** The bundled demo transcript, under the package root. */
+const demoPath = () => join(packageRoot(), 'fixtures', 'demo', 'demo.jsonl');
+
 /**
- * The bundled demo transcript, under the package root: the first folder up from this code with a
- * package.json (this code runs as dist/ui/run.js, as a chunk of the bundle in dist/chunks/, or as src/ui/run.tsx).
+ * The bytes the document was loaded from are still what its descriptor reads: the file
+ * was replaced, deleted or appended to, not rewritten in place (after which the lines
+ * ccmend did not change could no longer be copied anywhere).
  */
-function demoPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'fixtures', 'demo', 'demo.jsonl');
+function loadedBytesIntact(doc: Doc): boolean {
+  const stamp = doc.stamp;
+  if (!stamp || !(doc.source instanceof FileSource)) return true;
+  const now = doc.source.stat();
+  if (now.size === stamp.size && now.mtimeMs === stamp.mtimeMs) return true;
+  return now.size > stamp.size && doc.source.read(stamp.size - stamp.tail.length, stamp.tail.length).equals(stamp.tail);
 }
 
 /**
- * Saving in place (then reloading the saved file) and exporting the summary.
- * The clipboard and the fallback folder can be replaced (tests, no display).
+ * Saving in place (then reloading the saved file), saving elsewhere, reloading and
+ * exporting the summary. The clipboard and the fallback folder can be replaced (tests, no display).
  */
 export function fileEditorDeps(
   opts: { clipboard?: (text: string) => Promise<void>; summaryDir?: string; onSaved?: (message: string) => void } = {},
@@ -121,6 +203,22 @@ export function fileEditorDeps(
       const kept = r.appendedLines ? ` · kept ${r.appendedLines} line(s) Claude Code appended meanwhile` : '';
       opts.onSaved?.(`saved ${r.path} (backup: ${r.backup})${kept}\nresume with: ${resumeCommand(fresh)}`);
       return { doc: fresh, status: `saved; backup ${r.backup!.replace(/^.*\//, '')}${kept} · resume: ${resumeCommand(fresh)}` };
+    },
+    async saveAs(doc, path) {
+      if (!loadedBytesIntact(doc))
+        throw new Error(
+          `${doc.path} was rewritten in place, so the lines you did not change can no longer be read from it; ${keysOf('reload', 'conflict')} reloads it`,
+        );
+      const r = saveTo(doc, path);
+      const fresh = await loadFile(r.path);
+      doc.source.close();
+      opts.onSaved?.(`saved your version to ${r.path}; ${doc.path} was left as another program wrote it`);
+      return { doc: fresh, status: `saved to ${r.path}; ${basename(doc.path!)} was left as it is on disk` };
+    },
+    async reload(doc) {
+      const fresh = await loadFile(doc.path!);
+      doc.source.close();
+      return fresh;
     },
     async exportSummary(doc, analysis) {
       const md = renderSummary(summaryFacts(doc, analysis));
@@ -161,14 +259,69 @@ export function realDeps(onSaved?: (message: string) => void, started?: StartedL
   };
 }
 
+/** The alternate screen: the editor draws on a screen of its own, and the shell's comes back as it was. */
+const ENTER_SCREEN = '\x1b[?1049h\x1b[H';
+const LEAVE_SCREEN = '\x1b[?1049l';
+const SHOW_CURSOR = '\x1b[?25h';
+const HIDE_CURSOR = '\x1b[?25l';
+
+/** Theme and terminal for everything below; `redraw` repaints the whole screen (after coming back from a suspend). */
+function Screen({ theme, terminal, children }: { theme: Theme; terminal: (redraw: () => void) => Terminal; children: ReactNode }) {
+  const [, setFrame] = useState(0);
+  const value = useMemo(() => terminal(() => setFrame((n) => n + 1)), [terminal]);
+  return (
+    <ThemeContext.Provider value={theme}>
+      <TerminalContext.Provider value={value}>{children}</TerminalContext.Provider>
+    </ThemeContext.Provider>
+  );
+}
+
+/** Ctrl+Z: gives the screen back, stops the whole job as a shell's suspend does, and on `fg` takes the screen again. */
+function processTerminal(redraw: () => void): Terminal {
+  return {
+    suspend() {
+      process.stdin.setRawMode?.(false);
+      process.once('SIGCONT', () => {
+        process.stdin.setRawMode?.(true);
+        process.stdout.write(ENTER_SCREEN + HIDE_CURSOR);
+        redraw();
+      });
+      // Stopped only once the screen is given back: a frame still queued for the terminal would come out after the shell's prompt.
+      // The whole process group stops: when ccmend runs under npx, npm waits for it and must stop too.
+      process.stdout.write(LEAVE_SCREEN + SHOW_CURSOR, () => process.kill(0, 'SIGTSTP'));
+    },
+  };
+}
+
 /** `ccmend [file | session-id]`: the full-screen editor, on a transcript already loading or, without one, the picker. */
 export async function runEditor(started: StartedLoad | undefined, opts: { provider: Provider }): Promise<number> {
-  // The status line is cut to the terminal's width: after the screen closes, say in full what was saved and how to resume.
-  let saved: string | undefined;
+  // The screen is given back when the editor ends: say then in full what was saved and how to resume.
+  const saved: string[] = [];
+  let outcome = { kind: 'done' } as Outcome;
+  let onScreen = true;
+  const leave = () => {
+    if (onScreen) process.stdout.write(LEAVE_SCREEN + SHOW_CURSOR);
+    onScreen = false;
+  };
+  process.stdout.write(ENTER_SCREEN);
+  process.once('exit', leave);
   // Ink holds a frame back until 1/maxFps after the last one (30 by default: up to 33 ms added to a key's
   // answer). Frames come only from keys and throttled progress here, so a higher cap costs nothing.
-  const app = render(<App path={started?.path} provider={opts.provider} deps={realDeps((m) => (saved = m), started)} />, { exitOnCtrlC: true, maxFps: 120 });
+  // Ctrl+C is the editor's own key: it asks before unsaved changes are lost.
+  const app = render(
+    <Screen theme={themeFor(process.env)} terminal={processTerminal}>
+      <App path={started?.path} provider={opts.provider} deps={realDeps((m) => saved.push(m), started)} onOutcome={(o) => (outcome = o)} />
+    </Screen>,
+    { exitOnCtrlC: false, maxFps: 120 },
+  );
   await app.waitUntilExit();
-  if (saved) process.stdout.write(`${saved}\n`);
-  return 0;
+  leave();
+  for (const m of saved) process.stdout.write(`${m}\n`);
+  if (outcome.kind === 'failed') {
+    process.stderr.write(`ccmend: ${outcome.message}\n`);
+    return EXIT.usage;
+  }
+  // The load goes on in its threads: do not wait for it.
+  if (outcome.kind === 'quitWhileLoading') process.exit(EXIT.ok);
+  return EXIT.ok;
 }

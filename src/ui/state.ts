@@ -1,35 +1,59 @@
-import { applyEdits, EditError } from '../edit/apply.js';
+import { EditError } from '../edit/apply.js';
 import { fixAll, safeFixOf } from '../edit/fixAll.js';
 import { type History, isDirty as historyIsDirty, push, redo, startHistory, undo } from '../edit/history.js';
-import { type Analysis, analyze } from '../rules/analyze.js';
+import { plural } from '../doctor/text.js';
+import type { Analysis } from '../rules/analyze.js';
 import type { Diagnostic, Edit, Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
-import { Recent } from '../transcript/recent.js';
+import { type Changes, changesBetween } from './changes.js';
 import { planDelete, planMerge, planMove, type Planned, rewindKeys } from './editActions.js';
-import type { Command } from './keymap.js';
-import { type Row, diagnosticsByPos, rawRows, rowLabel, rowOfDiagnostic, treeRows } from './rows.js';
+import { type Command, type Mode, commandFor, isBound, keysOf } from './keyTable.js';
+import { type KeyPress, typedText } from './keys.js';
+import { EditorMemo } from './memo.js';
+import { type Row, rowLabel, rowOfDiagnostic } from './rows.js';
 
 /*
  * The editor's whole state and its pure reducer: documents (with undo
- * history), cursor and viewport, overlays. Side effects (saving, the
- * clipboard, quitting) are requested through `effect` and carried out by the
- * app, which reports back with an action.
+ * history), cursor and viewport, the overlay open over them. Keys come in one
+ * at a time (reduce a 'key' action per key, whatever the read that brought
+ * them), each read against the state the previous one left. Side effects
+ * (saving, the clipboard, quitting, suspending) are requested through `effect`
+ * and carried out by the editor's effects hook, which reports back with an action.
  */
 
-export type Overlay = 'none' | 'help' | 'search' | 'confirm-rewind' | 'confirm-save' | 'confirm-quit';
-export type Effect = 'save' | 'export' | 'quit';
+/** What is open over the tree, with what it shows. */
+export type Overlay =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'help'; readonly top: number }
+  | { readonly kind: 'search'; readonly query: string }
+  | { readonly kind: 'rewind'; readonly keys: readonly number[]; readonly turn: number }
+  | { readonly kind: 'save'; readonly changes: Changes; readonly top: number }
+  | { readonly kind: 'quit' }
+  | { readonly kind: 'conflict'; readonly message: string }
+  | { readonly kind: 'saveAs'; readonly path: string; readonly reason: string; readonly error?: string }
+  | { readonly kind: 'reload' };
+
+export type Effect =
+  | { readonly kind: 'save' }
+  | { readonly kind: 'saveAs'; readonly path: string }
+  | { readonly kind: 'reload' }
+  | { readonly kind: 'export' }
+  | { readonly kind: 'quit' }
+  | { readonly kind: 'suspend' };
+
+const NONE: Overlay = { kind: 'none' };
 
 export interface EditorState {
+  /** This editor's memoised work (see EditorMemo); the same object in every state of one editor. */
+  readonly memo: EditorMemo;
   readonly history: History;
   readonly analysis: Analysis;
-  readonly byPos: Map<number, Diagnostic[]>;
   /** The document as last loaded or saved, to tell unsaved changes. */
   readonly saved: Doc;
   readonly provider: Provider;
   readonly raw: boolean;
   /** First-line keys of collapsed turns (turns start expanded). */
   readonly collapsed: ReadonlySet<number>;
-  readonly rows: readonly Row[];
   readonly cursor: number;
   readonly top: number;
   /** Rows of the tree that fit on screen. */
@@ -37,79 +61,81 @@ export interface EditorState {
   readonly focus: 'tree' | 'detail';
   readonly detailTop: number;
   readonly overlay: Overlay;
-  readonly query: string;
+  /** The last search, which / offers again (so / Enter finds the next match). */
+  readonly lastQuery: string;
   /** The diagnostic n/N moved to, highlighted in the tree. */
   readonly problem?: Diagnostic;
-  readonly pendingRewind?: readonly number[];
   readonly status: string;
   readonly effect?: Effect;
+  /** Ctrl+C was pressed once with unsaved changes: a second one quits. */
+  readonly armed: boolean;
+  /** Keys that came while an effect ran, replayed when it ends. */
+  readonly queued: readonly KeyPress[];
 }
 
 export type Action =
-  | { type: 'command'; command: Command }
-  | { type: 'confirm'; yes: boolean }
-  | { type: 'searchInput'; text: string }
-  | { type: 'searchSubmit' }
-  | { type: 'resize'; height: number }
-  | { type: 'saved'; doc: Doc; status: string }
-  | { type: 'effectDone'; status: string };
+  | { readonly type: 'key'; readonly press: KeyPress }
+  | { readonly type: 'command'; readonly command: Command }
+  | { readonly type: 'resize'; readonly height: number }
+  /** A save (or save-as, or reload) ended with this document: the new baseline. */
+  | { readonly type: 'saved'; readonly doc: Doc; readonly status: string }
+  | { readonly type: 'saveFailed'; readonly message: string; readonly conflict: boolean }
+  | { readonly type: 'effectDone'; readonly status: string };
 
-function withRows(s: Omit<EditorState, 'rows' | 'byPos'> & Partial<Pick<EditorState, 'byPos'>>, keepId?: string): EditorState {
-  const byPos = s.byPos ?? diagnosticsByPos(s.analysis);
-  const rows = s.raw ? rawRows(s.analysis) : treeRows(s.analysis, s.collapsed);
+/** The rows of the tree or the raw view: derived from the analysis, built once per version (see EditorMemo). */
+export const rowsOf = (s: EditorState): readonly Row[] => s.memo.rows(s.analysis, s.raw, s.collapsed);
+
+export const selectedRow = (s: EditorState): Row | undefined => rowsOf(s)[s.cursor];
+
+export const diagnosticsAt = (s: EditorState): Map<number, Diagnostic[]> => s.memo.byPos(s.analysis);
+
+export const labelOf = (s: EditorState, row: Row): string => rowLabel(s.analysis, row, s.collapsed, () => s.memo.chains(s.analysis));
+
+export const isDirty = (s: EditorState): boolean => historyIsDirty(s.history, s.saved);
+
+/** Which key table applies now. */
+export function modeOf(s: EditorState): Mode {
+  switch (s.overlay.kind) {
+    case 'none':
+      return s.focus;
+    case 'help':
+    case 'search':
+    case 'conflict':
+    case 'saveAs':
+      return s.overlay.kind;
+    case 'save':
+      return 'preview';
+    case 'rewind':
+    case 'quit':
+    case 'reload':
+      return 'confirm';
+  }
+}
+
+/** Puts the cursor on the row `keepId` names, if it is still there, else keeps it in range; then in view. */
+function placed(s: EditorState, keepId?: string): EditorState {
+  const rows = rowsOf(s);
   let cursor = Math.min(s.cursor, Math.max(0, rows.length - 1));
   if (keepId) {
     const at = rows.findIndex((r) => r.id === keepId);
     if (at !== -1) cursor = at;
   }
-  return scrolled({ ...s, byPos, rows, cursor });
+  return scrolled({ ...s, cursor });
 }
 
 /** Keeps the cursor inside the viewport. */
 function scrolled(s: EditorState): EditorState {
+  const count = rowsOf(s).length;
   let top = s.top;
   if (s.cursor < top) top = s.cursor;
   if (s.cursor >= top + s.height) top = s.cursor - s.height + 1;
-  top = Math.max(0, Math.min(top, Math.max(0, s.rows.length - s.height)));
+  top = Math.max(0, Math.min(top, Math.max(0, count - s.height)));
   return top === s.top ? s : { ...s, top };
 }
 
 /**
- * Analyses of the last documents this editor has shown, so undo and redo, which
- * go back to a document just analysed, only redraw. (analyze is pure: this is
- * memoisation; the history itself holds only documents.)
- */
-const analyses = new Recent<Doc, { provider: Provider; analysis: Analysis }>(8);
-
-function analysisOf(doc: Doc, provider: Provider): Analysis {
-  const known = analyses.get(doc);
-  if (known?.provider === provider) return known.analysis;
-  return remembered(analyze(doc, { provider }), provider);
-}
-
-function remembered(analysis: Analysis, provider: Provider): Analysis {
-  analyses.set(analysis.doc, { provider, analysis });
-  return analysis;
-}
-
-/**
- * Documents that edits made, by the edit list (a fix's edits are one array for
- * as long as its analysis lives) and the document they were applied to. Filled
- * ahead of time by prepareFix; applyEdits is pure, so this is memoisation too.
- */
-const edited = new Recent<readonly Edit[], { from: Doc; to: Doc }>(8);
-
-function applied(doc: Doc, edits: readonly Edit[]): Doc {
-  const known = edited.get(edits);
-  if (known?.from === doc) return known.to;
-  const to = applyEdits(doc, edits);
-  edited.set(edits, { from: doc, to });
-  return to;
-}
-
-/**
  * Works out what f would do at the cursor (or, off any problem, after n), before
- * the key: the fixed document and its analysis land in the memos above, and f
+ * the key: the fixed document and its analysis land in the editor's memo, and f
  * then only redraws. The editor calls this when the user pauses, reading. The
  * first call also readies the code every edit runs (a cold first edit of 200 MB
  * costs three times a warm one). Returns the fixed document, or undefined when
@@ -117,12 +143,12 @@ function applied(doc: Doc, edits: readonly Edit[]): Doc {
  * the document's file).
  */
 export function prepareFix(s: EditorState): Doc | undefined {
-  if (s.overlay !== 'none' || s.effect) return undefined;
-  const fix = (problemAtCursor(s) ?? problemAfter(s, problems(s), 1))?.fixes[0];
+  if (s.overlay.kind !== 'none' || s.effect) return undefined;
+  const fix = (problemAtCursor(s) ?? problemAfter(s, problems(s).list, 1))?.fixes[0];
   if (!fix) return undefined;
   try {
-    const doc = applied(s.history.present, fix.edits);
-    analysisOf(doc, s.provider);
+    const doc = s.memo.applied(s.history.present, fix.edits);
+    s.memo.analysisOf(doc, s.provider);
     return doc;
   } catch (e) {
     if (e instanceof EditError) return undefined; // f will say why
@@ -130,11 +156,13 @@ export function prepareFix(s: EditorState): Doc | undefined {
   }
 }
 
-export function initialState(doc: Doc, provider: Provider, height: number, status = ''): EditorState {
-  const analysis = analysisOf(doc, provider);
-  return withRows({
+/** The first state of an editor on `doc`; `keys` pressed before it was up (while loading) are applied in order. */
+export function initialState(doc: Doc, provider: Provider, height: number, status = '', keys: readonly KeyPress[] = []): EditorState {
+  const memo = new EditorMemo();
+  const first: EditorState = {
+    memo,
     history: startHistory(doc),
-    analysis,
+    analysis: memo.analysisOf(doc, provider),
     saved: doc,
     provider,
     raw: false,
@@ -144,30 +172,31 @@ export function initialState(doc: Doc, provider: Provider, height: number, statu
     height: Math.max(1, height),
     focus: 'tree',
     detailTop: 0,
-    overlay: 'none',
-    query: '',
+    overlay: NONE,
+    lastQuery: '',
     status,
-  });
+    armed: false,
+    queued: [],
+  };
+  return keys.reduce((s, press) => reduce(s, { type: 'key', press }), first);
 }
 
-export const selectedRow = (s: EditorState): Row | undefined => s.rows[s.cursor];
-
-export const isDirty = (s: EditorState): boolean => historyIsDirty(s.history, s.saved);
-
 function moveTo(s: EditorState, cursor: number): EditorState {
-  return scrolled({ ...s, cursor: Math.max(0, Math.min(cursor, s.rows.length - 1)), detailTop: 0 });
+  return scrolled({ ...s, cursor: Math.max(0, Math.min(cursor, rowsOf(s).length - 1)), detailTop: 0 });
 }
 
 /** Replaces the document (an edit, undo or redo) and revalidates it, unless its analysis is at hand. */
-function withHistory(s: EditorState, history: History, status: string, analysis = analysisOf(history.present, s.provider)): EditorState {
+function withHistory(s: EditorState, history: History, status: string, analysis = s.memo.analysisOf(history.present, s.provider)): EditorState {
   const keep = selectedRow(s)?.id;
-  return withRows({ ...s, history, analysis, byPos: undefined, problem: undefined, status }, keep);
+  return placed({ ...s, history, analysis, problem: undefined, status }, keep);
 }
+
+const undoHint = () => `${keysOf('undo')} undoes`;
 
 function edit(s: EditorState, edits: readonly Edit[], done: string): EditorState {
   try {
-    const doc = applied(s.history.present, edits);
-    return withHistory(s, push(s.history, doc), `${done} · u undoes`);
+    const doc = s.memo.label(s.memo.applied(s.history.present, edits), done);
+    return withHistory(s, push(s.history, doc), `${done} · ${undoHint()}`);
   } catch (e) {
     if (e instanceof EditError) return { ...s, status: `cannot: ${e.message}` };
     throw e;
@@ -178,8 +207,15 @@ function planned(s: EditorState, plan: Planned): EditorState {
   return 'refused' in plan ? { ...s, status: plan.refused } : edit(s, plan.edits, plan.done);
 }
 
-/** Problems worth navigating to, in file order. */
-const problems = (s: EditorState) => s.analysis.diagnostics.filter((d) => d.severity !== 'info');
+/**
+ * What n and N go through, in file order: the problems the API would reject (errors and
+ * warnings); when there are none, the info items (problems before the last compaction, not sent).
+ */
+function problems(s: EditorState): { list: readonly Diagnostic[]; info: boolean } {
+  const sent = s.analysis.diagnostics.filter((d) => d.severity !== 'info');
+  if (sent.length || !s.analysis.counts.info) return { list: sent, info: false };
+  return { list: s.analysis.diagnostics.filter((d) => d.severity === 'info'), info: true };
+}
 
 /** The problem n (dir 1) or N (-1) goes to from here, if there is any. */
 function problemAfter(s: EditorState, list: readonly Diagnostic[], dir: 1 | -1): Diagnostic | undefined {
@@ -191,40 +227,40 @@ function problemAfter(s: EditorState, list: readonly Diagnostic[], dir: 1 | -1):
 }
 
 function gotoProblem(s: EditorState, dir: 1 | -1): EditorState {
-  const list = problems(s);
+  const { list, info } = problems(s);
   const next = problemAfter(s, list, dir);
   if (!next) return { ...s, status: 'no problems: the API would accept this conversation' };
   // Show the problem where it is: expand its turn, or switch to the raw view for lines that are not sent.
   const turn = next.turn !== undefined ? next.turn - 1 : s.analysis.view.messageOf.get(next.pos);
   let state: EditorState = s;
-  if (!s.raw && turn === undefined) state = withRows({ ...s, raw: true });
+  if (!s.raw && turn === undefined) state = { ...s, raw: true };
   if (!state.raw && turn !== undefined) {
     const key = state.analysis.doc.lines[state.analysis.view.messages[turn]!.lines[0]!]!.key;
     if (state.collapsed.has(key)) {
       const collapsed = new Set(state.collapsed);
       collapsed.delete(key);
-      state = withRows({ ...state, collapsed });
+      state = { ...state, collapsed };
     }
   }
-  const at = rowOfDiagnostic(state.rows, next);
+  const at = rowOfDiagnostic(rowsOf(state), next);
   const index = list.indexOf(next) + 1;
   const fix = next.fixes[0];
-  return {
-    ...moveTo(state, at === -1 ? state.cursor : at),
-    problem: next,
-    status: `problem ${index}/${list.length}: ${next.rule} · ${fix ? `f: ${fix.label}` : 'no automatic fix'}`,
-  };
+  const what = info
+    ? `info ${index}/${list.length} (no problem the API would reject; this is before the last compaction and not sent): ${next.rule}`
+    : `problem ${index}/${list.length}: ${next.rule} · ${fix ? `${keysOf('fix')}: ${fix.label}` : 'no automatic fix'}`;
+  return { ...moveTo(state, at === -1 ? state.cursor : at), problem: next, status: what };
 }
 
 /** The diagnostic `f` acts on: the one in focus if the cursor is on it, else the first at the cursor. */
 export function problemAtCursor(s: EditorState): Diagnostic | undefined {
   const row = selectedRow(s);
   if (!row) return undefined;
+  const byPos = diagnosticsAt(s);
   const here = (d: Diagnostic) => d.pos === row.pos && (row.kind !== 'block' || d.block === undefined || d.block === row.block);
   if (s.problem && here(s.problem)) return s.problem;
-  const atRow = (s.byPos.get(row.pos) ?? []).filter((d) => d.severity !== 'info' && here(d));
+  const atRow = (byPos.get(row.pos) ?? []).filter((d) => d.severity !== 'info' && here(d));
   if (atRow.length) return atRow[0];
-  if (row.kind === 'turn') return s.analysis.view.messages[row.turn!]!.lines.flatMap((p) => s.byPos.get(p) ?? []).find((d) => d.severity !== 'info');
+  if (row.kind === 'turn') return s.analysis.view.messages[row.turn!]!.lines.flatMap((p) => byPos.get(p) ?? []).find((d) => d.severity !== 'info');
   return undefined;
 }
 
@@ -237,28 +273,52 @@ function toggleCollapse(s: EditorState, open: boolean): EditorState {
   const collapsed = new Set(s.collapsed);
   if (open) collapsed.delete(key);
   else collapsed.add(key);
-  return withRows({ ...s, collapsed }, `t${key}`);
+  return placed({ ...s, collapsed }, `t${key}`);
 }
 
-function search(s: EditorState): EditorState {
-  const q = s.query.toLowerCase();
-  if (!q) return { ...s, overlay: 'none' };
-  for (let i = 1; i <= s.rows.length; i++) {
-    const at = (s.cursor + i) % s.rows.length;
-    if (rowLabel(s.analysis, s.rows[at]!, s.collapsed).toLowerCase().includes(q))
-      return { ...moveTo(s, at), overlay: 'none', status: `found "${s.query}" (/ Enter finds the next)` };
+function search(s: EditorState, query: string): EditorState {
+  const closed: EditorState = { ...s, overlay: NONE, lastQuery: query || s.lastQuery };
+  const q = query.toLowerCase();
+  if (!q) return closed;
+  const rows = rowsOf(s);
+  for (let i = 1; i <= rows.length; i++) {
+    const at = (s.cursor + i) % rows.length;
+    if (labelOf(s, rows[at]!).toLowerCase().includes(q))
+      return { ...moveTo(closed, at), status: `found "${query}" (${keysOf('search')} ${keysOf('submit', 'search')} finds the next)` };
   }
-  return { ...s, overlay: 'none', status: `"${s.query}" not found` };
+  return { ...closed, status: `"${query}" not found` };
 }
 
-function command(s: EditorState, c: Command): EditorState {
+function fixEverything(s: EditorState): EditorState {
+  const fixable = s.analysis.diagnostics.filter((d) => safeFixOf(d, true)).length;
+  if (!fixable) return { ...s, status: 'nothing fixable automatically' };
+  // The present document is analysed already, and fixAll ends with the analysis of its result.
+  const result = fixAll(s.history.present, { provider: s.provider, warnings: true }, s.analysis);
+  const n = result.applied.length;
+  if (!n) return { ...s, status: 'nothing fixable automatically' };
+  const left = result.analysis.counts;
+  const done = `applied ${n} fix${n === 1 ? '' : 'es'}`;
+  return withHistory(
+    s,
+    push(s.history, s.memo.label(result.doc, done)),
+    `${done}; ${plural(left.error, 'error')} and ${plural(left.warning, 'warning')} left · ${undoHint()}`,
+    s.memo.remember(result.analysis, s.provider),
+  );
+}
+
+const SAVE_AS_SUFFIX = '.ccmend.jsonl';
+
+/** The tree's and the detail pane's commands. */
+function editorCommand(s: EditorState, c: Command): EditorState {
   const row = selectedRow(s);
   if (s.focus === 'detail') {
     if (c === 'down') return { ...s, detailTop: s.detailTop + 1 };
     if (c === 'up') return { ...s, detailTop: Math.max(0, s.detailTop - 1) };
     if (c === 'pageDown') return { ...s, detailTop: s.detailTop + s.height };
     if (c === 'pageUp') return { ...s, detailTop: Math.max(0, s.detailTop - s.height) };
-    if (c === 'focusDetail' || c === 'close') return { ...s, focus: 'tree', status: '' };
+    if (c === 'top') return { ...s, detailTop: 0 };
+    if (c === 'bottom') return { ...s, detailTop: Number.MAX_SAFE_INTEGER };
+    if (c === 'back') return { ...s, focus: 'tree', status: '' };
   }
   switch (c) {
     case 'up':
@@ -272,13 +332,18 @@ function command(s: EditorState, c: Command): EditorState {
     case 'top':
       return moveTo(s, 0);
     case 'bottom':
-      return moveTo(s, s.rows.length - 1);
+      return moveTo(s, rowsOf(s).length - 1);
     case 'expand':
       return toggleCollapse(s, true);
     case 'collapse':
       return toggleCollapse(s, false);
     case 'focusDetail':
-      return { ...s, focus: 'detail', detailTop: 0, status: 'detail pane: ↑↓ scroll, Tab back' };
+      return {
+        ...s,
+        focus: 'detail',
+        detailTop: 0,
+        status: `detail pane: ${keysOf('up', 'detail')}${keysOf('down', 'detail')} scroll, ${keysOf('back', 'detail')} back`,
+      };
     case 'nextProblem':
       return gotoProblem(s, 1);
     case 'prevProblem':
@@ -292,84 +357,174 @@ function command(s: EditorState, c: Command): EditorState {
     case 'merge':
       return row ? planned(s, planMerge(s.analysis, row)) : s;
     case 'rewind':
-      if (!row) return s;
-      return { ...s, overlay: 'confirm-rewind', pendingRewind: rewindKeys(s.analysis, row) };
+      return row ? { ...s, overlay: { kind: 'rewind', keys: rewindKeys(s.analysis, row), turn: row.turn ?? -1 } } : s;
     case 'fix': {
       const d = problemAtCursor(s);
-      if (!d) return { ...s, status: 'no problem here (n goes to the next one)' };
+      if (!d) return { ...s, status: `no problem here (${keysOf('nextProblem')} goes to the next one)` };
       const fix = d.fixes[0];
-      if (!fix) return { ...s, status: `${d.rule} has no automatic fix: edit by hand (d, K/J, m, r)` };
+      if (!fix)
+        return {
+          ...s,
+          status: `${d.rule} has no automatic fix: edit by hand (${['delete', 'moveUp', 'merge', 'rewind'].map((k) => keysOf(k as Command)).join(', ')})`,
+        };
       return edit(s, fix.edits, `fixed ${d.rule}: ${fix.label}`);
     }
-    case 'fixAll': {
-      const fixable = s.analysis.diagnostics.filter((d) => safeFixOf(d, true)).length;
-      if (!fixable) return { ...s, status: 'nothing fixable automatically' };
-      // The present document is analysed already, and fixAll ends with the analysis of its result.
-      const result = fixAll(s.history.present, { provider: s.provider, warnings: true }, s.analysis);
-      if (!result.applied.length) return { ...s, status: 'nothing fixable automatically' };
-      const left = result.analysis.counts;
-      return withHistory(
-        s,
-        push(s.history, result.doc),
-        `applied ${result.applied.length} fixes; ${left.error} errors and ${left.warning} warnings left · u undoes`,
-        remembered(result.analysis, s.provider),
-      );
+    case 'fixAll':
+      return fixEverything(s);
+    case 'undo': {
+      if (!s.history.past.length) return { ...s, status: 'nothing to undo' };
+      const what = s.memo.whatMade(s.history.present);
+      return withHistory(s, undo(s.history), what ? `undid: ${what}` : 'undone');
     }
-    case 'undo':
-      return s.history.past.length ? withHistory(s, undo(s.history), 'undone') : { ...s, status: 'nothing to undo' };
-    case 'redo':
-      return s.history.future.length ? withHistory(s, redo(s.history), 'redone') : { ...s, status: 'nothing to redo' };
+    case 'redo': {
+      if (!s.history.future.length) return { ...s, status: 'nothing to redo' };
+      const what = s.memo.whatMade(s.history.future[0]!);
+      return withHistory(s, redo(s.history), what ? `redid: ${what}` : 'redone');
+    }
     case 'save':
-      return isDirty(s) ? { ...s, overlay: 'confirm-save' } : { ...s, status: 'no changes to save' };
+      return isDirty(s)
+        ? { ...s, overlay: { kind: 'save', changes: changesBetween(s.saved, s.history.present), top: 0 } }
+        : { ...s, status: 'no changes to save' };
     case 'export':
-      return { ...s, effect: 'export', status: 'exporting the hand-off summary…' };
+      return { ...s, effect: { kind: 'export' }, status: 'exporting the hand-off summary…' };
     case 'search':
-      return { ...s, overlay: 'search', query: '' };
+      return { ...s, overlay: { kind: 'search', query: s.lastQuery } };
     case 'toggleRaw': {
       const keepPos = row?.pos;
-      const next = withRows({ ...s, raw: !s.raw, cursor: 0, top: 0 });
-      const at = keepPos === undefined ? -1 : next.rows.findIndex((r) => r.pos === keepPos);
-      return { ...moveTo(next, Math.max(0, at)), status: next.raw ? 'raw file view: every line (a toggles back)' : 'conversation view' };
+      const next: EditorState = { ...s, raw: !s.raw, cursor: 0, top: 0 };
+      const at = keepPos === undefined ? -1 : rowsOf(next).findIndex((r) => r.pos === keepPos);
+      return { ...moveTo(next, Math.max(0, at)), status: next.raw ? `raw file view: every line (${keysOf('toggleRaw')} toggles back)` : 'conversation view' };
     }
     case 'help':
-      return { ...s, overlay: 'help' };
-    case 'close':
-      return { ...s, overlay: 'none', problem: undefined };
+      return { ...s, overlay: { kind: 'help', top: 0 } };
+    case 'unfocus':
+      return { ...s, problem: undefined };
     case 'quit':
-      return isDirty(s) ? { ...s, overlay: 'confirm-quit' } : { ...s, effect: 'quit' };
+      return isDirty(s) ? { ...s, overlay: { kind: 'quit' } } : { ...s, effect: { kind: 'quit' } };
+    default:
+      return s;
   }
+}
+
+/** A scrolled list's new first line for a movement command. */
+function scrolledTo(top: number, c: Command, page: number): number {
+  switch (c) {
+    case 'up':
+      return Math.max(0, top - 1);
+    case 'down':
+      return top + 1;
+    case 'pageUp':
+      return Math.max(0, top - page);
+    case 'pageDown':
+      return top + page;
+    case 'top':
+      return 0;
+    case 'bottom':
+      return Number.MAX_SAFE_INTEGER;
+    default:
+      return top;
+  }
+}
+
+function textCommand(s: EditorState, c: Command, text: string, set: (text: string) => Overlay): EditorState {
+  if (c === 'erase') return { ...s, overlay: set([...text].slice(0, -1).join('')) };
+  return s;
+}
+
+/** Ctrl+C: quits at once with nothing unsaved; with unsaved changes the first warns and the second quits. */
+function interrupt(s: EditorState): EditorState {
+  if (!isDirty(s) || s.armed) return { ...s, effect: { kind: 'quit' } };
+  return {
+    ...s,
+    armed: true,
+    status: `unsaved changes: ${keysOf('interrupt')} again quits without saving them · ${keysOf('save')} saves · any other key goes on`,
+  };
+}
+
+function command(s: EditorState, c: Command): EditorState {
+  const mode = modeOf(s);
+  if (!isBound(mode, c)) return s;
+  if (c === 'interrupt') return interrupt(s);
+  if (c === 'suspend') return { ...s, effect: { kind: 'suspend' } };
+  const o = s.overlay;
+  switch (o.kind) {
+    case 'none':
+      return editorCommand(s, c);
+    case 'help':
+      return c === 'close' ? { ...s, overlay: NONE } : { ...s, overlay: { kind: 'help', top: scrolledTo(o.top, c, s.height) } };
+    case 'search':
+      if (c === 'submit') return search(s, o.query);
+      if (c === 'cancel') return { ...s, overlay: NONE };
+      return textCommand(s, c, o.query, (query) => ({ kind: 'search', query }));
+    case 'saveAs':
+      if (c === 'submit') return o.path ? { ...s, effect: { kind: 'saveAs', path: o.path }, status: `saving to ${o.path}…` } : s;
+      if (c === 'cancel') return { ...s, overlay: NONE, status: 'not saved; your changes are kept' };
+      return textCommand(s, c, o.path, (path) => ({ ...o, path, error: undefined }));
+    case 'save':
+      if (c === 'yes') return { ...s, overlay: NONE, effect: { kind: 'save' }, status: 'saving…' };
+      if (c === 'no') return { ...s, overlay: NONE, status: 'cancelled' };
+      return { ...s, overlay: { ...o, top: scrolledTo(o.top, c, s.height) } };
+    case 'conflict':
+      if (c === 'saveAs')
+        return { ...s, overlay: { kind: 'saveAs', path: `${(s.saved.path ?? 'session.jsonl').replace(/\.jsonl$/, '')}${SAVE_AS_SUFFIX}`, reason: o.message } };
+      if (c === 'reload') return { ...s, overlay: { kind: 'reload' } };
+      return { ...s, overlay: NONE, status: `not saved; your changes are kept (${keysOf('save')} tries again)` };
+    case 'rewind':
+      if (c === 'no') return { ...s, overlay: NONE, status: 'cancelled' };
+      return edit({ ...s, overlay: NONE }, [{ op: 'rewind', keys: o.keys }], `rewound: dropped everything after turn #${o.turn + 1}`);
+    case 'quit':
+      return c === 'yes' ? { ...s, overlay: NONE, effect: { kind: 'quit' } } : { ...s, overlay: NONE, status: 'cancelled' };
+    case 'reload':
+      return c === 'yes' ? { ...s, overlay: NONE, effect: { kind: 'reload' }, status: 'reloading…' } : { ...s, overlay: NONE, status: 'cancelled' };
+  }
+}
+
+function typed(s: EditorState, text: string): EditorState {
+  const o = s.overlay;
+  if (o.kind === 'search') return { ...s, overlay: { kind: 'search', query: o.query + text } };
+  if (o.kind === 'saveAs') return { ...s, overlay: { ...o, path: o.path + text, error: undefined } };
+  return s;
+}
+
+function key(s: EditorState, press: KeyPress): EditorState {
+  if (s.effect) return s.effect.kind === 'quit' ? s : { ...s, queued: [...s.queued, press] };
+  const c = commandFor(modeOf(s), press);
+  // Any key but a second Ctrl+C disarms the first.
+  const state = s.armed && c !== 'interrupt' ? { ...s, armed: false, status: '' } : s;
+  if (c) return command(state, c);
+  const text = typedText(press);
+  return text === undefined ? state : typed(state, text);
+}
+
+/** An effect ended: the keys that came meanwhile take effect now. */
+function settled(s: EditorState): EditorState {
+  const start: EditorState = { ...s, queued: [] };
+  return s.queued.reduce(key, start);
 }
 
 export function reduce(s: EditorState, a: Action): EditorState {
   switch (a.type) {
+    case 'key':
+      return key(s, a.press);
     case 'command':
-      if (s.overlay === 'help') return a.command === 'quit' || a.command === 'close' || a.command === 'help' ? { ...s, overlay: 'none' } : s;
       return command(s, a.command);
-    case 'confirm': {
-      const overlay = s.overlay;
-      const closed: EditorState = { ...s, overlay: 'none', pendingRewind: undefined };
-      if (!a.yes) return { ...closed, status: 'cancelled' };
-      if (overlay === 'confirm-rewind' && s.pendingRewind)
-        return edit(closed, [{ op: 'rewind', keys: s.pendingRewind }], 'rewound: dropped everything after the selected turn');
-      if (overlay === 'confirm-save') return { ...closed, effect: 'save', status: 'saving…' };
-      if (overlay === 'confirm-quit') return { ...closed, effect: 'quit' };
-      return closed;
-    }
-    case 'searchInput':
-      return { ...s, query: a.text };
-    case 'searchSubmit':
-      return search(s);
     case 'resize':
       return scrolled({ ...s, height: Math.max(1, a.height) });
     case 'saved': {
-      // The saved file is the new baseline; history starts again from it.
-      const analysis = analysisOf(a.doc, s.provider);
-      return withRows(
-        { ...s, history: startHistory(a.doc), saved: a.doc, analysis, byPos: undefined, effect: undefined, problem: undefined, status: a.status },
-        selectedRow(s)?.id,
+      // The saved (or reloaded) file is the new baseline; history starts again from it.
+      const analysis = s.memo.analysisOf(a.doc, s.provider);
+      const keep = selectedRow(s)?.id;
+      return settled(
+        placed({ ...s, history: startHistory(a.doc), saved: a.doc, analysis, overlay: NONE, effect: undefined, problem: undefined, status: a.status }, keep),
       );
     }
+    case 'saveFailed': {
+      const base = { ...s, effect: undefined };
+      if (s.overlay.kind === 'saveAs') return settled({ ...base, overlay: { ...s.overlay, error: a.message }, status: '' });
+      if (a.conflict) return settled({ ...base, overlay: { kind: 'conflict', message: a.message }, status: '' });
+      return settled({ ...base, status: `not saved: ${a.message}` });
+    }
     case 'effectDone':
-      return { ...s, effect: undefined, status: a.status };
+      return settled({ ...s, effect: undefined, status: a.status });
   }
 }

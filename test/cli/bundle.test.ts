@@ -1,10 +1,11 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, cpSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { partInWorker, readPart } from '../../src/transcript/load.js';
 import { BIN, ROOT, ensureBuilt, tempDir } from './helpers.js';
+import { HAS_SCRIPT, Pty, plain } from './pty.js';
 
 /*
  * The shipped executable is a bundle (scripts/bundle.mjs): it must run from
@@ -19,30 +20,13 @@ const installed = tempDir('ccmend-installed-');
 afterAll(() => spawnSync('rm', ['-rf', installed]));
 const home = tempDir('ccmend-home-');
 
-const hasScript = spawnSync('script', ['--version']).status === 0;
-
-/**
- * `node <bin> <args>` in a 100×30 pseudo-terminal (util-linux `script`), with no Claude Code
- * sessions; types `q` once the editor's header is on screen. Resolves with what the screen showed.
- */
-function inPty(bin: string, args: string[]): Promise<{ out: string; code: number | null }> {
-  const cmd = ['stty cols 100 rows 30; exec', process.execPath, bin, ...args].map((a, i) => (i ? `'${a}'` : a)).join(' ');
-  const p = spawn('script', ['-qfec', cmd, '/dev/null'], {
-    env: { PATH: process.env.PATH, HOME: home, CLAUDE_CONFIG_DIR: home, TERM: 'xterm' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  p.stdout.setEncoding('utf8').on('data', (d: string) => {
-    if (!out.includes('errors ·') && (out += d).includes('errors ·')) p.stdin.write('q');
-  });
-  const timer = setTimeout(() => p.kill('SIGKILL'), 20_000);
-  return new Promise((resolve, reject) => {
-    p.on('error', reject);
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ out, code });
-    });
-  });
+/** `node <bin> <args>` in a 100×30 pseudo-terminal with no Claude Code sessions; `q` once the editor's header is on screen. */
+async function inPty(bin: string, args: string[]): Promise<{ out: string; code: number | null }> {
+  const pty = new Pty([process.execPath, bin, ...args], { env: { HOME: home, CLAUDE_CONFIG_DIR: home } });
+  await pty.until('errors ·');
+  pty.write('q');
+  const code = await pty.exited;
+  return { out: pty.out, code };
 }
 
 test('dist/bin.js is one bundled module, not the tsc output that imports ./cli.js', () => {
@@ -76,15 +60,15 @@ test('the packed files run on their own: check, and the editor on the bundled de
     closeSync(fd);
   }
 
-  if (!hasScript) return; // no pseudo-terminal here: the editor part needs util-linux `script`
+  if (!HAS_SCRIPT) return; // no pseudo-terminal here: the editor part needs util-linux `script`
   const editor = await inPty(bin, []);
-  const screen = editor.out.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '');
+  const screen = plain(editor.out);
   expect(screen).toContain('DEMO: no Claude Code sessions found here');
-  expect(screen).toMatch(/ccmend 2 errors · \d+ warnings {2}demo\.jsonl/);
+  expect(screen).toMatch(/ccmend {2}2 errors · \d+ warnings {2}demo\.jsonl/);
   expect(editor.code).toBe(0);
 
   // A transcript named on the command line (loading starts before the editor's modules are read).
   const named = await inPty(bin, [demo]);
-  expect(named.out.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '')).toMatch(/ccmend 2 errors · \d+ warnings {2}demo\.jsonl/);
+  expect(plain(named.out)).toMatch(/ccmend {2}2 errors · \d+ warnings {2}demo\.jsonl/);
   expect(named.code).toBe(0);
 }, 60_000);

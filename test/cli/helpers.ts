@@ -73,7 +73,7 @@ export interface RunOptions {
 }
 
 /** Sessions are looked up under an empty config dir, never the real ~/.claude. */
-const EMPTY_HOME = tempDir('ccmend-cli-home-');
+export const EMPTY_HOME = tempDir('ccmend-cli-home-');
 process.once('exit', () => rmSync(EMPTY_HOME, { recursive: true, force: true }));
 
 export function ccmend(args: readonly string[], opts: RunOptions = {}): Run {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CLAUDE_HOME, realPath } from '../helpers/fixtures.js';
@@ -159,5 +159,56 @@ describe('summary', () => {
     expect(r.out).toBe(`wrote ${out}\nstart a fresh session with: cd '/home/demo/acme-shop' && claude "$(cat '${out}')"`);
     expect(existsSync(out)).toBe(true);
     expect(readFileSync(out, 'utf8')).toContain('# Hand-off from a previous Claude Code session');
+  });
+});
+
+describe('naming what to open', () => {
+  test('--version prints the version of the package', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(await run('--version')).toEqual({ code: 0, out: `ccmend ${pkg.version}`, err: '' });
+  });
+
+  test('a unique prefix of a session id opens that session', async () => {
+    const r = await run('check', 'a4cca2e3');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`${realPath('parallel')}: 0 errors · 0 warnings`);
+  });
+
+  test('a prefix several sessions share names them all and opens none', async () => {
+    await expect(run('check', '55')).rejects.toThrow(
+      '55: 2 sessions start with it (55604662-cf2a-4331-851a-ec234028f8ca, 55cec905-72ad-4d63-801c-986d82b42bf0); give more of the id',
+    );
+  });
+
+  test('nothing found: the message names the folder that was searched', async () => {
+    await expect(run('check', 'ffffffff')).rejects.toThrow(`ffffffff: no such file or session id (looked under ${join(CLAUDE_HOME, 'projects', '*')}/)`);
+  });
+});
+
+describe('repeats of one rule are grouped in the text reports', () => {
+  /** The real 2.1.19 session with ten torn lines appended (a writer killed mid-line, ten times). */
+  function withTornLines(): string {
+    const file = tempCopy(realPath('lean'));
+    const torn = readFileSync(file, 'utf8').split('\n')[0]!.slice(0, 40);
+    writeFileSync(file, readFileSync(file, 'utf8') + `${torn}\n`.repeat(10));
+    return file;
+  }
+
+  test('check lists the first three parse errors and counts the rest; --json lists every one', async () => {
+    const file = withTornLines();
+    const r = await run('check', file);
+    const lines = r.out.split('\n');
+    expect(lines.filter((l) => l.startsWith('  warning parse-error  line '))).toHaveLength(3);
+    expect(lines.at(-1)).toBe('  … and 7 more parse-error lines (--json lists every one)');
+    const json = JSON.parse((await run('check', '--json', file)).out);
+    expect(json.files[0].diagnostics.filter((d: { rule: string }) => d.rule === 'parse-error')).toHaveLength(10);
+  });
+
+  test('fix --warnings lists the first three fixes of the rule and counts the rest', async () => {
+    const r = await run('fix', withTornLines(), '--warnings', '--dry-run');
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/: 10 fixes \(dry run\)$/);
+    expect(lines.filter((l) => / {2}parse-error: /.test(l))).toHaveLength(3);
+    expect(lines[4]).toBe('  … and 7 more parse-error fixes');
   });
 });

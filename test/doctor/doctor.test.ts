@@ -1,7 +1,8 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { type DoctorDeps, runDoctor } from '../../src/commands/doctor.js';
+import { type DoctorDeps, hookCommand, runDoctor } from '../../src/commands/doctor.js';
 import { CliError } from '../../src/commands/errors.js';
 import { REAL, realPath } from '../helpers/fixtures.js';
 import { type Sandbox, capture, sandbox } from './support.js';
@@ -151,11 +152,34 @@ describe('ccmend doctor', () => {
     });
   });
 
+  test('ccmend not on PATH: the snippet runs this binary by its path, and a hook set up with it prints no snippet', async () => {
+    const s = sandbox();
+    const command = "/usr/bin/node '/opt/my tools/repair/dist/bin.js' check --hook";
+    const io = capture();
+    expect(await runDoctor(undefined, { json: false }, io, { ...deps(s, {}, '2.1.39 (Claude Code)\n'), hookCommand: command })).toBe(0);
+    expect(io.out_.slice(-3).join('\n')).toContain(`"command": ${JSON.stringify(command)}`);
+    s.write('claude/settings.json', { hooks: { SessionStart: [{ matcher: 'resume', hooks: [{ type: 'command', command }] }] } });
+    const again = capture();
+    expect(await runDoctor(undefined, { json: false }, again, { ...deps(s, {}, '2.1.39 (Claude Code)\n'), hookCommand: command })).toBe(0);
+    expect(again.out_.at(-1)).toBe('doctor: 0 problems · 0 warnings');
+    expect(again.out_).toContain(`ok       hook             the SessionStart hook runs ccmend (${join(s.configDir, 'settings.json')})`);
+  });
+
+  test('the hook command: `ccmend` when PATH finds this binary under that name, else node and the binary by absolute path', () => {
+    const bin = realPath('lean'); // any real file stands for the binary
+    const dir = mkdtempSync(join(tmpdir(), 'ccmend-path-'));
+    symlinkSync(bin, join(dir, 'ccmend'));
+    expect(hookCommand(`/nowhere${delimiter}${dir}`, bin, '/usr/bin/node')).toBe('ccmend check --hook');
+    expect(hookCommand('/nowhere', bin, '/usr/bin/node')).toBe(`/usr/bin/node ${bin} check --hook`);
+    expect(hookCommand('/nowhere', '/opt/it is/bin.js', '/usr/bin/node')).toBe('ccmend check --hook'); // no such file: the name is all there is
+    rmSync(dir, { recursive: true });
+  });
+
   test('an unknown session id is a usage error (exit 2), not a crash', async () => {
     const s = sandbox();
     const err = await runDoctor('no-such-session', { json: false }, capture(), deps(s)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliError);
     expect((err as CliError).exitCode).toBe(2);
-    expect((err as CliError).message).toBe('no-such-session: no such file or session id (looked under ${CLAUDE_CONFIG_DIR:-~/.claude}/projects/*/)');
+    expect((err as CliError).message).toBe(`no-such-session: no such file or session id (looked under ${join(s.configDir, 'projects', '*')}/)`);
   });
 });

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { describeSession } from '../../src/commands/list.js';
 import { loadFile, startLoading } from '../../src/transcript/load.js';
-import { listSessions } from '../../src/transcript/sessions.js';
-import { App, type AppDeps, realDeps } from '../../src/ui/run.js';
+import { type SessionFile, listSessions } from '../../src/transcript/sessions.js';
+import { Picker } from '../../src/ui/Picker.js';
+import { App, type AppDeps, type Outcome, realDeps } from '../../src/ui/run.js';
 import { fileEditorDeps } from '../../src/ui/run.js';
 import { CLAUDE_HOME } from '../helpers/fixtures.js';
 import { DEMO, KEY, counts, mount, tempCopy } from './harness.js';
@@ -39,12 +40,15 @@ describe('opening', () => {
     expect(all.slice(0, 4).every((s) => s.project === '-home-demo-acme-shop')).toBe(true);
     // The spotter session (real redacted signatures) is in another project and shows its project name and its errors.
     const f = await ui.until((fr) => !/B +… /.test(fr), 'all counts');
-    expect(f).toMatch(/3\.0 MB +6 errors +\[-home-USER-projects-spotter-worktrees-spotter-dov\] Work/);
-    expect(f).toMatch(/26 KB +0 errors +\[-path-to-Demo\] \/init/);
-    expect(f).toMatch(/0 errors +run two commands/);
+    // The cursor stays on the top row while the list re-sorts by the sessions' own times.
+    expect(f).toMatch(/❯ 2026-11-22 18:04 +9 KB/);
+    // Each session: its own last timestamp, size, errors and warnings, the folder it ran in, its first prompt.
+    expect(f).toMatch(/2026-02-12 21:03 +3\.0 MB +6 err 3 warn +…\/spotter-worktrees\/spotter-dov +Work/);
+    expect(f).toMatch(/2025-09-03 00:47 +26 KB +0 err 0 warn +…\/to\/Demo +\/init/);
+    expect(f).toMatch(/2026-11-22 18:00 +258 KB +0 err 0 warn +run two commands/);
     await ui.press(KEY.enter);
     const opened = await ui.until((fr) => fr.includes('errors ·'), 'the editor');
-    expect(opened).toContain(`${all[0]!.id}.jsonl`);
+    expect(opened).toContain('d0ea885a-0f80-4843-82bb-f06c71bdbf28.jsonl'); // the top row: used last
   });
 
   test('no sessions at all: the bundled demo opens and says so', async () => {
@@ -104,6 +108,91 @@ describe('a transcript named on the command line starts loading before the edito
     mkdirSync(path);
     const ui = await mount(<App path={path} provider="anthropic" deps={deps({ load: realDeps(undefined, startLoading(path)).load })} />);
     unmounts.push(() => ui.app.unmount());
-    expect(await ui.until((f) => f.includes('ccmend:'), 'the error')).toContain(`ccmend: ${path} is a directory`);
+    expect(await ui.until((f) => f.includes('ccmend:'), 'the error')).toContain(`ccmend: ${path}: is a directory, not a transcript`);
+  });
+});
+
+describe('the picker', () => {
+  function picker(over: { onPick?: (s: SessionFile) => void; onQuit?: () => void } = {}) {
+    return mount(
+      <Picker
+        sessions={deps().sessions()}
+        currentProject="-home-demo-acme-shop"
+        describe={describeSession}
+        onPick={over.onPick ?? (() => {})}
+        onQuit={over.onQuit ?? (() => {})}
+      />,
+    );
+  }
+  const selected = (f: string) => f.split('\n').find((l) => l.startsWith('❯'));
+
+  test('eight j in one read move eight rows; G and g go to the ends', async () => {
+    const ui = await picker();
+    await ui.until((fr) => !/B +… /.test(fr), 'all counts');
+    let f = await ui.press('jjjjjjjj');
+    expect(selected(f)).toMatch(/^❯ 2025-09-03 00:47 +26 KB .*\/init/);
+    f = await ui.press('G');
+    expect(selected(f)).toMatch(/^❯ 2025-07-01 10:41 +4 KB .*\/tmp +Start/);
+    f = await ui.press('g');
+    expect(selected(f)).toMatch(/^❯ 2026-11-22 18:04 +9 KB/);
+  });
+
+  test('/ filters by folder or prompt as it is typed; Enter keeps the filter and opens from it', async () => {
+    const picked: SessionFile[] = [];
+    const ui = await picker({ onPick: (s) => picked.push(s) });
+    await ui.until((fr) => !/B +… /.test(fr), 'all counts');
+    let f = await ui.press('/spotter');
+    expect(f).toContain('filter: spotter█  (Enter keeps it, Esc clears it) · 3 of 10 sessions');
+    expect(
+      f
+        .split('\n')
+        .filter((l) => / {2}20\d\d-/.test(l))
+        .every((l) => l.includes('spotter')),
+    ).toBe(true);
+    f = await ui.press(KEY.enter, 'j', KEY.enter);
+    expect(picked.map((s) => s.id)).toEqual(['d6e0bada-1959-4eec-a9d2-0bfade768d8f']); // the second spotter session
+  });
+
+  test('q and Esc leave it', async () => {
+    let quits = 0;
+    const ui = await picker({ onQuit: () => quits++ });
+    await ui.press('q');
+    expect(quits).toBe(1);
+    const again = await picker({ onQuit: () => quits++ });
+    await again.press(KEY.escape);
+    expect(quits).toBe(2);
+  });
+});
+
+describe('keys pressed while the file loads', () => {
+  function gatedLoad() {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const load: AppDeps['load'] = async (path) => {
+      await gate;
+      return loadFile(path);
+    };
+    return { load, release };
+  }
+
+  test('take effect once it is loaded, in the order pressed', async () => {
+    const { load, release } = gatedLoad();
+    const ui = await mount(<App path={tempCopy(DEMO)} provider="anthropic" deps={deps({ load })} size={{ columns: 100, rows: 30 }} />);
+    unmounts.push(ui.app.unmount);
+    await ui.press('jjj', 'n');
+    expect(ui.frame()).toContain('Loading');
+    release();
+    const f = await ui.until((fr) => fr.includes('errors ·'), 'the editor');
+    expect(f).toContain('problem 1/4: tool-result-missing');
+  });
+
+  test('q quits at once, without waiting for the load', async () => {
+    const { load, release } = gatedLoad();
+    const outcomes: Outcome[] = [];
+    const ui = await mount(<App path={tempCopy(DEMO)} provider="anthropic" deps={deps({ load })} onOutcome={(o) => outcomes.push(o)} />);
+    unmounts.push(ui.app.unmount);
+    await ui.press('j', 'q');
+    expect(outcomes).toEqual([{ kind: 'quitWhileLoading' }]);
+    release();
   });
 });

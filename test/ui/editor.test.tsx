@@ -28,7 +28,7 @@ const noClipboard = async () => {
 };
 
 async function editor(doc: Doc, deps: EditorDeps = fileEditorDeps({ clipboard: noClipboard, summaryDir: mkdtempSync(join(tmpdir(), 'ccmend-sum-')) })) {
-  return mount(<Editor doc={doc} provider="anthropic" deps={deps} size={{ columns: 160, rows: 40 }} />);
+  return mount(<Editor doc={doc} provider="anthropic" deps={deps} size={{ columns: 160, rows: 40 }} />, 160);
 }
 
 describe('the editor on the demo transcript (real faults)', () => {
@@ -60,9 +60,11 @@ describe('the editor on the demo transcript (real faults)', () => {
     expect(f).toContain('[modified]');
     f = await ui.press('u');
     expect(counts(f)).toBe('2 errors · 2 warnings');
-    expect(status(f)).toBe('undone');
+    expect(status(f)).toBe('undid: fixed tool-result-missing: insert a tool_result "[tool result lost]" (is_error) for toolu_01BBB');
     expect(f).not.toContain('[modified]');
-    expect(counts(await ui.press('U'))).toBe('1 error · 2 warnings');
+    f = await ui.press('U');
+    expect(counts(f)).toBe('1 error · 2 warnings');
+    expect(status(f)).toBe('redid: fixed tool-result-missing: insert a tool_result "[tool result lost]" (is_error) for toolu_01BBB');
     await ui.press('u');
     expect(counts(await ui.press(KEY.ctrlR))).toBe('1 error · 2 warnings');
     expect(status(await ui.press('U'))).toBe('nothing to redo');
@@ -94,12 +96,12 @@ describe('the editor on the demo transcript (real faults)', () => {
     const ui = await editor(await load(tempCopy(DEMO)));
     await ui.press('n'); // on turn 2's tool_use
     let f = await ui.press('r');
-    expect(status(f)).toBe('Rewind: drop everything after this turn on the active branch? (y/n)');
+    expect(status(f)).toBe('Rewind: drop everything after turn #2 on the active branch? (y/n)');
     f = await ui.press('n');
     expect(status(f)).toBe('cancelled');
     await ui.press('r');
     f = await ui.press('y');
-    expect(status(f)).toBe('rewound: dropped everything after the selected turn · u undoes');
+    expect(status(f)).toBe('rewound: dropped everything after turn #2 · u undoes');
     expect(f).toContain('2 turns');
     expect(counts(f)).toBe('2 errors · 1 warning'); // neither tool_use has a result now; the torn line (no uuid) stays
   });
@@ -114,8 +116,16 @@ describe('the editor on the demo transcript (real faults)', () => {
     await ui.press('F');
     let f = await ui.press('s');
     expect(f).toContain('2 removed · 0 changed · 1 added');
-    expect(f).toMatch(/- line 26 removed\s+│\n│ - line 27 removed/);
-    expect(f).toContain('+ new user: [tool result lost]');
+    // In file order, each with its role and text.
+    const listed = f
+      .split('\n')
+      .filter((l) => /^│ [-+~] /.test(l))
+      .map((l) => l.slice(2).trimEnd().replace(/ *│$/, ''));
+    expect(listed).toEqual([
+      '+ new line 23 (after line 22): user: result error [toolu_01BBB] [tool result lost]',
+      '- line 26 removed: user: result ok [toolu_01AAA] alpha',
+      '- line 27 removed: unreadable line (not valid JSON (Unterminated string in JSON at position 180))',
+    ]);
     await ui.press('y');
     f = await ui.until((fr) => status(fr).startsWith('saved'), 'the save');
     const backups = readdirSync(dirname(file)).filter((n) => n.endsWith('.bak'));
@@ -152,10 +162,10 @@ describe('the editor on the demo transcript (real faults)', () => {
   test('? shows the key table; Esc closes it', async () => {
     const ui = await editor(await load(tempCopy(DEMO)));
     let f = await ui.press('?');
-    expect(f).toContain('next / previous problem');
-    expect(f).toContain('save (shows what will change; y confirms; keeps a backup)');
+    expect(f).toMatch(/│ N +previous problem +f +fix the problem in focus/);
+    expect(f).toContain('save (shows the changes)');
     f = await ui.press(KEY.escape);
-    expect(f).not.toContain('next / previous problem');
+    expect(f).not.toContain('previous problem');
     expect(f).toContain('#1 user');
   });
 
@@ -192,7 +202,8 @@ describe('moving and merging on real 2.1.330 lines', () => {
     let f = ui.frame();
     expect(f).toContain('Let me look around.');
     f = await ui.press('K');
-    expect(status(f)).toBe('moved block up · u undoes');
+    // A response split over lines: the text's line goes before the thinking's, and the status says so.
+    expect(status(f)).toBe('moved block up: its line 20 now comes before line 19 · u undoes');
     expect(counts(f)).toBe('1 error · 0 warnings');
     expect(f).toMatch(/✖ ▾ #2 assistant +4 blocks +lines 19–22 +Let me look around\. +thinking-order/);
     f = await ui.press('J');

@@ -37,9 +37,16 @@ export function unmountAll(): void {
   for (const app of mounted.splice(0)) app.unmount();
 }
 
-/** Renders an Ink element and drives it key by key, waiting for each frame to settle. */
-export async function mount(element: ReactElement) {
+/**
+ * Renders an Ink element in a terminal `columns` wide (the test renderer's own is
+ * 100) and drives it key by key, waiting for each frame to settle.
+ */
+export async function mount(element: ReactElement, columns?: number) {
   const app = render(element);
+  if (columns !== undefined) {
+    Object.defineProperty(app.stdout, 'columns', { value: columns });
+    app.rerender(element);
+  }
   mounted.push(app);
   const frame = () => app.lastFrame() ?? '';
   const until = async (pred: (f: string) => boolean, what: string) => {

@@ -5,7 +5,7 @@ import { analyze } from '../../src/rules/analyze.js';
 import { docFromBuffer } from '../../src/transcript/load.js';
 import { serializeToBuffer } from '../../src/transcript/save.js';
 import type { Doc } from '../../src/transcript/document.js';
-import type { Command } from '../../src/ui/keymap.js';
+import type { Command } from '../../src/ui/keyTable.js';
 import { type EditorState, initialState, prepareFix, problemAtCursor, reduce } from '../../src/ui/state.js';
 import { bytesOf, caseOf, SMALL_FIXTURES } from '../hardening/damage.js';
 import { realDoc } from '../helpers/fixtures.js';
@@ -41,7 +41,7 @@ function check(start: EditorState, steps: { command: Command; prepare: boolean }
   for (const { command, prepare } of [...steps, { command: 'nextProblem' as const, prepare: false }]) {
     if (prepare) prepareFix(s);
     s = reduce(s, { type: 'command', command });
-    if (s.overlay !== 'none') s = reduce(s, { type: 'command', command: 'close' });
+    if (s.overlay.kind !== 'none') s = reduce(s, { type: 'key', press: { name: 'escape' } });
   }
   const fix = problemAtCursor(s)?.fixes[0];
   if (!fix) return false;

@@ -10,9 +10,8 @@ import type { Doc } from '../../src/transcript/document.js';
 import { serializeToBuffer } from '../../src/transcript/save.js';
 import { realDoc } from '../helpers/fixtures.js';
 import { loadFile } from '../../src/transcript/load.js';
-import type { Command } from '../../src/ui/keymap.js';
-import { rowLabel } from '../../src/ui/rows.js';
-import { type EditorState, initialState, prepareFix, reduce, selectedRow } from '../../src/ui/state.js';
+import type { Command } from '../../src/ui/keyTable.js';
+import { type EditorState, initialState, labelOf, prepareFix, reduce, rowsOf, selectedRow } from '../../src/ui/state.js';
 
 let doc: Doc;
 const HEIGHT = 20;
@@ -31,7 +30,7 @@ describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
     const s = initialState(doc, 'anthropic', HEIGHT);
     const blocks = s.analysis.view.messages.reduce((n, m) => n + m.blocks.length, 0);
     expect(s.analysis.view.messages.length).toBeGreaterThan(1000);
-    expect(s.rows).toHaveLength(s.analysis.view.messages.length + blocks);
+    expect(rowsOf(s)).toHaveLength(s.analysis.view.messages.length + blocks);
     expect([s.cursor, s.top]).toEqual([0, 0]);
   });
 
@@ -53,7 +52,7 @@ describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
     s = run(s, 'pageUp');
     expect([s.cursor, s.top]).toEqual([HEIGHT, HEIGHT]);
     s = run(s, 'bottom');
-    const last = s.rows.length - 1;
+    const last = rowsOf(s).length - 1;
     expect([s.cursor, s.top]).toEqual([last, last - HEIGHT + 1]);
     s = run(s, 'down', 'pageDown');
     expect(s.cursor).toBe(last);
@@ -63,18 +62,18 @@ describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
 
   test('collapsing from a block selects its turn and hides its blocks; expanding brings them back', () => {
     let s = initialState(doc, 'anthropic', HEIGHT);
-    const target = s.rows.findIndex((r) => r.kind === 'block' && s.analysis.view.messages[r.turn!]!.blocks.length > 1);
+    const target = rowsOf(s).findIndex((r) => r.kind === 'block' && s.analysis.view.messages[r.turn!]!.blocks.length > 1);
     for (let i = 0; i < target; i++) s = run(s, 'down');
     expect(selectedRow(s)!.kind).toBe('block');
     const turn = selectedRow(s)!.turn!;
     const blocks = s.analysis.view.messages[turn]!.blocks.length;
-    const before = s.rows.length;
+    const before = rowsOf(s).length;
     s = run(s, 'collapse');
     expect(selectedRow(s)).toMatchObject({ kind: 'turn', turn });
-    expect(s.rows).toHaveLength(before - blocks);
-    expect(rowLabel(s.analysis, selectedRow(s)!, s.collapsed).startsWith('▸')).toBe(true);
+    expect(rowsOf(s)).toHaveLength(before - blocks);
+    expect(labelOf(s, selectedRow(s)!).startsWith('▸')).toBe(true);
     s = run(s, 'expand');
-    expect(s.rows).toHaveLength(before);
+    expect(rowsOf(s)).toHaveLength(before);
     expect(selectedRow(s)).toMatchObject({ kind: 'turn', turn });
   });
 
@@ -83,7 +82,7 @@ describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
     s = run(s, 'pageDown', 'pageDown', 'pageDown');
     const pos = selectedRow(s)!.pos;
     s = run(s, 'toggleRaw');
-    expect(s.rows).toHaveLength(doc.lines.length);
+    expect(rowsOf(s)).toHaveLength(doc.lines.length);
     expect(selectedRow(s)!.pos).toBe(pos);
     expect(s.cursor - s.top).toBeLessThan(HEIGHT);
     s = run(s, 'toggleRaw');
@@ -127,7 +126,7 @@ describe('a fix worked out ahead of f (while the user reads the problem)', () =>
 
   test('off any problem, the fix of the problem n goes to is prepared', () => {
     const s = initialState(doc, 'anthropic', HEIGHT);
-    const clean = s.rows.findIndex((r) => !s.analysis.diagnostics.some((d) => d.pos === r.pos && d.severity !== 'info'));
+    const clean = rowsOf(s).findIndex((r) => !s.analysis.diagnostics.some((d) => d.pos === r.pos && d.severity !== 'info'));
     expect(clean).toBeGreaterThanOrEqual(0);
     const at = { ...s, cursor: clean };
     const prepared = prepareFix(at);
@@ -137,8 +136,8 @@ describe('a fix worked out ahead of f (while the user reads the problem)', () =>
 
   test('nothing is prepared where f would do nothing: an overlay open, a save running, a session with no problems', () => {
     const s = initialState(doc, 'anthropic', HEIGHT);
-    expect(prepareFix({ ...run(s, 'nextProblem'), overlay: 'help' })).toBeUndefined();
-    expect(prepareFix({ ...run(s, 'nextProblem'), effect: 'save' })).toBeUndefined();
+    expect(prepareFix({ ...run(s, 'nextProblem'), overlay: { kind: 'help', top: 0 } })).toBeUndefined();
+    expect(prepareFix({ ...run(s, 'nextProblem'), effect: { kind: 'save' } })).toBeUndefined();
     const clean = realDoc('compact');
     const c = initialState(clean, 'anthropic', HEIGHT);
     expect(c.analysis.counts).toMatchObject({ error: 0, warning: 0 });

@@ -1,0 +1,73 @@
+import { applyEdits } from '../edit/apply.js';
+import { type Analysis, analyze } from '../rules/analyze.js';
+import type { Diagnostic, Edit, Provider } from '../rules/types.js';
+import type { Doc } from '../transcript/document.js';
+import { Recent } from '../transcript/recent.js';
+import { type ChainSets, type Row, diagnosticsByPos, rawRows, treeRows } from './rows.js';
+
+/**
+ * What one editor has worked out and may need again: analyses, the documents
+ * edits made, the rows of the tree, and what each document version was made by.
+ * analyze, applyEdits and the row builders are pure, so this is memoisation;
+ * each editor owns one (made with its first state), and nothing outlives it.
+ */
+export class EditorMemo {
+  /** Undo and redo go back to a document just analysed: they only redraw. */
+  private readonly analyses = new Recent<Doc, { provider: Provider; analysis: Analysis }>(8);
+  /** By the edit list (a fix's edits are one array for as long as its analysis lives) and the document they were applied to. */
+  private readonly edited = new Recent<readonly Edit[], { from: Doc; to: Doc }>(8);
+  /** What made each document version, for undo and redo to say what they undid. */
+  private readonly madeBy = new WeakMap<Doc, string>();
+  private rowsCache?: { analysis: Analysis; raw: boolean; collapsed: ReadonlySet<number>; rows: readonly Row[] };
+  private byPosCache?: { analysis: Analysis; byPos: Map<number, Diagnostic[]> };
+  private chainsCache?: { graph: Analysis['graph']; sets: ChainSets };
+
+  analysisOf(doc: Doc, provider: Provider): Analysis {
+    const known = this.analyses.get(doc);
+    if (known?.provider === provider) return known.analysis;
+    return this.remember(analyze(doc, { provider }), provider);
+  }
+
+  remember(analysis: Analysis, provider: Provider): Analysis {
+    this.analyses.set(analysis.doc, { provider, analysis });
+    return analysis;
+  }
+
+  applied(doc: Doc, edits: readonly Edit[]): Doc {
+    const known = this.edited.get(edits);
+    if (known?.from === doc) return known.to;
+    const to = applyEdits(doc, edits);
+    this.edited.set(edits, { from: doc, to });
+    return to;
+  }
+
+  label(doc: Doc, what: string): Doc {
+    this.madeBy.set(doc, what);
+    return doc;
+  }
+
+  whatMade(doc: Doc): string | undefined {
+    return this.madeBy.get(doc);
+  }
+
+  /** The rows of the tree (or of the raw view) of an analysis: built once per analysis, view and set of collapsed turns. */
+  rows(analysis: Analysis, raw: boolean, collapsed: ReadonlySet<number>): readonly Row[] {
+    const c = this.rowsCache;
+    if (c?.analysis === analysis && c.raw === raw && c.collapsed === collapsed) return c.rows;
+    const rows = raw ? rawRows(analysis) : treeRows(analysis, collapsed);
+    this.rowsCache = { analysis, raw, collapsed, rows };
+    return rows;
+  }
+
+  byPos(analysis: Analysis): Map<number, Diagnostic[]> {
+    if (this.byPosCache?.analysis !== analysis) this.byPosCache = { analysis, byPos: diagnosticsByPos(analysis) };
+    return this.byPosCache.byPos;
+  }
+
+  /** The chains as sets, once per graph: the raw view asks for every row it draws. */
+  chains(analysis: Analysis): ChainSets {
+    if (this.chainsCache?.graph !== analysis.graph)
+      this.chainsCache = { graph: analysis.graph, sets: { active: new Set(analysis.graph.chain), before: new Set(analysis.graph.preCompactChain) } };
+    return this.chainsCache.sets;
+  }
+}
