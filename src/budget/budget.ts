@@ -74,34 +74,56 @@ export interface BudgetOptions {
   readonly settingsModel?: string;
 }
 
-/** The estimate of each message. */
-export function messageTokens(view: ApiView): Float64Array {
-  const out = new Float64Array(view.messages.length);
-  for (let m = 0; m < view.messages.length; m++) {
-    const blocks = view.messages[m]!.blocks;
-    let n = CALIBRATION.message;
-    for (let j = 0; j < blocks.length; j++) n += blockTokens(blocks[j]!.info);
-    out[m] = n;
-  }
-  return out;
+export interface Measured {
+  /** The estimate of each message. */
+  readonly messages: Float64Array;
+  /** The responses that record a count, with each count's overhead over the estimates. */
+  readonly recorded: Recorded[];
 }
 
-/** The responses of the view that record a count, with the overhead of each over `messages` (the estimates). */
-export function recordedCounts(doc: Doc, view: ApiView, messages: Float64Array, loaded?: RecordedOverheads): Recorded[] {
-  const out: Recorded[] = [];
+/**
+ * The estimate of each message and the counts the responses record, in one
+ * pass over the view: this runs after every edit, on views of 40k blocks.
+ * Made once per view (the rule, the editor's header and its keys share it).
+ */
+export function measure(doc: Doc, view: ApiView): Measured {
+  let known = measured.get(view);
+  if (!known) measured.set(view, (known = measureView(doc, view)));
+  return known;
+}
+
+const measured = new WeakMap<ApiView, Measured>();
+
+function measureView(doc: Doc, view: ApiView): Measured {
+  const { lines } = doc;
+  const messages = new Float64Array(view.messages.length);
+  const recorded: Recorded[] = [];
   let before = 0;
   for (let m = 0; m < view.messages.length; m++) {
     const msg = view.messages[m]!;
     if (msg.role === 'assistant') {
-      const pos = msg.lines.find((p) => doc.lines[p]!.info.requestTokens !== undefined);
-      if (pos !== undefined) {
-        const count = doc.lines[pos]!.info.requestTokens!;
-        out.push({ message: m, pos, count, overhead: loaded?.get(doc.lines[pos]!.key) ?? count - before });
+      for (let k = 0; k < msg.lines.length; k++) {
+        const count = lines[msg.lines[k]!]!.info.requestTokens;
+        if (count === undefined) continue;
+        recorded.push({ message: m, pos: msg.lines[k]!, count, overhead: count - before });
+        break;
       }
     }
-    before += messages[m]!;
+    const blocks = msg.blocks;
+    let n = CALIBRATION.message;
+    for (let j = 0; j < blocks.length; j++) n += blockTokens(blocks[j]!.info);
+    messages[m] = n;
+    before += n;
   }
-  return out;
+  return { messages, recorded };
+}
+
+/** The counts with the overheads they had when the document was loaded, where it says. */
+export function asLoaded(doc: Doc, recorded: readonly Recorded[], loaded: RecordedOverheads): Recorded[] {
+  return recorded.map((r) => {
+    const overhead = loaded.get(doc.lines[r.pos]!.key);
+    return overhead === undefined ? r : { ...r, overhead };
+  });
 }
 
 /** The same counts, with their overheads over other estimates of the messages (what they would be after cuts). */
@@ -118,7 +140,7 @@ export function remeasured(recorded: readonly Recorded[], messages: Float64Array
 
 /** The overheads of a freshly loaded document, to measure its edited versions against. */
 export function loadedOverheads(doc: Doc, view: ApiView): RecordedOverheads {
-  return new Map(recordedCounts(doc, view, messageTokens(view)).map((r) => [doc.lines[r.pos]!.key, r.overhead]));
+  return new Map(measure(doc, view).recorded.map((r) => [doc.lines[r.pos]!.key, r.overhead]));
 }
 
 const plausible = (r: Recorded) => r.overhead >= MIN_OVERHEAD && r.overhead <= MAX_OVERHEAD;
@@ -169,8 +191,9 @@ function lastModel(doc: Doc, view: ApiView): string | undefined {
 
 /** What the request of `view` costs, and the window it must fit in. */
 export function requestBudget(doc: Doc, view: ApiView, options: BudgetOptions = {}): RequestBudget {
-  const messages = messageTokens(view);
-  const recorded = recordedCounts(doc, view, messages, options.loaded);
+  const measured = measure(doc, view);
+  const { messages } = measured;
+  const recorded = options.loaded ? asLoaded(doc, measured.recorded, options.loaded) : measured.recorded;
   const anchor = chooseAnchor(recorded, messages);
   const total = totalOf(messages, anchor);
   let before = 0;

@@ -1,6 +1,6 @@
 import type { ApiView } from '../conversation/apiView.js';
 import type { Doc } from '../transcript/document.js';
-import { type Recorded, chooseAnchor, messageTokens, recordedCounts, totalOf } from './budget.js';
+import { chooseAnchor, measure, totalOf } from './budget.js';
 import { CALIBRATION } from './estimate.js';
 
 /*
@@ -27,8 +27,7 @@ export interface TurnEstimate {
 
 /** Estimates of the request at each response of `view` that records a count. */
 export function turnEstimates(doc: Doc, view: ApiView): TurnEstimate[] {
-  const messages = messageTokens(view);
-  const recorded = recordedCounts(doc, view, messages);
+  const { messages, recorded } = measure(doc, view);
   const out: TurnEstimate[] = [];
   recorded.forEach((r, k) => {
     const upTo = messages.subarray(0, r.message);
@@ -67,7 +66,7 @@ function add(f: Features, info: { type: string; chars: number; sent: number }): 
 
 /** For each pair of consecutive counts: what was added between them, and how much the count grew. */
 export function growthSamples(doc: Doc, view: ApiView): Sample[] {
-  const recorded: Recorded[] = recordedCounts(doc, view, messageTokens(view));
+  const { recorded } = measure(doc, view);
   const out: Sample[] = [];
   for (let k = 1; k < recorded.length; k++) {
     const from = recorded[k - 1]!;

@@ -1,7 +1,7 @@
 import type { ApiView, ViewBlock } from '../conversation/apiView.js';
 import type { Edit } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
-import { type RecordedOverheads, type Recorded, chooseAnchor, messageTokens, recordedCounts, remeasured, totalOf } from './budget.js';
+import { type RecordedOverheads, type Recorded, asLoaded, chooseAnchor, measure, remeasured, totalOf } from './budget.js';
 import { type ToolCalls, toolCalls, whatBlockIs } from './contributors.js';
 import { blockTokens, estimateTextTokens, toolResultTokens, CALIBRATION } from './estimate.js';
 import { formatEstimate } from './format.js';
@@ -108,9 +108,8 @@ function totalAfter(messages: Float64Array, recorded: readonly Recorded[], loade
 
 /** The fewest cuts, in the order above, that bring the request to `target` tokens or under. */
 export function planFit(doc: Doc, view: ApiView, options: FitOptions): FitPlan {
-  const messages = messageTokens(view);
-  const recorded = recordedCounts(doc, view, messages);
-  const loaded = options.loaded ? recordedCounts(doc, view, messages, options.loaded) : recorded;
+  const { messages, recorded } = measure(doc, view);
+  const loaded = options.loaded ? asLoaded(doc, recorded, options.loaded) : recorded;
   const cuts = candidates(doc, view, options.keepLast ?? KEEP_LAST_MESSAGES);
   const total = (k: number) => totalAfter(messages, recorded, loaded, cuts, k);
   const before = total(0);

@@ -1,6 +1,8 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { formatSize } from '../commands/list.js';
+import { formatEstimate } from '../budget/format.js';
+import { WARNING_SHARE } from '../budget/verdict.js';
 import { countLine } from '../commands/output.js';
 import type { Doc } from '../transcript/document.js';
 import { type EditorState, isDirty } from './state.js';
@@ -38,6 +40,15 @@ export function headerParts(state: EditorState, facts: ReturnType<typeof fileFac
   parts.push({ text: facts.file, keep: 7 });
   if (facts.sessionId) parts.push({ text: `session ${facts.sessionId}`, keep: 4 });
   if (facts.version) parts.push({ text: `v${facts.version}`, keep: 5 });
+  // What the request costs, against the window it must fit in.
+  const budget = state.memo.budget(analysis);
+  const window = budget.window.tokens;
+  const share = budget.total / window;
+  parts.push({
+    text: `≈ ${formatEstimate(budget.total)} tokens of ${window >= 1_000_000 ? `${window / 1_000_000}M` : `${window / 1000}k`}`,
+    keep: 6.5,
+    color: share > 1 ? 'error' : share >= WARNING_SHARE ? 'warning' : undefined,
+  });
   parts.push(
     { text: formatSize(facts.size), keep: 2 },
     { text: `${analysis.doc.lines.length} lines`, keep: 1 },

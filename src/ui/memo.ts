@@ -1,7 +1,11 @@
+import { type RecordedOverheads, type RequestBudget, loadedOverheads, requestBudget } from '../budget/budget.js';
+import { type Contributor, largestBlocks } from '../budget/contributors.js';
+import { configuredModel } from '../commands/budget.js';
 import { applyEdits } from '../edit/apply.js';
 import { type Analysis, analyze } from '../rules/analyze.js';
 import type { Diagnostic, Edit, Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
+import type { ByteSource } from '../transcript/source.js';
 import { Recent } from '../transcript/recent.js';
 import { type ChainSets, type Row, diagnosticsByPos, rawRows, treeRows } from './rows.js';
 
@@ -11,6 +15,9 @@ import { type ChainSets, type Row, diagnosticsByPos, rawRows, treeRows } from '.
  * analyze, applyEdits and the row builders are pure, so this is memoisation;
  * each editor owns one (made with its first state), and nothing outlives it.
  */
+/** How many of the largest blocks the key that goes to them steps through. */
+const LARGEST = 20;
+
 export class EditorMemo {
   /** Undo and redo go back to a document just analysed: they only redraw. */
   private readonly analyses = new Recent<Doc, { provider: Provider; analysis: Analysis }>(8);
@@ -21,6 +28,14 @@ export class EditorMemo {
   private rowsCache?: { analysis: Analysis; raw: boolean; collapsed: ReadonlySet<number>; rows: readonly Row[] };
   private byPosCache?: { analysis: Analysis; byPos: Map<number, Diagnostic[]> };
   private chainsCache?: { graph: Analysis['graph']; sets: ChainSets };
+  /**
+   * The API counts' overheads as the file was loaded (every version edited from
+   * it shares its source), and the model the settings choose: what an edit
+   * changed before a count is measured against these.
+   */
+  private loaded?: { source: ByteSource; overheads: RecordedOverheads; settingsModel?: string };
+  private budgetCache?: { analysis: Analysis; budget: RequestBudget };
+  private largestCache?: { analysis: Analysis; blocks: readonly Contributor[] };
 
   analysisOf(doc: Doc, provider: Provider): Analysis {
     const known = this.analyses.get(doc);
@@ -62,6 +77,28 @@ export class EditorMemo {
   byPos(analysis: Analysis): Map<number, Diagnostic[]> {
     if (this.byPosCache?.analysis !== analysis) this.byPosCache = { analysis, byPos: diagnosticsByPos(analysis) };
     return this.byPosCache.byPos;
+  }
+
+  /** What the request of an analysis costs, once per analysis. */
+  budget(analysis: Analysis): RequestBudget {
+    if (this.budgetCache?.analysis === analysis) return this.budgetCache.budget;
+    const { doc, view } = analysis;
+    if (this.loaded?.source !== doc.source) this.loaded = { source: doc.source, overheads: loadedOverheads(doc, view), settingsModel: configuredModel(doc) };
+    const budget = requestBudget(doc, view, { loaded: this.loaded.overheads, settingsModel: this.loaded.settingsModel });
+    this.budgetCache = { analysis, budget };
+    return budget;
+  }
+
+  /** The overheads fit measures against (see `loaded`); set by the first budget of the file. */
+  loadedOverheads(analysis: Analysis): RecordedOverheads {
+    this.budget(analysis);
+    return this.loaded!.overheads;
+  }
+
+  /** The largest blocks of the request, largest first, for the key that goes to them. */
+  largest(analysis: Analysis): readonly Contributor[] {
+    if (this.largestCache?.analysis !== analysis) this.largestCache = { analysis, blocks: largestBlocks(analysis.view, LARGEST) };
+    return this.largestCache.blocks;
   }
 
   /** The chains as sets, once per graph: the raw view asks for every row it draws. */

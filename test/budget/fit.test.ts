@@ -11,24 +11,10 @@ import { docFromBuffer } from '../../src/transcript/load.js';
 import { serializeToBuffer } from '../../src/transcript/save.js';
 import { docOf } from '../helpers/fixtures.js';
 import { violations } from '../helpers/strictApi.js';
-import { type Entry, at, blocksOf, entries, entryAt, lineChanges } from '../rules/helpers.js';
+import { at, entries, entryAt, lineChanges } from '../rules/helpers.js';
+import { TASK_OUTPUT, hugeLastOutput, hugeTaskOutput, withHugeOutput } from './cases.js';
 
-/**
- * The 1.0.98 session (a claude-sonnet-4 conversation, so a 200,000-token
- * window, with the API's own counts on every response) with the output of one
- * tool call made `times` as long: its text repeated, as a huge file read or
- * log would be.
- */
-function withHugeOutput(lines: Entry[], uuid: string, chars: number): Entry[] {
-  const result = blocksOf(lines[at(lines, uuid)]!)[0]!;
-  const text = result.content[0].text as string;
-  result.content[0].text = text.repeat(Math.ceil(chars / text.length)).slice(0, chars);
-  return lines;
-}
-
-/** The Task output on line 294 (turn 11 of 18), three times the window. */
-const TASK_OUTPUT = '1acad92c';
-const hugeMidway = () => docOf(withHugeOutput(entries('old'), TASK_OUTPUT, 1_800_000));
+const hugeMidway = () => docOf(hugeTaskOutput());
 
 /** A document as a fresh load of its saved bytes reads it. */
 const reloaded = (doc: Doc) => docFromBuffer(serializeToBuffer(doc), doc.path);
@@ -93,9 +79,7 @@ describe('a request three times the context window', () => {
 
   test('never cuts in the last messages: an output there is cut only when asked to keep fewer', () => {
     // The same output, now the last tool result of the session (turn 17 of 18).
-    const lines = entries('old');
-    const last = lines.findLast((e) => e.type === 'user' && !e.isSidechain && blocksOf(e)[0]?.type === 'tool_result')!;
-    blocksOf(last)[0]!.content = 'x'.repeat(1_800_000);
+    const { lines, last } = hugeLastOutput();
     const late = docOf(lines);
     const v = analyze(late).view;
     const kept = planFit(late, v, { target: 160_000 });

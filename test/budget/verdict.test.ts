@@ -2,15 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { promptVerdict } from '../../src/budget/verdict.js';
 import { analyze } from '../../src/rules/analyze.js';
 import { docOf, realDoc } from '../helpers/fixtures.js';
-import { at, blocksOf, entries } from '../rules/helpers.js';
+import { hugeTaskOutput } from './cases.js';
 
-/** The 1.0.98 session (claude-sonnet-4: 200,000 tokens) with the Task output on line 294 made `chars` long. */
-function withTaskOutput(chars: number) {
-  const lines = entries('old');
-  const result = blocksOf(lines[at(lines, '1acad92c')]!)[0]!;
-  result.content[0].text = (result.content[0].text as string).repeat(1000).slice(0, chars);
-  return docOf(lines);
-}
+const withTaskOutput = (chars: number) => docOf(hugeTaskOutput(chars));
 
 describe('the verdict on the request size', () => {
   test('over the window: the API error, the largest blocks, and the cut that fits', () => {

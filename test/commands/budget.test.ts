@@ -1,39 +1,16 @@
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { DEFAULT_OVERHEAD } from '../../src/budget/budget.js';
 import { main } from '../../src/cli.js';
-import { CLAUDE_HOME, realPath } from '../helpers/fixtures.js';
-import { type Entry, at, blocksOf, entries } from '../rules/helpers.js';
-import { tempCopy } from '../ui/harness.js';
+import { realPath } from '../helpers/fixtures.js';
+import { hugeLastOutput, hugeTaskOutput, readFixtureSettings, writeSession } from '../budget/cases.js';
 import { run } from './run.js';
 
-const saved: Record<string, string | undefined> = {};
-beforeEach(() => {
-  for (const k of ['CLAUDE_CONFIG_DIR', 'ANTHROPIC_MODEL']) saved[k] = process.env[k];
-  process.env.CLAUDE_CONFIG_DIR = CLAUDE_HOME;
-  delete process.env.ANTHROPIC_MODEL;
-});
-afterEach(() => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
+readFixtureSettings();
 
-/** The 1.0.98 session (claude-sonnet-4: a 200,000-token window) with the Task output on line 294 made 1,800,000 characters long. */
-function brokenSession(
-  edit: (lines: Entry[]) => void = (lines) => {
-    const result = blocksOf(lines[at(lines, '1acad92c')]!)[0]!;
-    result.content[0].text = (result.content[0].text as string).repeat(1000).slice(0, 1_800_000);
-  },
-): string {
-  const file = tempCopy(realPath('old'));
-  const lines = entries('old');
-  edit(lines);
-  writeFileSync(file, lines.map((e) => `${JSON.stringify(e)}\n`).join(''));
-  return file;
-}
+/** The session with the Task output on line 294 three times the window, in a file. */
+const brokenSession = () => writeSession(hugeTaskOutput());
 
 const BEFORE = '≈ 633,900 tokens (API count 18,575 at line 226, plus an estimate for 13 lines from there)';
 const CUT = '  line 294, turn 11: Task `Implement state management` output, 1,800,000 characters: ≈ 612,000 tokens';
@@ -118,10 +95,7 @@ describe('fit', () => {
 
   test('what cannot fit is said, with what stands in the way, and nothing is written', async () => {
     // The huge output is now the last tool result: in the last messages, which fit keeps.
-    const file = brokenSession((lines) => {
-      const last = lines.findLast((e) => e.type === 'user' && !e.isSidechain && blocksOf(e)[0]?.type === 'tool_result')!;
-      blocksOf(last)[0]!.content = 'x'.repeat(1_800_000);
-    });
+    const file = writeSession(hugeLastOutput().lines);
     const original = readFileSync(file);
     const r = await run('fit', file);
     expect(r.code).toBe(1);
