@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { runApiView } from './commands/apiView.js';
 import { runCheck } from './commands/check.js';
 import { runDoctor } from './commands/doctor.js';
-import { CliError, EXIT } from './commands/errors.js';
+import { CliError, EXIT } from './report/errors.js';
 import { runFix } from './commands/fix.js';
 import { countOption, runFit } from './commands/fit.js';
 import { runHandoff } from './commands/handoff.js';

@@ -1,7 +1,8 @@
 import type { ApiView, ViewBlock } from '../conversation/apiView.js';
+import type { Doc } from '../transcript/document.js';
 import type { BlockInfo, LineInfo } from '../transcript/lineInfo.js';
 import { blockTokens } from './estimate.js';
-import { formatBytes, formatCount } from './format.js';
+import { formatBytes, formatCount, formatEstimate } from './format.js';
 
 /** The tool calls of a view by id, to name what a tool result is the output of. */
 export type ToolCalls = ReadonlyMap<string, BlockInfo>;
@@ -89,4 +90,17 @@ export function largestBlocks(view: ApiView, n: number, size: (info: BlockInfo) 
     }
   });
   return top;
+}
+
+/**
+ * The `n` largest blocks named for a diagnostic ("line 294, Task `x` output,
+ * 1,800,000 characters (≈ 612,000)"), by estimated tokens or by bytes in the
+ * request body; and the largest, where the problem is best seen.
+ */
+export function largestNamed(doc: Doc, view: ApiView, n: number, by: 'tokens' | 'bytes' = 'tokens'): { at?: ViewBlock; names: string } {
+  const calls = toolCalls(view);
+  const top = by === 'tokens' ? largestBlocks(view, n) : largestBlocks(view, n, (info) => info.sent);
+  const size = (c: Contributor) => (by === 'tokens' ? `≈ ${formatEstimate(c.tokens)}` : formatBytes(c.tokens));
+  const names = top.map((c) => `line ${formatCount(c.block.pos + 1)}, ${whatBlockIs(c.block.info, calls, doc.lines[c.block.pos]?.info)} (${size(c)})`).join('; ');
+  return { at: top[0]?.block, names };
 }

@@ -1,5 +1,5 @@
 import type { ApiView, ViewBlock } from '../conversation/apiView.js';
-import type { Edit } from '../rules/types.js';
+import type { Edit } from '../edit/types.js';
 import type { Doc } from '../transcript/document.js';
 import { type RecordedOverheads, type Recorded, asLoaded, chooseAnchor, measure, remeasured, totalOf } from './budget.js';
 import { type ToolCalls, toolCalls, whatBlockIs } from './contributors.js';

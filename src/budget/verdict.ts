@@ -2,9 +2,9 @@ import type { ApiView, ViewBlock } from '../conversation/apiView.js';
 import type { Fix } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import { type BudgetOptions, requestBudget } from './budget.js';
-import { largestBlocks, toolCalls, whatBlockIs } from './contributors.js';
+import { largestNamed } from './contributors.js';
 import { planFit } from './fit.js';
-import { describeBudget, describeWindow, formatCount, formatEstimate } from './format.js';
+import { describeBudget, describeWindow, formatEstimate } from './format.js';
 
 /** From this share of the window on, the request is reported: what is left is little room to work. */
 export const WARNING_SHARE = 0.9;
@@ -18,16 +18,6 @@ export interface Verdict {
   /** The largest block, where the problem is best seen. */
   readonly at?: ViewBlock;
   readonly fixes: Fix[];
-}
-
-/** "line 294, Task `x` output, 1,800,000 characters (≈ 612,000)" for each of the largest blocks. */
-export function largestNamed(doc: Doc, view: ApiView, n: number): { at?: ViewBlock; names: string } {
-  const calls = toolCalls(view);
-  const top = largestBlocks(view, n);
-  const names = top
-    .map((c) => `line ${formatCount(c.block.pos + 1)}, ${whatBlockIs(c.block.info, calls, doc.lines[c.block.pos]?.info)} (≈ ${formatEstimate(c.tokens)})`)
-    .join('; ');
-  return { at: top[0]?.block, names };
 }
 
 /** What the request's size means for a resume: over the window (the API refuses it), nearly there, or nothing. */

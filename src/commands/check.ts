@@ -1,11 +1,13 @@
 import { requestBudget } from '../budget/budget.js';
 import { analyze } from '../rules/analyze.js';
 import type { Provider } from '../rules/types.js';
-import { budgetJson, configuredModel } from './budget.js';
-import { CliError, EXIT } from './errors.js';
+import { budgetJson } from './budget.js';
+import { configuredModel } from '../report/settings.js';
+import { CliError, EXIT } from '../report/errors.js';
 import { groupRepeats } from './grouped.js';
 import { openTranscript } from './open.js';
-import { type Io, countLine, diagnosticJson, formatDiagnostic } from './output.js';
+import { countLine } from '../report/text.js';
+import { type Io, diagnosticJson, formatDiagnostic } from './output.js';
 import type { Doc } from '../transcript/document.js';
 
 export interface CheckOptions {
@@ -35,7 +37,8 @@ export async function runCheck(targets: readonly string[], opts: CheckOptions, i
       continue;
     }
     try {
-      const a = analyze(doc, { provider: opts.provider });
+      const budget = { settingsModel: configuredModel(doc) };
+      const a = analyze(doc, { provider: opts.provider, budget });
       errors += a.counts.error;
       if (opts.json) {
         reports.push({
@@ -43,7 +46,7 @@ export async function runCheck(targets: readonly string[], opts: CheckOptions, i
           lines: doc.lines.length,
           messages: a.view.messages.length,
           counts: a.counts,
-          tokens: budgetJson(requestBudget(doc, a.view, { settingsModel: configuredModel(doc) })),
+          tokens: budgetJson(requestBudget(doc, a.view, budget)),
           diagnostics: a.diagnostics.map(diagnosticJson),
         });
       } else {

@@ -9,11 +9,14 @@ import type { Provider } from '../rules/types.js';
 import type { ApiView } from '../conversation/apiView.js';
 import type { Doc } from '../transcript/document.js';
 import type { SaveResult } from '../transcript/save.js';
-import { budgetJson, configuredModel } from './budget.js';
-import { CliError, EXIT } from './errors.js';
-import { resumeCommand, write } from './fix.js';
+import { budgetJson } from './budget.js';
+import { configuredModel } from '../report/settings.js';
+import { CliError, EXIT } from '../report/errors.js';
+import { resumeCommand } from '../report/session.js';
+import { countLine } from '../report/text.js';
+import { write } from './fix.js';
 import { openTranscript } from './open.js';
-import { type Io, countLine } from './output.js';
+import type { Io } from './output.js';
 
 export interface FitOptions {
   /** The target in tokens; default: TARGET_SHARE of the context window. */
@@ -59,9 +62,9 @@ function keepThatFits(doc: Doc, view: ApiView, target: number, keepLast: number)
 export async function runFit(target: string, opts: FitOptions, io: Io): Promise<number> {
   const doc = await openTranscript(target);
   try {
-    const before = analyze(doc, { provider: opts.provider });
-    const { view } = before;
     const settingsModel = configuredModel(doc);
+    const before = analyze(doc, { provider: opts.provider, budget: { settingsModel } });
+    const { view } = before;
     const budget = requestBudget(doc, view, { settingsModel });
     const goal = opts.tokens ?? Math.floor(budget.window.tokens * TARGET_SHARE);
     const keepLast = opts.keep ?? KEEP_LAST_MESSAGES;
@@ -74,9 +77,10 @@ export async function runFit(target: string, opts: FitOptions, io: Io): Promise<
         )
       : doc;
     const saved: SaveResult | undefined = opts.dryRun || !plan.fits || (!cutting && !opts.out) ? undefined : write(result, opts.out);
-    const after = cutting ? analyze(result, { provider: opts.provider }) : before;
     // Measured against the counts as loaded: what the cuts removed before a count is taken off it.
-    const afterBudget: RequestBudget = cutting ? requestBudget(result, after.view, { settingsModel, loaded: loadedOverheads(doc, view) }) : budget;
+    const measured = { settingsModel, loaded: loadedOverheads(doc, view) };
+    const after = cutting ? analyze(result, { provider: opts.provider, budget: measured }) : before;
+    const afterBudget: RequestBudget = cutting ? requestBudget(result, after.view, measured) : budget;
 
     if (opts.json) {
       io.out(

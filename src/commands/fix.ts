@@ -2,11 +2,13 @@ import { fixAll } from '../edit/fixAll.js';
 import type { Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import { SaveConflictError, type SaveResult, saveInPlace, saveTo } from '../transcript/save.js';
-import { CliError, EXIT, ioMessage } from './errors.js';
+import { CliError, EXIT, ioMessage } from '../report/errors.js';
 import { groupRepeats } from './grouped.js';
-import { shellQuote } from './shell.js';
-import { openTranscript, sessionIdOf } from './open.js';
-import { type Io, countLine, diagnosticJson } from './output.js';
+import { resumeCommand } from '../report/session.js';
+import { configuredModel } from '../report/settings.js';
+import { countLine } from '../report/text.js';
+import { openTranscript } from './open.js';
+import { type Io, diagnosticJson } from './output.js';
 
 export interface FixOptions {
   readonly out?: string;
@@ -14,13 +16,6 @@ export interface FixOptions {
   readonly json: boolean;
   readonly warnings: boolean;
   readonly provider: Provider;
-}
-
-/** The command that resumes a session: Claude Code finds sessions by the project directory. */
-export function resumeCommand(doc: Doc): string {
-  const id = sessionIdOf(doc);
-  const cwd = doc.lines.find((l) => l.info.cwd && !l.info.isSidechain)?.info.cwd;
-  return `${cwd ? `cd ${shellQuote(cwd)} && ` : ''}claude --resume ${id}`;
 }
 
 /** Saves as `fix` does: in place with a backup, or to `out`; a conflict or I/O failure is one line. */
@@ -38,7 +33,7 @@ export function write(doc: Doc, out: string | undefined): SaveResult {
 export async function runFix(target: string, opts: FixOptions, io: Io): Promise<number> {
   const doc = await openTranscript(target);
   try {
-    const result = fixAll(doc, { provider: opts.provider, warnings: opts.warnings });
+    const result = fixAll(doc, { provider: opts.provider, warnings: opts.warnings, budget: { settingsModel: configuredModel(doc) } });
     const changed = result.applied.length > 0;
     const saved = opts.dryRun || (!changed && !opts.out) ? undefined : write(result.doc, opts.out);
     const remaining = result.analysis.diagnostics.filter((d) => d.severity === 'error' || (opts.warnings && d.severity === 'warning'));

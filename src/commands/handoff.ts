@@ -7,8 +7,8 @@ import { type NewSessionIds, handoffTranscript } from '../summary/session.js';
 import { renderHandoff } from '../summary/summary.js';
 import { docFromBuffer } from '../transcript/load.js';
 import { encodeProjectDir } from '../transcript/sessions.js';
-import { CliError, EXIT, ioMessage } from './errors.js';
-import { resumeCommand } from './fix.js';
+import { CliError, EXIT, ioMessage } from '../report/errors.js';
+import { resumeCommand } from '../report/session.js';
 import { openTranscript } from './open.js';
 import type { Io } from './output.js';
 

@@ -2,9 +2,11 @@ import { join } from 'node:path';
 import type { Provider } from '../rules/types.js';
 import { PROVIDERS } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
+import { notATranscript } from '../report/session.js';
+import { truthy } from '../report/text.js';
 import { type Progress, loadFile } from '../transcript/load.js';
 import { resolveTranscript } from '../transcript/sessions.js';
-import { CliError, ioMessage } from './errors.js';
+import { CliError, ioMessage } from '../report/errors.js';
 
 /** How many ids an ambiguous prefix lists before "…". */
 const AMBIGUOUS_SHOWN = 5;
@@ -19,15 +21,6 @@ export function resolveOrFail(arg: string, env?: NodeJS.ProcessEnv): string {
     throw new CliError(`${arg}: ${r.ids.length} sessions start with it (${shown}${more}); give more of the id`);
   }
   throw new CliError(`${arg}: no such file or session id (looked under ${join(r.searched, '*')}/)`);
-}
-
-/**
- * Nothing in the file is a JSON entry (random bytes, a binary, another format):
- * a report of one parse error per line would only bury that.
- */
-export function notATranscript(doc: Doc): string | undefined {
-  if (!doc.lines.length || doc.lines.some((l) => l.info.kind === 'entry')) return undefined;
-  return `${doc.path}: not a Claude Code transcript (none of its ${doc.lines.length} line${doc.lines.length === 1 ? ' is a JSON object' : 's is a JSON object'})`;
 }
 
 export async function openTranscript(arg: string, onProgress?: Progress, env?: NodeJS.ProcessEnv): Promise<Doc> {
@@ -58,14 +51,4 @@ export function providerOf(flag: string | undefined, env: NodeJS.ProcessEnv = pr
   if (truthy(env.CLAUDE_CODE_USE_BEDROCK)) return 'bedrock';
   if (truthy(env.CLAUDE_CODE_USE_VERTEX)) return 'vertex';
   return 'anthropic';
-}
-
-export function truthy(v: string | undefined): boolean {
-  return !!v && !['0', 'false', 'no', 'off', ''].includes(v.toLowerCase());
-}
-
-/** The session id Claude Code resumes this file by. */
-export function sessionIdOf(doc: Doc): string | undefined {
-  for (const l of doc.lines) if (l.info.sessionId && !l.info.isSidechain) return l.info.sessionId;
-  return doc.path?.replace(/^.*\//, '').replace(/\.jsonl$/, '');
 }

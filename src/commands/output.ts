@@ -1,4 +1,3 @@
-import type { Analysis } from '../rules/analyze.js';
 import type { Diagnostic } from '../rules/types.js';
 
 /** Everything a command prints goes through one of these, so tests can capture it. */
@@ -11,13 +10,6 @@ export const processIo: Io = {
   out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
 };
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** The count line used everywhere: always "<n> errors · <m> warnings". */
-export function countLine(a: Pick<Analysis, 'counts'>): string {
-  return `${plural(a.counts.error, 'error')} · ${plural(a.counts.warning, 'warning')}`;
-}
 
 export function where(d: Diagnostic): string {
   return `line ${d.line}${d.turn !== undefined ? `, turn ${d.turn}` : ''}`;

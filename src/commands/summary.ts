@@ -3,8 +3,9 @@ import { resolve } from 'node:path';
 import { analyze } from '../rules/analyze.js';
 import { copyOrWrite } from '../summary/deliver.js';
 import { renderSummary, shellQuote, startCommand, summaryFacts } from '../summary/summary.js';
-import { CliError, EXIT, ioMessage } from './errors.js';
-import { openTranscript, sessionIdOf } from './open.js';
+import { CliError, EXIT, ioMessage } from '../report/errors.js';
+import { sessionIdOf } from '../report/session.js';
+import { openTranscript } from './open.js';
 import type { Io } from './output.js';
 
 /** `ccmend summary`: print the hand-off, or write it (--out) or copy it (--copy). */

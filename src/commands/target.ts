@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { type Client, GENERATIONS, clientOf, compareVersions, formatVersion, parseVersion } from '../conversation/clients.js';
 import type { Doc } from '../transcript/document.js';
-import { CliError } from './errors.js';
+import { CliError } from '../report/errors.js';
 
 /**
  * Which Claude Code a command checks for: one version, or every generation

@@ -1,4 +1,4 @@
-import { truthy } from '../commands/open.js';
+import { truthy } from '../report/text.js';
 import type { Check } from './check.js';
 import type { EffectiveEnv } from './settings.js';
 

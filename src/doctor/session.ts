@@ -1,10 +1,9 @@
-import { sessionIdOf } from '../commands/open.js';
-import { countLine } from '../commands/output.js';
+import { sessionIdOf } from '../report/session.js';
+import { countLine, plural } from '../report/text.js';
 import type { Analysis } from '../rules/analyze.js';
 import type { Provider } from '../rules/types.js';
 import type { Channel } from './channel.js';
 import type { Check } from './check.js';
-import { plural } from './text.js';
 
 /** What doctor reports about one session, gathered once from its document and analysis. */
 export interface SessionFacts {

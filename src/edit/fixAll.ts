@@ -1,8 +1,9 @@
 import { type Analysis, type AnalyzeOptions, analyze } from '../rules/analyze.js';
 import { RULES } from '../rules/registry.js';
-import type { Diagnostic, Edit } from '../rules/types.js';
+import type { Diagnostic } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import { applyEdits, keysOf } from './apply.js';
+import type { Edit } from './types.js';
 
 export interface AppliedFix {
   readonly rule: string;
@@ -25,7 +26,7 @@ export interface FixAllResult {
 }
 
 /** Rules about the uuid chain itself (which lines form the conversation), not about what is sent. */
-const CHAIN_RULES = new Set(RULES.filter((r) => r.scope === 'document').map((r) => r.id));
+const CHAIN_RULES = new Set(RULES.filter((r) => r.family === 'chain').map((r) => r.id));
 
 /** The first safe fix of a diagnostic, if `fix` may apply it. */
 export function safeFixOf(d: Diagnostic, warnings: boolean): Diagnostic['fixes'][number] | undefined {

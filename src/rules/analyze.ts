@@ -1,7 +1,9 @@
 import { type ApiView, buildApiView } from '../conversation/apiView.js';
 import { asWritten, type Client, NEWEST } from '../conversation/clients.js';
 import { type Graph, buildGraph } from '../conversation/graph.js';
+import type { BudgetOptions } from '../budget/budget.js';
 import type { Doc } from '../transcript/document.js';
+import { runRule } from './kit/define.js';
 import { RULES } from './registry.js';
 import type { Diagnostic, Provider, RuleContext } from './types.js';
 
@@ -17,6 +19,8 @@ export interface AnalyzeOptions {
   readonly provider?: Provider;
   /** The Claude Code version whose request is checked (default: the newest modelled). */
   readonly client?: Client;
+  /** What the request's size is measured against (see src/budget): the configured model, the counts as loaded. */
+  readonly budget?: BudgetOptions;
 }
 
 /** Graph, API view and every rule, for one version of a document. Pure. */
@@ -25,19 +29,14 @@ export function analyze(doc: Doc, options: AnalyzeOptions = {}): Analysis {
   const client = options.client ?? NEWEST;
   const graph = buildGraph(doc, client);
   const view = buildApiView(doc, graph, asWritten(client));
-  const active: RuleContext = { doc, graph, view, provider, segment: 'active' };
+  const active: RuleContext = { doc, graph, view, provider, segment: 'active', budget: options.budget };
   const diagnostics: Diagnostic[] = [];
-  for (const rule of RULES) diagnostics.push(...rule.check(active));
+  for (const rule of RULES) runRule(rule, active, diagnostics);
 
-  // What precedes the newest compaction is never sent: report it, but as info with no fix.
+  // What precedes the newest compaction is never sent: its problems are reported as info (see runRule).
   if (graph.preCompactChain.length) {
     const before: RuleContext = { ...active, view: buildApiView(doc, graph, asWritten(client), graph.preCompactChain), segment: 'pre-compact' };
-    for (const rule of RULES) {
-      if (rule.scope !== 'view') continue;
-      for (const d of rule.check(before)) {
-        diagnostics.push({ ...d, severity: 'info', message: `${d.message} (before the last compaction, not sent)`, turn: undefined, fixes: [] });
-      }
-    }
+    for (const rule of RULES) if (rule.scope === 'view') runRule(rule, before, diagnostics);
   }
   diagnostics.sort((a, b) => a.pos - b.pos || (a.block ?? -1) - (b.block ?? -1));
   const counts = { error: 0, warning: 0, info: 0 };

@@ -1,9 +1,57 @@
-import { chainRules } from './chain.js';
-import { contentRules } from './content.js';
-import { roleRules } from './roles.js';
-import { textRules } from './text.js';
-import { thinkingRules } from './thinking.js';
-import { toolRules } from './toolPairing.js';
+import chainCycle from './chain/chain-cycle.js';
+import chainDangling from './chain/chain-dangling.js';
+import parseError from './chain/parse-error.js';
+import uuidDuplicate from './chain/uuid-duplicate.js';
+import loneSurrogate from './encoding/lone-surrogate.js';
+import imageDimensions from './media/image-dimensions.js';
+import imageTooLarge from './media/image-too-large.js';
+import promptTooLong from './request/prompt-too-long.js';
+import requestTooLarge from './request/request-too-large.js';
+import tooManyMessages from './request/too-many-messages.js';
+import firstRole from './roles/first-role.js';
+import roleAlternation from './roles/role-alternation.js';
+import finalWhitespace from './text/final-whitespace.js';
+import messageEmpty from './text/message-empty.js';
+import textEmpty from './text/text-empty.js';
+import textWhitespace from './text/text-whitespace.js';
+import thinkingEmpty from './thinking/thinking-empty.js';
+import thinkingOrder from './thinking/thinking-order.js';
+import thinkingSignature from './thinking/thinking-signature.js';
+import errorResultEmpty from './tools/error-result-empty.js';
+import toolIdFormat from './tools/tool-id-format.js';
+import toolInputType from './tools/tool-input-type.js';
+import toolResultDuplicate from './tools/tool-result-duplicate.js';
+import toolResultMissing from './tools/tool-result-missing.js';
+import toolResultOrder from './tools/tool-result-order.js';
+import toolResultOrphan from './tools/tool-result-orphan.js';
+import toolUseDuplicate from './tools/tool-use-duplicate.js';
+import { family } from './kit/define.js';
 import type { Rule } from './types.js';
 
-export const RULES: readonly Rule[] = [...toolRules, ...textRules, ...thinkingRules, ...roleRules, ...contentRules, ...chainRules];
+/**
+ * Every rule, by family: each is the default export of `<family>/<id>.ts`.
+ * Within a line, reports come in this order.
+ */
+export const RULES: readonly Rule[] = [
+  // Pairing of tool_use and tool_result blocks: the family behind Claude Code's
+  // "API Error: 400 due to tool use concurrency issues".
+  ...family('tools', [
+    toolResultMissing,
+    toolResultOrphan,
+    toolResultOrder,
+    toolUseDuplicate,
+    toolResultDuplicate,
+    toolIdFormat,
+    toolInputType,
+    errorResultEmpty,
+  ]),
+  ...family('text', [textEmpty, textWhitespace, messageEmpty, finalWhitespace]),
+  ...family('thinking', [thinkingOrder, thinkingEmpty, thinkingSignature]),
+  ...family('roles', [firstRole, roleAlternation]),
+  ...family('encoding', [loneSurrogate]),
+  ...family('media', [imageTooLarge, imageDimensions]),
+  ...family('request', [requestTooLarge, promptTooLong, tooManyMessages]),
+  // Damage to the uuid chain itself. The API never sees it, but it decides which
+  // messages are sent: context is silently lost or the wrong branch resumes.
+  ...family('chain', [parseError, chainDangling, chainCycle, uuidDuplicate]),
+];

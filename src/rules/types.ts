@@ -1,39 +1,12 @@
-import type { ApiView } from '../conversation/apiView.js';
+import type { ApiView, ViewBlock, ViewMessage } from '../conversation/apiView.js';
 import type { Graph } from '../conversation/graph.js';
+import type { Edit } from '../edit/types.js';
 import type { Doc } from '../transcript/document.js';
-import type { JsonPath } from '../transcript/lineInfo.js';
+import type { BudgetOptions } from '../budget/budget.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type Provider = 'anthropic' | 'bedrock' | 'vertex';
 export const PROVIDERS: readonly Provider[] = ['anthropic', 'bedrock', 'vertex'];
-
-/**
- * One edit, as data. Lines are named by their stable `key`, blocks by their
- * path inside the entry (see BlockInfo.path). `src/edit` applies these.
- */
-export type Edit =
-  /** Remove a line; its children are relinked to its parent. */
-  | { op: 'delete-line'; key: number }
-  /** Insert a new entry after `afterKey` (null: before the first line); `adopt` lines get the new line as parent. */
-  | { op: 'insert-line'; afterKey: number | null; value: Record<string, unknown>; adopt?: readonly number[] }
-  /** Set (or, with `value` undefined, delete) the value at `path`. */
-  | { op: 'set'; key: number; path: JsonPath; value: unknown }
-  /** Remove a content block (an array element, or a string slot: a line's whole text); a line left with no content is removed (relinking). */
-  | { op: 'remove-block'; key: number; path: JsonPath }
-  /** Move a content block to `toPath` (an index in `toKey`'s content array). */
-  | { op: 'move-block'; key: number; path: JsonPath; toKey: number; toPath: JsonPath }
-  /** Replace a JSON-encoded string at `path` by the object it encodes, or `{}`. */
-  | { op: 'parse-json'; key: number; path: JsonPath }
-  /** Remove trailing whitespace from the string at `path`. */
-  | { op: 'trim-end'; key: number; path: JsonPath }
-  /** Replace every unpaired UTF-16 surrogate in the line with U+FFFD. */
-  | { op: 'repair-surrogates'; key: number }
-  /** Swap two lines in the conversation (file order and, if linked, parent links). */
-  | { op: 'swap-lines'; key: number; withKey: number }
-  /** Append `key`'s content blocks to `intoKey`'s content and remove `key`. */
-  | { op: 'merge-lines'; key: number; intoKey: number }
-  /** Remove every line that descends from any of `keys` (the lines themselves stay). */
-  | { op: 'rewind'; keys: readonly number[] };
 
 export interface Fix {
   readonly label: string;
@@ -66,12 +39,64 @@ export interface RuleContext {
   readonly provider: Provider;
   /** Which part of the conversation this view is: only `active` is sent. */
   readonly segment: 'active' | 'pre-compact';
+  /** What the request's size is measured against: the configured model, the counts as loaded (see src/budget). */
+  readonly budget?: BudgetOptions;
 }
 
-export interface Rule {
+/** The folder a rule's file is in (`src/rules/<family>/<id>.ts`). */
+export type Family = 'tools' | 'text' | 'thinking' | 'roles' | 'encoding' | 'media' | 'request' | 'chain';
+
+/**
+ * Where a finding is: a view block (its line, block and message), a message
+ * (its first line), or a line by position, in message `message` when given.
+ */
+export type At = ViewBlock | ViewMessage | { readonly pos: number; readonly message?: number };
+
+/**
+ * Who lets a rejected shape through, as data: report() settles the severity
+ * from it, so a rule never works out for itself whom it applies to.
+ */
+export type Tolerance =
+  /** The listed providers accept it; the others (and strict proxies) reject it. */
+  | { readonly by: 'provider'; readonly providers: readonly Provider[] }
+  /**
+   * Claude Code repairs it when it builds the request, as `how` says ("drops it
+   * when sending"); where it does, `message` says what the finding is instead.
+   */
+  | { readonly by: 'client'; readonly how: string; readonly message: string };
+
+/** What a rule reports; report() turns it into a Diagnostic. */
+export interface Finding {
+  readonly at: At;
+  /** What the API does with it where nobody lets it through: `error` when it rejects the request. */
+  readonly severity: Severity;
+  readonly message: string;
+  /** The API's error.message, if it rejects it. */
+  readonly apiError?: string;
+  readonly fixes?: readonly Fix[];
+  readonly tolerated?: Tolerance;
+}
+
+export type Report = (finding: Finding) => void;
+
+/** What a rule says about itself. */
+export interface RuleMeta {
+  /** The rule's id, which is also its file's name. */
   readonly id: string;
   readonly description: string;
-  /** `view` rules run on each API view; `document` rules once per file. */
+  /** `view` rules (the default) run on each API view; `document` rules once per file. */
+  readonly scope?: 'view' | 'document';
+}
+
+/** A rule's check: it reports what it finds in one context. */
+export type Check = (ctx: RuleContext, report: Report) => void;
+
+/** What a rule's file defines (see defineRule); the registry adds its family. */
+export interface RuleDefinition extends RuleMeta {
+  readonly check: Check;
+}
+
+export interface Rule extends RuleDefinition {
+  readonly family: Family;
   readonly scope: 'view' | 'document';
-  check(ctx: RuleContext): Diagnostic[];
 }

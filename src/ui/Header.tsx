@@ -1,9 +1,8 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import { formatSize } from '../commands/list.js';
 import { formatEstimate } from '../budget/format.js';
 import { WARNING_SHARE } from '../budget/verdict.js';
-import { countLine } from '../commands/output.js';
+import { countLine, formatSize } from '../report/text.js';
 import type { Doc } from '../transcript/document.js';
 import { type EditorState, isDirty } from './state.js';
 import { type Theme, useTheme } from './theme.js';

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useCallback, useEffect, useReducer } from 'react';
-import { type SessionRow, formatDate, formatSize } from '../commands/list.js';
-import { plural } from '../doctor/text.js';
+import type { SessionRow } from '../report/session.js';
+import { formatDate, formatSize, plural } from '../report/text.js';
 import type { SessionFile } from '../transcript/sessions.js';
 import { keyBar, keysOf } from './keyTable.js';
 import { useKeys } from './input.js';

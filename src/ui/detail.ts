@@ -3,7 +3,7 @@ import type { Diagnostic } from '../rules/types.js';
 import { entryOf, lineText } from '../transcript/document.js';
 import { base64Length, imageFacts } from '../transcript/image.js';
 import { valueAt } from '../transcript/jsonPath.js';
-import { formatSize } from '../commands/list.js';
+import { formatSize } from '../report/text.js';
 import { keysOf } from './keyTable.js';
 import type { Row } from './rows.js';
 

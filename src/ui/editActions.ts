@@ -1,5 +1,5 @@
 import type { Analysis } from '../rules/analyze.js';
-import type { Edit } from '../rules/types.js';
+import type { Edit } from '../edit/types.js';
 import { entryOf } from '../transcript/document.js';
 import { inArray, valueAt } from '../transcript/jsonPath.js';
 import type { JsonPath } from '../transcript/lineInfo.js';

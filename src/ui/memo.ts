@@ -1,9 +1,10 @@
-import { type RecordedOverheads, type RequestBudget, loadedOverheads, requestBudget } from '../budget/budget.js';
+import { type BudgetOptions, type RecordedOverheads, type RequestBudget, loadedOverheads, requestBudget } from '../budget/budget.js';
 import { type Contributor, largestBlocks } from '../budget/contributors.js';
-import { configuredModel } from '../commands/budget.js';
+import { configuredModel } from '../report/settings.js';
 import { applyEdits } from '../edit/apply.js';
 import { type Analysis, analyze } from '../rules/analyze.js';
-import type { Diagnostic, Edit, Provider } from '../rules/types.js';
+import type { Edit } from '../edit/types.js';
+import type { Diagnostic, Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import type { ByteSource } from '../transcript/source.js';
 import { Recent } from '../transcript/recent.js';
@@ -30,17 +31,34 @@ export class EditorMemo {
   private chainsCache?: { graph: Analysis['graph']; sets: ChainSets };
   /**
    * The API counts' overheads as the file was loaded (every version edited from
-   * it shares its source), and the model the settings choose: what an edit
-   * changed before a count is measured against these.
+   * it shares its source): what an edit changed before a count is measured
+   * against these.
    */
-  private loaded?: { source: ByteSource; overheads: RecordedOverheads; settingsModel?: string };
+  private loaded?: { source: ByteSource; overheads: RecordedOverheads };
+  /** The model the settings choose. */
+  private settings?: { model?: string };
   private budgetCache?: { analysis: Analysis; budget: RequestBudget };
   private largestCache?: { analysis: Analysis; blocks: readonly Contributor[] };
 
   analysisOf(doc: Doc, provider: Provider): Analysis {
     const known = this.analyses.get(doc);
     if (known?.provider === provider) return known.analysis;
-    return this.remember(analyze(doc, { provider }), provider);
+    const analysis = analyze(doc, { provider, budget: this.budgetOptions(doc) });
+    // The first version of a file the editor analyses is the file as loaded: its counts' overheads are kept.
+    if (this.loaded?.source !== doc.source) this.loaded = { source: doc.source, overheads: loadedOverheads(doc, analysis.view) };
+    return this.remember(analysis, provider);
+  }
+
+  /** What the request's size is measured against: the counts as loaded, once known, and the configured model. */
+  budgetOptions(doc: Doc): BudgetOptions {
+    const loaded = this.loaded?.source === doc.source ? this.loaded.overheads : undefined;
+    return { loaded, settingsModel: this.settingsModel(doc) };
+  }
+
+  /** The settings are read once per editor. */
+  private settingsModel(doc: Doc): string | undefined {
+    if (!this.settings) this.settings = { model: configuredModel(doc) };
+    return this.settings.model;
   }
 
   remember(analysis: Analysis, provider: Provider): Analysis {
@@ -81,18 +99,8 @@ export class EditorMemo {
 
   /** What the request of an analysis costs, once per analysis. */
   budget(analysis: Analysis): RequestBudget {
-    if (this.budgetCache?.analysis === analysis) return this.budgetCache.budget;
-    const { doc, view } = analysis;
-    if (this.loaded?.source !== doc.source) this.loaded = { source: doc.source, overheads: loadedOverheads(doc, view), settingsModel: configuredModel(doc) };
-    const budget = requestBudget(doc, view, { loaded: this.loaded.overheads, settingsModel: this.loaded.settingsModel });
-    this.budgetCache = { analysis, budget };
-    return budget;
-  }
-
-  /** The overheads fit measures against (see `loaded`); set by the first budget of the file. */
-  loadedOverheads(analysis: Analysis): RecordedOverheads {
-    this.budget(analysis);
-    return this.loaded!.overheads;
+    if (this.budgetCache?.analysis !== analysis) this.budgetCache = { analysis, budget: requestBudget(analysis.doc, analysis.view, this.budgetOptions(analysis.doc)) };
+    return this.budgetCache.budget;
   }
 
   /** The largest blocks of the request, largest first, for the key that goes to them. */

@@ -1,4 +1,4 @@
-import type { SessionRow } from '../commands/list.js';
+import type { SessionRow } from '../report/session.js';
 import { type Command, type Mode, commandFor } from './keyTable.js';
 import { type KeyPress, typedText } from './keys.js';
 

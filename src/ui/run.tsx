@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Box, Text, render, useApp } from 'ink';
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { EXIT, ioMessage } from '../commands/errors.js';
-import { resumeCommand } from '../commands/fix.js';
-import { describeSession } from '../commands/list.js';
-import { notATranscript } from '../commands/open.js';
+import { EXIT, ioMessage } from '../report/errors.js';
+import { describeSession, notATranscript, resumeCommand } from '../report/session.js';
+
 import { packageRoot } from '../packageRoot.js';
 import type { Provider } from '../rules/types.js';
 import { copyOrWrite } from '../summary/deliver.js';

@@ -5,9 +5,10 @@ import { TARGET_SHARE } from '../budget/verdict.js';
 import { EditError } from '../edit/apply.js';
 import { fixAll, safeFixOf } from '../edit/fixAll.js';
 import { type History, isDirty as historyIsDirty, push, redo, startHistory, undo } from '../edit/history.js';
-import { plural } from '../doctor/text.js';
+import { plural } from '../report/text.js';
 import type { Analysis } from '../rules/analyze.js';
-import type { Diagnostic, Edit, Provider } from '../rules/types.js';
+import type { Edit } from '../edit/types.js';
+import type { Diagnostic, Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import { type Changes, changesBetween } from './changes.js';
 import { planDelete, planMerge, planMove, type Planned, rewindKeys } from './editActions.js';
@@ -305,7 +306,7 @@ function fixEverything(s: EditorState): EditorState {
   const fixable = s.analysis.diagnostics.filter((d) => safeFixOf(d, true)).length;
   if (!fixable) return { ...s, status: 'nothing fixable automatically' };
   // The present document is analysed already, and fixAll ends with the analysis of its result.
-  const result = fixAll(s.history.present, { provider: s.provider, warnings: true }, s.analysis);
+  const result = fixAll(s.history.present, { provider: s.provider, warnings: true, budget: s.memo.budgetOptions(s.history.present) }, s.analysis);
   const n = result.applied.length;
   if (!n) return { ...s, status: 'nothing fixable automatically' };
   const left = result.analysis.counts;
@@ -338,7 +339,7 @@ function gotoLargest(s: EditorState): EditorState {
 function proposeFit(s: EditorState): EditorState {
   const budget = s.memo.budget(s.analysis);
   const target = Math.floor(budget.window.tokens * TARGET_SHARE);
-  const plan = planFit(s.analysis.doc, s.analysis.view, { target, loaded: s.memo.loadedOverheads(s.analysis) });
+  const plan = planFit(s.analysis.doc, s.analysis.view, { target, loaded: s.memo.budgetOptions(s.analysis.doc).loaded });
   const goal = `${formatCount(target)} tokens (${Math.round(TARGET_SHARE * 100)}% of ${describeWindow(budget)})`;
   if (!plan.cuts.length) return { ...s, status: `the request fits: ≈ ${formatEstimate(budget.total)} tokens, under ${goal}` };
   if (!plan.fits)

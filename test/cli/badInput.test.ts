@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { reportFailure } from '../../src/cli.js';
-import { CliError } from '../../src/commands/errors.js';
+import { CliError } from '../../src/report/errors.js';
 import { realBytes, realPath } from '../helpers/fixtures.js';
 import { EMPTY_HOME, STACK, ccmend, ensureBuilt, tempDir, unprivileged } from './helpers.js';
 

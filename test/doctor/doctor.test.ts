@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { type DoctorDeps, hookCommand, runDoctor } from '../../src/commands/doctor.js';
-import { CliError } from '../../src/commands/errors.js';
+import { CliError } from '../../src/report/errors.js';
 import { REAL, realPath } from '../helpers/fixtures.js';
 import { type Sandbox, capture, sandbox } from './support.js';
 

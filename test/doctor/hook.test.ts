@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { main, reportFailure } from '../../src/cli.js';
-import { CliError } from '../../src/commands/errors.js';
+import { CliError } from '../../src/report/errors.js';
 import { BAD_EVENT, runHook } from '../../src/commands/hook.js';
 import { realLines, realPath } from '../helpers/fixtures.js';
 import { capture, sandbox } from './support.js';

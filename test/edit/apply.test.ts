@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { EditError, applyEdits } from '../../src/edit/apply.js';
-import type { Edit } from '../../src/rules/types.js';
+import type { Edit } from '../../src/edit/types.js';
 import { columnsOf } from '../../src/transcript/columns.js';
 import type { Doc } from '../../src/transcript/document.js';
 import { docFromBuffer } from '../../src/transcript/load.js';

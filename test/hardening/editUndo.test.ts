@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { EditError, applyEdits } from '../../src/edit/apply.js';
 import { type History, push, redo, startHistory, undo } from '../../src/edit/history.js';
 import { analyze } from '../../src/rules/analyze.js';
-import type { Edit } from '../../src/rules/types.js';
+import type { Edit } from '../../src/edit/types.js';
 import { columnsOf } from '../../src/transcript/columns.js';
 import type { Doc, Line } from '../../src/transcript/document.js';
 import type { JsonPath } from '../../src/transcript/lineInfo.js';

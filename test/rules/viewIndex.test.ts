@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { asWritten, NEWEST } from '../../src/conversation/clients.js';
 import { buildApiView } from '../../src/conversation/apiView.js';
 import { buildGraph } from '../../src/conversation/graph.js';
-import { viewIndex } from '../../src/rules/viewIndex.js';
+import { viewIndex } from '../../src/rules/kit/blocks.js';
 import { REAL, type RealName, realDoc } from '../helpers/fixtures.js';
 
 test.each(Object.keys(REAL) as RealName[])('the index of %s lists each type of block as a walk over the view finds it', (name) => {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { describeSession } from '../../src/commands/list.js';
+import { describeSession } from '../../src/report/session.js';
 import { loadFile, startLoading } from '../../src/transcript/load.js';
 import { type SessionFile, listSessions } from '../../src/transcript/sessions.js';
 import { Picker } from '../../src/ui/Picker.js';

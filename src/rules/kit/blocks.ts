@@ -1,4 +1,4 @@
-import type { ApiView, ViewBlock } from '../conversation/apiView.js';
+import type { ApiView, ViewBlock } from '../../conversation/apiView.js';
 
 /*
  * One walk over a view's blocks, shared by the rules. A long session has tens
@@ -11,6 +11,15 @@ import type { ApiView, ViewBlock } from '../conversation/apiView.js';
 /** Some blocks of a view, in send order. */
 export interface Blocks {
   readonly blocks: readonly ViewBlock[];
+  /** The blocks in message `m`. */
+  in(m: number): ViewBlock[];
+  countIn(m: number): number;
+  /** Index in message `m` of the first (last) of these blocks, or -1 when it has none. */
+  firstSlotIn(m: number): number;
+  lastSlotIn(m: number): number;
+  /** Whether message `m`'s blocks of this kind are its first ones (true when it has none). */
+  leadIn(m: number): boolean;
+  // The arrays behind these, for passes that rank or count blocks without reaching the block objects.
   /** The message each block is in. */
   readonly message: Int32Array;
   /** Each block's index among its message's blocks. */
@@ -60,6 +69,26 @@ class List implements Blocks {
     this.slot[k] = slot;
     this.sent[k] = sent;
     this.start[m + 1]!++;
+  }
+
+  in(m: number): ViewBlock[] {
+    return this.blocks.slice(this.start[m], this.start[m + 1]);
+  }
+
+  countIn(m: number): number {
+    return this.start[m + 1]! - this.start[m]!;
+  }
+
+  firstSlotIn(m: number): number {
+    return this.countIn(m) ? this.slot[this.start[m]!]! : -1;
+  }
+
+  lastSlotIn(m: number): number {
+    return this.countIn(m) ? this.slot[this.start[m + 1]! - 1]! : -1;
+  }
+
+  leadIn(m: number): boolean {
+    return this.lastSlotIn(m) === this.countIn(m) - 1;
   }
 
   /** Turns the per-message counts in `start` into positions, once every block is in. */

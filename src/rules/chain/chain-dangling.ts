@@ -1,0 +1,60 @@
+import { defineRule } from '../kit/define.js';
+import { safeFix, setAt } from '../kit/fixes.js';
+import type { RuleContext } from '../types.js';
+import { infoOf } from '../kit/where.js';
+
+/** The nearest line before `pos` that is a main-chain turn and not a descendant of `pos`. */
+function nearestEarlierTurn(ctx: RuleContext, pos: number): number | undefined {
+  const own = infoOf(ctx, pos).uuid;
+  for (let p = pos - 1; p >= 0; p--) {
+    const i = infoOf(ctx, p);
+    if (i.kind !== 'entry' || !i.uuid || i.isSidechain || (i.type !== 'user' && i.type !== 'assistant')) continue;
+    // Walk up from p: if we meet `pos` it is a descendant and relinking would make a loop.
+    let q: number | undefined = p;
+    const seen = new Set<number>();
+    while (q !== undefined && !seen.has(q)) {
+      seen.add(q);
+      const parent: string | null | undefined = infoOf(ctx, q).parentUuid;
+      if (parent === own) break;
+      q = parent ? ctx.graph.posOf(parent) : undefined;
+    }
+    if (q === undefined) return p;
+  }
+  return undefined;
+}
+
+/** Follows torn lines (whose uuid and parentUuid could still be read) up to a surviving ancestor. */
+function survivingAncestor(ctx: RuleContext, missing: string): string | undefined {
+  const torn = new Map<string, string | null | undefined>();
+  for (const l of ctx.doc.lines) if (l.info.torn) torn.set(l.info.torn.uuid, l.info.torn.parentUuid);
+  let cur: string | null | undefined = missing;
+  const seen = new Set<string>();
+  while (cur && torn.has(cur) && !seen.has(cur)) {
+    seen.add(cur);
+    cur = torn.get(cur);
+  }
+  return cur && ctx.graph.posOf(cur) !== undefined ? cur : undefined;
+}
+
+export default defineRule({ id: 'chain-dangling', scope: 'document', description: 'a parentUuid that names no line' }, (ctx, report) => {
+  for (const pos of ctx.graph.dangling) {
+    const info = infoOf(ctx, pos);
+    const active = ctx.graph.chain.includes(pos);
+    const recovered = survivingAncestor(ctx, info.parentUuid!);
+    const nearest = recovered === undefined ? nearestEarlierTurn(ctx, pos) : undefined;
+    const target = recovered ?? (nearest === undefined ? undefined : infoOf(ctx, nearest).uuid);
+    report({
+      at: { pos },
+      severity: active && !info.isSidechain ? 'warning' : 'info',
+      message: `parent ${info.parentUuid} is not in the file${active ? ': everything before this line is lost on resume' : ''}`,
+      fixes: target
+        ? [
+            safeFix(
+              recovered ? `relink to ${target}, the ancestor named by the torn line` : `relink to the nearest earlier turn (line ${nearest! + 1})`,
+              setAt(ctx, pos, ['parentUuid'], target),
+            ),
+          ]
+        : [],
+    });
+  }
+});

@@ -1,0 +1,25 @@
+import { defineRule } from '../kit/define.js';
+import { keyOf, safeFix } from '../kit/fixes.js';
+import { infoOf } from '../kit/where.js';
+
+export default defineRule({ id: 'lone-surrogate', description: 'an unpaired UTF-16 surrogate in a string' }, (ctx, report) => {
+  const { messages } = ctx.view;
+  // Indexed loops: this reads every line sent, and an iterator per message added up on a long session.
+  for (let i = 0; i < messages.length; i++) {
+    const lines = messages[i]!.lines;
+    for (let j = 0; j < lines.length; j++) {
+      const pos = lines[j]!;
+      const info = infoOf(ctx, pos);
+      if (!info.loneSurrogates.length) continue;
+      // The API's JSON parser names the first bad unit: a high one with no low after it, or a low one alone.
+      const what = info.firstLoneSurrogate === 'low' ? 'invalid high surrogate in string' : 'no low surrogate in string';
+      report({
+        at: { pos, message: i },
+        severity: 'error',
+        message: `unpaired UTF-16 surrogate in ${info.loneSurrogates.map((p) => p.join('.')).join(', ')}`,
+        apiError: `The request body is not valid JSON: ${what}`,
+        fixes: [safeFix('replace each unpaired surrogate with U+FFFD', { op: 'repair-surrogates', key: keyOf(ctx, pos) })],
+      });
+    }
+  }
+});

@@ -1,0 +1,52 @@
+import { largestNamed } from '../../budget/contributors.js';
+import type { ViewBlock } from '../../conversation/apiView.js';
+import type { Edit } from '../../edit/types.js';
+import { type ViewIndex, viewIndex } from '../kit/blocks.js';
+import { defineRule } from '../kit/define.js';
+import { replaceBlock, setField } from '../kit/fixes.js';
+import type { RuleContext } from '../types.js';
+
+const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
+/** `{"role":"assistant","content":[` … `]}` and the separators around a message. */
+const MESSAGE_WRAPPER = 36;
+
+/**
+ * Stubs the biggest tool results and images (of equal sizes, the one sent
+ * first) until the request fits: the edits, and the bytes `left` over.
+ */
+function stubBiggest(ctx: RuleContext, ix: ViewIndex, excess: number): { edits: Edit[]; left: number } {
+  const found: { b: ViewBlock; sent: number; m: number; slot: number }[] = [];
+  for (const { blocks, sent, message, slot } of [ix.ofType('tool_result'), ix.ofType('image')]) {
+    for (let k = 0; k < blocks.length; k++) found.push({ b: blocks[k]!, sent: sent[k]!, m: message[k]!, slot: slot[k]! });
+  }
+  found.sort((x, y) => y.sent - x.sent || x.m - y.m || x.slot - y.slot);
+  const edits: Edit[] = [];
+  let left = excess;
+  for (const { b } of found) {
+    if (left <= 0) break;
+    const image = b.info.type === 'image';
+    const stub = image ? { type: 'text', text: '[image removed by ccmend]' } : '[output removed by ccmend to fit the request size limit]';
+    edits.push(image ? replaceBlock(ctx, b, stub) : setField(ctx, b, ['content'], stub));
+    left -= b.info.sent - JSON.stringify(image ? stub : { type: 'tool_result', tool_use_id: b.info.toolUseId, content: stub }).length;
+  }
+  return { edits, left };
+}
+
+export default defineRule({ id: 'request-too-large', description: 'the rebuilt request is over 32 MB' }, (ctx, report) => {
+  const { messages } = ctx.view;
+  const ix = viewIndex(ctx.view);
+  // Each block's size in the request body was measured when its line was read (BlockInfo.sent), plus a comma.
+  const sent = 2 + messages.length * MESSAGE_WRAPPER + ix.sentBytes + ix.blockCount;
+  if (sent <= MAX_REQUEST_BYTES) return;
+  // Stubbing the biggest tool results and images is lossy, so never automatic.
+  const { edits, left } = stubBiggest(ctx, ix, sent - MAX_REQUEST_BYTES);
+  report({
+    at: { pos: messages[messages.length - 1]!.lines.at(-1)! },
+    severity: 'error',
+    message: `the request would be over ${(sent / 1024 / 1024).toFixed(1)} MB; the API accepts at most 32 MB; the largest: ${largestNamed(ctx.doc, ctx.view, 3, 'bytes').names}`,
+    apiError: 'HTTP 413 request_too_large: Request exceeds the maximum allowed number of bytes',
+    // Offered only if stubbing outputs can make it fit (it cannot when the bulk is, say, a tool's input).
+    fixes: left <= 0 ? [{ label: `replace the ${edits.length} largest tool outputs/images with a note`, safe: false, edits }] : [],
+  });
+});

@@ -1,0 +1,14 @@
+import { defineRule } from '../kit/define.js';
+
+const MAX_MESSAGES = 100_000;
+
+export default defineRule({ id: 'too-many-messages', description: 'more than 100,000 messages' }, (ctx, report) => {
+  const n = ctx.view.messages.length;
+  if (n <= MAX_MESSAGES) return;
+  report({
+    at: ctx.view.messages[n - 1]!,
+    severity: 'error',
+    message: `${n} messages; the API accepts at most ${MAX_MESSAGES}: rewind, or start a fresh session from \`ccmend summary\``,
+    apiError: `messages: too many messages: ${n} > ${MAX_MESSAGES}`,
+  });
+});

@@ -1,0 +1,245 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, test } from 'vitest';
+import { applyEdits } from '../../src/edit/apply.js';
+import { type AnalyzeOptions, analyze } from '../../src/rules/analyze.js';
+import { RULES } from '../../src/rules/registry.js';
+import type { Doc } from '../../src/transcript/document.js';
+import { docFromBuffer } from '../../src/transcript/load.js';
+import { docOf, realBytes } from '../helpers/fixtures.js';
+import { at, blocksOf, dropLinked, type Entry, entries, entry, rows } from './helpers.js';
+
+/*
+ * The catalogue: every rule has a file of its own, named by its id, in its
+ * family's folder; a broken copy of a real transcript (changed as little as
+ * possible) on which it is the one rule that speaks; a fix that leaves the
+ * copy clean; and a row in the README's table. The family tests beside this
+ * file test each rule in depth.
+ */
+
+const MB = 1024 * 1024;
+const RULES_DIR = new URL('../../src/rules/', import.meta.url);
+
+interface Case {
+  /** A broken copy of a real fixture on which only this rule reports, once. */
+  readonly doc: () => Doc;
+  readonly options?: AnalyzeOptions;
+}
+
+/** The image fixture's Read result, holding a 40×20 PNG (line 23). */
+function withImage(change: (png: Buffer) => Buffer): Doc {
+  const lines = entries('image');
+  const image = blocksOf(entry(lines, '3bc009e6'))[0]!.content[0];
+  image.source.data = change(Buffer.from(image.source.data, 'base64')).toString('base64');
+  return docOf(lines);
+}
+
+/** The lean 2.1.19 session with `change` made to one block of the line whose uuid starts with `uuid`. */
+function leanWith(uuid: string, change: (block: Entry) => void, index = 0): Doc {
+  const lines = entries('lean');
+  change(blocksOf(entry(lines, uuid))[index]!);
+  return docOf(lines);
+}
+
+/** The lean session with a copy of one of its lines inserted after it under a new uuid (a line written twice). */
+function leanCopied(uuid: string, parentOfCopy: (original: Entry) => string | null): Doc {
+  const lines = entries('lean');
+  const i = at(lines, uuid);
+  lines.splice(i + 1, 0, { ...structuredClone(lines[i]!), uuid: 'dddddddd-0000-4000-8000-000000000001', parentUuid: parentOfCopy(lines[i]!) });
+  return docOf(lines);
+}
+
+const leanLine = (n: number) => realBytes('lean').toString('utf8').split('\n')[n - 1]!;
+const thinkingOf = (lines: Entry[]) => blocksOf(entry(lines, '9f86cf6b'))[0]!;
+
+const CASES: Record<string, Case> = {
+  'tool-result-missing': { doc: () => docOf(dropLinked(entries('parallel'), 'e132e620')) },
+  'tool-result-orphan': { doc: () => docOf(dropLinked(entries('parallel'), '76c0eca2')) },
+  'tool-result-order': {
+    doc: () => {
+      const lines = entries('parallel');
+      blocksOf(entry(lines, 'e8486ca7')).unshift({ type: 'text', text: 'note' });
+      return docOf(lines);
+    },
+  },
+  'tool-use-duplicate': { doc: () => leanCopied('d1c67e04', (e) => e.uuid) },
+  'tool-result-duplicate': { doc: () => leanCopied('b89f34a5', (e) => e.parentUuid) },
+  'tool-id-format': {
+    doc: () => {
+      const lines = entries('lean');
+      blocksOf(entry(lines, 'd1c67e04'))[0]!.id = 'functions.Write:0';
+      blocksOf(entry(lines, 'b89f34a5'))[0]!.tool_use_id = 'functions.Write:0';
+      return docOf(lines);
+    },
+  },
+  'tool-input-type': { doc: () => leanWith('d1c67e04', (u) => (u.input = JSON.stringify(u.input))) },
+  'error-result-empty': { doc: () => leanWith('b89f34a5', (r) => (r.content = '')) },
+  'text-empty': {
+    doc: () => {
+      const lines = entries('parallel');
+      entry(lines, '2e5e0adf').message.content = '';
+      return docOf(lines);
+    },
+  },
+  'text-whitespace': {
+    doc: () => {
+      const lines = entries('lean');
+      entry(lines, 'aa6ef44a').message.content = ' \n\t';
+      return docOf(lines);
+    },
+  },
+  'message-empty': {
+    // An answer of the 1.0.98 session (line 433) left with no content between two prompts.
+    doc: () => {
+      const lines = entries('old');
+      entry(lines, 'fa393e1e').message.content = [];
+      return docOf(lines);
+    },
+  },
+  'final-whitespace': { doc: () => leanWith('df54582d', (t) => (t.text += '\n\n')) },
+  'thinking-order': {
+    doc: () => {
+      // The 2.1.330 response's thinking line written after its text line.
+      const lines = entries('parallel');
+      const t = at(lines, '9f86cf6b');
+      const [thinking, text] = [lines[t]!, lines[t + 1]!];
+      text.parentUuid = thinking.parentUuid;
+      thinking.parentUuid = text.uuid;
+      entry(lines, '098eb2e4').parentUuid = thinking.uuid;
+      lines.splice(t, 2, text, thinking);
+      return docOf(lines);
+    },
+  },
+  'thinking-empty': {
+    doc: () => {
+      const lines = entries('parallel');
+      thinkingOf(lines).thinking = '';
+      delete thinkingOf(lines).signature;
+      return docOf(lines);
+    },
+  },
+  'thinking-signature': {
+    doc: () => {
+      const lines = entries('parallel');
+      delete thinkingOf(lines).signature;
+      return docOf(lines);
+    },
+  },
+  'first-role': { doc: () => docOf(dropLinked(entries('lean'), 'aa6ef44a')), options: { provider: 'bedrock' } },
+  'role-alternation': {
+    // The 2.1.330 response split in two: its last tool_use line under a message id of its own, both results hanging off it.
+    doc: () => {
+      const lines = entries('parallel');
+      const bbb = entry(lines, '76c0eca2');
+      bbb.message.id = 'msg_split_by_a_lost_id';
+      entry(lines, 'e8486ca7').parentUuid = bbb.uuid;
+      return docOf(lines);
+    },
+    options: { provider: 'vertex' },
+  },
+  'lone-surrogate': {
+    doc: () => {
+      const lines = entries('lean');
+      entry(lines, 'aa6ef44a').message.content = 'Add a health endpoint \ud83d';
+      return docOf(lines);
+    },
+  },
+  'image-too-large': { doc: () => withImage((png) => Buffer.concat([png, Buffer.alloc(4_000_000 - png.length)])) },
+  'image-dimensions': {
+    doc: () =>
+      withImage((png) => {
+        const wide = Buffer.from(png);
+        wide.writeUInt32BE(9000, 16);
+        return wide;
+      }),
+  },
+  'request-too-large': { doc: () => leanWith('785a36a8', (r) => (r.content = 'x'.repeat(33 * MB))) },
+  'too-many-messages': {
+    // 100,001 alternating messages built from the 2.1.19 prompt and answer (as text: 100k objects cost more than the check).
+    doc: () => {
+      const [prompt, answer] = [entry(entries('lean'), 'aa6ef44a'), entry(entries('lean'), 'df54582d')];
+      const uuid = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      const [p, a] = [prompt, answer].map((e) => JSON.stringify({ ...e, uuid: '@U', parentUuid: '@P', message: { ...e.message, id: e.message.id && '@M' } }));
+      const text = Array.from({ length: 100_001 }, (_, i) =>
+        (i % 2 ? a! : p!)
+          .replace('"@U"', `"${uuid(i)}"`)
+          .replace('"@P"', i ? `"${uuid(i - 1)}"` : 'null')
+          .replace('"@M"', `"msg_${i}"`),
+      );
+      return docFromBuffer(Buffer.from(`${text.join('\n')}\n`));
+    },
+  },
+  // The last line of the 2.1.19 session torn off again after it was written: the writer died mid-way through a second copy.
+  'parse-error': { doc: () => docOf([...entries('lean'), leanLine(14).slice(0, 200)]) },
+  'chain-dangling': {
+    // The 2.1.330 session with an attachment line lost and nothing relinked: the one after it points at nothing.
+    doc: () => {
+      const lines = entries('parallel');
+      lines.splice(at(lines, '00c7f4cd'), 1);
+      return docOf(lines);
+    },
+  },
+  'chain-cycle': {
+    doc: () => {
+      const lines = entries('lean');
+      entry(lines, 'aa6ef44a').parentUuid = entry(lines, 'ed05c3e4').uuid;
+      return docOf(lines);
+    },
+  },
+  // The 2.1.19 prompt written twice, byte for byte.
+  'uuid-duplicate': { doc: () => docOf([...entries('lean').slice(0, 2), leanLine(2), ...entries('lean').slice(2)]) },
+};
+
+/** Rules that offer no fix, and why. */
+const NO_FIX: Record<string, string> = {
+  'too-many-messages': 'only a rewind or a fresh session (ccmend summary) can shorten the conversation',
+};
+
+/** The rule ids in the first column of the README's "What it checks" table. */
+function readmeRuleIds(): string[] {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## What it checks'));
+  const table = section.slice(0, section.indexOf('\n## '));
+  return table
+    .split('\n')
+    .filter((l) => l.startsWith('| `'))
+    .flatMap((l) => [...l.split('|')[1]!.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]!));
+}
+
+test('every rule is the default export of src/rules/<family>/<id>.ts, and every file there is a rule', async () => {
+  for (const rule of RULES) {
+    const file = await import(new URL(`${rule.family}/${rule.id}.ts`, RULES_DIR).href);
+    expect(file.default.check).toBe(rule.check);
+  }
+  const families = [...new Set(RULES.map((r) => r.family))];
+  const files = families.flatMap((f) => readdirSync(new URL(`${f}/`, RULES_DIR)).map((name) => `${f}/${name}`));
+  // A family's helpers live in its shared.ts.
+  expect(files.filter((f) => !f.endsWith('/shared.ts')).sort()).toEqual(RULES.map((r) => `${r.family}/${r.id}.ts`).sort());
+});
+
+test('every rule has a row in the README table, and every row a rule', () => {
+  expect(readmeRuleIds().sort()).toEqual(RULES.map((r) => r.id).sort());
+});
+
+test('every rule has a broken case, and every case a rule', () => {
+  expect(Object.keys(CASES).sort()).toEqual(RULES.map((r) => r.id).sort());
+});
+
+describe.each(RULES.map((r) => r.id))('%s', (id) => {
+  const c = CASES[id]!;
+  // Documents are immutable: one copy serves both tests.
+  let doc: Doc | undefined;
+  const broken = () => (doc ??= c.doc());
+
+  test('its broken case yields exactly it, once', () => {
+    expect(rows(broken(), c.options).map((r) => r.rule)).toEqual([id]);
+  });
+
+  test(NO_FIX[id] ? `offers no fix: ${NO_FIX[id]}` : 'its first fix leaves the copy clean', () => {
+    const [d] = analyze(broken(), c.options).diagnostics;
+    if (NO_FIX[id]) {
+      expect(d!.fixes).toEqual([]);
+      return;
+    }
+    expect(rows(applyEdits(broken(), d!.fixes[0]!.edits), c.options)).toEqual([]);
+  });
+});
