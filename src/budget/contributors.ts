@@ -101,6 +101,8 @@ export function largestNamed(doc: Doc, view: ApiView, n: number, by: 'tokens' | 
   const calls = toolCalls(view);
   const top = by === 'tokens' ? largestBlocks(view, n) : largestBlocks(view, n, (info) => info.sent);
   const size = (c: Contributor) => (by === 'tokens' ? `≈ ${formatEstimate(c.tokens)}` : formatBytes(c.tokens));
-  const names = top.map((c) => `line ${formatCount(c.block.pos + 1)}, ${whatBlockIs(c.block.info, calls, doc.lines[c.block.pos]?.info)} (${size(c)})`).join('; ');
+  const names = top
+    .map((c) => `line ${formatCount(c.block.pos + 1)}, ${whatBlockIs(c.block.info, calls, doc.lines[c.block.pos]?.info)} (${size(c)})`)
+    .join('; ');
   return { at: top[0]?.block, names };
 }

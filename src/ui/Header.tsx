@@ -45,7 +45,8 @@ export function headerParts(state: EditorState, facts: ReturnType<typeof fileFac
   const share = budget.total / window;
   parts.push({
     text: `≈ ${formatEstimate(budget.total)} tokens of ${window >= 1_000_000 ? `${window / 1_000_000}M` : `${window / 1000}k`}`,
-    keep: 6.5,
+    // Near or over the window it is the header's news; otherwise it goes before the rest when space is short.
+    keep: share >= WARNING_SHARE ? 9.5 : 2.5,
     color: share > 1 ? 'error' : share >= WARNING_SHARE ? 'warning' : undefined,
   });
   parts.push(

@@ -99,7 +99,8 @@ export class EditorMemo {
 
   /** What the request of an analysis costs, once per analysis. */
   budget(analysis: Analysis): RequestBudget {
-    if (this.budgetCache?.analysis !== analysis) this.budgetCache = { analysis, budget: requestBudget(analysis.doc, analysis.view, this.budgetOptions(analysis.doc)) };
+    if (this.budgetCache?.analysis !== analysis)
+      this.budgetCache = { analysis, budget: requestBudget(analysis.doc, analysis.view, this.budgetOptions(analysis.doc)) };
     return this.budgetCache.budget;
   }
 

@@ -28,6 +28,7 @@ test('the registry holds one rule per shape of DESIGN §4, each tested in this f
     'image-too-large',
     'image-dimensions',
     'request-too-large',
+    'prompt-too-long',
     'too-many-messages',
     'parse-error',
     'chain-dangling',

@@ -6,6 +6,7 @@ import { RULES } from '../../src/rules/registry.js';
 import type { Doc } from '../../src/transcript/document.js';
 import { docFromBuffer } from '../../src/transcript/load.js';
 import { docOf, realBytes } from '../helpers/fixtures.js';
+import { hugeTaskOutput } from '../budget/cases.js';
 import { at, blocksOf, dropLinked, type Entry, entries, entry, rows } from './helpers.js';
 
 /*
@@ -153,6 +154,8 @@ const CASES: Record<string, Case> = {
       }),
   },
   'request-too-large': { doc: () => leanWith('785a36a8', (r) => (r.content = 'x'.repeat(33 * MB))) },
+  // The 1.0.98 session (claude-sonnet-4: 200,000 tokens) with the Task output on line 294 three times the window.
+  'prompt-too-long': { doc: () => docOf(hugeTaskOutput()) },
   'too-many-messages': {
     // 100,001 alternating messages built from the 2.1.19 prompt and answer (as text: 100k objects cost more than the check).
     doc: () => {

@@ -35,8 +35,8 @@ describe('the context budget in the editor', () => {
     expect(f).toMatch(/#1 user .* ≈ 1,400\s*$/m);
     f = await ui.press('T');
     expect(status(f)).toBe('largest 1/20: line 294, Task `Implement state management` output, 1,800,000 characters: ≈ 612,000 tokens (T: the next)');
-    // The selected row is that block, with its size at the right.
-    expect(f).toMatch(/result +ok +\[toolu_017rjDpjVPeNFmAEXNTkoP55\] .* ≈ 612,000\s*$/m);
+    // The selected row is that block, with its size at the right, marked by the rule it breaks.
+    expect(f).toMatch(/^✖ +result +ok +\[toolu_017rjDpjVPeNFmAEXNTkoP55\] .* ≈ 612,000 prompt-too-long\s*$/m);
     expect(status(await ui.press('T'))).toMatch(/^largest 2\/20: line 3, prompt, 4,339 characters: ≈ 1,300 tokens/);
     f = await ui.press('t');
     expect(f).not.toContain('≈ 612,000');

@@ -5,11 +5,7 @@ import { type ViewIndex, viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
 import { replaceBlock, setField } from '../kit/fixes.js';
 import type { RuleContext } from '../types.js';
-
-const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
-
-/** `{"role":"assistant","content":[` … `]}` and the separators around a message. */
-const MESSAGE_WRAPPER = 36;
+import { MAX_REQUEST_BYTES, requestBytes } from './shared.js';
 
 /**
  * Stubs the biggest tool results and images (of equal sizes, the one sent
@@ -35,10 +31,9 @@ function stubBiggest(ctx: RuleContext, ix: ViewIndex, excess: number): { edits: 
 
 export default defineRule({ id: 'request-too-large', description: 'the rebuilt request is over 32 MB' }, (ctx, report) => {
   const { messages } = ctx.view;
-  const ix = viewIndex(ctx.view);
-  // Each block's size in the request body was measured when its line was read (BlockInfo.sent), plus a comma.
-  const sent = 2 + messages.length * MESSAGE_WRAPPER + ix.sentBytes + ix.blockCount;
+  const sent = requestBytes(ctx.view);
   if (sent <= MAX_REQUEST_BYTES) return;
+  const ix = viewIndex(ctx.view);
   // Stubbing the biggest tool results and images is lossy, so never automatic.
   const { edits, left } = stubBiggest(ctx, ix, sent - MAX_REQUEST_BYTES);
   report({
