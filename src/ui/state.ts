@@ -411,6 +411,8 @@ function editorCommand(s: EditorState, c: Command): EditorState {
           ...s,
           status: `${d.rule} has no automatic fix: edit by hand (${['delete', 'moveUp', 'merge', 'rewind'].map((k) => keysOf(k as Command)).join(', ')})`,
         };
+      // Cutting the request to size loses content: each cut is shown with its size first.
+      if (d.rule === 'prompt-too-long') return proposeFit(s);
       return edit(s, fix.edits, `fixed ${d.rule}: ${fix.label}`);
     }
     case 'fixAll':
