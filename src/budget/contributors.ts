@@ -7,14 +7,20 @@ import { formatBytes, formatCount, formatEstimate } from './format.js';
 /** The tool calls of a view by id, to name what a tool result is the output of. */
 export type ToolCalls = ReadonlyMap<string, BlockInfo>;
 
+/** Made once per view. */
 export function toolCalls(view: ApiView): ToolCalls {
-  const calls = new Map<string, BlockInfo>();
+  let calls = callsOf.get(view);
+  if (calls) return calls;
+  const made = new Map<string, BlockInfo>();
   for (const m of view.messages) {
     if (m.role !== 'assistant') continue;
-    for (const b of m.blocks) if (b.info.id !== undefined && (b.info.type === 'tool_use' || b.info.type === 'server_tool_use')) calls.set(b.info.id, b.info);
+    for (const b of m.blocks) if (b.info.id !== undefined && (b.info.type === 'tool_use' || b.info.type === 'server_tool_use')) made.set(b.info.id, b.info);
   }
+  callsOf.set(view, (calls = made));
   return calls;
 }
+
+const callsOf = new WeakMap<ApiView, ToolCalls>();
 
 /** A tool call as a person names it: the tool and its command, file, pattern or URL ("Bash `npm test`"). */
 function callName(call: BlockInfo): string {

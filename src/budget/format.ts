@@ -1,9 +1,7 @@
 import type { RequestBudget } from './budget.js';
 
-const numbers = new Intl.NumberFormat('en-US');
-
-/** A count as written: 181,020. */
-export const formatCount = (n: number): string => numbers.format(Math.round(n));
+/** A count as written: 181,020 (by hand: Intl's formatter costs microseconds a call, and diagnostics make thousands). */
+export const formatCount = (n: number): string => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /** An estimate, to the hundred above a thousand: 187,400. */
 export const formatEstimate = (n: number): string => formatCount(n >= 1000 ? Math.round(n / 100) * 100 : n);
