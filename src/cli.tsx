@@ -6,6 +6,7 @@ import { runCheck } from './commands/check.js';
 import { runDoctor } from './commands/doctor.js';
 import { CliError, EXIT } from './report/errors.js';
 import { runFix } from './commands/fix.js';
+import { countOption, runFit } from './commands/fit.js';
 import { runHandoff } from './commands/handoff.js';
 import { readStdin, runHook } from './commands/hook.js';
 import { runList } from './commands/list.js';
@@ -23,6 +24,8 @@ usage:
   ccmend check <file | session-id>... [--json] [--provider anthropic|bedrock|vertex] [--verbose] [--no-subagents]
   ccmend check --hook                        as a Claude Code SessionStart hook: warn before a broken session resumes
   ccmend fix <file | session-id> [--out PATH] [--dry-run] [--warnings] [--json] [--provider P] [--no-subagents]
+  ccmend fit <file | session-id> [--tokens N] [--keep N] [--out PATH] [--dry-run] [--json] [--provider P]
+                                             cut old tool outputs, images and documents until the request fits N tokens
   ccmend api-view <file | session-id> [--json] [--client VERSION]
   ccmend list [--all] [--json]
   ccmend summary <file | session-id> [--out PATH] [--copy]
@@ -129,6 +132,24 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           provider: providerOf(str(values.provider)),
           subagents: !values['no-subagents'],
         },
+        io,
+      );
+    }
+    case 'fit': {
+      const { values, positionals } = parse(rest, {
+        tokens: { type: 'string' },
+        keep: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        'dry-run': { type: 'boolean', short: 'n' },
+        json: { type: 'boolean' },
+        provider: { type: 'string' },
+      });
+      const target = exactlyOne(positionals, 'fit');
+      const tokens = countOption('tokens', str(values.tokens), 1);
+      const keep = countOption('keep', str(values.keep), 0);
+      return runFit(
+        target,
+        { tokens, keep, out: str(values.out), dryRun: !!values['dry-run'], json: !!values.json, provider: providerOf(str(values.provider)) },
         io,
       );
     }

@@ -1,5 +1,8 @@
+import { requestBudget } from '../budget/budget.js';
 import { analyze } from '../rules/analyze.js';
 import type { Provider } from '../rules/types.js';
+import { budgetJson } from './budget.js';
+import { configuredModel } from '../report/settings.js';
 import { CliError, EXIT } from '../report/errors.js';
 import { groupRepeats } from './grouped.js';
 import { openTranscript } from './open.js';
@@ -49,7 +52,12 @@ export async function runCheck(targets: readonly string[], opts: CheckOptions, i
   const check = (c: Checked) => {
     const { doc } = c;
     try {
-      const a = analyze(doc, { provider: opts.provider, conversation: c.subagentOf || isSubagentTranscript(doc.path ?? '') ? 'subagent' : 'main' });
+      const budget = { settingsModel: configuredModel(doc) };
+      const a = analyze(doc, {
+        provider: opts.provider,
+        budget,
+        conversation: c.subagentOf || isSubagentTranscript(doc.path ?? '') ? 'subagent' : 'main',
+      });
       errors += a.counts.error;
       if (opts.json) {
         reports.push({
@@ -58,6 +66,7 @@ export async function runCheck(targets: readonly string[], opts: CheckOptions, i
           lines: doc.lines.length,
           messages: a.view.messages.length,
           counts: a.counts,
+          tokens: budgetJson(requestBudget(doc, a.view, budget)),
           diagnostics: a.diagnostics.map(diagnosticJson),
         });
         return;

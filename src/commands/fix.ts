@@ -8,6 +8,7 @@ import { SaveConflictError, type SaveResult, saveInPlace, saveTo } from '../tran
 import { CliError, EXIT, ioMessage } from '../report/errors.js';
 import { groupRepeats } from './grouped.js';
 import { resumeCommand } from '../report/session.js';
+import { configuredModel } from '../report/settings.js';
 import { countLine } from '../report/text.js';
 import { openTranscript } from './open.js';
 import { type Io, diagnosticJson } from './output.js';
@@ -22,7 +23,8 @@ export interface FixOptions {
   readonly subagents?: boolean;
 }
 
-function write(doc: Doc, out: string | undefined): SaveResult {
+/** Saves as `fix` does: in place with a backup, or to `out`; a conflict or I/O failure is one line. */
+export function write(doc: Doc, out: string | undefined): SaveResult {
   const target = out ?? doc.path!;
   try {
     return out ? saveTo(doc, out) : saveInPlace(doc);
@@ -41,7 +43,7 @@ interface Fixed {
 
 /** Fixes one transcript and writes it: in place, or to `out`. */
 function fixFile(doc: Doc, conversation: 'main' | 'subagent', out: string | undefined, opts: FixOptions): Fixed {
-  const result = fixAll(doc, { provider: opts.provider, warnings: opts.warnings, conversation });
+  const result = fixAll(doc, { provider: opts.provider, warnings: opts.warnings, conversation, budget: { settingsModel: configuredModel(doc) } });
   const changed = result.applied.length > 0;
   const saved = opts.dryRun || (!changed && !out) ? undefined : write(result.doc, out);
   const remaining = result.analysis.diagnostics.filter((d) => d.severity === 'error' || (opts.warnings && d.severity === 'warning'));

@@ -4,6 +4,7 @@ import type { Doc } from '../transcript/document.js';
 import { loadFile } from '../transcript/load.js';
 import { CliError, EXIT, ioMessage } from '../report/errors.js';
 import { providerOf } from './open.js';
+import { configuredModel } from '../report/settings.js';
 import type { Io } from './output.js';
 import { plural } from '../report/text.js';
 
@@ -65,7 +66,7 @@ export async function runHook(readInput: () => Promise<string>, io: Io, env: Nod
   const doc = await loadIfPresent(event.transcript_path);
   if (!doc) return EXIT.ok;
   try {
-    const { counts } = analyze(doc, { provider: providerOf(undefined, env) });
+    const { counts } = analyze(doc, { provider: providerOf(undefined, env), budget: { settingsModel: configuredModel(doc, env) } });
     if (counts.error) io.out(JSON.stringify({ systemMessage: hookNotice(event.session_id, counts.error) }));
     return EXIT.ok;
   } finally {

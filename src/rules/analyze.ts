@@ -1,6 +1,7 @@
 import { type ApiView, buildApiView } from '../conversation/apiView.js';
 import { asWritten, type Client, NEWEST } from '../conversation/clients.js';
 import { type Graph, buildGraph } from '../conversation/graph.js';
+import type { BudgetOptions } from '../budget/budget.js';
 import { type Doc, asOwnConversation } from '../transcript/document.js';
 import { runRule } from './kit/define.js';
 import { RULES } from './registry.js';
@@ -20,6 +21,8 @@ export interface AnalyzeOptions {
   readonly client?: Client;
   /** Whose conversation the file is: a session's (the default) or a subagent's, whose own side chain it holds. */
   readonly conversation?: 'main' | 'subagent';
+  /** What the request's size is measured against (see src/budget): the configured model, the counts as loaded. */
+  readonly budget?: BudgetOptions;
 }
 
 /** Graph, API view and every rule, for one version of a document. Pure. */
@@ -30,7 +33,7 @@ export function analyze(written: Doc, options: AnalyzeOptions = {}): Analysis {
   const client = options.client ?? NEWEST;
   const graph = buildGraph(doc, client);
   const view = buildApiView(doc, graph, asWritten(client));
-  const active: RuleContext = { doc, graph, view, provider, conversation, segment: 'active' };
+  const active: RuleContext = { doc, graph, view, provider, conversation, segment: 'active', budget: options.budget };
   const diagnostics: Diagnostic[] = [];
   for (const rule of RULES) runRule(rule, active, diagnostics);
 

@@ -9,6 +9,7 @@ import imageEmpty from './media/image-empty.js';
 import imageMediaType from './media/image-media-type.js';
 import imageTooLarge from './media/image-too-large.js';
 import mediaCount from './media/media-count.js';
+import promptTooLong from './request/prompt-too-long.js';
 import requestTooLarge from './request/request-too-large.js';
 import tooManyMessages from './request/too-many-messages.js';
 import firstRole from './roles/first-role.js';
@@ -60,7 +61,7 @@ export const RULES: readonly Rule[] = [
   ...family('roles', [firstRole, roleAlternation]),
   ...family('encoding', [loneSurrogate]),
   ...family('media', [imageTooLarge, imageDimensions, imageEmpty, imageMediaType, documentInvalid, mediaCount]),
-  ...family('request', [requestTooLarge, tooManyMessages]),
+  ...family('request', [requestTooLarge, promptTooLong, tooManyMessages]),
   // Damage to the uuid chain itself. The API never sees it, but it decides which
   // messages are sent: context is silently lost or the wrong branch resumes.
   ...family('chain', [parseError, chainDangling, chainCycle, uuidDuplicate]),

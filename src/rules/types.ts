@@ -2,6 +2,7 @@ import type { ApiView, ViewBlock, ViewMessage } from '../conversation/apiView.js
 import type { Graph } from '../conversation/graph.js';
 import type { Edit } from '../edit/types.js';
 import type { Doc } from '../transcript/document.js';
+import type { BudgetOptions } from '../budget/budget.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type Provider = 'anthropic' | 'bedrock' | 'vertex';
@@ -40,6 +41,8 @@ export interface RuleContext {
   readonly conversation: 'main' | 'subagent';
   /** Which part of the conversation this view is: only `active` is sent. */
   readonly segment: 'active' | 'pre-compact';
+  /** What the request's size is measured against: the configured model, the counts as loaded (see src/budget). */
+  readonly budget?: BudgetOptions;
 }
 
 /** The folder a rule's file is in (`src/rules/<family>/<id>.ts`). */

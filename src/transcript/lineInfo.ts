@@ -87,6 +87,14 @@ export interface LineInfo {
   /** The role this line contributes to the API request, if any. */
   role?: 'user' | 'assistant';
   messageId?: string;
+  /**
+   * On an assistant line: the API's own count of the request that produced the
+   * response (usage.input_tokens + cache_creation_input_tokens +
+   * cache_read_input_tokens), when the line records usage.
+   */
+  requestTokens?: number;
+  /** On an assistant line: the model that answered (message.model). */
+  model?: string;
   /** True when `message.content` is a plain string (one text block). */
   stringContent: boolean;
   blocks: BlockInfo[];
@@ -318,6 +326,15 @@ function deferredToolsOf(attachment: unknown): LineInfo['deferredTools'] {
   return { added: names(a.addedNames), removed: names(a.removedNames) };
 }
 
+/** The input tokens the API counted for the request a response answered, from its `usage`. */
+function requestTokensOf(usage: unknown): number | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  const u = usage as Record<string, unknown>;
+  if (typeof u.input_tokens !== 'number') return undefined;
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  return n(u.input_tokens) + n(u.cache_creation_input_tokens) + n(u.cache_read_input_tokens);
+}
+
 /** The first UTF-16 unit of `s` that is half of a pair with no other half, if any. */
 function firstLoneSurrogate(s: string): 'high' | 'low' | undefined {
   for (let i = 0; i < s.length; i++) {
@@ -393,6 +410,11 @@ export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: str
   if ((entry.type === 'user' || entry.type === 'assistant') && entry.message) {
     info.role = entry.type;
     info.messageId = entry.message.id;
+    if (entry.type === 'assistant') {
+      const tokens = requestTokensOf(entry.message.usage);
+      if (tokens !== undefined) info.requestTokens = tokens;
+      if (entry.message.model !== undefined) info.model = entry.message.model;
+    }
     const content = entry.message.content;
     if (typeof content === 'string') {
       info.stringContent = true;

@@ -154,6 +154,8 @@ function encodeLine(i: LineInfo, table: StringTable): Wire {
     i.blocks.map((b, k) => encodeBlock(b, k, i.stringContent, table)),
     table.number(i.agentId),
     orNone(i.deferredTools),
+    orNone(i.requestTokens),
+    table.number(i.model),
   ];
 }
 
@@ -188,6 +190,8 @@ function decodeLine(w: Wire, strings: string[]): LineInfo {
   }
   if (flags & HAS_ROLE) i.role = fromNone(w[16] as LineInfo['role'] | 0);
   if (flags & HAS_MESSAGE_ID) i.messageId = fromNone(w[17] as string | 0);
+  if (w[23] !== NONE) i.requestTokens = w[23] as number;
+  if (w[24] !== NONE) i.model = str(w[24]);
   i.stringContent = (flags & STRING_CONTENT) !== 0;
   const blocks = w[20] as Wire[];
   if (blocks.length) i.blocks = blocks.map((b, k) => decodeBlock(b, k, i.stringContent, strings));

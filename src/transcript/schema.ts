@@ -30,7 +30,9 @@ export type Block = z.infer<typeof blockSchema>;
 export const messageSchema = z.object({
   role: str,
   id: str,
+  model: str,
   content: z.unknown().optional(),
+  usage: z.unknown().optional(),
 });
 
 export const entrySchema = z.object({

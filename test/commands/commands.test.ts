@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { run } from './run.js';
 import { CLAUDE_HOME, realPath } from '../helpers/fixtures.js';
 import { DEMO, tempCopy } from '../ui/harness.js';
+import { run } from './run.js';
 
 let savedHome: string | undefined;
 beforeEach(() => {

@@ -36,6 +36,7 @@ test('the registry holds one rule per shape of DESIGN §4, each tested in this f
     'document-invalid',
     'media-count',
     'request-too-large',
+    'prompt-too-long',
     'too-many-messages',
     'parse-error',
     'chain-dangling',

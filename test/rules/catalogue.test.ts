@@ -7,6 +7,7 @@ import { RULES } from '../../src/rules/registry.js';
 import type { Doc } from '../../src/transcript/document.js';
 import { docFromBuffer } from '../../src/transcript/load.js';
 import { type RealName, docOf, realBytes, realDoc } from '../helpers/fixtures.js';
+import { hugeTaskOutput } from '../budget/cases.js';
 import { at, blocksOf, dropLinked, type Entry, entries, entry, rows } from './helpers.js';
 
 /*
@@ -192,6 +193,8 @@ const CASES: Record<string, Case> = {
     doc: () => withFixture('pdf', 'dbfb4200', (r) => (r.content[1].source.data = Buffer.from('%PDF-1.4\n').toString('base64'))),
   },
   'request-too-large': { from: 'lean', doc: () => leanWith('785a36a8', (r) => (r.content = 'x'.repeat(33 * MB))) },
+  // The 1.0.98 session (claude-sonnet-4: 200,000 tokens) with the Task output on line 294 three times the window.
+  'prompt-too-long': { from: 'old', doc: () => docOf(hugeTaskOutput()) },
   'too-many-messages': {
     from: 'lean',
     // 100,001 alternating messages built from the 2.1.19 prompt and answer (as text: 100k objects cost more than the check).
