@@ -62,7 +62,9 @@ describe('the context budget in the editor', () => {
   test('f on the prompt-too-long problem shows the same cuts first', async () => {
     const ui = await editor(await brokenSession());
     let f = await ui.press('n');
-    expect(status(f)).toBe('problem 1/1: prompt-too-long · f: cut 1 block to short stubs, largest tool outputs first, as ccmend fit does (≈ 21,900 tokens after)');
+    expect(status(f)).toBe(
+      'problem 1/1: prompt-too-long · f: cut 1 block to short stubs, largest tool outputs first, as ccmend fit does (≈ 21,900 tokens after)',
+    );
     f = await ui.press('f');
     expect(f).toContain('Cut 1 block to fit 160,000 tokens? ≈ 633,900 now, ≈ 21,900 after');
     f = await ui.press('y');
