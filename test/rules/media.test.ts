@@ -112,7 +112,9 @@ describe('document-invalid', () => {
     expect(rows(realDoc('pdf'))).toEqual([]);
     const lines = entries('pdf');
     pdfResult(lines).content[1].source.data = pdfOfPages(100).toString('base64');
-    expect(rows(docOf(lines))).toEqual([]);
+    // A hundred pages are within what the API reads, but at about 2,500 tokens a page they overflow a 200k window.
+    expect(rows(docOf(lines))).toEqual([errorRow('prompt-too-long', PDF_LINE, 3, 'prompt is too long: 278311 tokens > 200000 maximum')]);
+    expect(rows(docOf(lines), { budget: { settingsModel: 'sonnet[1m]' } })).toEqual([]);
   });
 
   test('a PDF cut short (2.1.330): not a valid PDF, replaced by a note', () => {
@@ -135,6 +137,7 @@ describe('document-invalid', () => {
     expect(rows(doc)).toEqual([
       errorRow('document-invalid', PDF_LINE, 3, 'A maximum of 100 PDF pages may be provided.'),
       errorRow('media-count', PDF_LINE, 3, 'Too much media: 101 document pages + 0 images > 100'),
+      errorRow('prompt-too-long', PDF_LINE, 3, 'prompt is too long: 280811 tokens > 200000 maximum'),
     ]);
     expectRepair(doc, { applied: ['document-invalid@25: replace the document with a text note'], changed: [PDF_LINE], removed: [], added: 0 });
   });

@@ -130,7 +130,7 @@ describe('the picker', () => {
     const ui = await picker();
     await ui.until((fr) => !/B +… /.test(fr), 'all counts');
     let f = await ui.press('jjjjjjjj');
-    expect(selected(f)).toMatch(/^❯ 2025-09-03 00:47 +26 KB .*\/init/);
+    expect(selected(f)).toMatch(/^❯ 2026-02-10 22:59 +38 KB .*\/spotter +start phoenix/);
     f = await ui.press('G');
     expect(selected(f)).toMatch(/^❯ 2025-07-01 10:41 +4 KB .*\/tmp +Start/);
     f = await ui.press('g');
@@ -142,7 +142,7 @@ describe('the picker', () => {
     const ui = await picker({ onPick: (s) => picked.push(s) });
     await ui.until((fr) => !/B +… /.test(fr), 'all counts');
     let f = await ui.press('/spotter');
-    expect(f).toContain('filter: spotter█  (Enter keeps it, Esc clears it) · 3 of 10 sessions');
+    expect(f).toContain('filter: spotter█  (Enter keeps it, Esc clears it) · 3 of 13 sessions');
     expect(
       f
         .split('\n')
