@@ -95,7 +95,9 @@ describe('the estimate of a block', () => {
     const [image, doc, plain] = info.blocks;
     expect(image!.images[0]).toMatchObject({ mediaType: 'image/png', width: 1440, height: 900 });
     expect(blockTokens(image!)).toBe(1600 + 3);
-    expect(doc!.documents).toEqual([{ mediaType: 'application/pdf', bytes: doc!.documents![0]!.bytes, validPdf: true, pages: 3, path: ['message', 'content', 1] }]);
+    expect(doc!.documents).toEqual([
+      { mediaType: 'application/pdf', bytes: doc!.documents![0]!.bytes, validPdf: true, pages: 3, path: ['message', 'content', 1] },
+    ]);
     expect(doc!.preview).toBe('application/pdf');
     expect(blockTokens(doc!)).toBe(3 * 2500 + 3);
     expect(plain!.documents).toEqual([{ mediaType: 'text/plain', bytes: 23, path: ['message', 'content', 2] }]);
