@@ -3,7 +3,7 @@
 // (which, like the executable, reads files of 32 MiB or more on one thread per core, up to four),
 // the Claude Code hook, and the editor (first full frame, in-process and as the real
 // binary in a pseudo-terminal; key-to-frame latency).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,14 +14,16 @@ import { makeLarge } from './make-large.mjs';
 const MB = 1024 * 1024;
 const target = Number(process.env.BENCH_MB ?? 200) * MB;
 const runs = Number(process.env.BENCH_RUNS ?? 3);
+const only = process.env.BENCH_ONLY;
 const dir = mkdtempSync(join(tmpdir(), 'ccmend-bench-'));
 const child = fileURLToPath(new URL('./child.mjs', import.meta.url));
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const env = { ...process.env, NODE_ENV: 'production' };
 
-function measure(mode, file) {
+function measure(mode, file, ...args) {
   const results = [];
-  for (let i = 0; i < runs; i++) results.push(JSON.parse(execFileSync(process.execPath, [child, mode, file], { encoding: 'utf8', maxBuffer: 1 << 26, env })));
+  for (let i = 0; i < runs; i++)
+    results.push(JSON.parse(execFileSync(process.execPath, [child, mode, file, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, env })));
   results.sort((a, b) => a.ms - b.ms);
   return results[Math.floor(results.length / 2)]; // median by time
 }
@@ -106,19 +108,46 @@ async function realEditor(file) {
 
 const row = (name, r, note = '') => console.log(`  ${name.padEnd(28)} ${String(r.ms).padStart(6)} ms   peak RSS ${String(r.maxRssMB).padStart(5)} MB  ${note}`);
 
+/**
+ * `ccmend fit` at its hardest: a target just above what is left once everything fit may cut is cut,
+ * so it cuts nearly every tool output, then checks the result again and writes it.
+ */
+function fitRow(file, base) {
+  // Exit 1: a target of 1 token cannot be met; the JSON says what is left after every cut.
+  const floor = JSON.parse(
+    spawnSync(process.execPath, [bin, 'fit', file, '--tokens', '1', '--json', '--dry-run'], { encoding: 'utf8', maxBuffer: 1 << 28, env }).stdout,
+  );
+  const tokens = String(floor.left + 1000);
+  const out = join(dir, 'fitted.jsonl');
+  const fit = measure('fit', file, tokens, out);
+  rmSync(out, { force: true });
+  row(
+    'ccmend fit',
+    fit,
+    `${fit.cuts} cuts to ${Number(tokens).toLocaleString('en-US')} tokens (from ${floor.before.total.toLocaleString('en-US')}), written with --out; ${(fit.ms / base.ms).toFixed(2)}x baseline`,
+  );
+}
+
 async function scenario(title, options) {
   const file = join(dir, `${options.keepCompactions ? 'compacted' : 'chain'}.jsonl`);
   await makeLarge(file, target, options);
   const size = statSync(file).size;
   console.log(`\n${title}: ${(size / MB).toFixed(0)} MB`);
   const base = measure('baseline', file);
-  const check = measure('check', file);
   row('read + JSON.parse (baseline)', base, `${base.lines} lines`);
+  // BENCH_ONLY=fit measures the baseline and fit alone.
+  if (only === 'fit') {
+    fitRow(file, base);
+    rmSync(file);
+    return;
+  }
+  const check = measure('check', file);
   row('ccmend check', check, `load ${check.loadMs} ms + analyze ${check.analyzeMs} ms; ${check.messages} messages sent; ${check.counts.error} errors`);
   console.log(
     `  check / baseline time ${(check.ms / base.ms).toFixed(2)}x (target ≤ 1.5x) · check peak RSS / file size ${((check.maxRssMB * MB) / size).toFixed(2)}x (target < 1.5x)`,
   );
   console.log(`  ccmend check --hook (whole process)  ${hookMs(file)} ms`);
+  fitRow(file, base);
   const editor = measure('editor', file);
   row('editor: first full frame', { ms: editor.firstFrameMs, maxRssMB: editor.maxRssMB }, '(in-process, ink-testing-library)');
   const real = await realEditor(file);

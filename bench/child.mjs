@@ -1,5 +1,5 @@
 // One measurement per process, so each peak RSS is its own.
-// usage: node child.mjs baseline|check FILE
+// usage: node child.mjs baseline|check|editor FILE, or node child.mjs fit FILE TOKENS OUT
 import { readSync, openSync, closeSync } from 'node:fs';
 import { KEYS } from './keys.mjs';
 
@@ -50,6 +50,14 @@ if (mode === 'baseline') {
     analyzeMs: Math.round(performance.now() - tLoad),
   };
   doc.source.close();
+} else if (mode === 'fit') {
+  // `ccmend fit FILE --tokens N --out OUT` as the command runs it: load, plan, cut, check again, save.
+  const { main } = await import('../dist/cli.js');
+  const [tokens, out] = process.argv.slice(4);
+  const lines = [];
+  const code = await main(['fit', file, '--tokens', tokens, '--out', out], { out: (t) => lines.push(t), err: (t) => lines.push(t) });
+  const cuts = /^(\d+) cuts?/m.exec(lines.join('\n'))?.[1];
+  detail = { code, cuts: Number(cuts ?? 0) };
 } else if (mode === 'editor') {
   detail = await measureEditor(file, t0);
 } else throw new Error(`unknown mode ${mode}`);

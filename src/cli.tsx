@@ -6,6 +6,7 @@ import { runCheck } from './commands/check.js';
 import { runDoctor } from './commands/doctor.js';
 import { CliError, EXIT } from './report/errors.js';
 import { runFix } from './commands/fix.js';
+import { countOption, runFit } from './commands/fit.js';
 import { runHandoff } from './commands/handoff.js';
 import { readStdin, runHook } from './commands/hook.js';
 import { runList } from './commands/list.js';
@@ -21,9 +22,11 @@ const USAGE = `ccmend: repair Claude Code sessions the API rejects (HTTP 400)
 
 usage:
   ccmend [file | session-id] [--client V]    open the interactive editor (no argument: pick a session)
-  ccmend check <file | session-id>... [--json] [--client V] [--provider anthropic|bedrock|vertex] [--verbose]
+  ccmend check <file | session-id>... [--json] [--client V] [--provider anthropic|bedrock|vertex] [--verbose] [--no-subagents]
   ccmend check --hook [--client V]           as a Claude Code SessionStart hook: warn before a broken session resumes
-  ccmend fix <file | session-id> [--out PATH] [--dry-run] [--warnings] [--json] [--client V] [--provider P]
+  ccmend fix <file | session-id> [--out PATH] [--dry-run] [--warnings] [--json] [--client V] [--provider P] [--no-subagents]
+  ccmend fit <file | session-id> [--tokens N] [--keep N] [--out PATH] [--dry-run] [--json] [--client V] [--provider P]
+                                             cut old tool outputs, images and documents until the request fits N tokens
   ccmend api-view <file | session-id> [--json] [--client V]
   ccmend list [--all] [--json]
   ccmend summary <file | session-id> [--out PATH] [--copy]
@@ -99,6 +102,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         verbose: { type: 'boolean', short: 'v' },
         hook: { type: 'boolean' },
         client: { type: 'string' },
+        'no-subagents': { type: 'boolean' },
       });
       const client = str(values.client);
       if (client !== undefined) targetOption(client);
@@ -107,7 +111,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         return runHook(readStdin, io, process.env, client);
       }
       if (!positionals.length) throw new CliError('ccmend check needs at least one file or session id (see ccmend --help)');
-      return runCheck(positionals, { json: !!values.json, provider: providerOf(str(values.provider)), verbose: !!values.verbose, client }, io);
+      return runCheck(
+        positionals,
+        { json: !!values.json, provider: providerOf(str(values.provider)), verbose: !!values.verbose, client, subagents: !values['no-subagents'] },
+        io,
+      );
     }
     case 'fix': {
       const { values, positionals } = parse(rest, {
@@ -117,6 +125,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         json: { type: 'boolean' },
         provider: { type: 'string' },
         client: { type: 'string' },
+        'no-subagents': { type: 'boolean' },
       });
       const target = exactlyOne(positionals, 'fix');
       const client = str(values.client);
@@ -130,7 +139,29 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
           warnings: !!values.warnings,
           provider: providerOf(str(values.provider)),
           client,
+          subagents: !values['no-subagents'],
         },
+        io,
+      );
+    }
+    case 'fit': {
+      const { values, positionals } = parse(rest, {
+        tokens: { type: 'string' },
+        keep: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        'dry-run': { type: 'boolean', short: 'n' },
+        json: { type: 'boolean' },
+        provider: { type: 'string' },
+        client: { type: 'string' },
+      });
+      const target = exactlyOne(positionals, 'fit');
+      const client = str(values.client);
+      if (client !== undefined) targetOption(client);
+      const tokens = countOption('tokens', str(values.tokens), 1);
+      const keep = countOption('keep', str(values.keep), 0);
+      return runFit(
+        target,
+        { tokens, keep, out: str(values.out), dryRun: !!values['dry-run'], json: !!values.json, provider: providerOf(str(values.provider)), client },
         io,
       );
     }

@@ -1,6 +1,9 @@
+import { requestBudget } from '../budget/budget.js';
 import { buildApiView, renderApiMessages } from '../conversation/apiView.js';
 import { buildGraph } from '../conversation/graph.js';
 import type { BlockInfo } from '../transcript/lineInfo.js';
+import { budgetJson } from './budget.js';
+import { configuredModel } from '../report/settings.js';
 import { CliError, EXIT } from '../report/errors.js';
 import { openTranscript } from './open.js';
 import type { Io } from './output.js';
@@ -26,7 +29,9 @@ export async function runApiView(target: string, opts: { json: boolean; client?:
     const client = clients[0]!;
     const view = buildApiView(doc, buildGraph(doc, client), client);
     if (opts.json) {
-      io.out(JSON.stringify({ client: client.version, messages: renderApiMessages(doc, view) }));
+      // The figures sit beside the messages, which stay exactly what the API would receive.
+      const tokens = budgetJson(requestBudget(doc, view, { settingsModel: configuredModel(doc) }));
+      io.out(JSON.stringify({ client: client.version, messages: renderApiMessages(doc, view), tokens }));
       return EXIT.ok;
     }
     io.out(`the request ${label} sends`);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { type Check, countStatuses } from '../doctor/check.js';
 import { diagnose } from '../doctor/diagnose.js';
@@ -9,6 +9,7 @@ import { effectiveEnv, envValues, readSettings } from '../doctor/settings.js';
 import { analyze } from '../rules/analyze.js';
 import type { Doc } from '../transcript/document.js';
 import { claudeHome } from '../transcript/sessions.js';
+import { configuredModel, projectDirOf } from '../report/settings.js';
 import { EXIT } from '../report/errors.js';
 import { shellQuote } from '../report/shell.js';
 import { openTranscript, providerOf } from './open.js';
@@ -65,12 +66,6 @@ export interface DoctorOptions {
   readonly json: boolean;
 }
 
-/** Project settings belong to the directory the session ran in, when it exists here. */
-function projectDirOf(doc: Doc | undefined, cwd: string): string {
-  const sessionCwd = doc?.lines.find((l) => l.info.cwd && !l.info.isSidechain)?.info.cwd;
-  return sessionCwd && existsSync(sessionCwd) ? sessionCwd : cwd;
-}
-
 interface Gathered {
   readonly checks: Check[];
   readonly session?: SessionFacts;
@@ -81,7 +76,7 @@ function gather(doc: Doc | undefined, deps: DoctorDeps): Gathered {
   const settings = readSettings(claudeHome(deps.env), projectDirOf(doc, deps.cwd));
   const env = effectiveEnv(deps.env, settings);
   const provider = providerOf(undefined, envValues(env));
-  const session = doc ? sessionFacts(analyze(doc, { provider }), provider) : undefined;
+  const session = doc ? sessionFacts(analyze(doc, { provider, budget: { settingsModel: configuredModel(doc, deps.env, deps.cwd) } }), provider) : undefined;
   const command = deps.hookCommand ?? HOOK_COMMAND;
   return { session, hookCommand: command, checks: diagnose({ env, settings, claudeVersion: deps.claudeVersion(), session, hookCommand: command }) };
 }

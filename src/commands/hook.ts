@@ -5,6 +5,7 @@ import { loadFile } from '../transcript/load.js';
 import { CliError, EXIT, ioMessage } from '../report/errors.js';
 import { providerOf } from './open.js';
 import { installedVersion, resolveTarget } from '../report/target.js';
+import { configuredModel } from '../report/settings.js';
 import type { Io } from './output.js';
 import { plural } from '../report/text.js';
 
@@ -78,7 +79,7 @@ export async function runHook(readInput: () => Promise<string>, io: Io, env: Nod
     const target = resolveTarget(client, doc, () => installedVersion(env));
     const provider = providerOf(undefined, env);
     // What breaks the resuming client is its problem now; what would break other clients is one line more.
-    const { counts, elsewhere } = analyze(doc, { provider, target: target.clients });
+    const { counts, elsewhere } = analyze(doc, { provider, target: target.clients, budget: { settingsModel: configuredModel(doc, env) } });
     if (counts.error || elsewhere) io.out(JSON.stringify({ systemMessage: hookNotice(event.session_id, counts.error, target.label, elsewhere) }));
     return EXIT.ok;
   } finally {

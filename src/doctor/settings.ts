@@ -21,6 +21,8 @@ export interface SettingsFile {
   readonly env: Readonly<Record<string, string>>;
   /** Its `hooks` value, unvalidated. */
   readonly hooks?: unknown;
+  /** The model it selects (`model`), if a string. */
+  readonly model?: string;
 }
 
 /** Lowest precedence first: a later file overrides an earlier one (local > project > user). */
@@ -35,6 +37,7 @@ export function settingsLocations(configDir: string, projectDir: string): { scop
 const settingsSchema = z.looseObject({
   env: z.record(z.string(), z.unknown()).optional().catch(undefined),
   hooks: z.unknown().optional(),
+  model: z.string().optional().catch(undefined),
 });
 
 /** Parses one settings file's text; never throws. */
@@ -49,7 +52,8 @@ export function parseSettings(scope: SettingsScope, path: string, text: string):
   if (!parsed.success) return { scope, path, state: 'invalid', error: 'not a JSON object', env: {} };
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(parsed.data.env ?? {})) if (typeof v === 'string') env[k] = v;
-  return { scope, path, state: 'ok', env, hooks: parsed.data.hooks };
+  const model = parsed.data.model;
+  return { scope, path, state: 'ok', env, hooks: parsed.data.hooks, ...(model === undefined ? {} : { model }) };
 }
 
 export function readSettings(configDir: string, projectDir: string): SettingsFile[] {

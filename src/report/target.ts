@@ -20,7 +20,16 @@ export interface Target {
  * answers within a few seconds. CCMEND_CLAUDE names another binary to ask.
  */
 export function installedVersion(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const run = spawnSync(env.CCMEND_CLAUDE || 'claude', ['--version'], { env, encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
+  const binary = env.CCMEND_CLAUDE || 'claude';
+  // Asked once per binary: a native client takes a noticeable moment to answer, and check asks for every file.
+  if (!answered.has(binary)) answered.set(binary, askVersion(binary, env));
+  return answered.get(binary);
+}
+
+const answered = new Map<string, string | undefined>();
+
+function askVersion(binary: string, env: NodeJS.ProcessEnv): string | undefined {
+  const run = spawnSync(binary, ['--version'], { env, encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
   if (run.status !== 0 || typeof run.stdout !== 'string') return undefined;
   const v = parseVersion(run.stdout);
   return v ? formatVersion(v) : undefined;

@@ -1,7 +1,8 @@
 import { type ApiView, buildApiView, type Patch } from '../conversation/apiView.js';
 import { asWritten, behaviour, type Client, GENERATIONS, generationOf, NEWEST, versionRanges } from '../conversation/clients.js';
 import { type Graph, buildGraph } from '../conversation/graph.js';
-import type { Doc } from '../transcript/document.js';
+import type { BudgetOptions } from '../budget/budget.js';
+import { type Doc, asOwnConversation } from '../transcript/document.js';
 import { runRule } from './kit/define.js';
 import { RULES } from './registry.js';
 import type { Diagnostic, Provider, RuleContext } from './types.js';
@@ -26,7 +27,14 @@ export interface AnalyzeOptions {
   readonly provider?: Provider;
   /** The Claude Code versions whose requests are checked (default: the newest modelled; several: the strictest of them). */
   readonly target?: readonly Client[];
+  /** Whose conversation the file is: a session's (the default) or a subagent's, whose own side chain it holds. */
+  readonly conversation?: 'main' | 'subagent';
+  /** What the request's size is measured against (see src/budget): the configured model, the counts as loaded. */
+  readonly budget?: BudgetOptions;
 }
+
+/** What every rule pass shares: the document and how it is checked. */
+type Checking = Pick<RuleContext, 'doc' | 'provider' | 'conversation' | 'budget'>;
 
 /** What one generation makes of a document: its graph, its request, and what the rules find in both. */
 interface Pass {
@@ -43,8 +51,8 @@ interface Pass {
 /** A finding's identity across generations: its rule, line and block (message numbers differ between requests). */
 const identity = (d: Diagnostic) => `${d.rule}\u0000${d.key}\u0000${d.block ?? ''}`;
 
-function findings(doc: Doc, graph: Graph, view: ApiView, provider: Provider): Map<string, Diagnostic> {
-  const ctx: RuleContext = { doc, graph, view, provider, segment: 'active' };
+function findings(checking: Checking, graph: Graph, view: ApiView): Map<string, Diagnostic> {
+  const ctx: RuleContext = { ...checking, graph, view, segment: 'active' };
   const out: Diagnostic[] = [];
   for (const rule of RULES) runRule(rule, ctx, out);
   return new Map(out.map((d) => [identity(d), d]));
@@ -67,12 +75,13 @@ function fingerprint(graph: Graph, view: ApiView): string {
 }
 
 /** Runs every generation, sharing the rule passes of generations whose requests are the same. */
-function passes(doc: Doc, provider: Provider): Pass[] {
+function passes(checking: Checking): Pass[] {
+  const { doc } = checking;
   const ruled = new Map<string, Map<string, Diagnostic>>();
   const rulesOn = (graph: Graph, view: ApiView) => {
     const key = fingerprint(graph, view);
     let found = ruled.get(key);
-    if (!found) ruled.set(key, (found = findings(doc, graph, view, provider)));
+    if (!found) ruled.set(key, (found = findings(checking, graph, view)));
     return found;
   };
   return GENERATIONS.map((generation) => {
@@ -130,11 +139,14 @@ function describe(d: Diagnostic, clients: Diagnostic['clients'] & object, patche
  * the target clients. Pure. Every generation ccmend models is analysed, so a
  * diagnostic can say which other clients a shape breaks.
  */
-export function analyze(doc: Doc, options: AnalyzeOptions = {}): Analysis {
+export function analyze(file: Doc, options: AnalyzeOptions = {}): Analysis {
   const provider = options.provider ?? 'anthropic';
+  const conversation = options.conversation ?? 'main';
+  const doc = conversation === 'subagent' ? asOwnConversation(file) : file;
+  const checking: Checking = { doc, provider, conversation, budget: options.budget };
   const target = options.target ?? [NEWEST];
   const targets = new Set(target.map(generationOf));
-  const all = passes(doc, provider);
+  const all = passes(checking);
   const main = all.find((p) => targets.has(p.generation))!;
 
   // Every shape any generation finds, in its written lines or its request, settled for the target.
@@ -149,7 +161,7 @@ export function analyze(doc: Doc, options: AnalyzeOptions = {}): Analysis {
   // What precedes the newest compaction is never sent: its problems are reported as info (see runRule).
   if (main.graph.preCompactChain.length) {
     const view = buildApiView(doc, main.graph, asWritten(main.generation), main.graph.preCompactChain);
-    const before: RuleContext = { doc, graph: main.graph, view, provider, segment: 'pre-compact' };
+    const before: RuleContext = { ...checking, graph: main.graph, view, segment: 'pre-compact' };
     for (const rule of RULES) if (rule.scope === 'view') runRule(rule, before, diagnostics);
   }
   diagnostics.sort((a, b) => a.pos - b.pos || (a.block ?? -1) - (b.block ?? -1) || a.rule.localeCompare(b.rule));

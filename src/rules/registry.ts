@@ -3,12 +3,18 @@ import chainDangling from './chain/chain-dangling.js';
 import parseError from './chain/parse-error.js';
 import uuidDuplicate from './chain/uuid-duplicate.js';
 import loneSurrogate from './encoding/lone-surrogate.js';
+import documentInvalid from './media/document-invalid.js';
 import imageDimensions from './media/image-dimensions.js';
+import imageEmpty from './media/image-empty.js';
+import imageMediaType from './media/image-media-type.js';
 import imageTooLarge from './media/image-too-large.js';
+import mediaCount from './media/media-count.js';
+import promptTooLong from './request/prompt-too-long.js';
 import requestTooLarge from './request/request-too-large.js';
 import tooManyMessages from './request/too-many-messages.js';
 import firstRole from './roles/first-role.js';
 import roleAlternation from './roles/role-alternation.js';
+import cacheControlEmpty from './text/cache-control-empty.js';
 import finalWhitespace from './text/final-whitespace.js';
 import messageEmpty from './text/message-empty.js';
 import textEmpty from './text/text-empty.js';
@@ -17,8 +23,11 @@ import thinkingEmpty from './thinking/thinking-empty.js';
 import thinkingOrder from './thinking/thinking-order.js';
 import thinkingSignature from './thinking/thinking-signature.js';
 import errorResultEmpty from './tools/error-result-empty.js';
+import serverToolResultOrphan from './tools/server-tool-result-orphan.js';
 import toolIdFormat from './tools/tool-id-format.js';
 import toolInputType from './tools/tool-input-type.js';
+import toolName from './tools/tool-name.js';
+import toolReference from './tools/tool-reference.js';
 import toolResultDuplicate from './tools/tool-result-duplicate.js';
 import toolResultMissing from './tools/tool-result-missing.js';
 import toolResultOrder from './tools/tool-result-order.js';
@@ -43,13 +52,16 @@ export const RULES: readonly Rule[] = [
     toolIdFormat,
     toolInputType,
     errorResultEmpty,
+    serverToolResultOrphan,
+    toolName,
+    toolReference,
   ]),
-  ...family('text', [textEmpty, textWhitespace, messageEmpty, finalWhitespace]),
+  ...family('text', [textEmpty, textWhitespace, messageEmpty, finalWhitespace, cacheControlEmpty]),
   ...family('thinking', [thinkingOrder, thinkingEmpty, thinkingSignature]),
   ...family('roles', [firstRole, roleAlternation]),
   ...family('encoding', [loneSurrogate]),
-  ...family('media', [imageTooLarge, imageDimensions]),
-  ...family('request', [requestTooLarge, tooManyMessages]),
+  ...family('media', [imageTooLarge, imageDimensions, imageEmpty, imageMediaType, documentInvalid, mediaCount]),
+  ...family('request', [requestTooLarge, promptTooLong, tooManyMessages]),
   // Damage to the uuid chain itself. The API never sees it, but it decides which
   // messages are sent: context is silently lost or the wrong branch resumes.
   ...family('chain', [parseError, chainDangling, chainCycle, uuidDuplicate]),

@@ -2,6 +2,7 @@ import type { ApiView, ViewBlock, ViewMessage } from '../conversation/apiView.js
 import type { Graph } from '../conversation/graph.js';
 import type { Edit } from '../edit/types.js';
 import type { Doc } from '../transcript/document.js';
+import type { BudgetOptions } from '../budget/budget.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type Provider = 'anthropic' | 'bedrock' | 'vertex';
@@ -41,8 +42,12 @@ export interface RuleContext {
   /** The request one client generation would send, or its lines as written (see analyze). */
   readonly view: ApiView;
   readonly provider: Provider;
+  /** Whose conversation the document is: lines a fix adds to a subagent's transcript belong to its side chain. */
+  readonly conversation: 'main' | 'subagent';
   /** Which part of the conversation this view is: only `active` is sent. */
   readonly segment: 'active' | 'pre-compact';
+  /** What the request's size is measured against: the configured model, the counts as loaded (see src/budget). */
+  readonly budget?: BudgetOptions;
 }
 
 /** The folder a rule's file is in (`src/rules/<family>/<id>.ts`). */

@@ -86,6 +86,15 @@ export function makeLineFromBytes(key: number, bytes: Buffer, eol: Eol): Line {
   return { key, bytes, eol, info: summarize(bytes.toString('utf8'), bytes.length) };
 }
 
+/**
+ * A subagent's transcript read as a conversation of its own. Every line of it
+ * is the subagent's side chain (isSidechain), which here is the conversation
+ * itself: the lines are marked as its main chain. Their bytes are untouched.
+ */
+export function asOwnConversation(doc: Doc): Doc {
+  return { ...doc, lines: doc.lines.map((l) => (l.info.isSidechain ? { ...l, info: { ...l.info, isSidechain: false } } : l)) };
+}
+
 /** The end of line a new line should use: the file's own convention. */
 export function defaultEol(doc: Doc): Eol {
   for (const l of doc.lines) if (l.eol) return l.eol;

@@ -4,6 +4,20 @@ export interface ImageFacts {
   bytes: number;
   width?: number;
   height?: number;
+  /** The type its bytes say they are (by their magic number), when they are one the API takes. */
+  sniffed?: string;
+}
+
+/** The media types the API takes for an image. */
+export const IMAGE_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+
+/** The image type of `head` by its magic number, if it is one the API takes. */
+export function sniffImageType(head: Buffer): string | undefined {
+  if (head.length >= 8 && head.readUInt32BE(0) === 0x89504e47 && head.readUInt32BE(4) === 0x0d0a1a0a) return 'image/png';
+  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
+  if (head.length >= 6 && (head.toString('latin1', 0, 6) === 'GIF87a' || head.toString('latin1', 0, 6) === 'GIF89a')) return 'image/gif';
+  if (head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+  return undefined;
 }
 
 /**
@@ -64,9 +78,12 @@ export function imageFacts(source: unknown): ImageFacts | undefined {
   const s = source as { type?: unknown; media_type?: unknown; data?: unknown };
   if (s.type !== 'base64' || typeof s.data !== 'string') return undefined;
   const head = Buffer.from(s.data.slice(0, HEAD_CHARS), 'base64');
-  return {
+  const facts: ImageFacts = {
     mediaType: typeof s.media_type === 'string' ? s.media_type : 'unknown',
     bytes: base64DecodedLength(s.data),
     ...imageDimensions(head),
   };
+  const sniffed = sniffImageType(head);
+  if (sniffed) facts.sniffed = sniffed;
+  return facts;
 }

@@ -1,5 +1,6 @@
 import { base64Length, imageFacts, type ImageFacts } from './image.js';
 import { intern } from './intern.js';
+import { type DocumentFacts, documentFacts } from './pdf.js';
 import { type Entry, parseBlock } from './schema.js';
 
 export type JsonPath = readonly (string | number)[];
@@ -7,6 +8,18 @@ export type JsonPath = readonly (string | number)[];
 export interface ImageRef extends ImageFacts {
   /** Path of the image block inside the entry. */
   path: JsonPath;
+}
+
+export interface DocumentRef extends DocumentFacts {
+  /** Path of the document block inside the entry. */
+  path: JsonPath;
+}
+
+/** A ToolSearch result's reference to a tool it loaded (an item of a tool_result's content). */
+export interface ToolRef {
+  path: JsonPath;
+  /** The tool it names; '' when the item names none. */
+  name: string;
 }
 
 /** What rules need to know about one content block, computed once at load. */
@@ -19,7 +32,7 @@ export interface BlockInfo {
   name?: string;
   /** tool_use input is a JSON object (the API's "valid dictionary"). */
   inputIsObject?: boolean;
-  /** tool_result's tool_use_id; `undefined` when absent or not a string. */
+  /** tool_result's (or a server tool's `*_tool_result`'s) tool_use_id; `undefined` when absent or not a string. */
   toolUseId?: string;
   /**
    * The interned id (see intern.ts) of `id` or `toolUseId`, whichever the block
@@ -45,6 +58,10 @@ export interface BlockInfo {
    */
   sent: number;
   images: ImageRef[];
+  /** Document blocks: the block itself, or those in a tool result's content. */
+  documents?: DocumentRef[];
+  /** The tool references in a tool result's content. */
+  toolRefs?: ToolRef[];
 }
 
 export interface LineInfo {
@@ -70,6 +87,14 @@ export interface LineInfo {
   /** The role this line contributes to the API request, if any. */
   role?: 'user' | 'assistant';
   messageId?: string;
+  /**
+   * On an assistant line: the API's own count of the request that produced the
+   * response (usage.input_tokens + cache_creation_input_tokens +
+   * cache_read_input_tokens), when the line records usage.
+   */
+  requestTokens?: number;
+  /** On an assistant line: the model that answered (message.model). */
+  model?: string;
   /** True when `message.content` is a plain string (one text block). */
   stringContent: boolean;
   blocks: BlockInfo[];
@@ -79,6 +104,10 @@ export interface LineInfo {
   cwd?: string;
   gitBranch?: string;
   timestamp?: string;
+  /** The subagent a line of a subagent transcript belongs to. */
+  agentId?: string;
+  /** An attachment announcing the tools ToolSearch can load (added) and those no longer there (removed). */
+  deferredTools?: { added: string[]; removed: string[] };
   /** Paths of strings holding an unpaired UTF-16 surrogate. */
   loneSurrogates: JsonPath[];
   /** The first unpaired surrogate of the line: a high one with no low after it, or a low one alone. */
@@ -165,27 +194,41 @@ function toolInputPreview(input: unknown): string {
   return preview(Object.keys(obj).join(', '));
 }
 
-function resultContent(content: unknown, path: JsonPath): { chars: number; text: string; images: ImageRef[] } {
+interface ResultContent {
+  chars: number;
+  text: string;
+  images: ImageRef[];
+  documents?: DocumentRef[];
+  toolRefs?: ToolRef[];
+}
+
+function resultContent(content: unknown, path: JsonPath): ResultContent {
   if (content === undefined || content === null) return { chars: 0, text: '', images: [] };
   if (typeof content === 'string') return { chars: content.length, text: content, images: [] };
   if (!Array.isArray(content)) return { chars: 1, text: '', images: [] };
-  let chars = 0;
-  let text = '';
-  const images: ImageRef[] = [];
+  const out: ResultContent = { chars: 0, text: '', images: [] };
   content.forEach((item, i) => {
     if (!item || typeof item !== 'object') return;
-    const b = item as { type?: unknown; text?: unknown; source?: unknown };
+    const b = item as { type?: unknown; text?: unknown; source?: unknown; title?: unknown; tool_name?: unknown };
     if (typeof b.text === 'string') {
-      chars += b.text.length;
-      if (!text) text = b.text;
-    } else chars += 1;
+      out.chars += b.text.length;
+      if (!out.text) out.text = b.text;
+    } else out.chars += 1;
     if (b.type === 'image') {
       const f = imageFacts(b.source);
-      if (f) images.push({ ...f, path: [...path, i] });
+      if (f) out.images.push({ ...f, path: [...path, i] });
+    } else if (b.type === 'document') {
+      const f = documentFacts(b.source, b.title);
+      if (f) (out.documents ??= []).push({ ...f, path: [...path, i] });
+    } else if (b.type === 'tool_reference') {
+      (out.toolRefs ??= []).push({ path: [...path, i], name: typeof b.tool_name === 'string' ? b.tool_name : '' });
     }
   });
-  return { chars, text, images };
+  return out;
 }
+
+/** A server tool's result block (`web_search_tool_result`, `advisor_tool_result`…), which a server_tool_use before it must answer. */
+export const isServerToolResult = (type: string): boolean => type !== 'tool_result' && type.endsWith('_tool_result');
 
 /** What rules need to know about one content block (its tool id not interned: see internIds). */
 export function blockInfoOf(raw: unknown, path: JsonPath): BlockInfo {
@@ -247,7 +290,9 @@ export function blockInfoOf(raw: unknown, path: JsonPath): BlockInfo {
       base.chars = c.chars;
       base.preview = preview(c.text);
       base.images = c.images;
-      base.sent = c.chars + c.images.reduce((n, img) => n + base64Length(img), 0) + BLOCK_KEYS;
+      if (c.documents) base.documents = c.documents;
+      if (c.toolRefs) base.toolRefs = c.toolRefs;
+      base.sent = c.chars + c.images.reduce((n, img) => n + base64Length(img), 0) + (c.documents?.reduce((n, d) => n + base64Length(d), 0) ?? 0) + BLOCK_KEYS;
       return base;
     }
     case 'image': {
@@ -257,13 +302,39 @@ export function blockInfoOf(raw: unknown, path: JsonPath): BlockInfo {
       base.sent = (f ? base64Length(f) : 0) + BLOCK_KEYS;
       return base;
     }
+    case 'document': {
+      const f = documentFacts(b.source, b.title);
+      if (f) base.documents = [{ ...f, path }];
+      base.preview = f ? `${f.title ?? f.mediaType}` : 'document';
+      base.sent = jsonBytes(raw);
+      return base;
+    }
     default:
+      if (isServerToolResult(b.type) && typeof b.tool_use_id === 'string') base.toolUseId = b.tool_use_id;
       base.sent = jsonBytes(raw);
       return base;
   }
 }
 
-/** Every path under `value` whose string holds an unpaired surrogate. */
+const names = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** The tools a `deferred_tools_delta` attachment adds and removes. */
+function deferredToolsOf(attachment: unknown): LineInfo['deferredTools'] {
+  if (!attachment || typeof attachment !== 'object') return undefined;
+  const a = attachment as { type?: unknown; addedNames?: unknown; removedNames?: unknown };
+  if (a.type !== 'deferred_tools_delta') return undefined;
+  return { added: names(a.addedNames), removed: names(a.removedNames) };
+}
+
+/** The input tokens the API counted for the request a response answered, from its `usage`. */
+function requestTokensOf(usage: unknown): number | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  const u = usage as Record<string, unknown>;
+  if (typeof u.input_tokens !== 'number') return undefined;
+  const n = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  return n(u.input_tokens) + n(u.cache_creation_input_tokens) + n(u.cache_read_input_tokens);
+}
+
 /** The first UTF-16 unit of `s` that is half of a pair with no other half, if any. */
 function firstLoneSurrogate(s: string): 'high' | 'low' | undefined {
   for (let i = 0; i < s.length; i++) {
@@ -334,10 +405,16 @@ export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: str
   info.cwd = entry.cwd;
   info.gitBranch = entry.gitBranch;
   info.timestamp = entry.timestamp;
+  if (entry.agentId !== undefined) info.agentId = entry.agentId;
 
   if ((entry.type === 'user' || entry.type === 'assistant') && entry.message) {
     info.role = entry.type;
     info.messageId = entry.message.id;
+    if (entry.type === 'assistant') {
+      const tokens = requestTokensOf(entry.message.usage);
+      if (tokens !== undefined) info.requestTokens = tokens;
+      if (entry.message.model !== undefined) info.model = entry.message.model;
+    }
     const content = entry.message.content;
     if (typeof content === 'string') {
       info.stringContent = true;
@@ -348,6 +425,8 @@ export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: str
   } else if (entry.type === 'attachment' && Array.isArray(entry.rendered)) {
     // Claude Code sends an attachment as user text, one block per rendered part.
     info.role = 'user';
+    const tools = deferredToolsOf(entry.attachment);
+    if (tools) info.deferredTools = tools;
     entry.rendered.forEach((r, i) => {
       const c = r && typeof r === 'object' ? (r as { content?: unknown }).content : undefined;
       if (typeof c === 'string') info.blocks.push(textBlock(c, ['rendered', i, 'content']));

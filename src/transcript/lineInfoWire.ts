@@ -86,6 +86,8 @@ function encodeBlock(b: BlockInfo, index: number, stringContent: boolean, table:
     orNone(b.id),
     table.number(b.name),
     orNone(b.toolUseId),
+    orNone(b.documents),
+    orNone(b.toolRefs),
   ];
 }
 
@@ -112,6 +114,8 @@ function decodeBlock(w: Wire, index: number, stringContent: boolean, strings: st
   if (flags & HAS_INPUT_IS_OBJECT) b.inputIsObject = (flags & INPUT_IS_OBJECT) !== 0;
   if (w[10] !== NONE) b.toolUseId = w[10] as string;
   if (flags & HAS_IS_ERROR) b.isError = (flags & IS_ERROR) !== 0;
+  if (w[11] !== NONE) b.documents = w[11] as BlockInfo['documents'];
+  if (w[12] !== NONE) b.toolRefs = w[12] as BlockInfo['toolRefs'];
   return b;
 }
 
@@ -148,6 +152,10 @@ function encodeLine(i: LineInfo, table: StringTable): Wire {
     orNone(i.firstLoneSurrogate),
     i.loneSurrogates.length ? i.loneSurrogates : NONE,
     i.blocks.map((b, k) => encodeBlock(b, k, i.stringContent, table)),
+    table.number(i.agentId),
+    orNone(i.deferredTools),
+    orNone(i.requestTokens),
+    table.number(i.model),
   ];
 }
 
@@ -178,12 +186,16 @@ function decodeLine(w: Wire, strings: string[]): LineInfo {
     i.cwd = str(w[13]);
     i.gitBranch = str(w[14]);
     i.timestamp = fromNone(w[15] as string | 0);
+    if (w[21] !== NONE) i.agentId = str(w[21]);
   }
   if (flags & HAS_ROLE) i.role = fromNone(w[16] as LineInfo['role'] | 0);
   if (flags & HAS_MESSAGE_ID) i.messageId = fromNone(w[17] as string | 0);
+  if (w[23] !== NONE) i.requestTokens = w[23] as number;
+  if (w[24] !== NONE) i.model = str(w[24]);
   i.stringContent = (flags & STRING_CONTENT) !== 0;
   const blocks = w[20] as Wire[];
   if (blocks.length) i.blocks = blocks.map((b, k) => decodeBlock(b, k, i.stringContent, strings));
+  if (w[22] !== NONE) i.deferredTools = w[22] as LineInfo['deferredTools'];
   if (w[18] !== NONE) i.firstLoneSurrogate = w[18] as LineInfo['firstLoneSurrogate'];
   if (w[19] !== NONE) i.loneSurrogates = w[19] as JsonPath[];
   return i;

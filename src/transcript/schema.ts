@@ -23,13 +23,16 @@ export const blockSchema = z.object({
   content: z.unknown().optional(),
   is_error: z.unknown().optional(),
   source: z.unknown().optional(),
+  title: z.unknown().optional(),
 });
 export type Block = z.infer<typeof blockSchema>;
 
 export const messageSchema = z.object({
   role: str,
   id: str,
+  model: str,
   content: z.unknown().optional(),
+  usage: z.unknown().optional(),
 });
 
 export const entrySchema = z.object({
@@ -49,6 +52,8 @@ export const entrySchema = z.object({
   gitBranch: str,
   timestamp: str,
   leafUuid: str,
+  agentId: str,
+  attachment: z.unknown().optional(),
   content: z.unknown().optional(),
   message: messageSchema.optional().catch(undefined),
   rendered: z.unknown().optional(),

@@ -8,7 +8,7 @@ import { Footer, statusLines } from './Footer.js';
 import { Header } from './Header.js';
 import { checksFor } from './memo.js';
 import type { KeyPress } from './keys.js';
-import { ConflictPanel, DetailPanel, HelpPanel, SavePanel } from './Panels.js';
+import { ConflictPanel, DetailPanel, FitPanel, HelpPanel, SavePanel } from './Panels.js';
 import { type EditorState, diagnosticsAt, selectedRow } from './state.js';
 import { type Size, useTerminalSize } from './terminal.js';
 import { Tree } from './Tree.js';
@@ -41,6 +41,7 @@ function Middle({ state, layout, width, path }: { state: EditorState; layout: Re
   const o = state.overlay;
   if (o.kind === 'help') return <HelpPanel height={height} width={width} top={o.top} />;
   if (o.kind === 'save') return <SavePanel changes={o.changes} path={path} top={o.top} height={height} />;
+  if (o.kind === 'fit') return <FitPanel plan={o.plan} top={o.top} height={height} />;
   if (o.kind === 'conflict' || o.kind === 'saveAs')
     return (
       <ConflictPanel message={o.kind === 'conflict' ? o.message : o.reason} error={o.kind === 'saveAs' ? o.error : undefined} height={height} width={width} />

@@ -1,5 +1,7 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
+import { formatEstimate } from '../budget/format.js';
+import { WARNING_SHARE } from '../budget/verdict.js';
 import { countLine, formatSize } from '../report/text.js';
 import type { Target } from '../report/target.js';
 import type { Doc } from '../transcript/document.js';
@@ -42,6 +44,16 @@ export function headerParts(state: EditorState, facts: ReturnType<typeof fileFac
   parts.push({ text: facts.file, keep: 7 });
   if (facts.sessionId) parts.push({ text: `session ${facts.sessionId}`, keep: 4 });
   if (facts.version) parts.push({ text: `v${facts.version}`, keep: 5 });
+  // What the request costs, against the window it must fit in.
+  const budget = state.memo.budget(analysis);
+  const window = budget.window.tokens;
+  const share = budget.total / window;
+  parts.push({
+    text: `≈ ${formatEstimate(budget.total)} tokens of ${window >= 1_000_000 ? `${window / 1_000_000}M` : `${window / 1000}k`}`,
+    // Near or over the window it is the header's news; otherwise it goes before the rest when space is short.
+    keep: share >= WARNING_SHARE ? 9.5 : 2.5,
+    color: share > 1 ? 'error' : share >= WARNING_SHARE ? 'warning' : undefined,
+  });
   parts.push(
     { text: formatSize(facts.size), keep: 2 },
     { text: `${analysis.doc.lines.length} lines`, keep: 1 },

@@ -1,4 +1,6 @@
 import { Box, Text } from 'ink';
+import type { FitPlan } from '../budget/fit.js';
+import { formatCount, formatEstimate } from '../budget/format.js';
 import type { Changes } from './changes.js';
 import { wrap } from './detail.js';
 import { type HelpCell, helpCells, keysOf } from './keyTable.js';
@@ -106,6 +108,33 @@ export function SavePanel({ changes, path, top, height }: { changes: Changes; pa
       </Text>
       <Text color={theme.accent} wrap="truncate">
         {keysOf('yes', 'preview')} saves · {keysOf('no', 'preview', true).replace(' ', '/')} cancels{scroll}
+      </Text>
+    </Box>
+  );
+}
+
+/** The cuts fit would make, each with what it is and its size, scrollable, then how to answer. */
+export function FitPanel({ plan, top, height }: { plan: FitPlan; top: number; height: number }) {
+  const theme = useTheme();
+  const room = Math.max(1, height - FRAME.lines - 3);
+  const { shown, above, below } = window(plan.cuts, top, room);
+  const n = plan.cuts.length;
+  const scroll = above || below ? ` · ${keysOf('up', 'preview')}${keysOf('down', 'preview')} scroll (${above} above, ${below} below)` : '';
+  return (
+    <Box flexDirection="column" height={height} borderStyle="round" paddingX={1}>
+      <Text bold={theme.bold} wrap="truncate">
+        Cut {n} block{n === 1 ? '' : 's'} to fit {formatCount(plan.target)} tokens? ≈ {formatEstimate(plan.before)} now, ≈ {formatEstimate(plan.after)} after
+      </Text>
+      {shown.map((c) => (
+        <Text key={`${c.pos}:${c.block}`} wrap="truncate">
+          line {formatCount(c.pos + 1)}, turn {c.message + 1}: {c.what}: ≈ {formatEstimate(c.tokens)} tokens
+        </Text>
+      ))}
+      <Text dimColor={theme.dim} wrap="truncate">
+        Each is replaced by a short stub that says what was there; {keysOf('undo')} undoes it, and nothing is written until you save.
+      </Text>
+      <Text color={theme.accent} wrap="truncate">
+        {keysOf('yes', 'preview')} cuts · {keysOf('no', 'preview', true).replace(' ', '/')} cancels{scroll}
       </Text>
     </Box>
   );

@@ -1,4 +1,6 @@
 import { Box, Text } from 'ink';
+import { blockTokens } from '../budget/estimate.js';
+import { formatEstimate } from '../budget/format.js';
 import type { Severity } from '../rules/types.js';
 import { type Row, rowMarks } from './rows.js';
 import { type EditorState, diagnosticsAt, labelOf, rowsOf } from './state.js';
@@ -17,6 +19,16 @@ function inFocus(row: Row, state: EditorState): boolean {
   return row.pos === p.pos && (row.kind !== 'block' || p.block === undefined || row.block === p.block);
 }
 
+/** The size column's text for a row: the estimated tokens of its turn or block (raw lines have none). */
+function sizeOf(state: EditorState, row: Row): string {
+  if (row.kind === 'turn' && row.turn !== undefined) return `≈ ${formatEstimate(state.memo.budget(state.analysis).messages[row.turn]!)}`;
+  const info = row.kind === 'block' && row.block !== undefined ? state.analysis.doc.lines[row.pos]!.info.blocks[row.block] : undefined;
+  return info ? `≈ ${formatEstimate(blockTokens(info))}` : '';
+}
+
+/** Width of the size column: "≈ 1,234,500" and a space. */
+const SIZE_WIDTH = 12;
+
 /** Only the rows in the viewport are rendered: a 40k-line transcript costs the same as a small one. */
 export function Tree({ state, width }: { state: EditorState; width: number }) {
   const theme = useTheme();
@@ -30,7 +42,8 @@ export function Tree({ state, width }: { state: EditorState; width: number }) {
         const mark = marks.severity ? MARK[marks.severity] : undefined;
         const color = mark ? (theme[mark.color] as string | undefined) : undefined;
         const rules = marks.rules.length ? ` ${marks.rules.join(',')}` : '';
-        const room = Math.max(10, width - 3 - rules.length);
+        const size = state.sizes ? sizeOf(state, row).padStart(SIZE_WIDTH) : '';
+        const room = Math.max(10, width - 3 - rules.length - size.length);
         const text = labelOf(state, row);
         const label = text.length > room ? `${text.slice(0, room - 1)}…` : text.padEnd(room);
         const focused = !selected && inFocus(row, state);
@@ -46,6 +59,7 @@ export function Tree({ state, width }: { state: EditorState; width: number }) {
             >
               {label}
             </Text>
+            <Text dimColor={theme.dim}>{size}</Text>
             <Text color={color} dimColor={!mark && theme.dim}>
               {rules}
             </Text>

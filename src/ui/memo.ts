@@ -1,9 +1,13 @@
+import { type BudgetOptions, type RecordedOverheads, type RequestBudget, loadedOverheads, requestBudget } from '../budget/budget.js';
+import { type Contributor, largestBlocks } from '../budget/contributors.js';
+import { configuredModel } from '../report/settings.js';
 import { applyEdits } from '../edit/apply.js';
 import { type Analysis, analyze } from '../rules/analyze.js';
 import type { Edit } from '../edit/types.js';
 import { type Target, resolveTarget } from '../report/target.js';
 import type { Diagnostic, Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
+import type { ByteSource } from '../transcript/source.js';
 import { Recent } from '../transcript/recent.js';
 import { type ChainSets, type Row, diagnosticsByPos, rawRows, treeRows } from './rows.js';
 
@@ -22,6 +26,9 @@ export const checksFor = (doc: Doc, provider: Provider, target: Target = resolve
  * analyze, applyEdits and the row builders are pure, so this is memoisation;
  * each editor owns one (made with its first state), and nothing outlives it.
  */
+/** How many of the largest blocks the key that goes to them steps through. */
+const LARGEST = 20;
+
 export class EditorMemo {
   /** Undo and redo go back to a document just analysed: they only redraw. */
   private readonly analyses = new Recent<Doc, { checks: Checks; analysis: Analysis }>(8);
@@ -32,11 +39,36 @@ export class EditorMemo {
   private rowsCache?: { analysis: Analysis; raw: boolean; collapsed: ReadonlySet<number>; rows: readonly Row[] };
   private byPosCache?: { analysis: Analysis; byPos: Map<number, Diagnostic[]> };
   private chainsCache?: { graph: Analysis['graph']; sets: ChainSets };
+  /**
+   * The API counts' overheads as the file was loaded (every version edited from
+   * it shares its source): what an edit changed before a count is measured
+   * against these.
+   */
+  private loaded?: { source: ByteSource; overheads: RecordedOverheads };
+  /** The model the settings choose. */
+  private settings?: { model?: string };
+  private budgetCache?: { analysis: Analysis; budget: RequestBudget };
+  private largestCache?: { analysis: Analysis; blocks: readonly Contributor[] };
 
   analysisOf(doc: Doc, checks: Checks): Analysis {
     const known = this.analyses.get(doc);
     if (known?.checks === checks) return known.analysis;
-    return this.remember(analyze(doc, { provider: checks.provider, target: checks.target.clients }), checks);
+    const analysis = analyze(doc, { provider: checks.provider, target: checks.target.clients, budget: this.budgetOptions(doc) });
+    // The first version of a file the editor analyses is the file as loaded: its counts' overheads are kept.
+    if (this.loaded?.source !== doc.source) this.loaded = { source: doc.source, overheads: loadedOverheads(doc, analysis.view) };
+    return this.remember(analysis, checks);
+  }
+
+  /** What the request's size is measured against: the counts as loaded, once known, and the configured model. */
+  budgetOptions(doc: Doc): BudgetOptions {
+    const loaded = this.loaded?.source === doc.source ? this.loaded.overheads : undefined;
+    return { loaded, settingsModel: this.settingsModel(doc) };
+  }
+
+  /** The settings are read once per editor. */
+  private settingsModel(doc: Doc): string | undefined {
+    if (!this.settings) this.settings = { model: configuredModel(doc) };
+    return this.settings.model;
   }
 
   remember(analysis: Analysis, checks: Checks): Analysis {
@@ -73,6 +105,19 @@ export class EditorMemo {
   byPos(analysis: Analysis): Map<number, Diagnostic[]> {
     if (this.byPosCache?.analysis !== analysis) this.byPosCache = { analysis, byPos: diagnosticsByPos(analysis) };
     return this.byPosCache.byPos;
+  }
+
+  /** What the request of an analysis costs, once per analysis. */
+  budget(analysis: Analysis): RequestBudget {
+    if (this.budgetCache?.analysis !== analysis)
+      this.budgetCache = { analysis, budget: requestBudget(analysis.doc, analysis.view, this.budgetOptions(analysis.doc)) };
+    return this.budgetCache.budget;
+  }
+
+  /** The largest blocks of the request, largest first, for the key that goes to them. */
+  largest(analysis: Analysis): readonly Contributor[] {
+    if (this.largestCache?.analysis !== analysis) this.largestCache = { analysis, blocks: largestBlocks(analysis.view, LARGEST) };
+    return this.largestCache.blocks;
   }
 
   /** The chains as sets, once per graph: the raw view asks for every row it draws. */

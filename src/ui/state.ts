@@ -1,3 +1,7 @@
+import { whatBlockIs, toolCalls } from '../budget/contributors.js';
+import { type FitPlan, planFit } from '../budget/fit.js';
+import { describeWindow, formatCount, formatEstimate } from '../budget/format.js';
+import { TARGET_SHARE } from '../budget/verdict.js';
 import { EditError } from '../edit/apply.js';
 import { fixAll, safeFixOf } from '../edit/fixAll.js';
 import { type History, isDirty as historyIsDirty, push, redo, startHistory, undo } from '../edit/history.js';
@@ -31,6 +35,8 @@ export type Overlay =
   | { readonly kind: 'search'; readonly query: string }
   | { readonly kind: 'rewind'; readonly keys: readonly number[]; readonly turn: number }
   | { readonly kind: 'save'; readonly changes: Changes; readonly top: number }
+  /** The cuts that would bring the request under the target, to confirm. */
+  | { readonly kind: 'fit'; readonly plan: FitPlan; readonly top: number }
   | { readonly kind: 'quit' }
   | { readonly kind: 'conflict'; readonly message: string }
   | { readonly kind: 'saveAs'; readonly path: string; readonly reason: string; readonly error?: string }
@@ -58,6 +64,8 @@ export interface EditorState {
   /** The targets c goes through, starting with the one the editor opened with. */
   readonly targets: readonly Target[];
   readonly raw: boolean;
+  /** Whether the tree shows the estimated tokens of each turn and block. */
+  readonly sizes: boolean;
   /** First-line keys of collapsed turns (turns start expanded). */
   readonly collapsed: ReadonlySet<number>;
   readonly cursor: number;
@@ -110,6 +118,7 @@ export function modeOf(s: EditorState): Mode {
     case 'saveAs':
       return s.overlay.kind;
     case 'save':
+    case 'fit':
       return 'preview';
     case 'rewind':
     case 'quit':
@@ -173,6 +182,7 @@ export function initialState(doc: Doc, checks: Checks, height: number, status = 
     checks,
     targets: targetsAfter(checks.target),
     raw: false,
+    sizes: false,
     collapsed: new Set(),
     cursor: 0,
     top: 0,
@@ -233,6 +243,15 @@ function problemAfter(s: EditorState, list: readonly Diagnostic[], dir: 1 | -1):
   return dir > 0 ? (list.find((d) => d.pos > here) ?? list[0]) : ([...list].reverse().find((d) => d.pos < here) ?? list[list.length - 1]);
 }
 
+/** Expands the turn of message `turn` if it is collapsed (and leaves the raw view), so its rows are there to go to. */
+function showTurn(s: EditorState, turn: number): EditorState {
+  const key = s.analysis.doc.lines[s.analysis.view.messages[turn]!.lines[0]!]!.key;
+  if (!s.collapsed.has(key)) return s;
+  const collapsed = new Set(s.collapsed);
+  collapsed.delete(key);
+  return { ...s, collapsed };
+}
+
 function gotoProblem(s: EditorState, dir: 1 | -1): EditorState {
   const { list, info } = problems(s);
   const next = problemAfter(s, list, dir);
@@ -241,14 +260,7 @@ function gotoProblem(s: EditorState, dir: 1 | -1): EditorState {
   const turn = next.turn !== undefined ? next.turn - 1 : s.analysis.view.messageOf.get(next.pos);
   let state: EditorState = s;
   if (!s.raw && turn === undefined) state = { ...s, raw: true };
-  if (!state.raw && turn !== undefined) {
-    const key = state.analysis.doc.lines[state.analysis.view.messages[turn]!.lines[0]!]!.key;
-    if (state.collapsed.has(key)) {
-      const collapsed = new Set(state.collapsed);
-      collapsed.delete(key);
-      state = { ...state, collapsed };
-    }
-  }
+  if (!state.raw && turn !== undefined) state = showTurn(state, turn);
   const at = rowOfDiagnostic(rowsOf(state), next);
   const index = list.indexOf(next) + 1;
   const fix = next.fixes[0];
@@ -318,7 +330,11 @@ function fixEverything(s: EditorState): EditorState {
   const fixable = s.analysis.diagnostics.filter((d) => safeFixOf(d, true)).length;
   if (!fixable) return { ...s, status: 'nothing fixable automatically' };
   // The present document is analysed already, and fixAll ends with the analysis of its result.
-  const result = fixAll(s.history.present, { provider: s.checks.provider, target: s.checks.target.clients, warnings: true }, s.analysis);
+  const result = fixAll(
+    s.history.present,
+    { provider: s.checks.provider, target: s.checks.target.clients, warnings: true, budget: s.memo.budgetOptions(s.history.present) },
+    s.analysis,
+  );
   const n = result.applied.length;
   if (!n) return { ...s, status: 'nothing fixable automatically' };
   const left = result.analysis.counts;
@@ -329,6 +345,37 @@ function fixEverything(s: EditorState): EditorState {
     `${done}; ${plural(left.error, 'error')} and ${plural(left.warning, 'warning')} left · ${undoHint()}`,
     s.memo.remember(result.analysis, s.checks),
   );
+}
+
+/** T: the largest block of the request; from one of the largest, the next. */
+function gotoLargest(s: EditorState): EditorState {
+  const largest = s.memo.largest(s.analysis);
+  if (!largest.length) return { ...s, status: 'no blocks: nothing is sent' };
+  const row = selectedRow(s);
+  const here = largest.findIndex((c) => row?.kind === 'block' && c.block.pos === row.pos && c.block.index === row.block);
+  const k = (here + 1) % largest.length;
+  const { block, message, tokens } = largest[k]!;
+  const state = showTurn({ ...s, raw: false }, message);
+  const rows = rowsOf(state);
+  const at = rows.findIndex((r) => r.kind === 'block' && r.pos === block.pos && r.block === block.index);
+  const what = whatBlockIs(block.info, toolCalls(s.analysis.view), s.analysis.doc.lines[block.pos]!.info);
+  const status = `largest ${k + 1}/${largest.length}: line ${formatCount(block.pos + 1)}, ${what}: ≈ ${formatEstimate(tokens)} tokens (${keysOf('largest')}: the next)`;
+  return { ...moveTo(state, at === -1 ? state.cursor : at), status };
+}
+
+/** x: the cuts that bring the request under the target, shown to confirm; nothing when it fits or cannot. */
+function proposeFit(s: EditorState): EditorState {
+  const budget = s.memo.budget(s.analysis);
+  const target = Math.floor(budget.window.tokens * TARGET_SHARE);
+  const plan = planFit(s.analysis.doc, s.analysis.view, { target, loaded: s.memo.budgetOptions(s.analysis.doc).loaded });
+  const goal = `${formatCount(target)} tokens (${Math.round(TARGET_SHARE * 100)}% of ${describeWindow(budget)})`;
+  if (!plan.cuts.length) return { ...s, status: `the request fits: ≈ ${formatEstimate(budget.total)} tokens, under ${goal}` };
+  if (!plan.fits)
+    return {
+      ...s,
+      status: `cannot fit under ${goal}: with every old tool output, image and document cut ≈ ${formatEstimate(plan.after)} remain (${keysOf('largest')} shows what is largest)`,
+    };
+  return { ...s, overlay: { kind: 'fit', plan, top: 0 } };
 }
 
 const SAVE_AS_SUFFIX = '.ccmend.jsonl';
@@ -392,6 +439,8 @@ function editorCommand(s: EditorState, c: Command): EditorState {
           ...s,
           status: `${d.rule} has no automatic fix: edit by hand (${['delete', 'moveUp', 'merge', 'rewind'].map((k) => keysOf(k as Command)).join(', ')})`,
         };
+      // Cutting the request to size loses content: each cut is shown with its size first.
+      if (d.rule === 'prompt-too-long') return proposeFit(s);
       return edit(s, fix.edits, `fixed ${d.rule}: ${fix.label}`);
     }
     case 'fixAll':
@@ -416,6 +465,12 @@ function editorCommand(s: EditorState, c: Command): EditorState {
       return { ...s, effect: { kind: 'export' }, status: 'exporting the hand-off summary…' };
     case 'search':
       return { ...s, overlay: { kind: 'search', query: s.lastQuery } };
+    case 'toggleSizes':
+      return { ...s, sizes: !s.sizes, status: s.sizes ? '' : `size column: estimated tokens of each turn and block (${keysOf('toggleSizes')} hides it)` };
+    case 'largest':
+      return gotoLargest(s);
+    case 'fitRequest':
+      return proposeFit(s);
     case 'toggleRaw': {
       const keepPos = row?.pos;
       const next: EditorState = { ...s, raw: !s.raw, cursor: 0, top: 0 };
@@ -491,6 +546,17 @@ function command(s: EditorState, c: Command): EditorState {
       if (c === 'yes') return { ...s, overlay: NONE, effect: { kind: 'save' }, status: 'saving…' };
       if (c === 'no') return { ...s, overlay: NONE, status: 'cancelled' };
       return { ...s, overlay: { ...o, top: scrolledTo(o.top, c, s.height) } };
+    case 'fit': {
+      if (c === 'no') return { ...s, overlay: NONE, status: 'cancelled' };
+      if (c !== 'yes') return { ...s, overlay: { ...o, top: scrolledTo(o.top, c, s.height) } };
+      const n = o.plan.cuts.length;
+      const done = `cut ${n} block${n === 1 ? '' : 's'} to fit the context window (≈ ${formatEstimate(o.plan.after)} tokens now)`;
+      return edit(
+        { ...s, overlay: NONE },
+        o.plan.cuts.map((cut) => cut.edit),
+        done,
+      );
+    }
     case 'conflict':
       if (c === 'saveAs')
         return { ...s, overlay: { kind: 'saveAs', path: `${(s.saved.path ?? 'session.jsonl').replace(/\.jsonl$/, '')}${SAVE_AS_SUFFIX}`, reason: o.message } };

@@ -1,19 +1,9 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { main } from '../../src/cli.js';
-import type { Io } from '../../src/commands/output.js';
 import { CLAUDE_HOME, realPath } from '../helpers/fixtures.js';
 import { DEMO, tempCopy } from '../ui/harness.js';
-
-/** Runs the CLI in-process and captures what it prints. */
-async function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => void out.push(t), err: (t) => void err.push(t) };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { run } from './run.js';
 
 let savedHome: string | undefined;
 beforeEach(() => {
@@ -123,11 +113,14 @@ describe('list', () => {
     const r = await run('list', '--all');
     expect(r.code).toBe(0);
     const rows = r.out.split('\n');
-    expect(rows).toHaveLength(10);
+    expect(rows).toHaveLength(13);
     expect(rows.find((l) => l.startsWith('4d5611e5-241a-462a-8d15-5122611a9569'))).toMatch(
       /3\.0 MB {2}6 errors {4}\[-home-USER-projects-spotter-worktrees-spotter-dov\] Work on bead spotter-dov/,
     );
     expect(rows.find((l) => l.startsWith('1af7fc5e-8455-4414-9ccd-011d40f70b2a'))).toMatch(/0 errors {4}\[-path-to-Demo\] \/init$/);
+    expect(rows.find((l) => l.startsWith('9ba8a48a-4fb7-4def-a261-098d6b673073'))).toMatch(
+      /0 errors {4}\[-tmp-ccmend-fixtures-acme-shop\] When was Node 20 released\? Search the web\.$/,
+    );
   });
 
   test('without --all only the current project (none here) and a hint', async () => {

@@ -30,6 +30,12 @@ export const REAL = {
   oldLinear: '-path-to-Demo/1af7fc5e-8455-4414-9ccd-011d40f70b2a.jsonl',
   /** hand-written: a rewind fork and a compact boundary with preservedSegment. */
   fork: '-tmp/s2.jsonl',
+  /** 2.1.330: a web search run by the API (server_tool_use and its web_search_tool_result in the response). */
+  webSearch: '-tmp-ccmend-fixtures-acme-shop/9ba8a48a-4fb7-4def-a261-098d6b673073.jsonl',
+  /** 2.1.330: a Read of a two-page PDF (tool_result holding a document block). */
+  pdf: '-tmp-ccmend-fixtures-acme-shop/bdfc3e92-8eee-45c7-b32f-25f12f06bc7b.jsonl',
+  /** 2.1.330: a ToolSearch that loaded WebFetch (tool_result holding a tool_reference). */
+  toolSearch: '-tmp-ccmend-fixtures-acme-shop/fed7764a-6716-4499-8789-b15e228d3006.jsonl',
 } as const;
 export type RealName = keyof typeof REAL;
 

@@ -1,11 +1,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
+import { type Client, GENERATIONS } from '../../src/conversation/clients.js';
 import { applyEdits } from '../../src/edit/apply.js';
 import { type AnalyzeOptions, analyze } from '../../src/rules/analyze.js';
 import { RULES } from '../../src/rules/registry.js';
 import type { Doc } from '../../src/transcript/document.js';
 import { docFromBuffer } from '../../src/transcript/load.js';
-import { docOf, realBytes } from '../helpers/fixtures.js';
+import { type RealName, docOf, realBytes, realDoc } from '../helpers/fixtures.js';
+import { hugeTaskOutput } from '../budget/cases.js';
 import { at, blocksOf, dropLinked, type Entry, entries, entry, rows } from './helpers.js';
 
 /*
@@ -20,7 +22,9 @@ const MB = 1024 * 1024;
 const RULES_DIR = new URL('../../src/rules/', import.meta.url);
 
 interface Case {
-  /** A broken copy of a real fixture on which only this rule reports, once. */
+  /** The real session the broken copy is made from. */
+  readonly from: RealName;
+  /** A broken copy of it on which only this rule reports, once. */
   readonly doc: () => Doc;
   readonly options?: AnalyzeOptions;
 }
@@ -33,12 +37,18 @@ function withImage(change: (png: Buffer) => Buffer): Doc {
   return docOf(lines);
 }
 
-/** The lean 2.1.19 session with `change` made to one block of the line whose uuid starts with `uuid`. */
-function leanWith(uuid: string, change: (block: Entry) => void, index = 0): Doc {
-  const lines = entries('lean');
-  change(blocksOf(entry(lines, uuid))[index]!);
+/** A real session with `change` made to the first block of the line whose uuid starts with `uuid`. */
+function withFixture(name: RealName, uuid: string, change: (block: Entry) => void): Doc {
+  const lines = entries(name);
+  change(blocksOf(entry(lines, uuid))[0]!);
   return docOf(lines);
 }
+
+/** The lean 2.1.19 session with `change` made to the first block of one line. */
+const leanWith = (uuid: string, change: (block: Entry) => void) => withFixture('lean', uuid, change);
+
+/** The real PNG of the image fixture, as an image block. */
+const withImageBlock = () => structuredClone(blocksOf(entry(entries('image'), '3bc009e6'))[0]!.content[0]);
 
 /** The lean session with a copy of one of its lines inserted after it under a new uuid (a line written twice). */
 function leanCopied(uuid: string, parentOfCopy: (original: Entry) => string | null): Doc {
@@ -52,18 +62,20 @@ const leanLine = (n: number) => realBytes('lean').toString('utf8').split('\n')[n
 const thinkingOf = (lines: Entry[]) => blocksOf(entry(lines, '9f86cf6b'))[0]!;
 
 const CASES: Record<string, Case> = {
-  'tool-result-missing': { doc: () => docOf(dropLinked(entries('parallel'), 'e132e620')) },
-  'tool-result-orphan': { doc: () => docOf(dropLinked(entries('parallel'), '76c0eca2')) },
+  'tool-result-missing': { from: 'parallel', doc: () => docOf(dropLinked(entries('parallel'), 'e132e620')) },
+  'tool-result-orphan': { from: 'parallel', doc: () => docOf(dropLinked(entries('parallel'), '76c0eca2')) },
   'tool-result-order': {
+    from: 'parallel',
     doc: () => {
       const lines = entries('parallel');
       blocksOf(entry(lines, 'e8486ca7')).unshift({ type: 'text', text: 'note' });
       return docOf(lines);
     },
   },
-  'tool-use-duplicate': { doc: () => leanCopied('d1c67e04', (e) => e.uuid) },
-  'tool-result-duplicate': { doc: () => leanCopied('b89f34a5', (e) => e.parentUuid) },
+  'tool-use-duplicate': { from: 'lean', doc: () => leanCopied('d1c67e04', (e) => e.uuid) },
+  'tool-result-duplicate': { from: 'lean', doc: () => leanCopied('b89f34a5', (e) => e.parentUuid) },
   'tool-id-format': {
+    from: 'lean',
     doc: () => {
       const lines = entries('lean');
       blocksOf(entry(lines, 'd1c67e04'))[0]!.id = 'functions.Write:0';
@@ -71,9 +83,13 @@ const CASES: Record<string, Case> = {
       return docOf(lines);
     },
   },
-  'tool-input-type': { doc: () => leanWith('d1c67e04', (u) => (u.input = JSON.stringify(u.input))) },
-  'error-result-empty': { doc: () => leanWith('b89f34a5', (r) => (r.content = '')) },
+  'tool-input-type': { from: 'lean', doc: () => leanWith('d1c67e04', (u) => (u.input = JSON.stringify(u.input))) },
+  'error-result-empty': { from: 'lean', doc: () => leanWith('b89f34a5', (r) => (r.content = '')) },
+  'server-tool-result-orphan': { from: 'webSearch', doc: () => docOf(dropLinked(entries('webSearch'), '1dc34c4d')) },
+  'tool-name': { from: 'lean', doc: () => leanWith('d1c67e04', (u) => (u.name = `Write ${JSON.stringify(u.input)}`.repeat(3))) },
+  'tool-reference': { from: 'toolSearch', doc: () => withFixture('toolSearch', '8398a685', (r) => (r.content[0].tool_name = `mcp__${'x'.repeat(64)}`)) },
   'text-empty': {
+    from: 'parallel',
     doc: () => {
       const lines = entries('parallel');
       entry(lines, '2e5e0adf').message.content = '';
@@ -81,6 +97,7 @@ const CASES: Record<string, Case> = {
     },
   },
   'text-whitespace': {
+    from: 'lean',
     doc: () => {
       const lines = entries('lean');
       entry(lines, 'aa6ef44a').message.content = ' \n\t';
@@ -88,6 +105,7 @@ const CASES: Record<string, Case> = {
     },
   },
   'message-empty': {
+    from: 'old',
     // An answer of the 1.0.98 session (line 433) left with no content between two prompts.
     doc: () => {
       const lines = entries('old');
@@ -95,8 +113,18 @@ const CASES: Record<string, Case> = {
       return docOf(lines);
     },
   },
-  'final-whitespace': { doc: () => leanWith('df54582d', (t) => (t.text += '\n\n')) },
+  'final-whitespace': { from: 'lean', doc: () => leanWith('df54582d', (t) => (t.text += '\n\n')) },
+  // The 2.1.19 session's first prompt sent as an image and an empty text (a screenshot pasted with no words), the request failing at once.
+  'cache-control-empty': {
+    from: 'lean',
+    doc: () => {
+      const lines = entries('lean').slice(0, 2);
+      lines[1]!.message.content = [withImageBlock(), { type: 'text', text: '' }];
+      return docOf(lines);
+    },
+  },
   'thinking-order': {
+    from: 'parallel',
     doc: () => {
       // The 2.1.330 response's thinking line written after its text line.
       const lines = entries('parallel');
@@ -110,6 +138,7 @@ const CASES: Record<string, Case> = {
     },
   },
   'thinking-empty': {
+    from: 'parallel',
     doc: () => {
       const lines = entries('parallel');
       thinkingOf(lines).thinking = '';
@@ -118,14 +147,16 @@ const CASES: Record<string, Case> = {
     },
   },
   'thinking-signature': {
+    from: 'parallel',
     doc: () => {
       const lines = entries('parallel');
       delete thinkingOf(lines).signature;
       return docOf(lines);
     },
   },
-  'first-role': { doc: () => docOf(dropLinked(entries('lean'), 'aa6ef44a')), options: { provider: 'bedrock' } },
+  'first-role': { from: 'lean', doc: () => docOf(dropLinked(entries('lean'), 'aa6ef44a')), options: { provider: 'bedrock' } },
   'role-alternation': {
+    from: 'parallel',
     // The 2.1.330 response split in two: its last tool_use line under a message id of its own, both results hanging off it.
     doc: () => {
       const lines = entries('parallel');
@@ -137,14 +168,16 @@ const CASES: Record<string, Case> = {
     options: { provider: 'vertex' },
   },
   'lone-surrogate': {
+    from: 'lean',
     doc: () => {
       const lines = entries('lean');
       entry(lines, 'aa6ef44a').message.content = 'Add a health endpoint \ud83d';
       return docOf(lines);
     },
   },
-  'image-too-large': { doc: () => withImage((png) => Buffer.concat([png, Buffer.alloc(4_000_000 - png.length)])) },
+  'image-too-large': { from: 'image', doc: () => withImage((png) => Buffer.concat([png, Buffer.alloc(4_000_000 - png.length)])) },
   'image-dimensions': {
+    from: 'image',
     doc: () =>
       withImage((png) => {
         const wide = Buffer.from(png);
@@ -152,8 +185,18 @@ const CASES: Record<string, Case> = {
         return wide;
       }),
   },
-  'request-too-large': { doc: () => leanWith('785a36a8', (r) => (r.content = 'x'.repeat(33 * MB))) },
+  'image-empty': { from: 'image', doc: () => withImage(() => Buffer.alloc(0)) },
+  'image-media-type': { from: 'image', doc: () => withFixture('image', '3bc009e6', (r) => (r.content[0].source.media_type = 'image/gif')) },
+  'media-count': { from: 'image', doc: () => withFixture('image', '3bc009e6', (r) => (r.content = Array(101).fill(r.content[0]))) },
+  'document-invalid': {
+    from: 'pdf',
+    doc: () => withFixture('pdf', 'dbfb4200', (r) => (r.content[1].source.data = Buffer.from('%PDF-1.4\n').toString('base64'))),
+  },
+  'request-too-large': { from: 'lean', doc: () => leanWith('785a36a8', (r) => (r.content = 'x'.repeat(33 * MB))) },
+  // The 1.0.98 session (claude-sonnet-4: 200,000 tokens) with the Task output on line 294 three times the window.
+  'prompt-too-long': { from: 'old', doc: () => docOf(hugeTaskOutput()) },
   'too-many-messages': {
+    from: 'lean',
     // 100,001 alternating messages built from the 2.1.19 prompt and answer (as text: 100k objects cost more than the check).
     doc: () => {
       const [prompt, answer] = [entry(entries('lean'), 'aa6ef44a'), entry(entries('lean'), 'df54582d')];
@@ -169,8 +212,9 @@ const CASES: Record<string, Case> = {
     },
   },
   // The last line of the 2.1.19 session torn off again after it was written: the writer died mid-way through a second copy.
-  'parse-error': { doc: () => docOf([...entries('lean'), leanLine(14).slice(0, 200)]) },
+  'parse-error': { from: 'lean', doc: () => docOf([...entries('lean'), leanLine(14).slice(0, 200)]) },
   'chain-dangling': {
+    from: 'parallel',
     // The 2.1.330 session with an attachment line lost and nothing relinked: the one after it points at nothing.
     doc: () => {
       const lines = entries('parallel');
@@ -179,6 +223,7 @@ const CASES: Record<string, Case> = {
     },
   },
   'chain-cycle': {
+    from: 'lean',
     doc: () => {
       const lines = entries('lean');
       entry(lines, 'aa6ef44a').parentUuid = entry(lines, 'ed05c3e4').uuid;
@@ -186,7 +231,7 @@ const CASES: Record<string, Case> = {
     },
   },
   // The 2.1.19 prompt written twice, byte for byte.
-  'uuid-duplicate': { doc: () => docOf([...entries('lean').slice(0, 2), leanLine(2), ...entries('lean').slice(2)]) },
+  'uuid-duplicate': { from: 'lean', doc: () => docOf([...entries('lean').slice(0, 2), leanLine(2), ...entries('lean').slice(2)]) },
 };
 
 /** Rules that offer no fix, and why. */
@@ -240,6 +285,12 @@ describe.each(RULES.map((r) => r.id))('%s', (id) => {
       expect(d!.fixes).toEqual([]);
       return;
     }
-    expect(rows(applyEdits(broken(), d!.fixes[0]!.edits), c.options)).toEqual([]);
+    const fixed = applyEdits(broken(), d!.fixes[0]!.edits);
+    expect(rows(fixed, c.options)).toEqual([]);
+    // Every modelled Claude Code that sends the real session without an error sends the repaired copy so too.
+    const errors = (doc: Doc, client: Client) => rows(doc, { ...c.options, target: [client] }).filter((r) => r.severity === 'error');
+    const clean = GENERATIONS.filter((client) => !errors(realDoc(c.from), client).length);
+    expect(clean.length).toBeGreaterThan(0);
+    for (const client of clean) expect([client.version, errors(fixed, client)]).toEqual([client.version, []]);
   });
 });

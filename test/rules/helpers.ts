@@ -59,6 +59,23 @@ export interface Row {
   apiError?: string;
 }
 
+/** The row of an error at a line and turn. */
+export const errorRow = (rule: string, line: number, turn: number, apiError: string): Row => ({ rule, severity: 'error', line, turn, apiError });
+
+/**
+ * Makes the line whose uuid starts with `first` and the line after it (its
+ * child) trade places, in the file and in the chain; `grandchild` (the next
+ * line's uuid prefix) is relinked to the one now second.
+ */
+export function swapWithNext(lines: Entry[], first: string, grandchild: string): void {
+  const t = at(lines, first);
+  const [a, b] = [lines[t]!, lines[t + 1]!];
+  b.parentUuid = a.parentUuid;
+  a.parentUuid = b.uuid;
+  entry(lines, grandchild).parentUuid = a.uuid;
+  lines.splice(t, 2, b, a);
+}
+
 const row = (d: Diagnostic): Row => ({
   rule: d.rule,
   severity: d.severity,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { docOf, realDoc } from '../helpers/fixtures.js';
-import { blocksOf, entries, entry, entryAt, expectRepair, rows, textAt } from './helpers.js';
+import { blocksOf, entries, entry, entryAt, errorRow, expectRepair, rows, textAt } from './helpers.js';
 
 describe('text-empty', () => {
   test('an empty prompt beside attachments (2.1.330): the line goes, the message lives on', () => {
@@ -78,6 +78,34 @@ describe('message-empty', () => {
     const lines = entries('lean');
     entry(lines, 'df54582d').message.content = [];
     expect(rows(docOf(lines))).toEqual([]);
+  });
+});
+
+describe('cache-control-empty', () => {
+  test('a screenshot pasted with no text as the next prompt (2.1.19): its empty text block goes, the image stays', () => {
+    const lines = entries('lean');
+    const answer = entry(lines, 'df54582d');
+    const image = structuredClone(blocksOf(entry(entries('image'), '3bc009e6'))[0]!.content[0]);
+    lines.push({
+      ...structuredClone(entry(lines, 'aa6ef44a')),
+      uuid: 'pppppppp-0000-4000-8000-000000000001',
+      parentUuid: answer.uuid,
+      timestamp: answer.timestamp,
+      message: { role: 'user', content: [image, { type: 'text', text: '' }] },
+    });
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([errorRow('cache-control-empty', 15, 9, 'messages.8.content.1.text: cache_control cannot be set for empty text blocks')]);
+    const res = expectRepair(doc, { applied: ['cache-control-empty@15: remove the block'], changed: [15], removed: [], added: 0 });
+    expect(entryAt(res.doc, 14).message.content).toEqual([image]);
+  });
+
+  test('the same empty text anywhere but at the end is text-empty', () => {
+    const lines = entries('lean');
+    entry(lines, 'aa6ef44a').message.content = [
+      { type: 'text', text: '' },
+      { type: 'text', text: 'Add a health endpoint' },
+    ];
+    expect(rows(docOf(lines)).map((r) => r.rule)).toEqual(['text-empty']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { docOf, realDoc } from '../helpers/fixtures.js';
-import { at, blocksOf, entries, entry, type Entry, entryAt, expectRepair, rows } from './helpers.js';
+import { blocksOf, entries, entry, type Entry, entryAt, expectRepair, rows, swapWithNext } from './helpers.js';
 
 /** The 2.1.330 parallel fixture: line 19 is the response's thinking, line 20 its text. */
 const parallel = () => entries('parallel');
@@ -9,12 +9,8 @@ const thinkingOf = (lines: Entry[]) => blocksOf(entry(lines, '9f86cf6b'))[0]!;
 describe('thinking-order', () => {
   test('the thinking line written after the text line (2.1.330): the thinking moves back to the front', () => {
     const lines = parallel();
-    const t = at(lines, '9f86cf6b');
-    const [thinking, text] = [lines[t]!, lines[t + 1]!];
-    text.parentUuid = thinking.parentUuid;
-    thinking.parentUuid = text.uuid;
-    entry(lines, '098eb2e4').parentUuid = thinking.uuid;
-    lines.splice(t, 2, text, thinking);
+    const text = entry(lines, '4b7eae47');
+    swapWithNext(lines, '9f86cf6b', '098eb2e4');
     const doc = docOf(lines);
     expect(rows(doc)).toEqual([
       {

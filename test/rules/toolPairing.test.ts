@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { asWritten, NEWEST } from '../../src/conversation/clients.js';
 import { buildApiView, renderApiMessages } from '../../src/conversation/apiView.js';
 import { buildGraph } from '../../src/conversation/graph.js';
+import { analyze } from '../../src/rules/analyze.js';
 import { docOf, realBytes } from '../helpers/fixtures.js';
 import { at, blocksOf, dropLinked, entries, type Entry, entry, entryAt, expectRepair, rows, textAt } from './helpers.js';
 
@@ -125,8 +126,27 @@ describe('tool-result-order', () => {
   });
 });
 
+describe('tool-result-order, when the client puts the results first', () => {
+  test("a skill's isMeta prompt written between a call and its result (2.1.19): only a warning, naming what the client does", () => {
+    // The 1.0.98 slash command's isMeta line, as a skill writes one, between the Write call (line 10) and its result.
+    const lines = entries('lean');
+    const meta: Entry = { ...structuredClone(entry(entries('oldLinear'), 'd78d1de2')), uuid: 'mmmmmmmm-0000-4000-8000-000000000001' };
+    const result = entry(lines, 'b89f34a5');
+    meta.parentUuid = result.parentUuid;
+    result.parentUuid = meta.uuid;
+    lines.splice(at(lines, 'b89f34a5'), 0, meta);
+    const doc = docOf(lines);
+    expect(rows(doc)).toEqual([{ rule: 'tool-result-order', severity: 'warning', line: 12, turn: 5, apiError: MISSING(3, 'toolu_01WriteHealth') }]);
+    const [d] = analyze(doc).diagnostics;
+    expect(d!.message).toBe(
+      'message 5 has a line the client wrote (isMeta) before its tool_result blocks (Claude Code moves the tool_result blocks before the other content when it sends; other clients do not)',
+    );
+    expectRepair(doc, { applied: [], changed: [], removed: [], added: 0 });
+  });
+});
+
 describe('tool-use-duplicate', () => {
-  test('a tool_use line written twice under a new uuid (2.1.19): the copy is removed', () => {
+  test('a tool_use line written twice under a new uuid (2.1.19): the copy, with no result of its own, is removed', () => {
     const lines = entries('lean');
     const i = at(lines, 'd1c67e04');
     lines.splice(i + 1, 0, copyOf(lines[i]!, 'dddddddd-0000-4000-8000-000000000001', lines[i]!.uuid));
@@ -134,10 +154,10 @@ describe('tool-use-duplicate', () => {
     expect(rows(doc)).toEqual([
       { rule: 'tool-use-duplicate', severity: 'error', line: 11, turn: 4, apiError: 'messages.3.content.2: `tool_use` ids must be unique' },
     ]);
-    expectRepair(doc, { applied: ['tool-use-duplicate@11: remove the later tool_use and its result'], changed: [], removed: [11], added: 0 });
+    expectRepair(doc, { applied: ['tool-use-duplicate@11: remove the later tool_use (it has no result of its own)'], changed: [], removed: [11], added: 0 });
   });
 
-  test('a tool call and its result replayed as a new turn (2.1.19): the later pair is removed and the chain relinked as it was', () => {
+  test('a tool call and its result replayed as a new turn (2.1.19): the later pair gets an id of its own, and keeps its work', () => {
     const lines = entries('lean');
     const use = entry(lines, 'd1c67e04');
     const result = entry(lines, 'b89f34a5');
@@ -150,8 +170,14 @@ describe('tool-use-duplicate', () => {
     expect(rows(doc)).toEqual([
       { rule: 'tool-use-duplicate', severity: 'error', line: 12, turn: 6, apiError: 'messages.5.content.0: `tool_use` ids must be unique' },
     ]);
-    const res = expectRepair(doc, { applied: ['tool-use-duplicate@12: remove the later tool_use and its result'], changed: [14], removed: [12, 13], added: 0 });
-    expect(textAt(res.doc, 11)).toBe(originalLine('lean', 12));
+    const res = expectRepair(doc, {
+      applied: ["tool-use-duplicate@12: rename the later call's id to toolu_01WriteHealth_2, and its result's"],
+      changed: [12, 13],
+      removed: [],
+      added: 0,
+    });
+    expect(blocksOf(entryAt(res.doc, 11))[0]!.id).toBe('toolu_01WriteHealth_2');
+    expect(blocksOf(entryAt(res.doc, 12))[0]!.tool_use_id).toBe('toolu_01WriteHealth_2');
   });
 });
 

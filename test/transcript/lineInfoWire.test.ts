@@ -29,9 +29,17 @@ describe('line summaries on the wire between threads', () => {
     const texts = allTranscripts().flatMap((f) => readFileSync(f, 'utf8').split('\n'));
     const infos = summaries(texts);
     expect(infos.length).toBeGreaterThan(2000);
-    // The fixtures hold entries with and without message ids and roles, blocks of each kind, and images in tool results.
-    expect(new Set(infos.flatMap((i) => i.blocks.map((b) => b.type)))).toEqual(new Set(['text', 'thinking', 'tool_use', 'tool_result']));
+    // The fixtures hold entries with and without message ids and roles, blocks of each kind, images, documents and
+    // tool references in tool results, and attachments announcing deferred tools.
+    expect(new Set(infos.flatMap((i) => i.blocks.map((b) => b.type)))).toEqual(
+      new Set(['text', 'thinking', 'tool_use', 'tool_result', 'server_tool_use', 'web_search_tool_result']),
+    );
     expect(infos.some((i) => i.blocks.some((b) => b.images.length))).toBe(true);
+    expect(infos.some((i) => i.blocks.some((b) => b.documents?.length))).toBe(true);
+    expect(infos.some((i) => i.blocks.some((b) => b.toolRefs?.length))).toBe(true);
+    expect(infos.some((i) => i.blocks.some((b) => b.type === 'web_search_tool_result' && b.toolUseId))).toBe(true);
+    expect(infos.some((i) => i.deferredTools?.added.length)).toBe(true);
+    expect(infos.some((i) => i.agentId)).toBe(true);
     expectRoundTrip(infos);
   });
 

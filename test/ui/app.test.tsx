@@ -110,7 +110,7 @@ describe('a transcript named on the command line starts loading before the edito
     mkdirSync(path);
     const ui = await mount(<App path={path} provider="anthropic" deps={deps({ load: realDeps(undefined, startLoading(path)).load })} />);
     unmounts.push(() => ui.app.unmount());
-    expect(await ui.until((f) => f.includes('ccmend:'), 'the error')).toContain(`ccmend: ${path}: is a directory, not a transcript`);
+    expect(await ui.untilShown((f) => f.includes('ccmend:'), 'the error')).toContain(`ccmend: ${path}: is a directory, not a transcript`);
   });
 });
 
@@ -132,7 +132,7 @@ describe('the picker', () => {
     const ui = await picker();
     await ui.until((fr) => !/B +… /.test(fr), 'all counts');
     let f = await ui.press('jjjjjjjj');
-    expect(selected(f)).toMatch(/^❯ 2025-09-03 00:47 +26 KB .*\/init/);
+    expect(selected(f)).toMatch(/^❯ 2026-02-10 22:59 +38 KB .*\/spotter +start phoenix/);
     f = await ui.press('G');
     expect(selected(f)).toMatch(/^❯ 2025-07-01 10:41 +4 KB .*\/tmp +Start/);
     f = await ui.press('g');
@@ -144,7 +144,7 @@ describe('the picker', () => {
     const ui = await picker({ onPick: (s) => picked.push(s) });
     await ui.until((fr) => !/B +… /.test(fr), 'all counts');
     let f = await ui.press('/spotter');
-    expect(f).toContain('filter: spotter█  (Enter keeps it, Esc clears it) · 3 of 10 sessions');
+    expect(f).toContain('filter: spotter█  (Enter keeps it, Esc clears it) · 3 of 13 sessions');
     expect(
       f
         .split('\n')

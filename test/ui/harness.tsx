@@ -56,11 +56,21 @@ export async function mount(element: ReactElement, columns?: number) {
     }
     throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
   };
+  /** Waits for a frame that matches, even one already replaced (an app that shows an error and exits). */
+  const untilShown = async (pred: (f: string) => boolean, what: string) => {
+    for (let i = 0; i < 400; i++) {
+      const shown = app.frames.find(pred);
+      if (shown !== undefined) return shown;
+      await tick();
+    }
+    throw new Error(`timed out waiting for ${what}; frames:\n${app.frames.join('\n---\n')}`);
+  };
   await until((f) => f.length > 0, 'the first frame');
   return {
     app,
     frame,
     until,
+    untilShown,
     /** Presses keys one at a time; each waits until the frame stops changing. */
     async press(...keys: string[]) {
       for (const k of keys) {

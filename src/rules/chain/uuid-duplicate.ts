@@ -1,6 +1,6 @@
 import { defineRule } from '../kit/define.js';
 import { deleteLine, safeFix } from '../kit/fixes.js';
-import { infoOf } from '../kit/where.js';
+import { infoOf, isCopy } from '../kit/where.js';
 
 /*
  * Claude Code itself writes some records twice under one uuid (a later copy with
@@ -14,7 +14,7 @@ export default defineRule({ id: 'uuid-duplicate', scope: 'document', description
     const first = infoOf(ctx, positions[0]!);
     for (const pos of positions.slice(1)) {
       const info = infoOf(ctx, pos);
-      const copy = info.bytes === first.bytes && info.type === first.type && info.parentUuid === first.parentUuid && info.timestamp === first.timestamp;
+      const copy = isCopy(info, first);
       const rewrite = !copy && info.type === first.type && info.messageId === first.messageId && info.role === first.role;
       report({
         at: { pos },

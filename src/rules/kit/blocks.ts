@@ -13,6 +13,8 @@ export interface Blocks {
   readonly blocks: readonly ViewBlock[];
   /** The blocks in message `m`. */
   in(m: number): ViewBlock[];
+  /** The blocks in messages `from` up to (not including) `to`. */
+  between(from: number, to: number): ViewBlock[];
   countIn(m: number): number;
   /** Index in message `m` of the first (last) of these blocks, or -1 when it has none. */
   firstSlotIn(m: number): number;
@@ -33,8 +35,12 @@ export interface Blocks {
 export interface ViewIndex {
   /** The blocks of one `info.type`. */
   ofType(type: string): Blocks;
+  /** The `info.type`s the view has blocks of. */
+  readonly types: readonly string[];
   /** The blocks holding images (a tool result nests them too). */
   readonly withImages: Blocks;
+  /** The blocks holding documents (a tool result nests them too). */
+  readonly withDocuments: Blocks;
   readonly blockCount: number;
   /** The sum of the blocks' `info.sent`. */
   readonly sentBytes: number;
@@ -72,7 +78,11 @@ class List implements Blocks {
   }
 
   in(m: number): ViewBlock[] {
-    return this.blocks.slice(this.start[m], this.start[m + 1]);
+    return this.between(m, m + 1);
+  }
+
+  between(from: number, to: number): ViewBlock[] {
+    return this.blocks.slice(this.start[from], this.start[to]);
   }
 
   countIn(m: number): number {
@@ -109,6 +119,8 @@ function build(view: ApiView): ViewIndex {
   const typeCounts: number[] = [];
   const typeOf = new Int32Array(blockCount);
   const hasImages = new Uint8Array(blockCount);
+  const hasDocuments = new Uint8Array(blockCount);
+  let documentBlocks = 0;
   const sent = new Float64Array(blockCount);
   let imageBlocks = 0;
   let sentBytes = 0;
@@ -124,6 +136,10 @@ function build(view: ApiView): ViewIndex {
         hasImages[p] = 1;
         imageBlocks++;
       }
+      if (info.documents) {
+        hasDocuments[p] = 1;
+        documentBlocks++;
+      }
       sent[p] = info.sent;
       sentBytes += info.sent;
     }
@@ -131,11 +147,13 @@ function build(view: ApiView): ViewIndex {
 
   const lists = typeCounts.map((n) => new List(n, messages.length));
   const withImages = new List(imageBlocks, messages.length);
+  const withDocuments = new List(documentBlocks, messages.length);
   for (let m = 0, p = 0; m < messages.length; m++) {
     const blocks = messages[m]!.blocks;
     for (let j = 0; j < blocks.length; j++, p++) {
       lists[typeOf[p]!]!.add(blocks[j]!, m, j, sent[p]!);
       if (hasImages[p]) withImages.add(blocks[j]!, m, j, sent[p]!);
+      if (hasDocuments[p]) withDocuments.add(blocks[j]!, m, j, sent[p]!);
     }
   }
   lists.forEach((l) => l.done());
@@ -144,7 +162,7 @@ function build(view: ApiView): ViewIndex {
     const t = typeNumber.get(type);
     return t === undefined ? none : lists[t]!;
   };
-  return { ofType, withImages: withImages.done(), blockCount, sentBytes };
+  return { ofType, types: [...typeNumber.keys()], withImages: withImages.done(), withDocuments: withDocuments.done(), blockCount, sentBytes };
 }
 
 /** What `build` makes of a view, made once: the first rule that asks builds it, the others share it. */

@@ -16,7 +16,7 @@ export function derivedUuid(seed: string): string {
 }
 
 /** Fields a new line copies from its neighbour so Claude Code reads it like its own. */
-const INHERITED = ['isSidechain', 'userType', 'cwd', 'sessionId', 'version', 'gitBranch', 'timestamp'] as const;
+const INHERITED = ['userType', 'cwd', 'sessionId', 'version', 'gitBranch', 'timestamp', 'agentId'] as const;
 
 /**
  * The uuid a result for the tool_use on line `pos` hangs off: that line's, or if
@@ -39,9 +39,8 @@ function anchorUuid(ctx: RuleContext, pos: number): string | null {
 export function resultLine(ctx: RuleContext, toolUse: ViewBlock, block: Record<string, unknown>): Record<string, unknown> {
   const line = ctx.doc.lines[toolUse.pos]!;
   const info = line.info as unknown as Record<string, unknown>;
-  const value: Record<string, unknown> = { parentUuid: anchorUuid(ctx, toolUse.pos) };
+  const value: Record<string, unknown> = { parentUuid: anchorUuid(ctx, toolUse.pos), isSidechain: ctx.conversation === 'subagent' };
   for (const k of INHERITED) if (info[k] !== undefined) value[k] = info[k];
-  value.isSidechain = false;
   Object.assign(value, {
     type: 'user',
     message: { role: 'user', content: [block] },

@@ -118,7 +118,7 @@ export class ToolPairs {
 
   /** The tool calls of the run of assistant messages just before message `i`: those its results answer. */
   callsBefore(i: number): ViewBlock[] {
-    return this.uses.blocks.slice(this.uses.start[this.runBefore(i)], this.uses.start[i]);
+    return this.uses.between(this.runBefore(i), i);
   }
 
   /** The tool results of message `i` (none unless it is a user's). */

@@ -8,6 +8,14 @@ export type LineAt = ViewBlock | number;
 /** What was read of a line at load. */
 export const infoOf = (ctx: RuleContext, at: LineAt): LineInfo => ctx.doc.lines[typeof at === 'number' ? at : at.pos]!.info;
 
+/**
+ * Whether line `b` is `a` written again byte for byte: a writer that repeats a
+ * line repeats its uuid, parent and timestamp, and its length gives the rest
+ * away. Clients keep one line per uuid, so such a copy is never sent twice.
+ */
+export const isCopy = (a: LineInfo, b: LineInfo): boolean =>
+  a.bytes === b.bytes && a.type === b.type && a.uuid === b.uuid && a.parentUuid === b.parentUuid && a.timestamp === b.timestamp;
+
 /** Index of the message a view block is in. */
 export const messageOf = (ctx: RuleContext, vb: ViewBlock): number => ctx.view.messageOf.get(vb.pos)!;
 

@@ -1,14 +1,11 @@
+import { largestNamed } from '../../budget/contributors.js';
 import type { ViewBlock } from '../../conversation/apiView.js';
 import type { Edit } from '../../edit/types.js';
 import { type ViewIndex, viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
 import { replaceBlock, setField } from '../kit/fixes.js';
 import type { RuleContext } from '../types.js';
-
-const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
-
-/** `{"role":"assistant","content":[` … `]}` and the separators around a message. */
-const MESSAGE_WRAPPER = 36;
+import { MAX_REQUEST_BYTES, requestBytes } from './shared.js';
 
 /**
  * Stubs the biggest tool results and images (of equal sizes, the one sent
@@ -34,16 +31,15 @@ function stubBiggest(ctx: RuleContext, ix: ViewIndex, excess: number): { edits: 
 
 export default defineRule({ id: 'request-too-large', description: 'the rebuilt request is over 32 MB' }, (ctx, report) => {
   const { messages } = ctx.view;
-  const ix = viewIndex(ctx.view);
-  // Each block's size in the request body was measured when its line was read (BlockInfo.sent), plus a comma.
-  const sent = 2 + messages.length * MESSAGE_WRAPPER + ix.sentBytes + ix.blockCount;
+  const sent = requestBytes(ctx.view);
   if (sent <= MAX_REQUEST_BYTES) return;
+  const ix = viewIndex(ctx.view);
   // Stubbing the biggest tool results and images is lossy, so never automatic.
   const { edits, left } = stubBiggest(ctx, ix, sent - MAX_REQUEST_BYTES);
   report({
     at: { pos: messages[messages.length - 1]!.lines.at(-1)! },
     severity: 'error',
-    message: `the request would be over ${(sent / 1024 / 1024).toFixed(1)} MB; the API accepts at most 32 MB`,
+    message: `the request would be over ${(sent / 1024 / 1024).toFixed(1)} MB; the API accepts at most 32 MB; the largest: ${largestNamed(ctx.doc, ctx.view, 3, 'bytes').names}`,
     apiError: 'HTTP 413 request_too_large: Request exceeds the maximum allowed number of bytes',
     // Offered only if stubbing outputs can make it fit (it cannot when the bulk is, say, a tool's input).
     fixes: left <= 0 ? [{ label: `replace the ${edits.length} largest tool outputs/images with a note`, safe: false, edits }] : [],

@@ -1,6 +1,5 @@
 import { defineRule } from '../kit/define.js';
-
-const MAX_MESSAGES = 100_000;
+import { MAX_MESSAGES } from './shared.js';
 
 export default defineRule({ id: 'too-many-messages', description: 'more than 100,000 messages' }, (ctx, report) => {
   const n = ctx.view.messages.length;

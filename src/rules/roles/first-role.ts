@@ -14,7 +14,8 @@ export default defineRule({ id: 'first-role', description: 'the first message is
   const line = ctx.doc.lines[pos]!;
   const value = {
     parentUuid: line.info.parentUuid ?? null,
-    isSidechain: false,
+    isSidechain: ctx.conversation === 'subagent',
+    ...(line.info.agentId ? { agentId: line.info.agentId } : {}),
     type: 'user',
     message: { role: 'user', content: RESUMED_TEXT },
     uuid: derivedUuid(`ccmend-first-user:${line.info.uuid ?? line.key}`),

@@ -22,8 +22,9 @@ export default defineRule({ id: 'tool-result-order', description: 'a user messag
     const arrayPath = inArray(path) ? path.slice(0, -1) : path;
     const first = (inArray(path) ? (path[path.length - 1] as number) : 0) + (anchor === head ? 0 : 1);
     const fix = safeFix('move the tool_result blocks before the other content', ...late.map((b, k) => moveBlock(ctx, b, anchor, [...arrayPath, first + k])));
+    const lastResult = results.lastSlotIn(i);
     report({
-      at: m.blocks[results.lastSlotIn(i)]!,
+      at: m.blocks[lastResult]!,
       severity: 'error',
       message: `message ${i + 1} has ${head.info.type} before its tool_result blocks`,
       // The API does not name the order: it misses the results that do not open the message

@@ -1,0 +1,26 @@
+/** One transcript a client is asked to resume: a real fixture, as it is or broken by `transform`. */
+export interface RecordingCase {
+  name: string;
+  /** the fixture, relative to fixtures/claude-home/projects */
+  source: string;
+  description: string;
+  transform?: (text: string) => string;
+  /** the session id the case is stored and resumed under, when not the fixture's file name */
+  sessionId?: string;
+}
+export const FIXTURE_PROJECTS: string;
+export const FIXTURES: Readonly<Record<string, string>>;
+/** The prompt every recording resumes with. */
+export const PROBE: string;
+export function derivedUuid(uuid: string, tag: string): string;
+/** Every case, real fixtures first. */
+export const CASES: readonly RecordingCase[];
+export function caseNamed(name: string): RecordingCase;
+/** The bytes a client is given for this case. */
+export function caseText(c: RecordingCase): string;
+export function caseSessionId(c: RecordingCase): string;
+export function caseProjectDir(c: RecordingCase): string;
+export function caseSubagentsDir(c: RecordingCase): string | undefined;
+export function encodeCwd(cwd: string): string;
+export function caseCwd(c: RecordingCase, text: string): string;
+export function lastAssistantModel(text: string): string;

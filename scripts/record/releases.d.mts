@@ -1,0 +1,2 @@
+/** The releases recorded with every case. */
+export const RELEASES: readonly string[];

@@ -1,0 +1,114 @@
+import type { ApiView, ViewBlock } from '../conversation/apiView.js';
+import type { Doc } from '../transcript/document.js';
+import type { BlockInfo, LineInfo } from '../transcript/lineInfo.js';
+import { blockTokens } from './estimate.js';
+import { formatBytes, formatCount, formatEstimate } from './format.js';
+
+/** The tool calls of a view by id, to name what a tool result is the output of. */
+export type ToolCalls = ReadonlyMap<string, BlockInfo>;
+
+/** Made once per view. */
+export function toolCalls(view: ApiView): ToolCalls {
+  let calls = callsOf.get(view);
+  if (calls) return calls;
+  const made = new Map<string, BlockInfo>();
+  for (const m of view.messages) {
+    if (m.role !== 'assistant') continue;
+    for (const b of m.blocks) if (b.info.id !== undefined && (b.info.type === 'tool_use' || b.info.type === 'server_tool_use')) made.set(b.info.id, b.info);
+  }
+  callsOf.set(view, (calls = made));
+  return calls;
+}
+
+const callsOf = new WeakMap<ApiView, ToolCalls>();
+
+/** A tool call as a person names it: the tool and its command, file, pattern or URL ("Bash `npm test`"). */
+function callName(call: BlockInfo): string {
+  const name = call.name ?? 'a tool';
+  const input = call.preview.slice(name.length + 1);
+  return input ? `${name} \`${input}\`` : name;
+}
+
+/** Whose text a text block of `line` is. */
+function textKind(line: LineInfo | undefined): string {
+  if (line?.isCompactSummary) return 'compaction summary';
+  if (line?.type === 'attachment') return 'attachment';
+  if (line?.role === 'user') return 'prompt';
+  return line?.role === 'assistant' ? 'answer' : 'text';
+}
+
+/**
+ * What a block (of `line`, when given) is, for a stub or a list of the
+ * largest: the tool and its input, an image's size, a document's pages.
+ */
+export function whatBlockIs(info: BlockInfo, calls: ToolCalls, line?: LineInfo): string {
+  switch (info.type) {
+    case 'text':
+      return `${textKind(line)}, ${formatCount(info.chars)} characters`;
+    case 'tool_result': {
+      const call = info.toolUseId === undefined ? undefined : calls.get(info.toolUseId);
+      return `${call ? `${callName(call)} output` : 'tool output'}, ${formatCount(info.chars)} characters${info.images.length ? ` and ${info.images.length} image${info.images.length === 1 ? '' : 's'}` : ''}`;
+    }
+    case 'tool_use':
+    case 'server_tool_use':
+      return `${callName(info)} call, ${formatBytes(info.sent)} of input`;
+    case 'image': {
+      const img = info.images[0];
+      if (!img) return 'image';
+      return `${img.mediaType}${img.width ? `, ${img.width}×${img.height} px` : ''}, ${formatBytes(img.bytes)}`;
+    }
+    case 'document': {
+      const d = info.documents?.[0];
+      if (!d) return 'document';
+      const pages = d.pages ? `, ${d.pages} page${d.pages === 1 ? '' : 's'}` : '';
+      const size = d.mediaType === 'application/pdf' ? formatBytes(d.bytes) : `${formatCount(d.bytes)} characters`;
+      return `${d.title ? `${d.title}, ` : ''}${d.mediaType}${pages}, ${size}`;
+    }
+    case 'thinking':
+      return `thinking, ${formatCount(info.chars)} characters`;
+    default:
+      return `${info.type}, ${formatCount(info.chars)} characters`;
+  }
+}
+
+export interface Contributor {
+  readonly block: ViewBlock;
+  /** Index of its message in the view. */
+  readonly message: number;
+  /** Its size as ranked: estimated tokens, or what the ranking measured. */
+  readonly tokens: number;
+}
+
+/**
+ * The `n` blocks of the view largest by `size` (default: their estimated
+ * tokens), largest first; of equal ones, the one sent first.
+ */
+export function largestBlocks(view: ApiView, n: number, size: (info: BlockInfo) => number = blockTokens): Contributor[] {
+  const top: Contributor[] = [];
+  view.messages.forEach((m, message) => {
+    for (const block of m.blocks) {
+      const tokens = size(block.info);
+      if (top.length === n && tokens <= top[n - 1]!.tokens) continue;
+      let at = top.length;
+      while (at > 0 && top[at - 1]!.tokens < tokens) at--;
+      top.splice(at, 0, { block, message, tokens });
+      if (top.length > n) top.pop();
+    }
+  });
+  return top;
+}
+
+/**
+ * The `n` largest blocks named for a diagnostic ("line 294, Task `x` output,
+ * 1,800,000 characters (≈ 612,000)"), by estimated tokens or by bytes in the
+ * request body; and the largest, where the problem is best seen.
+ */
+export function largestNamed(doc: Doc, view: ApiView, n: number, by: 'tokens' | 'bytes' = 'tokens'): { at?: ViewBlock; names: string } {
+  const calls = toolCalls(view);
+  const top = by === 'tokens' ? largestBlocks(view, n) : largestBlocks(view, n, (info) => info.sent);
+  const size = (c: Contributor) => (by === 'tokens' ? `≈ ${formatEstimate(c.tokens)}` : formatBytes(c.tokens));
+  const names = top
+    .map((c) => `line ${formatCount(c.block.pos + 1)}, ${whatBlockIs(c.block.info, calls, doc.lines[c.block.pos]?.info)} (${size(c)})`)
+    .join('; ');
+  return { at: top[0]?.block, names };
+}
