@@ -1,5 +1,5 @@
 import { type ApiView, buildApiView, type Patch } from '../conversation/apiView.js';
-import { asWritten, behaviour, type Client, GENERATIONS, generationOf, NEWEST, versionRanges } from '../conversation/clients.js';
+import { asWritten, type BehaviourId, behaviour, type Client, GENERATIONS, generationOf, NEWEST, versionRanges } from '../conversation/clients.js';
 import { type Graph, buildGraph } from '../conversation/graph.js';
 import type { BudgetOptions } from '../budget/budget.js';
 import { type Doc, asOwnConversation } from '../transcript/document.js';
@@ -113,25 +113,37 @@ function settle(d: Diagnostic, passes: readonly Pass[], targets: ReadonlySet<Cli
   const inTarget = breaking.find((p) => targets.has(p.generation));
   if (inTarget) {
     const own = inTarget.inSent.get(id)!;
-    return breaking.length === passes.length ? { ...own, clients } : { ...own, clients, message: `${own.message} (${describe(own, clients)})` };
+    return breaking.length === passes.length ? { ...own, clients } : { ...own, clients, message: `${own.message} (${describe(own, breaking, patching)})` };
   }
   const patchedHere = patching.find((p) => targets.has(p.generation));
-  if (!breaking.length && !patchedHere) return d.severity === 'error' ? undefined : d;
   // The target's own finding when it has one (a gap it bridges), else the breaking client's.
   const own = passes.find((p) => targets.has(p.generation) && p.inSent.has(id))?.inSent.get(id);
+  if (!breaking.length && !patchedHere) {
+    // A warning in the target's own lines stands as it is; one only other clients' requests show is theirs.
+    const ownWritten = passes.find((p) => targets.has(p.generation) && p.inWritten.has(id))?.inWritten.get(id);
+    const mine = own ?? ownWritten;
+    return mine && mine.severity !== 'error' ? mine : undefined;
+  }
   const base = own ?? breaking[0]?.inSent.get(id) ?? d;
-  return { ...base, severity: 'warning', clients, message: `${base.message} (${describe(base, clients, patchedHere)})` };
+  return { ...base, severity: 'warning', clients, message: `${base.message} (${describe(base, breaking, patching)})` };
 }
 
-/** "2.1.19–2.1.31 send this and the API rejects it; 2.1.32+ drop empty and whitespace-only text blocks". */
-function describe(d: Diagnostic, clients: Diagnostic['clients'] & object, patched?: Pass): string {
+/**
+ * Who sends it and who mends it, by version: "Claude Code before 2.1.32 sends
+ * this and the API rejects it; 2.1.32+ drops empty and whitespace-only text
+ * blocks". Clients that mend it differently are named apart.
+ */
+function describe(d: Diagnostic, breaking: readonly Pass[], patching: readonly Pass[]): string {
   const parts: string[] = [];
-  if (clients.breaks.length) parts.push(`Claude Code ${clients.breaks.join(', ')} ${EFFECT_WORDS[d.effect ?? 'rejects']}`);
-  if (clients.patches.length && patched) {
-    const by = patchAt(patched.sent, d)!.by;
-    parts.push(`${clients.patches.join(', ')} ${behaviour(by).does}`);
+  if (breaking.length) parts.push(`${versionRanges(breaking.map((p) => p.generation)).join(', ')} ${EFFECT_WORDS[d.effect ?? 'rejects']}`);
+  const byPatch = new Map<BehaviourId, Client[]>();
+  for (const p of patching) {
+    const by = patchAt(p.sent, d)!.by;
+    byPatch.set(by, [...(byPatch.get(by) ?? []), p.generation]);
   }
-  return parts.join('; ');
+  for (const [by, generations] of byPatch) parts.push(`${versionRanges(generations).join(', ')} ${behaviour(by).does}`);
+  const text = parts.join('; ');
+  return text.startsWith('every version ') ? `Claude Code ${text.slice('every version '.length)}` : `Claude Code ${text}`;
 }
 
 /**

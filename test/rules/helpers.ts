@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { clientOf } from '../../src/conversation/clients.js';
 import { type FixAllOptions, type FixAllResult, fixAll } from '../../src/edit/fixAll.js';
 import { type AnalyzeOptions, analyze } from '../../src/rules/analyze.js';
 import type { Diagnostic } from '../../src/rules/types.js';
@@ -58,6 +59,9 @@ export interface Row {
   turn?: number;
   apiError?: string;
 }
+
+/** Checks for one Claude Code version (the default is the newest ccmend models). */
+export const forClient = (version: string): { readonly target: NonNullable<AnalyzeOptions['target']> } => ({ target: [clientOf(version)!] });
 
 /** The row of an error at a line and turn. */
 export const errorRow = (rule: string, line: number, turn: number, apiError: string): Row => ({ rule, severity: 'error', line, turn, apiError });

@@ -4,7 +4,7 @@ import { buildApiView, renderApiMessages } from '../../src/conversation/apiView.
 import { buildGraph } from '../../src/conversation/graph.js';
 import { analyze } from '../../src/rules/analyze.js';
 import { docOf, realBytes } from '../helpers/fixtures.js';
-import { at, blocksOf, dropLinked, entries, type Entry, entry, entryAt, expectRepair, rows, textAt } from './helpers.js';
+import { at, blocksOf, dropLinked, entries, type Entry, entry, entryAt, expectRepair, forClient, rows, textAt } from './helpers.js';
 
 const MISSING = (m: number, ids: string) =>
   `messages.${m}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${ids}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
@@ -19,14 +19,30 @@ describe('tool-result-missing', () => {
   test('one of two parallel results lost (2.1.330): reported at the tool_use, fixed by a "[tool result lost]" result', () => {
     // Line 26 holds toolu_01BBB's result; its child (an attachment) now hangs off the tool_use line.
     const doc = docOf(dropLinked(entries('parallel'), 'e132e620'));
-    expect(rows(doc)).toEqual([{ rule: 'tool-result-missing', severity: 'error', line: 22, turn: 2, apiError: MISSING(1, 'toolu_01BBB') }]);
+    // Every client drops the unanswered call when it sends: the request goes through, the call is silently gone.
+    expect(rows(doc)).toEqual([{ rule: 'tool-result-missing', severity: 'warning', line: 22, turn: 2, apiError: MISSING(1, 'toolu_01BBB') }]);
+    // 2.1.19 sends only the chain: AAA's result (line 25) is on a side branch, so AAA's call goes too.
+    expect(rows(doc, forClient('2.1.19'))).toEqual([
+      { rule: 'tool-result-missing', severity: 'warning', line: 21, turn: 2, apiError: MISSING(1, 'toolu_01AAA') },
+      { rule: 'tool-result-missing', severity: 'warning', line: 22, turn: 2, apiError: MISSING(1, 'toolu_01BBB') },
+    ]);
+    expect(analyze(doc, forClient('2.1.19')).diagnostics[0]!.fixes.map((f) => f.label)).toEqual([
+      'put its tool_result (line 25) on the chain, after line 22',
+    ]);
+    expect(analyze(doc).diagnostics[0]!.message).toBe(
+      'tool_use toolu_01BBB (Bash) has no tool_result in the next message (Claude Code drops a tool_use that has no tool_result in the next message)',
+    );
 
-    const res = expectRepair(doc, {
-      applied: ['tool-result-missing@22: insert a tool_result "[tool result lost]" (is_error) for toolu_01BBB'],
-      changed: [],
-      removed: [],
-      added: 1,
-    });
+    const res = expectRepair(
+      doc,
+      {
+        applied: ['tool-result-missing@22: insert a tool_result "[tool result lost]" (is_error) for toolu_01BBB'],
+        changed: [],
+        removed: [],
+        added: 1,
+      },
+      { warnings: true },
+    );
     const inserted = entryAt(res.doc, 22);
     expect(inserted).toMatchObject({
       parentUuid: entry(entries('parallel'), '76c0eca2').uuid,
@@ -42,29 +58,45 @@ describe('tool-result-missing', () => {
 
   test('a session that died mid-tool-call (2.1.19): the last message is a tool_use with nothing after it', () => {
     const doc = docOf(entries('lean').slice(0, 10));
-    expect(rows(doc)).toEqual([{ rule: 'tool-result-missing', severity: 'error', line: 10, turn: 4, apiError: MISSING(3, 'toolu_01WriteHealth') }]);
-    expectRepair(doc, {
-      applied: ['tool-result-missing@10: insert a tool_result "[tool result lost]" (is_error) for toolu_01WriteHealth'],
-      changed: [],
-      removed: [],
-      added: 1,
-    });
+    expect(rows(doc)).toEqual([{ rule: 'tool-result-missing', severity: 'warning', line: 10, turn: 4, apiError: MISSING(3, 'toolu_01WriteHealth') }]);
+    expect(analyze(doc).diagnostics[0]!.message).toBe(
+      'tool_use toolu_01WriteHealth (Write) has no tool_result in the next message (Claude Code before 2.1.281 drops a tool_use that has no tool_result in the next message; 2.1.281+ answers a tool_use left unanswered at the very end with an is_error result saying the call was interrupted)',
+    );
+    expectRepair(
+      doc,
+      {
+        applied: ['tool-result-missing@10: insert a tool_result "[tool result lost]" (is_error) for toolu_01WriteHealth'],
+        changed: [],
+        removed: [],
+        added: 1,
+      },
+      { warnings: true },
+    );
   });
 
   test('a result that lost its tool_use_id is re-attached rather than replaced', () => {
     const lines = entries('lean');
     delete blocksOf(entry(lines, 'b89f34a5'))[0]!.tool_use_id;
     const doc = docOf(lines);
-    expect(rows(doc)).toEqual([
-      { rule: 'tool-result-missing', severity: 'error', line: 10, turn: 4, apiError: MISSING(3, 'toolu_01WriteHealth') },
+    // 2.1.19 sends the result without an id and is rejected; 2.1.21+ drop it (and the call with it).
+    expect(rows(doc, forClient('2.1.19'))).toEqual([
+      { rule: 'tool-result-missing', severity: 'warning', line: 5, turn: 2, apiError: MISSING(1, 'toolu_01ReadReadme') },
+      { rule: 'tool-result-missing', severity: 'warning', line: 10, turn: 4, apiError: MISSING(3, 'toolu_01WriteHealth') },
       { rule: 'tool-result-orphan', severity: 'error', line: 11, turn: 5, apiError: 'messages.4.content.0.tool_result.tool_use_id: Field required' },
     ]);
-    const res = expectRepair(doc, {
-      applied: ['tool-result-missing@10: attach the tool_result without an id (line 11) to toolu_01WriteHealth'],
-      changed: [11],
-      removed: [],
-      added: 0,
-    });
+    const res = expectRepair(
+      doc,
+      {
+        applied: [
+          'tool-result-missing@5: put its tool_result (line 7) on the chain, after line 6',
+          'tool-result-missing@10: attach the tool_result without an id (line 11) to toolu_01WriteHealth',
+        ],
+        changed: [7, 8, 11],
+        removed: [],
+        added: 0,
+      },
+      { ...forClient('2.1.19'), warnings: true },
+    );
     expect(blocksOf(entryAt(res.doc, 10))[0]!.tool_use_id).toBe('toolu_01WriteHealth');
   });
 });
@@ -89,22 +121,33 @@ describe('tool-result-orphan', () => {
 
   test('the tool_use line of a parallel call lost (2.1.330): its result is removed and the chain relinked', () => {
     const doc = docOf(dropLinked(entries('parallel'), '76c0eca2'));
-    expect(rows(doc)).toEqual([
-      {
-        rule: 'tool-result-orphan',
-        severity: 'error',
-        line: 25,
-        turn: 3,
-        apiError:
-          'messages.2.content.1: unexpected `tool_use_id` found in `tool_result` blocks: toolu_01BBB. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.',
-      },
-    ]);
-    const res = expectRepair(doc, {
-      applied: ['tool-result-orphan@25: remove the orphan tool_result'],
-      changed: [26],
-      removed: [25],
-      added: 0,
+    const orphan = (severity: 'error' | 'warning') => ({
+      rule: 'tool-result-orphan',
+      severity,
+      line: 25,
+      turn: 3,
+      apiError:
+        'messages.2.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_01BBB. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.',
     });
+    // 2.1.21+ remove the orphan when they send; 2.1.20 and older send it and are rejected.
+    expect(rows(doc)).toEqual([orphan('warning')]);
+    expect(analyze(doc).diagnostics[0]!.message).toBe(
+      'tool_result for toolu_01BBB has no matching tool_use in the previous message (Claude Code before 2.1.21 sends this and the API rejects it; 2.1.21+ removes a tool_result whose tool_use is not in the previous message)',
+    );
+    expect(rows(doc, forClient('2.1.19'))).toEqual([
+      { rule: 'tool-result-missing', severity: 'warning', line: 21, turn: 2, apiError: MISSING(1, 'toolu_01AAA') },
+      orphan('error'),
+    ]);
+    const res = expectRepair(
+      doc,
+      {
+        applied: ['tool-result-orphan@25: remove the orphan tool_result'],
+        changed: [26],
+        removed: [25],
+        added: 0,
+      },
+      { warnings: true },
+    );
     // The emptied result line is gone; the attachment after it now hangs off the AAA tool_use line.
     expect(entryAt(res.doc, 24).parentUuid).toBe(entry(entries('parallel'), '098eb2e4').uuid);
   });
@@ -115,13 +158,20 @@ describe('tool-result-order', () => {
     const lines = entries('parallel');
     blocksOf(entry(lines, 'e8486ca7')).unshift({ type: 'text', text: 'note' });
     const doc = docOf(lines);
-    expect(rows(doc)).toEqual([{ rule: 'tool-result-order', severity: 'error', line: 26, turn: 3, apiError: MISSING(1, 'toolu_01AAA, toolu_01BBB') }]);
-    const res = expectRepair(doc, {
-      applied: ['tool-result-order@26: move the tool_result blocks before the other content'],
-      changed: [25, 27],
-      removed: [26],
-      added: 0,
-    });
+    expect(rows(doc)).toEqual([{ rule: 'tool-result-order', severity: 'warning', line: 26, turn: 3, apiError: MISSING(1, 'toolu_01AAA, toolu_01BBB') }]);
+    expect(analyze(doc).diagnostics[0]!.message).toBe(
+      'message 3 has text before its tool_result blocks (Claude Code 2.1.80+ moves the tool_result blocks of a user message before its other content)',
+    );
+    const res = expectRepair(
+      doc,
+      {
+        applied: ['tool-result-order@26: move the tool_result blocks before the other content'],
+        changed: [25, 27],
+        removed: [26],
+        added: 0,
+      },
+      { warnings: true },
+    );
     expect(blocksOf(entryAt(res.doc, 24)).map((b) => b.tool_use_id ?? b.text)).toEqual(['toolu_01AAA', 'toolu_01BBB', 'note']);
   });
 });
@@ -139,8 +189,9 @@ describe('tool-result-order, when the client puts the results first', () => {
     expect(rows(doc)).toEqual([{ rule: 'tool-result-order', severity: 'warning', line: 12, turn: 5, apiError: MISSING(3, 'toolu_01WriteHealth') }]);
     const [d] = analyze(doc).diagnostics;
     expect(d!.message).toBe(
-      'message 5 has a line the client wrote (isMeta) before its tool_result blocks (Claude Code moves the tool_result blocks before the other content when it sends; other clients do not)',
+      'message 5 has text before its tool_result blocks (Claude Code before 2.0.0 sends this and the API rejects it; 2.0.0+ moves the tool_result blocks of a user message before its other content)',
     );
+    expect(rows(doc, forClient('1.0.98')).map((r) => `${r.severity} ${r.rule}@${r.line}`)).toContain('error tool-result-order@12');
     expectRepair(doc, { applied: [], changed: [], removed: [], added: 0 });
   });
 });
@@ -151,10 +202,19 @@ describe('tool-use-duplicate', () => {
     const i = at(lines, 'd1c67e04');
     lines.splice(i + 1, 0, copyOf(lines[i]!, 'dddddddd-0000-4000-8000-000000000001', lines[i]!.uuid));
     const doc = docOf(lines);
+    // 2.1.88+ drop the repeated call when they send (its turn then has nothing left: two responses in a row).
     expect(rows(doc)).toEqual([
+      { rule: 'tool-use-duplicate', severity: 'warning', line: 11, turn: 4, apiError: 'messages.3.content.2: `tool_use` ids must be unique' },
+      { rule: 'role-alternation', severity: 'warning', line: 13, turn: 5, apiError: 'messages: roles must alternate between "user" and "assistant"' },
+    ]);
+    expect(rows(doc, forClient('2.1.80')).filter((r) => r.severity === 'error')).toEqual([
       { rule: 'tool-use-duplicate', severity: 'error', line: 11, turn: 4, apiError: 'messages.3.content.2: `tool_use` ids must be unique' },
     ]);
-    expectRepair(doc, { applied: ['tool-use-duplicate@11: remove the later tool_use (it has no result of its own)'], changed: [], removed: [11], added: 0 });
+    expectRepair(
+      doc,
+      { applied: ['tool-use-duplicate@11: remove the later tool_use (it has no result of its own)'], changed: [], removed: [11], added: 0 },
+      forClient('2.1.80'),
+    );
   });
 
   test('a tool call and its result replayed as a new turn (2.1.19): the later pair gets an id of its own, and keeps its work', () => {
@@ -168,14 +228,21 @@ describe('tool-use-duplicate', () => {
     lines.splice(at(lines, 'b89f34a5') + 1, 0, replayUse, replayResult);
     const doc = docOf(lines);
     expect(rows(doc)).toEqual([
+      { rule: 'tool-use-duplicate', severity: 'warning', line: 12, turn: 6, apiError: 'messages.5.content.0: `tool_use` ids must be unique' },
+    ]);
+    expect(rows(doc, forClient('2.1.87')).filter((r) => r.severity === 'error')).toEqual([
       { rule: 'tool-use-duplicate', severity: 'error', line: 12, turn: 6, apiError: 'messages.5.content.0: `tool_use` ids must be unique' },
     ]);
-    const res = expectRepair(doc, {
-      applied: ["tool-use-duplicate@12: rename the later call's id to toolu_01WriteHealth_2, and its result's"],
-      changed: [12, 13],
-      removed: [],
-      added: 0,
-    });
+    const res = expectRepair(
+      doc,
+      {
+        applied: ["tool-use-duplicate@12: rename the later call's id to toolu_01WriteHealth_2, and its result's"],
+        changed: [12, 13],
+        removed: [],
+        added: 0,
+      },
+      forClient('2.1.87'),
+    );
     expect(blocksOf(entryAt(res.doc, 11))[0]!.id).toBe('toolu_01WriteHealth_2');
     expect(blocksOf(entryAt(res.doc, 12))[0]!.tool_use_id).toBe('toolu_01WriteHealth_2');
   });

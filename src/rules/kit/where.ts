@@ -24,3 +24,20 @@ export function apiPath(ctx: RuleContext, vb: ViewBlock): string {
   const m = messageOf(ctx, vb);
   return `messages.${m}.content.${ctx.view.messages[m]!.blocks.indexOf(vb)}`;
 }
+
+/** Each line's place in the chain (-1: not on it), made once per graph. */
+const chainPlaces = new WeakMap<RuleContext['graph'], Int32Array>();
+
+/** The line after `pos` on the chain the client walks, if `pos` is on it and not its end. */
+export function nextOnChain(ctx: RuleContext, pos: number): number | undefined {
+  let places = chainPlaces.get(ctx.graph);
+  if (!places) {
+    places = new Int32Array(ctx.doc.lines.length).fill(-1);
+    ctx.graph.chain.forEach((p, k) => {
+      places![p] = k;
+    });
+    chainPlaces.set(ctx.graph, places);
+  }
+  const k = places[pos]!;
+  return k < 0 ? undefined : ctx.graph.chain[k + 1];
+}
