@@ -42,20 +42,29 @@ interface Pass {
   readonly graph: Graph;
   readonly written: ApiView;
   readonly sent: ApiView;
-  /** Findings on the request as sent, by identity (see identity). */
+  /** Findings on the request as sent, by identity (see findings). */
   readonly inSent: ReadonlyMap<string, Diagnostic>;
   /** Findings on the same lines as written, before the client's patches. */
   readonly inWritten: ReadonlyMap<string, Diagnostic>;
 }
 
-/** A finding's identity across generations: its rule, line and block (message numbers differ between requests). */
-const identity = (d: Diagnostic) => `${d.rule}\u0000${d.key}\u0000${d.block ?? ''}`;
-
+/**
+ * Findings by identity across generations: rule, line, block, and which of
+ * that rule's findings in the block it is (the images of one tool result).
+ * Message numbers are not part of it: they differ between requests.
+ */
 function findings(checking: Checking, graph: Graph, view: ApiView): Map<string, Diagnostic> {
   const ctx: RuleContext = { ...checking, graph, view, segment: 'active' };
   const out: Diagnostic[] = [];
   for (const rule of RULES) runRule(rule, ctx, out);
-  return new Map(out.map((d) => [identity(d), d]));
+  const byIdentity = new Map<string, Diagnostic>();
+  for (const d of out) {
+    const at = `${d.rule}\u0000${d.key}\u0000${d.block ?? ''}`;
+    let n = 0;
+    while (byIdentity.has(`${at}\u0000${n}`)) n++;
+    byIdentity.set(`${at}\u0000${n}`, d);
+  }
+  return byIdentity;
 }
 
 /**
@@ -105,8 +114,7 @@ const EFFECT_WORDS = { rejects: 'sends this and the API rejects it', loses: 'res
  * client patches it on the way, or when only clients outside the target fail
  * on it. Each names the versions it affects.
  */
-function settle(d: Diagnostic, passes: readonly Pass[], targets: ReadonlySet<Client>): Diagnostic | undefined {
-  const id = identity(d);
+function settle(id: string, d: Diagnostic, passes: readonly Pass[], targets: ReadonlySet<Client>): Diagnostic | undefined {
   const breaking = passes.filter((p) => p.inSent.get(id)?.severity === 'error');
   const patching = passes.filter((p) => p.inWritten.get(id)?.severity === 'error' && !p.inSent.has(id) && patchAt(p.sent, d));
   const clients = { breaks: versionRanges(breaking.map((p) => p.generation)), patches: versionRanges(patching.map((p) => p.generation)) };
@@ -165,8 +173,8 @@ export function analyze(file: Doc, options: AnalyzeOptions = {}): Analysis {
   const seen = new Map<string, Diagnostic>();
   for (const p of [main, ...all]) for (const m of [p.inSent, p.inWritten]) for (const [id, d] of m) if (!seen.has(id)) seen.set(id, d);
   const diagnostics: Diagnostic[] = [];
-  for (const d of seen.values()) {
-    const settled = settle(d, all, targets);
+  for (const [id, d] of seen) {
+    const settled = settle(id, d, all, targets);
     if (settled) diagnostics.push(settled);
   }
 

@@ -172,21 +172,24 @@ describe('real sessions that resume cleanly have no errors', () => {
     expect(warnings(name)).toEqual([]);
   });
 
-  test('localCommand and queue: only the whitespace line opening an Opus response, which Claude Code drops', () => {
-    expect(warnings('localCommand')).toEqual(['warning text-whitespace@5']);
-    expect(warnings('queue')).toEqual(['warning text-whitespace@27']);
+  test('localCommand and queue: only the whitespace line opening an Opus response, which Claude Code 2.1.32+ drops (older ones send it, before the thinking)', () => {
+    expect(warnings('localCommand')).toEqual(['warning text-whitespace@5', 'warning thinking-order@6']);
+    expect(warnings('queue')).toEqual(['warning text-whitespace@27', 'warning thinking-order@28']);
   });
 
   test('long: exactly its redacted thinking signatures, besides those whitespace lines', () => {
     expect(warnings('long')).toEqual([
       'warning text-whitespace@760',
+      'warning thinking-order@761',
       'error thinking-signature@761',
       'error thinking-signature@810',
       'warning text-whitespace@1248',
+      'warning thinking-order@1249',
       'error thinking-signature@1249',
       'error thinking-signature@1254',
       'error thinking-signature@1264',
       'warning text-whitespace@1376',
+      'warning thinking-order@1377',
       'error thinking-signature@1377',
     ]);
   });

@@ -22,8 +22,8 @@ describe('parse-error', () => {
     expect(rows(torn(), CUTTING)).toEqual([
       { rule: 'parse-error', severity: 'warning', line: 5 },
       // Its split response is still sent from its other lines, but the prompt before them is no longer on the chain.
-      { rule: 'first-role', severity: 'warning', line: 6, turn: 1, apiError: FIRST_ROLE },
-      { rule: 'chain-dangling', severity: 'warning', line: 6 },
+      { rule: 'chain-dangling', severity: 'error', line: 6 },
+      { rule: 'first-role', severity: 'error', line: 6, turn: 1, apiError: FIRST_ROLE },
       // The Read result hung off the torn line: no longer on the active chain.
       { rule: 'chain-dangling', severity: 'info', line: 7 },
     ]);
@@ -57,16 +57,29 @@ describe('chain-dangling', () => {
 
   test('everything before the dangling link is lost on resume (by a client that does not bridge)', () => {
     expect(rows(lost(), CUTTING)).toEqual([
-      { rule: 'first-role', severity: 'warning', line: 9, turn: 1, apiError: FIRST_ROLE },
-      { rule: 'chain-dangling', severity: 'warning', line: 9 },
+      { rule: 'chain-dangling', severity: 'error', line: 9 },
+      { rule: 'first-role', severity: 'error', line: 9, turn: 1, apiError: FIRST_ROLE },
     ]);
+    expect(analyze(lost(), CUTTING).diagnostics[0]!.message).toBe(
+      'parent 629f6c51-4411-4976-9501-f288fed4d841 is not in the file: everything before this line is lost on resume (Claude Code before 2.1.91 resumes only what follows it)',
+    );
   });
 
-  test('--warnings relinks it to the nearest earlier turn, which brings the whole conversation back', () => {
+  test('a client that bridges the gap sends it all: a warning naming the line it hangs the gap under', () => {
+    expect(rows(lost())).toEqual([
+      { rule: 'chain-dangling', severity: 'warning', line: 9 },
+      { rule: 'first-role', severity: 'warning', line: 9, turn: 1, apiError: FIRST_ROLE },
+    ]);
+    expect(analyze(lost()).diagnostics[0]!.message).toBe(
+      'parent 629f6c51-4411-4976-9501-f288fed4d841 is not in the file; it resumes under line 8 (written 0.1 s before it) (Claude Code before 2.1.91 resumes only what follows it)',
+    );
+  });
+
+  test('fix relinks it to the nearest earlier turn, which brings the whole conversation back', () => {
     const res = expectRepair(
       lost(),
       { applied: ['chain-dangling@9: relink to the nearest earlier turn (line 8)'], changed: [9], removed: [], added: 0 },
-      { warnings: true },
+      CUTTING,
     );
     expect(entryAt(res.doc, 8).parentUuid).toBe(entry(lean(), 'c8cd14ac').uuid);
     expect(res.analysis.view.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant', 'user', 'assistant']);

@@ -188,7 +188,7 @@ test('33 MB in a Write input (2.1.19), which only measuring the request finds: a
 });
 
 describe('too-many-messages', () => {
-  test('100,001 alternating messages built from the 2.1.19 prompt and answer', () => {
+  test('100,001 alternating messages built from the 2.1.19 prompt and answer (the client answers the last prompt: 100,002 sent)', () => {
     const [prompt, answer] = [entry(entries('lean'), 'aa6ef44a'), entry(entries('lean'), 'df54582d')];
     let parent: string | null = null;
     const lines = Array.from({ length: 100_001 }, (_, i) => {
@@ -201,7 +201,7 @@ describe('too-many-messages', () => {
     });
     const doc = docOf(lines);
     expect(rows(doc)).toEqual([
-      { rule: 'too-many-messages', severity: 'error', line: 100_001, turn: 100_001, apiError: 'messages: too many messages: 100001 > 100000' },
+      { rule: 'too-many-messages', severity: 'error', line: 100_001, turn: 100_001, apiError: 'messages: too many messages: 100002 > 100000' },
     ]);
     expect(fixAll(doc).applied).toEqual([]);
   });

@@ -9,9 +9,9 @@ describe('first-role', () => {
   // The 2.1.19 session without its prompt: it opens with the assistant's response.
   const doc = () => docOf(dropLinked(entries('lean'), 'aa6ef44a'));
 
-  test('a warning for the Anthropic API, which accepts it; nothing to fix by default', () => {
-    expect(rows(doc())).toEqual([{ rule: 'first-role', severity: 'warning', line: 2, turn: 1, apiError: FIRST_ROLE }]);
-    expectRepair(doc(), { applied: [], changed: [], removed: [], added: 0 });
+  test('an error for the Anthropic API too, fixed the same way', () => {
+    expect(rows(doc())).toEqual([{ rule: 'first-role', severity: 'error', line: 2, turn: 1, apiError: FIRST_ROLE }]);
+    expectRepair(doc(), { applied: ['first-role@2: insert a user message "[conversation resumed]" before it'], changed: [2], removed: [], added: 1 });
   });
 
   test('an error for Bedrock: a "[conversation resumed]" prompt is inserted and adopts the response', () => {

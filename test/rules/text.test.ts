@@ -1,16 +1,17 @@
 import { describe, expect, test } from 'vitest';
 import { docOf, realDoc } from '../helpers/fixtures.js';
-import { blocksOf, entries, entry, entryAt, errorRow, expectRepair, rows, textAt } from './helpers.js';
+import { blocksOf, entries, entry, entryAt, errorRow, expectRepair, forClient, rows, textAt } from './helpers.js';
 
 describe('text-empty', () => {
   test('an empty prompt beside attachments (2.1.330): the line goes, the message lives on', () => {
     const lines = entries('parallel');
     entry(lines, '2e5e0adf').message.content = '';
     const doc = docOf(lines);
-    expect(rows(doc)).toEqual([
-      { rule: 'text-empty', severity: 'error', line: 3, turn: 1, apiError: 'messages.0.content.0: text content blocks must be non-empty' },
-    ]);
-    const res = expectRepair(doc, { applied: ['text-empty@3: remove the block'], changed: [4], removed: [3], added: 0 });
+    const empty = { rule: 'text-empty', line: 3, turn: 1, apiError: 'messages.0.content.0: text content blocks must be non-empty' };
+    // 2.1.32+ drop the empty block when they send; 2.1.31 sends it and is rejected.
+    expect(rows(doc)).toEqual([{ ...empty, severity: 'warning' }]);
+    expect(rows(doc, forClient('2.1.31')).filter((r) => r.severity === 'error')).toEqual([{ ...empty, severity: 'error' }]);
+    const res = expectRepair(doc, { applied: ['text-empty@3: remove the block'], changed: [4], removed: [3], added: 0 }, forClient('2.1.31'));
     // The first attachment is now the root of the conversation.
     expect(entryAt(res.doc, 2).parentUuid).toBe(null);
   });
@@ -32,15 +33,26 @@ describe('text-whitespace', () => {
     const lines = entries('lean');
     entry(lines, 'aa6ef44a').message.content = ' \n\t';
     const doc = docOf(lines);
-    expect(rows(doc)).toEqual([
-      { rule: 'text-whitespace', severity: 'error', line: 2, turn: 1, apiError: 'messages.0.content.0: text content blocks must contain non-whitespace text' },
+    const whitespace = { rule: 'text-whitespace', line: 2, turn: 1, apiError: 'messages.0.content.0: text content blocks must contain non-whitespace text' };
+    const firstRole = { rule: 'first-role', line: 3, turn: 1, apiError: 'messages: first message must use the "user" role' };
+    // 2.1.19 sends it and is rejected; 2.1.32+ drop it, and then the request opens with the response.
+    expect(rows(doc, forClient('2.1.19')).filter((r) => r.rule !== 'tool-result-missing')).toEqual([
+      { ...whitespace, severity: 'error' },
+      { ...firstRole, severity: 'warning' },
     ]);
-    const res = expectRepair(doc, { applied: ['text-whitespace@2: replace it with "[empty]"'], changed: [2], removed: [], added: 0 });
+    expect(rows(doc)).toEqual([
+      { ...whitespace, severity: 'warning' },
+      { ...firstRole, severity: 'error' },
+    ]);
+    const res = expectRepair(doc, { applied: ['text-whitespace@2: replace it with "[empty]"'], changed: [2], removed: [], added: 0 }, forClient('2.1.19'));
     expect(entryAt(res.doc, 1).message).toEqual({ role: 'user', content: '[empty]' });
+    // The stub is text every client sends.
+    expect(rows(res.doc)).toEqual([]);
   });
 
   test('the real "\\n\\n" line opening an Opus response (2.1.38) is a warning, and --warnings removes it', () => {
     const doc = realDoc('localCommand');
+    // 2.1.32+ drop it; before that it is sent, and it stands before the response's thinking too.
     expect(rows(doc)).toEqual([
       {
         rule: 'text-whitespace',
@@ -48,6 +60,14 @@ describe('text-whitespace', () => {
         line: 5,
         turn: 2,
         apiError: 'messages.1.content.0: text content blocks must contain non-whitespace text',
+      },
+      {
+        rule: 'thinking-order',
+        severity: 'warning',
+        line: 6,
+        turn: 2,
+        apiError:
+          'messages.1.content.0: If an assistant message contains any thinking blocks, the first block must be thinking or redacted_thinking. Found text.',
       },
     ]);
     expectRepair(doc, { applied: ['text-whitespace@5: remove the block'], changed: [6], removed: [5], added: 0 }, { warnings: true });
@@ -59,7 +79,7 @@ describe('message-empty', () => {
     const lines = entries('lean');
     entry(lines, 'aa6ef44a').message.content = [];
     const doc = docOf(lines);
-    expect(rows(doc)).toEqual([
+    expect(rows(doc, forClient('2.1.19')).filter((r) => r.severity === 'error')).toEqual([
       {
         rule: 'message-empty',
         severity: 'error',
@@ -68,10 +88,18 @@ describe('message-empty', () => {
         apiError: 'messages.0: all messages must have non-empty content except for the optional final assistant message',
       },
     ]);
-    const res = expectRepair(doc, { applied: ['message-empty@2: remove the empty line(s)'], changed: [3], removed: [2], added: 0 });
-    expect(entryAt(res.doc, 1).parentUuid).toBe(null);
-    // What is left opens with the assistant: fine for the Anthropic API, a warning for strict providers.
-    expect(rows(res.doc).map((r) => `${r.rule}:${r.severity}`)).toEqual(['first-role:warning']);
+    // With the empty prompt gone what is left opens with the response, which the API refuses too: a prompt stands in.
+    const res = expectRepair(
+      doc,
+      {
+        applied: ['message-empty@2: remove the empty line(s)', 'first-role@2: insert a user message "[conversation resumed]" before it'],
+        changed: [3],
+        removed: [2],
+        added: 1,
+      },
+      forClient('2.1.19'),
+    );
+    expect(entryAt(res.doc, 1).message).toEqual({ role: 'user', content: '[conversation resumed]' });
   });
 
   test('an empty final assistant message is allowed', () => {
@@ -94,8 +122,10 @@ describe('cache-control-empty', () => {
       message: { role: 'user', content: [image, { type: 'text', text: '' }] },
     });
     const doc = docOf(lines);
-    expect(rows(doc)).toEqual([errorRow('cache-control-empty', 15, 9, 'messages.8.content.1.text: cache_control cannot be set for empty text blocks')]);
-    const res = expectRepair(doc, { applied: ['cache-control-empty@15: remove the block'], changed: [15], removed: [], added: 0 });
+    expect(rows(doc).filter((r) => r.rule === 'cache-control-empty')).toEqual([
+      { ...errorRow('cache-control-empty', 15, 9, 'messages.8.content.1.text: cache_control cannot be set for empty text blocks'), severity: 'warning' },
+    ]);
+    const res = expectRepair(doc, { applied: ['cache-control-empty@15: remove the block'], changed: [15], removed: [], added: 0 }, { warnings: true });
     expect(entryAt(res.doc, 14).message.content).toEqual([image]);
   });
 

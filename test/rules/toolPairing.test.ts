@@ -26,9 +26,7 @@ describe('tool-result-missing', () => {
       { rule: 'tool-result-missing', severity: 'warning', line: 21, turn: 2, apiError: MISSING(1, 'toolu_01AAA') },
       { rule: 'tool-result-missing', severity: 'warning', line: 22, turn: 2, apiError: MISSING(1, 'toolu_01BBB') },
     ]);
-    expect(analyze(doc, forClient('2.1.19')).diagnostics[0]!.fixes.map((f) => f.label)).toEqual([
-      'put its tool_result (line 25) on the chain, after line 22',
-    ]);
+    expect(analyze(doc, forClient('2.1.19')).diagnostics[0]!.fixes.map((f) => f.label)).toEqual(['put its tool_result (line 25) on the chain, after line 22']);
     expect(analyze(doc).diagnostics[0]!.message).toBe(
       'tool_use toolu_01BBB (Bash) has no tool_result in the next message (Claude Code drops a tool_use that has no tool_result in the next message)',
     );

@@ -55,7 +55,7 @@ export default defineRule({ id: 'chain-dangling', scope: 'document', description
         !gap
           ? ''
           : gap.bridged
-            ? `: the client hangs this line under line ${gap.to! + 1}${seconds}`
+            ? `; it resumes under line ${gap.to! + 1}${seconds}`
             : loses
               ? ': everything before this line is lost on resume'
               : ': nothing before it, so the conversation starts here'
