@@ -43,7 +43,7 @@ describe('fit', () => {
 
     const check = await run('check', file);
     expect(check.code).toBe(0);
-    expect(check.out).toBe(`${file}: 0 errors · 0 warnings`);
+    expect(check.out).toBe(`${file}: 0 errors · 0 warnings, checked for Claude Code 1.0.98, the newest version that wrote this session`);
     const again = await run('fit', file);
     expect(again.code).toBe(0);
     expect(again.out.split('\n').slice(2)).toEqual(['fits already: nothing to cut']);

@@ -15,24 +15,32 @@ afterEach(() => {
   else process.env.CLAUDE_CONFIG_DIR = savedHome;
 });
 
+/** What check and fix say they checked for, with no --client and no claude installed (as in the tests). */
+const NEWEST_WRITER = 'Claude Code 2.1.330, the newest version that wrote this session';
+
 describe('check', () => {
   test('lists each problem with rule, line, turn, message, API error and fix; exit 1 on errors', async () => {
     const r = await run('check', DEMO);
     expect(r.code).toBe(1);
     const lines = r.out.split('\n');
-    expect(lines[0]).toBe(`${DEMO}: 2 errors · 2 warnings`);
-    expect(lines[1]).toBe('  error   tool-result-missing  line 22, turn 2: tool_use toolu_01BBB (Bash) has no tool_result in the next message');
+    expect(lines[0]).toBe(`${DEMO}: 1 error · 3 warnings, checked for ${NEWEST_WRITER}`);
+    expect(lines[1]).toBe(
+      '  warning tool-result-missing  line 22, turn 2: tool_use toolu_01BBB (Bash) has no tool_result in the next message (Claude Code 2.1.80+ drops a tool_use that has no tool_result in the next message)',
+    );
     expect(lines[2]).toBe(
       '          API: messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_01BBB. Each `tool_use` block must have a corresponding `tool_result` block in the next message.',
     );
     expect(lines[3]).toBe('          fix: insert a tool_result "[tool result lost]" (is_error) for toolu_01BBB');
     expect(r.out).toContain('  warning parse-error  line 27: unreadable line, skipped by Claude Code: not valid JSON');
+    expect(r.out).toContain(
+      '  error   tool-result-duplicate  line 26, turn 3: a second tool_result for toolu_01AAA (Claude Code 2.1.80+ sends this and the API rejects it)',
+    );
   });
 
   test('a session id is looked up under CLAUDE_CONFIG_DIR; a clean session exits 0', async () => {
     const r = await run('check', 'a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1');
     expect(r.code).toBe(0);
-    expect(r.out).toBe(`${realPath('parallel')}: 0 errors · 0 warnings`);
+    expect(r.out).toBe(`${realPath('parallel')}: 0 errors · 0 warnings, checked for ${NEWEST_WRITER}`);
   });
 
   test('--json gives counts and diagnostics per file', async () => {
@@ -40,10 +48,11 @@ describe('check', () => {
     const j = JSON.parse(r.out);
     expect(j.provider).toBe('anthropic');
     expect(j.files.map((f: { counts: unknown }) => f.counts)).toEqual([
-      { error: 2, warning: 2, info: 0 },
+      { error: 1, warning: 3, info: 0 },
       { error: 0, warning: 0, info: 0 },
     ]);
-    expect(j.files[0].diagnostics[0]).toMatchObject({ rule: 'tool-result-missing', severity: 'error', line: 22, turn: 2, block: 0 });
+    expect(j.files[0]).toMatchObject({ client: '2.1.330', checkedFor: NEWEST_WRITER });
+    expect(j.files[0].diagnostics[0]).toMatchObject({ rule: 'tool-result-missing', severity: 'warning', line: 22, turn: 2, block: 0 });
   });
 });
 
@@ -53,7 +62,7 @@ describe('fix', () => {
     const before = readFileSync(file);
     const r = await run('fix', file, '--dry-run');
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`${file}: 2 fixes (dry run)`);
+    expect(r.out).toContain(`${file}: 1 fix for ${NEWEST_WRITER} (dry run)`);
     expect(r.out).toContain('dry run: nothing written');
     expect(readFileSync(file).equals(before)).toBe(true);
     expect(readdirSync(dirname(file))).toEqual(['session.jsonl']);
@@ -64,12 +73,12 @@ describe('fix', () => {
     const original = readFileSync(file);
     const r = await run('fix', file);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('now: 0 errors · 1 warning'); // the torn line stays: warnings are fixed only with --warnings
+    expect(r.out).toContain('now: 0 errors · 2 warnings'); // the torn line and the lost result stay: warnings are fixed only with --warnings
     expect(r.out).toContain('resume with: cd /home/demo/acme-shop && claude --resume a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1');
     const backup = readdirSync(dirname(file)).find((n) => n.endsWith('.bak'))!;
     expect(readFileSync(join(dirname(file), backup)).equals(original)).toBe(true);
     const again = await run('fix', file);
-    expect(again.out.split('\n')[0]).toBe(`${file}: nothing to fix`);
+    expect(again.out.split('\n')[0]).toBe(`${file}: nothing to fix for ${NEWEST_WRITER}`);
     expect(readdirSync(dirname(file)).filter((n) => n.endsWith('.bak'))).toHaveLength(1);
   });
 
@@ -174,7 +183,7 @@ describe('naming what to open', () => {
   test('a unique prefix of a session id opens that session', async () => {
     const r = await run('check', 'a4cca2e3');
     expect(r.code).toBe(0);
-    expect(r.out).toBe(`${realPath('parallel')}: 0 errors · 0 warnings`);
+    expect(r.out).toBe(`${realPath('parallel')}: 0 errors · 0 warnings, checked for ${NEWEST_WRITER}`);
   });
 
   test('a prefix several sessions share names them all and opens none', async () => {
@@ -210,8 +219,10 @@ describe('repeats of one rule are grouped in the text reports', () => {
   test('fix --warnings lists the first three fixes of the rule and counts the rest', async () => {
     const r = await run('fix', withTornLines(), '--warnings', '--dry-run');
     const lines = r.out.split('\n');
-    expect(lines[0]).toMatch(/: 10 fixes \(dry run\)$/);
+    // Ten torn lines, and (for 2.1.19, which sends only the chain) a parallel call's result put back on it.
+    expect(lines[0]).toMatch(/: 11 fixes for Claude Code 2.1.19, the newest version that wrote this session \(dry run\)$/);
     expect(lines.filter((l) => / {2}parse-error: /.test(l))).toHaveLength(3);
     expect(lines[4]).toBe('  … and 7 more parse-error fixes');
+    expect(lines[5]).toBe('  line 5  tool-result-missing: put its tool_result (line 7) on the chain, after line 6');
   });
 });

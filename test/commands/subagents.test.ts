@@ -33,33 +33,39 @@ function session(breakAgent?: (lines: Entry[]) => Entry[]): { main: string; agen
   return { main, agent };
 }
 
+const FOR = 'checked for Claude Code 2.1.330, the newest version that wrote this session';
+
 describe('check', () => {
   test("a session's subagent transcript is checked after it, as a file of its own", async () => {
     const { main, agent } = session();
     const r = await run('check', main);
     expect(r.code).toBe(0);
     expect(r.out).toBe(
-      [`${main}: 0 errors · 0 warnings`, `${agent} (subagent of ${SESSION}.jsonl, run by toolu_01AgentRoutes): 0 errors · 0 warnings`].join('\n'),
+      [
+        `${main}: 0 errors · 0 warnings, ${FOR}`,
+        `${agent} (subagent of ${SESSION}.jsonl, run by toolu_01AgentRoutes): 0 errors · 0 warnings, ${FOR}`,
+      ].join('\n'),
     );
   });
 
-  test('a subagent whose Grep result was lost: its error is listed under its file, with its turn in its own conversation', async () => {
+  test('a subagent whose Grep result was lost: its warning is listed under its file, with its turn in its own conversation', async () => {
+    // Claude Code drops the unanswered call when it sends: the request goes through without that search.
     const { main, agent } = session((lines) => dropLinked(lines, '2080715b'));
     const r = await run('check', '--json', main);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(0);
     const files = JSON.parse(r.out).files as Entry[];
-    expect(files.map((f) => [f.path, f.subagentOf ?? null, f.toolUseId ?? null, f.counts.error])).toEqual([
+    expect(files.map((f) => [f.path, f.subagentOf ?? null, f.toolUseId ?? null, f.counts.warning])).toEqual([
       [main, null, null, 0],
-      [agent, main, 'toolu_01AgentRoutes', 1],
+      [agent, main, 'toolu_01AgentRoutes', 2],
     ]);
-    expect(files[1]!.diagnostics.map((d: Entry) => `${d.rule}@${d.line} turn ${d.turn}`)).toEqual(['tool-result-missing@13 turn 2']);
+    expect(files[1]!.diagnostics.map((d: Entry) => `${d.rule}@${d.line} turn ${d.turn}`)).toEqual(['tool-result-missing@13 turn 2', 'role-alternation@15 turn 2']);
   });
 
   test('--no-subagents checks only the session', async () => {
     const { main } = session((lines) => dropLinked(lines, '2080715b'));
     const r = await run('check', '--no-subagents', main);
     expect(r.code).toBe(0);
-    expect(r.out).toBe(`${main}: 0 errors · 0 warnings`);
+    expect(r.out).toBe(`${main}: 0 errors · 0 warnings, ${FOR}`);
   });
 });
 
@@ -67,12 +73,12 @@ describe('fix', () => {
   test("a subagent's lost result is restored in its own transcript, as a line of its side chain, with a backup", async () => {
     const { main, agent } = session((lines) => dropLinked(lines, '2080715b'));
     const before = readFileSync(main);
-    const r = await run('fix', main);
+    const r = await run('fix', main, '--warnings');
     expect(r.code).toBe(0);
     expect(r.out.split('\n')).toEqual([
-      `${main}: nothing to fix`,
+      `${main}: nothing to fix for Claude Code 2.1.330, the newest version that wrote this session`,
       'now: 0 errors · 0 warnings',
-      `${agent} (subagent of ${SESSION}.jsonl, run by toolu_01AgentRoutes): 1 fix`,
+      `${agent} (subagent of ${SESSION}.jsonl, run by toolu_01AgentRoutes): 1 fix for Claude Code 2.1.330, the newest version that wrote this session`,
       '  line 13  tool-result-missing: insert a tool_result "[tool result lost]" (is_error) for toolu_01SubGrep',
       expect.stringMatching(new RegExp(`^saved ${agent.replace(/[.+]/g, '\\$&')} \\(backup: .*\\.bak\\)$`)),
       'now: 0 errors · 0 warnings',
@@ -95,7 +101,7 @@ describe('fix', () => {
     const outDir = mkdtempSync(join(tmpdir(), 'ccmend-subagents-out-'));
     dirs.push(outDir);
     const out = join(outDir, `${SESSION}.jsonl`);
-    const r = await run('fix', main, '--out', out, '--json');
+    const r = await run('fix', main, '--out', out, '--json', '--warnings');
     const json = JSON.parse(r.out);
     const written = join(outDir, SESSION, 'subagents', AGENT);
     expect(json.subagents.map((s: Entry) => [s.path, s.toolUseId, s.written, s.applied.length])).toEqual([[agent, 'toolu_01AgentRoutes', written, 1]]);
