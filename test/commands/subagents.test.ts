@@ -41,10 +41,9 @@ describe('check', () => {
     const r = await run('check', main);
     expect(r.code).toBe(0);
     expect(r.out).toBe(
-      [
-        `${main}: 0 errors · 0 warnings, ${FOR}`,
-        `${agent} (subagent of ${SESSION}.jsonl, run by toolu_01AgentRoutes): 0 errors · 0 warnings, ${FOR}`,
-      ].join('\n'),
+      [`${main}: 0 errors · 0 warnings, ${FOR}`, `${agent} (subagent of ${SESSION}.jsonl, run by toolu_01AgentRoutes): 0 errors · 0 warnings, ${FOR}`].join(
+        '\n',
+      ),
     );
   });
 
@@ -58,7 +57,10 @@ describe('check', () => {
       [main, null, null, 0],
       [agent, main, 'toolu_01AgentRoutes', 2],
     ]);
-    expect(files[1]!.diagnostics.map((d: Entry) => `${d.rule}@${d.line} turn ${d.turn}`)).toEqual(['tool-result-missing@13 turn 2', 'role-alternation@15 turn 2']);
+    expect(files[1]!.diagnostics.map((d: Entry) => `${d.rule}@${d.line} turn ${d.turn}`)).toEqual([
+      'tool-result-missing@13 turn 2',
+      'role-alternation@15 turn 2',
+    ]);
   });
 
   test('--no-subagents checks only the session', async () => {

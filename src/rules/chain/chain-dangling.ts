@@ -42,7 +42,9 @@ export default defineRule({ id: 'chain-dangling', scope: 'document', description
     // Met on the client's walk from its leaf: cut there (all before it is lost) or bridged across.
     const gap = info.isSidechain ? undefined : ctx.graph.gaps.find((g) => g.pos === pos);
     const recovered = survivingAncestor(ctx, info.parentUuid!);
-    const nearest = recovered === undefined ? nearestEarlierTurn(ctx, pos) : undefined;
+    // Else the nearest earlier turn; else the line a bridging client would hang it under.
+    const bridge = gap?.to !== undefined && infoOf(ctx, gap.to).uuid ? gap.to : undefined;
+    const nearest = recovered === undefined ? (nearestEarlierTurn(ctx, pos) ?? bridge) : undefined;
     const target = recovered ?? (nearest === undefined ? undefined : infoOf(ctx, nearest).uuid);
     const seconds = gap && Number.isFinite(gap.gapMs) ? ` (written ${(gap.gapMs / 1000).toFixed(1)} s before it)` : '';
     // A cut loses conversation only when something was written before the line; else it simply starts it.
