@@ -6,6 +6,8 @@ import { diagnose } from '../doctor/diagnose.js';
 import { HOOK_COMMAND, hookSettings } from '../doctor/hookSetup.js';
 import { type SessionFacts, sessionFacts } from '../doctor/session.js';
 import { effectiveEnv, envValues, readSettings } from '../doctor/settings.js';
+import { formatVersion, parseVersion } from '../conversation/clients.js';
+import { resolveTarget } from '../report/target.js';
 import { analyze } from '../rules/analyze.js';
 import type { Doc } from '../transcript/document.js';
 import { claudeHome } from '../transcript/sessions.js';
@@ -76,9 +78,24 @@ function gather(doc: Doc | undefined, deps: DoctorDeps): Gathered {
   const settings = readSettings(claudeHome(deps.env), projectDirOf(doc, deps.cwd));
   const env = effectiveEnv(deps.env, settings);
   const provider = providerOf(undefined, envValues(env));
-  const session = doc ? sessionFacts(analyze(doc, { provider, budget: { settingsModel: configuredModel(doc, deps.env, deps.cwd) } }), provider) : undefined;
+  const claudeVersion = deps.claudeVersion();
+  // The session is checked for the client that will resume it: the one installed, as check does.
+  const installed = () => {
+    const v = parseVersion(claudeVersion ?? '');
+    return v ? formatVersion(v) : undefined;
+  };
+  const session = doc
+    ? sessionFacts(
+        analyze(doc, {
+          provider,
+          target: resolveTarget(undefined, doc, installed).clients,
+          budget: { settingsModel: configuredModel(doc, deps.env, deps.cwd) },
+        }),
+        provider,
+      )
+    : undefined;
   const command = deps.hookCommand ?? HOOK_COMMAND;
-  return { session, hookCommand: command, checks: diagnose({ env, settings, claudeVersion: deps.claudeVersion(), session, hookCommand: command }) };
+  return { session, hookCommand: command, checks: diagnose({ env, settings, claudeVersion, session, hookCommand: command }) };
 }
 
 function printText(g: Gathered, io: Io): void {

@@ -51,7 +51,7 @@ export function hookNotice(sessionId: string, errors: number, client: string, ot
   const elsewhere = others ? `Other Claude Code versions would fail on ${plural(others, 'more problem')} (\`ccmend check --client all ${sessionId}\`).` : '';
   if (!errors) return `ccmend: ${client} resumes this session. ${elsewhere}`;
   const now =
-    `ccmend: this session has ${plural(errors, 'error')} that break it for ${client} (HTTP 400 or lost conversation). ` +
+    `ccmend: this session has ${plural(errors, 'error')} that ${errors === 1 ? 'breaks' : 'break'} it for ${client} (HTTP 400 or lost conversation). ` +
     `Exit, run \`ccmend fix ${sessionId}\` (or \`ccmend ${sessionId}\` to review), then resume.`;
   return elsewhere ? `${now} ${elsewhere}` : now;
 }

@@ -1,5 +1,6 @@
 import { firstPrompt } from '../conversation/prompts.js';
 import { analyze } from '../rules/analyze.js';
+import { resolveTarget } from './target.js';
 import type { Doc } from '../transcript/document.js';
 import { loadFile } from '../transcript/load.js';
 import type { SessionFile } from '../transcript/sessions.js';
@@ -33,7 +34,7 @@ export async function describeSession(s: SessionFile): Promise<SessionRow> {
   try {
     const doc = await loadFile(s.path);
     try {
-      const a = analyze(doc);
+      const a = analyze(doc, { target: resolveTarget(undefined, doc).clients });
       return {
         ...s,
         prompt: firstPrompt(doc.lines),

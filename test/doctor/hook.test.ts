@@ -20,29 +20,29 @@ const event = (sessionId: string, transcriptPath: string) => ({
 
 const PARALLEL_ID = 'a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1';
 
-/** The real parallel-tools session with its first tool_result line lost: one tool-result-missing error. */
+/** The real parallel-tools session with its first tool_result line written twice: one tool-result-duplicate error. */
 function brokenCopy(): string {
   const lines = realLines('parallel');
-  const lost = lines.findIndex((l) => {
+  const first = lines.findIndex((l) => {
     const content = (l.message as { content?: unknown } | undefined)?.content;
     return Array.isArray(content) && content.some((b) => (b as { type?: string }).type === 'tool_result');
   });
-  const path = sandbox().write(
-    `${PARALLEL_ID}.jsonl`,
-    lines
-      .filter((_, i) => i !== lost)
-      .map((l) => `${JSON.stringify(l)}\n`)
-      .join(''),
-  );
-  return path;
+  const copy = { ...lines[first]!, uuid: 'dddddddd-0000-4000-8000-000000000001' };
+  lines.splice(first + 1, 0, copy);
+  return sandbox().write(`${PARALLEL_ID}.jsonl`, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
 }
+
+/** How the hook names the client when no claude is installed (as in the tests). */
+const WROTE = (v: string) => `Claude Code ${v}, the newest version that wrote this session`;
 
 describe('ccmend check --hook', () => {
   test('a broken transcript: a systemMessage naming the error count and the repair commands, exit 0', async () => {
     const io = capture();
     expect(await runHook(stdin(event(PARALLEL_ID, brokenCopy())), io, {})).toBe(0);
     expect(io.out_).toEqual([
-      '{"systemMessage":"ccmend: this session has 1 error the API will reject (HTTP 400). Exit, run `ccmend fix a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1` (or `ccmend a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1` to review), then resume."}',
+      JSON.stringify({
+        systemMessage: `ccmend: this session has 1 error that breaks it for ${WROTE('2.1.330')} (HTTP 400 or lost conversation). Exit, run \`ccmend fix ${PARALLEL_ID}\` (or \`ccmend ${PARALLEL_ID}\` to review), then resume.`,
+      }),
     ]);
     expect(io.err_).toEqual([]);
   });
@@ -51,8 +51,7 @@ describe('ccmend check --hook', () => {
     const io = capture();
     expect(await runHook(stdin(event('4d5611e5-241a-462a-8d15-5122611a9569', realPath('long'))), io, {})).toBe(0);
     expect(JSON.parse(io.out_[0]!)).toEqual({
-      systemMessage:
-        'ccmend: this session has 6 errors the API will reject (HTTP 400). Exit, run `ccmend fix 4d5611e5-241a-462a-8d15-5122611a9569` (or `ccmend 4d5611e5-241a-462a-8d15-5122611a9569` to review), then resume.',
+      systemMessage: `ccmend: this session has 6 errors that break it for ${WROTE('2.1.39')} (HTTP 400 or lost conversation). Exit, run \`ccmend fix 4d5611e5-241a-462a-8d15-5122611a9569\` (or \`ccmend 4d5611e5-241a-462a-8d15-5122611a9569\` to review), then resume. Other Claude Code versions would fail on 6 more problems (\`ccmend check --client all 4d5611e5-241a-462a-8d15-5122611a9569\`).`,
     });
   });
 
@@ -92,14 +91,15 @@ describe('ccmend check --hook', () => {
   });
 
   test('provider rules come from the environment, as for check', async () => {
-    // A conversation that starts with the assistant: only strict providers (Bedrock, Vertex) require a user message first.
+    // Two responses in a row: only strict providers (Bedrock, Vertex) refuse them; the Anthropic API merges them.
     const path = join(sandbox().root, 's.jsonl');
     const base = { sessionId: 's', cwd: '/tmp', version: '2.1.39', isSidechain: false, timestamp: '2026-01-01T00:00:00Z' };
     writeFileSync(
       path,
       [
-        { ...base, type: 'assistant', uuid: 'a0', parentUuid: null, message: { id: 'm0', role: 'assistant', content: [{ type: 'text', text: 'hello' }] } },
-        { ...base, type: 'user', uuid: 'u1', parentUuid: 'a0', message: { role: 'user', content: 'hi' } },
+        { ...base, type: 'user', uuid: 'u0', parentUuid: null, message: { role: 'user', content: 'hi' } },
+        { ...base, type: 'assistant', uuid: 'a1', parentUuid: 'u0', message: { id: 'm1', role: 'assistant', content: [{ type: 'text', text: 'hello' }] } },
+        { ...base, type: 'assistant', uuid: 'a2', parentUuid: 'a1', message: { id: 'm2', role: 'assistant', content: [{ type: 'text', text: 'again' }] } },
       ]
         .map((e) => `${JSON.stringify(e)}\n`)
         .join(''),
@@ -110,7 +110,9 @@ describe('ccmend check --hook', () => {
     await runHook(stdin(event('s', path)), bedrock, { CLAUDE_CODE_USE_BEDROCK: '1' });
     expect(direct.out_).toEqual([]);
     expect(bedrock.out_).toEqual([
-      '{"systemMessage":"ccmend: this session has 1 error the API will reject (HTTP 400). Exit, run `ccmend fix s` (or `ccmend s` to review), then resume."}',
+      JSON.stringify({
+        systemMessage: `ccmend: this session has 1 error that breaks it for ${WROTE('2.1.39')} (HTTP 400 or lost conversation). Exit, run \`ccmend fix s\` (or \`ccmend s\` to review), then resume.`,
+      }),
     ]);
   });
 

@@ -8,7 +8,7 @@ import type { Doc } from '../../src/transcript/document.js';
 import { docFromBuffer } from '../../src/transcript/load.js';
 import { type RealName, docOf, realBytes, realDoc } from '../helpers/fixtures.js';
 import { hugeTaskOutput } from '../budget/cases.js';
-import { at, blocksOf, dropLinked, type Entry, entries, entry, rows } from './helpers.js';
+import { at, blocksOf, dropLinked, type Entry, entries, entry, forClient, rows } from './helpers.js';
 
 /*
  * The catalogue: every rule has a file of its own, named by its id, in its
@@ -27,6 +27,8 @@ interface Case {
   /** A broken copy of it on which only this rule reports, once. */
   readonly doc: () => Doc;
   readonly options?: AnalyzeOptions;
+  /** Rules the same shape trips as well, for clients that send it differently. */
+  readonly alongside?: readonly string[];
 }
 
 /** The image fixture's Read result, holding a 40×20 PNG (line 23). */
@@ -72,7 +74,8 @@ const CASES: Record<string, Case> = {
       return docOf(lines);
     },
   },
-  'tool-use-duplicate': { from: 'lean', doc: () => leanCopied('d1c67e04', (e) => e.uuid) },
+  // 2.1.80 sends the parallel calls' side branches and both calls (2.1.88+ drop the second).
+  'tool-use-duplicate': { from: 'lean', doc: () => leanCopied('d1c67e04', (e) => e.uuid), options: forClient('2.1.80') },
   'tool-result-duplicate': { from: 'lean', doc: () => leanCopied('b89f34a5', (e) => e.parentUuid) },
   'tool-id-format': {
     from: 'lean',
@@ -96,14 +99,8 @@ const CASES: Record<string, Case> = {
       return docOf(lines);
     },
   },
-  'text-whitespace': {
-    from: 'lean',
-    doc: () => {
-      const lines = entries('lean');
-      entry(lines, 'aa6ef44a').message.content = ' \n\t';
-      return docOf(lines);
-    },
-  },
+  // The text line of the 2.1.19 session's split first response, left as whitespace.
+  'text-whitespace': { from: 'lean', doc: () => leanWith('30631387', (t) => (t.text = ' \n\t')) },
   'message-empty': {
     from: 'old',
     // An answer of the 1.0.98 session (line 433) left with no content between two prompts.
@@ -117,6 +114,8 @@ const CASES: Record<string, Case> = {
   // The 2.1.19 session's first prompt sent as an image and an empty text (a screenshot pasted with no words), the request failing at once.
   'cache-control-empty': {
     from: 'lean',
+    // Clients before 2.1.32 send the empty block itself (followed by their own answer), which the API refuses as empty text.
+    alongside: ['text-empty'],
     doc: () => {
       const lines = entries('lean').slice(0, 2);
       lines[1]!.message.content = [withImageBlock(), { type: 'text', text: '' }];
@@ -276,7 +275,7 @@ describe.each(RULES.map((r) => r.id))('%s', (id) => {
   const broken = () => (doc ??= c.doc());
 
   test('its broken case yields exactly it, once', () => {
-    expect(rows(broken(), c.options).map((r) => r.rule)).toEqual([id]);
+    expect(rows(broken(), c.options).map((r) => r.rule)).toEqual([id, ...(c.alongside ?? [])]);
   });
 
   test(NO_FIX[id] ? `offers no fix: ${NO_FIX[id]}` : 'its first fix leaves the copy clean', () => {
