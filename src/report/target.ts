@@ -72,5 +72,5 @@ export function resolveTarget(option: string | undefined, doc: Doc | undefined, 
   if (found) return one(clientOf(found)!, ', installed');
   const written = doc && sessionVersion(doc);
   if (written) return one(clientOf(written)!, ', the newest version that wrote this session');
-  return one(NEWEST, ', the newest ccmend models');
+  return one(NEWEST, '+, the newest ccmend models');
 }

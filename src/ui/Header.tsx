@@ -27,10 +27,10 @@ export interface HeaderPart {
   readonly bold?: boolean;
 }
 
-/** The header's pieces, in order. A new fact (such as the target client) is one more part. */
-/** The target as the header names it: "2.1.330" or "all clients". */
+/** The target as the header names it: "Claude Code 2.1.330" or "all clients". */
 const clientName = (t: Target) => (t.option === 'all' ? 'all clients' : `Claude Code ${t.clients[0]!.version}`);
 
+/** The header's pieces, in order. A new fact (such as the target client) is one more part. */
 export function headerParts(state: EditorState, facts: ReturnType<typeof fileFacts>): HeaderPart[] {
   const { analysis } = state;
   const { error, warning, info } = analysis.counts;
@@ -38,7 +38,7 @@ export function headerParts(state: EditorState, facts: ReturnType<typeof fileFac
     { text: 'ccmend', keep: 9, bold: true },
     { text: countLine(analysis), keep: 10, color: error ? 'error' : warning ? 'warning' : 'ok', bold: true },
   ];
-  if (info) parts.push({ text: `(${info} info before the last compaction)`, keep: 3, color: 'info' });
+  if (info) parts.push({ text: `(${info} info before the last compaction)`, keep: 5, color: 'info' });
   if (isDirty(state)) parts.push({ text: '[modified]', keep: 8, color: 'accent' });
   parts.push({ text: `for ${clientName(state.checks.target)}`, keep: 7.5 });
   parts.push({ text: facts.file, keep: 7 });
@@ -50,8 +50,8 @@ export function headerParts(state: EditorState, facts: ReturnType<typeof fileFac
   const share = budget.total / window;
   parts.push({
     text: `≈ ${formatEstimate(budget.total)} tokens of ${window >= 1_000_000 ? `${window / 1_000_000}M` : `${window / 1000}k`}`,
-    // Near or over the window it is the header's news; otherwise it goes before the rest when space is short.
-    keep: share >= WARNING_SHARE ? 9.5 : 2.5,
+    // Near or over the window it is the header's news; otherwise it still says more than the session id.
+    keep: share >= WARNING_SHARE ? 9.5 : 4.5,
     color: share > 1 ? 'error' : share >= WARNING_SHARE ? 'warning' : undefined,
   });
   parts.push(

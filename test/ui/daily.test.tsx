@@ -33,7 +33,7 @@ describe('keys that arrive together (a paste, a slow link, a busy editor) all ta
   test('a search typed in one read finds what it names', async () => {
     const f = await (await editor(tempCopy(DEMO))).press('/beta\r');
     expect(status(f)).toBe('found "beta" (/ Enter finds the next)');
-    expect(f).toContain('"command": "echo beta"');
+    expect(f).toMatch(/│ Bash toolu_01BBB +│/);
   });
 
   test('twenty keys in one read, a search and a fix among them, end where twenty separate keys do', async () => {
@@ -42,7 +42,7 @@ describe('keys that arrive together (a paste, a slow link, a busy editor) all ta
     const apart = await editor(tempCopy(DEMO));
     for (const k of keys) await apart.press(k);
     expect(together).toBe(apart.frame());
-    expect(counts(together)).toBe('1 error · 1 warning');
+    expect(counts(together)).toBe('0 errors · 2 warnings');
   });
 
   test('Esc and the key after it in one read are two keys, not Alt+key', async () => {
@@ -80,9 +80,9 @@ describe('problems before the last compaction (info items)', () => {
     const ui = await editor(tempCopy(realPath('long')));
     let f = await ui.press('F');
     expect(counts(f)).toBe('0 errors · 0 warnings');
-    expect(f).toContain('(11 info before the last compaction)');
+    expect(f).toContain('(16 info before the last compaction)');
     f = await ui.press('n');
-    expect(status(f)).toBe('info 1/11 (no problem the API would reject; this is before the last compaction and not sent): text-whitespace');
+    expect(status(f)).toBe('info 1/16 (no problem the API would reject; this is before the last compaction and not sent): text-whitespace');
     expect(f).toContain('raw file view: every line');
     expect(f).toMatch(/· L8 +assistant .* text-whitespace/);
   });
@@ -190,6 +190,6 @@ describe('a save refused because another program rewrote the file', () => {
     f = await ui.until((fr) => status(fr).startsWith('reloaded'), 'the reload');
     expect(status(f)).toBe('reloaded from disk; your changes were dropped');
     expect(f).not.toContain('[modified]');
-    expect(counts(f)).toBe('2 errors · 2 warnings'); // theirs, with the faults it had
+    expect(counts(f)).toBe('1 error · 3 warnings'); // theirs, with the faults it had
   });
 });
