@@ -1,3 +1,4 @@
+import { NEWEST } from '../../src/conversation/clients.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -7,6 +8,9 @@ import { reportFailure } from '../../src/cli.js';
 import { CliError } from '../../src/report/errors.js';
 import { realBytes, realPath } from '../helpers/fixtures.js';
 import { EMPTY_HOME, STACK, ccmend, ensureBuilt, tempDir, unprivileged } from './helpers.js';
+
+/** An empty file names no version: it is checked for the newest Claude Code ccmend models. */
+const NEWEST_MODELLED = `Claude Code ${NEWEST.version}+, the newest ccmend models`;
 
 /*
  * The bad-input table of the README, through the built ccmend: each input gets
@@ -218,14 +222,18 @@ describe('bad input: one line, an exit code, no stack', () => {
 describe('inputs that are not errors', () => {
   test('an empty file: no problems, and a note that there is no conversation', () => {
     const r = ccmend(['check', at('empty.jsonl')]);
-    expect(r).toEqual({ code: 0, stderr: '', stdout: `${at('empty.jsonl')}: 0 errors · 0 warnings\n  note: no conversation to resume (the file is empty)\n` });
+    expect(r).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: `${at('empty.jsonl')}: 0 errors · 0 warnings, checked for ${NEWEST_MODELLED}\n  note: no conversation to resume (the file is empty)\n`,
+    });
   });
 
   test('check goes on past a file it cannot read, and exits 2', () => {
     const r = ccmend(['check', at('nope.jsonl'), at('empty.jsonl')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`ccmend: ${at('nope.jsonl')}: no such file or session id (looked under ${EMPTY_HOME}/projects/*/)\n`);
-    expect(r.stdout.split('\n')[0]).toBe(`${at('empty.jsonl')}: 0 errors · 0 warnings`);
+    expect(r.stdout.split('\n')[0]).toBe(`${at('empty.jsonl')}: 0 errors · 0 warnings, checked for ${NEWEST_MODELLED}`);
   });
 });
 

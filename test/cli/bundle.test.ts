@@ -23,7 +23,7 @@ const home = tempDir('ccmend-home-');
 /** `node <bin> <args>` in a 100×30 pseudo-terminal with no Claude Code sessions; `q` once the editor's header is on screen. */
 async function inPty(bin: string, args: string[]): Promise<{ out: string; code: number | null }> {
   const pty = new Pty([process.execPath, bin, ...args], { env: { HOME: home, CLAUDE_CONFIG_DIR: home } });
-  await pty.until('errors ·');
+  await pty.until('warnings');
   pty.write('q');
   const code = await pty.exited;
   return { out: pty.out, code };
@@ -46,7 +46,7 @@ test('the packed files run on their own: check, and the editor on the bundled de
 
   const check = spawnSync(process.execPath, [bin, 'check', join(installed, 'fixtures', 'demo', 'demo.jsonl')], { encoding: 'utf8' });
   expect(check.stderr).toBe('');
-  expect(check.stdout).toMatch(/demo\.jsonl: 2 errors · \d+ warnings/);
+  expect(check.stdout).toMatch(/demo\.jsonl: 1 error · \d+ warnings/);
   expect(check.status).toBe(1);
 
   // The bundled load worker summarises a part as the main thread does (big files are read on several threads).
@@ -64,11 +64,11 @@ test('the packed files run on their own: check, and the editor on the bundled de
   const editor = await inPty(bin, []);
   const screen = plain(editor.out);
   expect(screen).toContain('DEMO: no Claude Code sessions found here');
-  expect(screen).toMatch(/ccmend {2}2 errors · \d+ warnings {2}demo\.jsonl/);
+  expect(screen).toMatch(/ccmend {2}1 error · \d+ warnings {2}for Claude Code 2\.1\.330 {2}demo\.jsonl/);
   expect(editor.code).toBe(0);
 
   // A transcript named on the command line (loading starts before the editor's modules are read).
   const named = await inPty(bin, [demo]);
-  expect(plain(named.out)).toMatch(/ccmend {2}2 errors · \d+ warnings {2}demo\.jsonl/);
+  expect(plain(named.out)).toMatch(/ccmend {2}1 error · \d+ warnings {2}for Claude Code 2\.1\.330 {2}demo\.jsonl/);
   expect(named.code).toBe(0);
 }, 60_000);

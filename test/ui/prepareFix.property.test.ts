@@ -56,7 +56,7 @@ function check(start: EditorState, steps: { command: Command; prepare: boolean }
   const after = reduce(s, { type: 'command', command: 'fix' });
   expect(after.history.present).toBe(prepared);
   expect(serializeToBuffer(after.history.present).equals(serializeToBuffer(fresh))).toBe(true);
-  expect(after.analysis.diagnostics).toStrictEqual(analyze(fresh).diagnostics);
+  expect(after.analysis.diagnostics).toStrictEqual(analyze(fresh, { target: s.checks.target.clients, budget: s.memo.budgetOptions(fresh) }).diagnostics);
   return true;
 }
 

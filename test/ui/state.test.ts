@@ -122,7 +122,7 @@ describe('a fix worked out ahead of f (while the user reads the problem)', () =>
     const fresh = applyEdits(at.history.present, fix.edits);
     expect(serializeToBuffer(fixed.history.present).equals(serializeToBuffer(fresh))).toBe(true);
     // As the editor analyses every version: the request's size measured against the counts as loaded.
-    expect(fixed.analysis.diagnostics).toStrictEqual(analyze(fresh, { budget: at.memo.budgetOptions(fresh) }).diagnostics);
+    expect(fixed.analysis.diagnostics).toStrictEqual(analyze(fresh, { target: at.checks.target.clients, budget: at.memo.budgetOptions(fresh) }).diagnostics);
     expect(fixed.status).toBe(`fixed ${at.problem!.rule}: ${fix.label} · u undoes`);
   });
 
