@@ -174,6 +174,11 @@ export function asWritten(client: Client): Client {
   return { ...client, has: (id) => BY_ID.get(id)!.kind === 'lines' && client.has(id) };
 }
 
+/** Which of `ids` (default: all) a client has, as a key: clients with the same key behave alike there. */
+export function behaviourKey(client: Client, ids: readonly BehaviourId[] = BEHAVIOURS.map((b) => b.id)): string {
+  return ids.map((id) => (client.has(id) ? '1' : '0')).join('');
+}
+
 export function behaviour(id: BehaviourId): Behaviour {
   return BY_ID.get(id)!;
 }

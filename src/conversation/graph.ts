@@ -2,7 +2,7 @@ import { type Columns, ENTRY, RESULTS, columnsOf } from '../transcript/columns.j
 import type { Doc, Line } from '../transcript/document.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
-import { type Client, NEWEST } from './clients.js';
+import { type BehaviourId, type Client, NEWEST } from './clients.js';
 
 /**
  * The uuid graph of a document (DESIGN §3). Positions are indices into
@@ -247,10 +247,40 @@ function chooseLeaf(doc: Doc, ix: Index, client: Client): number | undefined {
   return client.has('leaf-last-entry') ? lastLeaf(doc, ix) : newestLeaf(doc, ix);
 }
 
-export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
+/** What every client's graph of one document shares: its columns, its index, and the lines no walk changes. */
+interface DocIndex {
+  readonly cols: Columns;
+  readonly ix: Index;
+  readonly duplicateUuids: Map<string, number[]>;
+  readonly dangling: readonly number[];
+  readonly unreadable: readonly number[];
+}
+
+/** Documents are never changed in place (an edit makes a new one), so their index is built once. */
+const indexes = new WeakMap<Doc, DocIndex>();
+
+function docIndex(doc: Doc): DocIndex {
+  const known = indexes.get(doc);
+  if (known) return known;
   const duplicateUuids = new Map<string, number[]>();
   const cols = columnsOf(doc.lines);
   const ix = buildIndex(doc, cols, duplicateUuids);
+  const dangling: number[] = [];
+  const unreadable: number[] = [];
+  for (let i = 0; i < cols.flags.length; i++) {
+    if (!(cols.flags[i]! & ENTRY)) unreadable.push(i);
+    else if (cols.pid[i]! >= 0 && ownerOf(ix, cols.pid[i]!) === -1) dangling.push(i);
+  }
+  const made = { cols, ix, duplicateUuids, dangling, unreadable };
+  indexes.set(doc, made);
+  return made;
+}
+
+/** The behaviours a graph depends on: clients alike in these walk a document alike. */
+export const GRAPH_BEHAVIOURS: readonly BehaviourId[] = ['leaf-last-prompt', 'leaf-last-entry', 'bridge-gaps'];
+
+export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
+  const { cols, ix, duplicateUuids, dangling, unreadable } = docIndex(doc);
   const posOfId = (id: number) => ownerOf(ix, id);
   const posOf = (uuid: string) => {
     const p = posOfId(internedId(uuid));
@@ -258,12 +288,6 @@ export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
   };
   const childrenOf = (uuid: string) => kidsOf(ix, internedId(uuid));
 
-  const dangling: number[] = [];
-  const unreadable: number[] = [];
-  for (let i = 0; i < cols.flags.length; i++) {
-    if (!(cols.flags[i]! & ENTRY)) unreadable.push(i);
-    else if (cols.pid[i]! >= 0 && ownerOf(ix, cols.pid[i]!) === -1) dangling.push(i);
-  }
   // Only some callers ask for forks: find them on first use.
   let forks: number[] | undefined;
   const findForks = () => {

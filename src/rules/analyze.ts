@@ -1,6 +1,16 @@
 import { type ApiView, buildApiView, type Patch } from '../conversation/apiView.js';
-import { asWritten, type BehaviourId, behaviour, type Client, GENERATIONS, generationOf, NEWEST, versionRanges } from '../conversation/clients.js';
-import { type Graph, buildGraph } from '../conversation/graph.js';
+import {
+  asWritten,
+  type BehaviourId,
+  behaviour,
+  behaviourKey,
+  type Client,
+  GENERATIONS,
+  generationOf,
+  NEWEST,
+  versionRanges,
+} from '../conversation/clients.js';
+import { GRAPH_BEHAVIOURS, type Graph, buildGraph } from '../conversation/graph.js';
 import type { BudgetOptions } from '../budget/budget.js';
 import { type Doc, asOwnConversation } from '../transcript/document.js';
 import { runRule } from './kit/define.js';
@@ -83,19 +93,34 @@ function fingerprint(graph: Graph, view: ApiView): string {
   return parts.join(',');
 }
 
-/** Runs every generation, sharing the rule passes of generations whose requests are the same. */
+/**
+ * Runs every generation. Generations alike in what a step depends on share it:
+ * the graph (its walk), the written view (its lines), and the rule pass of
+ * requests that come out the same.
+ */
 function passes(checking: Checking): Pass[] {
   const { doc } = checking;
+  const graphs = new Map<string, Graph>();
+  const writtenViews = new Map<string, ApiView>();
   const ruled = new Map<string, Map<string, Diagnostic>>();
+  const byView = new WeakMap<ApiView, Map<string, Diagnostic>>();
   const rulesOn = (graph: Graph, view: ApiView) => {
+    const shared = byView.get(view);
+    if (shared) return shared;
     const key = fingerprint(graph, view);
     let found = ruled.get(key);
     if (!found) ruled.set(key, (found = findings(checking, graph, view)));
+    byView.set(view, found);
     return found;
   };
   return GENERATIONS.map((generation) => {
-    const graph = buildGraph(doc, generation);
-    const written = buildApiView(doc, graph, asWritten(generation));
+    const graphKey = behaviourKey(generation, GRAPH_BEHAVIOURS);
+    let graph = graphs.get(graphKey);
+    if (!graph) graphs.set(graphKey, (graph = buildGraph(doc, generation)));
+    const asFileHolds = asWritten(generation);
+    const writtenKey = `${graphKey}|${behaviourKey(asFileHolds)}`;
+    let written = writtenViews.get(writtenKey);
+    if (!written) writtenViews.set(writtenKey, (written = buildApiView(doc, graph, asFileHolds)));
     const sent = buildApiView(doc, graph, generation);
     return { generation, graph, written, sent, inSent: rulesOn(graph, sent), inWritten: rulesOn(graph, written) };
   });
