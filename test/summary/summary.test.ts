@@ -5,18 +5,10 @@ import { commandLabel, errorDetail, removedPaths, summaryFacts } from '../../src
 import { renderHandoff } from '../../src/summary/summary.js';
 import type { Doc } from '../../src/transcript/document.js';
 import { docOf, type RealName, realDoc, realLines } from '../helpers/fixtures.js';
+import { section } from './sections.js';
 
 const factsOf = (doc: Doc) => summaryFacts(doc, { graph: buildGraph(doc) });
 const handoffOf = (name: RealName, budget?: number) => renderHandoff(factsOf(realDoc(name)), budget);
-
-/** The lines of one `## ` section of the hand-off (without its heading). */
-function section(md: string, heading: string): string[] {
-  const lines = md.split('\n');
-  const from = lines.indexOf(`## ${heading}`);
-  if (from === -1) return [];
-  const to = lines.findIndex((l, i) => i > from && l.startsWith('## '));
-  return lines.slice(from + 1, to === -1 ? undefined : to).filter((l) => l !== '');
-}
 
 const quoted = (text: string) =>
   text
@@ -137,7 +129,8 @@ describe('the hand-off of the other real sessions', () => {
     const facts = factsOf(realDoc('old'));
     expect(facts.goal).toBe('/orchestrator create TODO app by Next.js');
     expect(facts.requests).toEqual(['Thanks! Please update CLAUDE.md for current changes']);
-    expect(facts.files).toEqual([{ path: '/path/to/Demo/CLAUDE.md', action: 'created' }]);
+    // The session's own file (its subagents' are in subagents.test.ts).
+    expect(facts.files.filter((f) => f.by === undefined)).toEqual([{ path: '/path/to/Demo/CLAUDE.md', action: 'created' }]);
     const md = renderHandoff(facts).markdown;
     expect(section(md, 'Latest todo list')).toEqual([
       '- [x] Set up Next.js project structure and dependencies',
