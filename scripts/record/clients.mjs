@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { caseCwd, caseProjectDir, caseSessionId, caseSubagentsDir, caseText, lastAssistantModel, PROBE } from './cases.mjs';
+import { caseCwd, caseModel, caseProjectDir, caseSessionId, caseSubagentsDir, caseText, PROBE } from './cases.mjs';
 import { startRecordingServer } from './server.mjs';
 
 export const PACKAGE = '@anthropic-ai/claude-code';
@@ -134,7 +134,7 @@ export async function resumeCase(version, c, { timeoutMs }) {
     if (subagents) cpSync(subagents, join(project, caseSessionId(c), 'subagents'), { recursive: true });
     const cwd = caseCwd(c, text);
     mkdirSync(cwd, { recursive: true });
-    const model = lastAssistantModel(text);
+    const model = caseModel(c, text);
     const result = await run(clientBinary(version), ['-p', PROBE, '--resume', caseSessionId(c), '--model', model], {
       cwd,
       env: clientEnv(home, server.url),

@@ -9,7 +9,7 @@ import { describeSession, notATranscript, resumeCommand } from '../report/sessio
 import { packageRoot } from '../packageRoot.js';
 import type { Provider } from '../rules/types.js';
 import { copyOrWrite } from '../summary/deliver.js';
-import { sessionFacts } from '../summary/sessionFacts.js';
+import { handoffFacts } from '../summary/handoffFacts.js';
 import { renderSummary } from '../summary/summary.js';
 import type { Doc } from '../transcript/document.js';
 import { type Progress, type StartedLoad, loadFile } from '../transcript/load.js';
@@ -221,7 +221,7 @@ export function fileEditorDeps(
       return fresh;
     },
     async exportSummary(doc, analysis) {
-      const md = renderSummary(await sessionFacts(doc, analysis));
+      const md = renderSummary(await handoffFacts(doc, analysis));
       const name = doc.path?.replace(/^.*\//, '').replace(/\.jsonl$/, '') ?? 'session';
       const d = await copyOrWrite(md, name, opts.summaryDir, opts.clipboard);
       return d.kind === 'clipboard' ? 'hand-off summary copied to the clipboard' : `no clipboard here: wrote the hand-off to ${d.path}`;

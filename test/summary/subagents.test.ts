@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { buildGraph } from '../../src/conversation/graph.js';
 import { summaryFacts } from '../../src/summary/facts.js';
-import { sessionFacts } from '../../src/summary/sessionFacts.js';
+import { handoffFacts } from '../../src/summary/handoffFacts.js';
 import { renderHandoff } from '../../src/summary/summary.js';
 import type { Doc } from '../../src/transcript/document.js';
 import { loadFile } from '../../src/transcript/load.js';
@@ -19,7 +19,7 @@ import { section } from './sections.js';
  * session's own file (1.0.98).
  */
 
-const withSubagents = (doc: Doc) => sessionFacts(doc, { graph: buildGraph(doc) });
+const withSubagents = (doc: Doc) => handoffFacts(doc, { graph: buildGraph(doc) });
 const alone = (doc: Doc) => summaryFacts(doc, { graph: buildGraph(doc) });
 
 const ACME = '/tmp/ccmend-fixtures/acme-shop';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildGraph } from '../../src/conversation/graph.js';
 import { summaryFacts } from '../../src/summary/facts.js';
-import { sessionFacts } from '../../src/summary/sessionFacts.js';
+import { handoffFacts } from '../../src/summary/handoffFacts.js';
 import { renderHandoff } from '../../src/summary/summary.js';
 import { TodoList } from '../../src/summary/todos.js';
 import type { Doc } from '../../src/transcript/document.js';
@@ -15,7 +15,7 @@ import { docOf, type RealName, realDoc, realLines, realPath } from '../helpers/f
  */
 
 type Obj = Record<string, unknown>;
-const withSubagents = (doc: Doc) => sessionFacts(doc, { graph: buildGraph(doc) });
+const withSubagents = (doc: Doc) => handoffFacts(doc, { graph: buildGraph(doc) });
 const alone = (doc: Doc) => summaryFacts(doc, { graph: buildGraph(doc) });
 
 /** The tasks session as written up to (not including) the line that makes the call `toolUseId`. */
