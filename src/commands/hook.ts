@@ -6,6 +6,7 @@ import { CliError, EXIT, ioMessage } from '../report/errors.js';
 import { providerOf } from './open.js';
 import { configuredModel } from '../report/settings.js';
 import type { Io } from './output.js';
+import { processSelf } from './self.js';
 import { plural } from '../report/text.js';
 
 /*
@@ -42,12 +43,19 @@ function parseEvent(text: string): z.infer<typeof hookEventSchema> {
   return parsed.data;
 }
 
-/** The one line Claude Code shows when the resumed session would be rejected. */
-export function hookNotice(sessionId: string, errors: number): string {
-  return (
-    `ccmend: this session has ${plural(errors, 'error')} the API will reject (HTTP 400). ` +
-    `Exit, run \`ccmend fix ${sessionId}\` (or \`ccmend ${sessionId}\` to review), then resume.`
-  );
+/**
+ * What Claude Code shows when the resumed session would be rejected, with the
+ * commands that repair it as `self` runs ccmend. Claude Code puts its own
+ * "SessionStart:resume says: " before the first line and indents the others,
+ * so each line fits an 80-column terminal with a session id in it, and each
+ * command stands alone to be copied.
+ */
+export function hookNotice(sessionId: string, errors: number, self = 'ccmend'): string {
+  return [
+    `ccmend: ${plural(errors, 'error')} the API will reject (HTTP 400).`,
+    `Exit, run  ${self} fix ${sessionId}  then resume.`,
+    `(or  ${self} ${sessionId}  to review each error)`,
+  ].join('\n');
 }
 
 /** A new session's transcript does not exist yet: nothing to check. */
@@ -60,14 +68,22 @@ async function loadIfPresent(path: string): Promise<Doc | undefined> {
   }
 }
 
-/** `readInput` yields the hook event (stdin); `env` picks the provider rules as `check` does. */
-export async function runHook(readInput: () => Promise<string>, io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/**
+ * `readInput` yields the hook event (stdin); `env` picks the provider rules as
+ * `check` does; `self` says how this ccmend is run (see selfCommand).
+ */
+export async function runHook(
+  readInput: () => Promise<string>,
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+  self: () => string = processSelf,
+): Promise<number> {
   const event = parseEvent(await readInput());
   const doc = await loadIfPresent(event.transcript_path);
   if (!doc) return EXIT.ok;
   try {
     const { counts } = analyze(doc, { provider: providerOf(undefined, env), budget: { settingsModel: configuredModel(doc, env) } });
-    if (counts.error) io.out(JSON.stringify({ systemMessage: hookNotice(event.session_id, counts.error) }));
+    if (counts.error) io.out(JSON.stringify({ systemMessage: hookNotice(event.session_id, counts.error, self()) }));
     return EXIT.ok;
   } finally {
     doc.source.close();

@@ -379,6 +379,28 @@ export function relativeTo(cwd: string | undefined): (path: string) => string {
 }
 
 /**
+ * The walk with each response whole: a response split over lines (one block
+ * each) keeps its parallel tool calls on lines beside the walk when their
+ * results hang off an earlier one, so every line of a response on the walk
+ * joins it there. A uuid written twice counts once (as the line it names).
+ */
+function wholeResponses(doc: Doc, graph: Graph, positions: readonly number[]): number[] {
+  const out: number[] = [];
+  const taken = new Uint8Array(doc.lines.length);
+  for (const pos of positions) {
+    const info = doc.lines[pos]!.info;
+    const response = info.type === 'assistant' && info.mid >= 0 ? graph.linesOfMessage(info.mid) : [pos];
+    for (const p of response) {
+      const l = doc.lines[p]!.info;
+      if (taken[p] || (p !== pos && (l.type !== 'assistant' || l.isSidechain || graph.posOfId(l.uid) !== p))) continue;
+      taken[p] = 1;
+      out.push(p);
+    }
+  }
+  return out;
+}
+
+/**
  * Collects the facts of the whole session (the graph is the document's; only
  * it is read of the analysis), with the files its subagents changed and the
  * commands they ran, at the call that ran each subagent.
@@ -489,7 +511,7 @@ export function summaryFacts(doc: Doc, analysis: { readonly graph: Graph }, suba
     }
   };
 
-  for (const pos of whole.positions) {
+  for (const pos of wholeResponses(doc, analysis.graph, whole.positions)) {
     const line = doc.lines[pos]!;
     const info = line.info;
     if (info.isSidechain || (info.type !== 'user' && info.type !== 'assistant')) continue;

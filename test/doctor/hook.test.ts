@@ -40,19 +40,36 @@ function brokenCopy(): string {
 describe('ccmend check --hook', () => {
   test('a broken transcript: a systemMessage naming the error count and the repair commands, exit 0', async () => {
     const io = capture();
-    expect(await runHook(stdin(event(PARALLEL_ID, brokenCopy())), io, {})).toBe(0);
+    expect(await runHook(stdin(event(PARALLEL_ID, brokenCopy())), io, {}, () => 'ccmend')).toBe(0);
     expect(io.out_).toEqual([
-      '{"systemMessage":"ccmend: this session has 1 error the API will reject (HTTP 400). Exit, run `ccmend fix a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1` (or `ccmend a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1` to review), then resume."}',
+      '{"systemMessage":"ccmend: 1 error the API will reject (HTTP 400).\\nExit, run  ccmend fix a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1  then resume.\\n(or  ccmend a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1  to review each error)"}',
     ]);
     expect(io.err_).toEqual([]);
   });
 
+  test('the notice fits 80 columns as Claude Code shows it (after "SessionStart:resume says: ", the next lines indented)', async () => {
+    const io = capture();
+    await runHook(stdin(event(PARALLEL_ID, brokenCopy())), io, {}, () => 'ccmend');
+    const [first, ...rest] = (JSON.parse(io.out_[0]!) as { systemMessage: string }).systemMessage.split('\n');
+    expect(`  ⎿  SessionStart:resume says: ${first}`.length).toBeLessThanOrEqual(80);
+    for (const line of rest) expect(`     ${line}`.length, line).toBeLessThanOrEqual(80);
+  });
+
+  test('it names the command that runs this ccmend: by its path when ccmend is not on PATH', async () => {
+    const io = capture();
+    await runHook(stdin(event(PARALLEL_ID, brokenCopy())), io, {}, () => "/usr/bin/node '/opt/my tools/ccmend/dist/bin.js'");
+    expect((JSON.parse(io.out_[0]!) as { systemMessage: string }).systemMessage.split('\n').slice(1)).toEqual([
+      "Exit, run  /usr/bin/node '/opt/my tools/ccmend/dist/bin.js' fix a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1  then resume.",
+      "(or  /usr/bin/node '/opt/my tools/ccmend/dist/bin.js' a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1  to review each error)",
+    ]);
+  });
+
   test('the real 2.1.39 session with 6 errors counts them all', async () => {
     const io = capture();
-    expect(await runHook(stdin(event('4d5611e5-241a-462a-8d15-5122611a9569', realPath('long'))), io, {})).toBe(0);
+    expect(await runHook(stdin(event('4d5611e5-241a-462a-8d15-5122611a9569', realPath('long'))), io, {}, () => 'ccmend')).toBe(0);
     expect(JSON.parse(io.out_[0]!)).toEqual({
       systemMessage:
-        'ccmend: this session has 6 errors the API will reject (HTTP 400). Exit, run `ccmend fix 4d5611e5-241a-462a-8d15-5122611a9569` (or `ccmend 4d5611e5-241a-462a-8d15-5122611a9569` to review), then resume.',
+        'ccmend: 6 errors the API will reject (HTTP 400).\nExit, run  ccmend fix 4d5611e5-241a-462a-8d15-5122611a9569  then resume.\n(or  ccmend 4d5611e5-241a-462a-8d15-5122611a9569  to review each error)',
     });
   });
 
@@ -107,10 +124,10 @@ describe('ccmend check --hook', () => {
     const direct = capture();
     await runHook(stdin(event('s', path)), direct, {});
     const bedrock = capture();
-    await runHook(stdin(event('s', path)), bedrock, { CLAUDE_CODE_USE_BEDROCK: '1' });
+    await runHook(stdin(event('s', path)), bedrock, { CLAUDE_CODE_USE_BEDROCK: '1' }, () => 'ccmend');
     expect(direct.out_).toEqual([]);
     expect(bedrock.out_).toEqual([
-      '{"systemMessage":"ccmend: this session has 1 error the API will reject (HTTP 400). Exit, run `ccmend fix s` (or `ccmend s` to review), then resume."}',
+      '{"systemMessage":"ccmend: 1 error the API will reject (HTTP 400).\\nExit, run  ccmend fix s  then resume.\\n(or  ccmend s  to review each error)"}',
     ]);
   });
 

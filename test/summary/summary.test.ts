@@ -196,6 +196,18 @@ describe('the hand-off of the other real sessions', () => {
     expect(section(renderHandoff(factsOf(docOf(entries))).markdown, 'Commands run')).toContain('- `` echo `date` ``: ok');
   });
 
+  test('a parallel call beside the walk is the session’s too: the 2.1.330 session with its second result lost', () => {
+    // The response's lines chain one after the other, and the walk from the end goes through the first call's result.
+    const lines = realLines('parallel');
+    const lost = lines.findIndex((e) => typeof e.uuid === 'string' && e.uuid.startsWith('e132e620'));
+    const facts = factsOf(docOf(lines.filter((_, i) => i !== lost)));
+    expect(facts.commands.map((c) => [c.command, c.outcomes.map((o) => o.status)])).toEqual([
+      ['echo alpha', ['ok']],
+      ['echo beta', ['no-result']],
+    ]);
+    expect(section(renderHandoff(facts).markdown, 'Commands run').slice(1)).toEqual(['- `echo alpha`: ok', '- `echo beta`: no result recorded']);
+  });
+
   test('a gap in the chain is said, and the facts on both sides of it are kept', () => {
     const entries = realLines('compact');
     const intact = factsOf(docOf(entries));
