@@ -265,6 +265,27 @@ const LEAVE_SCREEN = '\x1b[?1049l';
 const SHOW_CURSOR = '\x1b[?25h';
 const HIDE_CURSOR = '\x1b[?25l';
 
+/** What erases a terminal's scrollback: CSI 3 J. */
+const ERASE_SCROLLBACK = '\x1b[3J';
+
+/**
+ * The terminal as Ink draws on it, without the scrollback erase Ink sends with
+ * each redraw of a frame as tall as the screen: the alternate screen has no
+ * scrollback of its own, so terminals apply it to the shell's (xterm drops the
+ * shell's history; tmux leaves lines of the last frame in it after quitting).
+ */
+function screenStdout(out: NodeJS.WriteStream): NodeJS.WriteStream {
+  return new Proxy(out, {
+    get(target, key) {
+      if (key === 'write')
+        return (chunk: unknown, ...rest: unknown[]) =>
+          (target.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? chunk.replaceAll(ERASE_SCROLLBACK, '') : chunk, ...rest);
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** Theme and terminal for everything below; `redraw` repaints the whole screen (after coming back from a suspend). */
 function Screen({ theme, terminal, children }: { theme: Theme; terminal: (redraw: () => void) => Terminal; children: ReactNode }) {
   const [, setFrame] = useState(0);
@@ -312,7 +333,7 @@ export async function runEditor(started: StartedLoad | undefined, opts: { provid
     <Screen theme={themeFor(process.env)} terminal={processTerminal}>
       <App path={started?.path} provider={opts.provider} deps={realDeps((m) => saved.push(m), started)} onOutcome={(o) => (outcome = o)} />
     </Screen>,
-    { exitOnCtrlC: false, maxFps: 120 },
+    { exitOnCtrlC: false, maxFps: 120, stdout: screenStdout(process.stdout) },
   );
   await app.waitUntilExit();
   leave();

@@ -92,6 +92,20 @@ describe.runIf(HAS_SCRIPT)('the editor in a terminal', () => {
     expect(await pty.exited).toBe(0);
   });
 
+  test('redrawing the whole screen never erases the shell’s scrollback, and after a resize the shell’s screen comes back clean', async () => {
+    const pty = editor(tempCopy(DEMO), { columns: 80, rows: 24 });
+    await pty.until(HEADER);
+    await pty.settled();
+    pty.resize(120, 30);
+    await pty.untilScreen((s) => s.split(/\r?\n/).some((l) => [...l].length > 80), 'a frame 120 columns wide');
+    pty.write('jjn');
+    await pty.until('problem 1/4');
+    pty.write('q');
+    expect(await pty.exited).toBe(0);
+    expect(pty.out.includes('\x1b[3J')).toBe(false);
+    expect(plain(pty.out.slice(pty.out.lastIndexOf('\x1b[?1049l'))).trim()).toBe('');
+  });
+
   test('Ctrl+Z stops it to the shell with the screen given back; fg brings it back, redrawn', async () => {
     // An interactive shell with job control, typed into as a person does.
     const shell = new Pty(['bash', '--norc', '--noprofile', '-i'], { env: { ...env, PS1: '$ ' } });
