@@ -262,6 +262,7 @@ export function realDeps(onSaved?: (message: string) => void, started?: StartedL
 /** The alternate screen: the editor draws on a screen of its own, and the shell's comes back as it was. */
 const ENTER_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_SCREEN = '\x1b[?1049l';
+const CLEAR_SCREEN = '\x1b[2J\x1b[H';
 const SHOW_CURSOR = '\x1b[?25h';
 const HIDE_CURSOR = '\x1b[?25l';
 
@@ -326,6 +327,10 @@ export async function runEditor(started: StartedLoad | undefined, opts: { provid
   };
   process.stdout.write(ENTER_SCREEN);
   process.once('exit', leave);
+  // A resize starts the screen afresh before Ink redraws: Ink's first frame after it is laid out for the old
+  // height from where the cursor was, and the lines it pushes off the top end up in the shell's screen (tmux).
+  const clearOnResize = () => process.stdout.write(CLEAR_SCREEN);
+  process.stdout.prependListener('resize', clearOnResize);
   // Ink holds a frame back until 1/maxFps after the last one (30 by default: up to 33 ms added to a key's
   // answer). Frames come only from keys and throttled progress here, so a higher cap costs nothing.
   // Ctrl+C is the editor's own key: it asks before unsaved changes are lost.
@@ -336,6 +341,7 @@ export async function runEditor(started: StartedLoad | undefined, opts: { provid
     { exitOnCtrlC: false, maxFps: 120, stdout: screenStdout(process.stdout) },
   );
   await app.waitUntilExit();
+  process.stdout.off('resize', clearOnResize);
   leave();
   for (const m of saved) process.stdout.write(`${m}\n`);
   if (outcome.kind === 'failed') {
