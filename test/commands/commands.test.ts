@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CLAUDE_HOME, realPath } from '../helpers/fixtures.js';
 import { DEMO, tempCopy } from '../ui/harness.js';
+import { homeRelative } from '../../src/summary/handoffFacts.js';
 import { run } from './run.js';
 
 let savedHome: string | undefined;
@@ -170,12 +171,18 @@ describe('list', () => {
 });
 
 describe('summary', () => {
+  test('the transcript is named under the home directory as ~/…, elsewhere by its whole path', () => {
+    expect(homeRelative('/home/you/.claude/projects/-p/x.jsonl', '/home/you')).toBe('~/.claude/projects/-p/x.jsonl');
+    expect(homeRelative('/home/younger/x.jsonl', '/home/you')).toBe('/home/younger/x.jsonl');
+    expect(homeRelative('/tmp/x.jsonl', '/home/you')).toBe('/tmp/x.jsonl');
+  });
+
   test('the hand-off holds the goal, later requests, files, commands with outcomes, the compaction summary and the last answer', async () => {
     const r = await run('summary', realPath('compact'));
     expect(r.code).toBe(0);
     const md = r.out;
     expect(md).toContain('- Project directory: `/home/demo/acme-shop`');
-    expect(md).toContain(`- Previous session: \`55cec905-72ad-4d63-801c-986d82b42bf0\` (transcript: \`${realPath('compact')}\`)`);
+    expect(md).toContain(`- Previous session: \`55cec905-72ad-4d63-801c-986d82b42bf0\` (transcript: \`${homeRelative(realPath('compact'))}\`)`);
     expect(md).toContain('## Original goal\n\n> Add a health endpoint');
     expect(md).toContain('## Later requests\n\n- Which routes exist?');
     expect(md).toContain('## Files\n\nCreated:\n- `src/health.js`');
