@@ -108,7 +108,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (client !== undefined) targetOption(client);
       if (values.hook) {
         if (positionals.length) throw new CliError('ccmend check --hook takes no file: it reads the hook event on stdin (see ccmend --help)');
-        return runHook(readStdin, io, process.env, client);
+        return runHook(readStdin, io, process.env, undefined, client);
       }
       if (!positionals.length) throw new CliError('ccmend check needs at least one file or session id (see ccmend --help)');
       return runCheck(

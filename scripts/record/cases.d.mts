@@ -7,6 +7,8 @@ export interface RecordingCase {
   transform?: (text: string) => string;
   /** the session id the case is stored and resumed under, when not the fixture's file name */
   sessionId?: string;
+  /** the model it is resumed with, when not that of its last assistant line */
+  model?: string;
 }
 export const FIXTURE_PROJECTS: string;
 export const FIXTURES: Readonly<Record<string, string>>;
@@ -24,3 +26,8 @@ export function caseSubagentsDir(c: RecordingCase): string | undefined;
 export function encodeCwd(cwd: string): string;
 export function caseCwd(c: RecordingCase, text: string): string;
 export function lastAssistantModel(text: string): string;
+export function caseModel(c: RecordingCase, text: string): string;
+/** Where the bytes of the sessions ccmend writes are kept. */
+export const WRITTEN_DIR: string;
+/** The ids and time `ccmend handoff` is given for the recorded hand-off. */
+export const HANDOFF_RUN: { source: string; ids: { sessionId: string; uuid: string }; now: string };

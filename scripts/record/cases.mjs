@@ -308,6 +308,7 @@ const base64Length = (bytes) => Math.ceil(bytes / 3) * 4;
  * @property {string} description what is different from the fixture, and what it probes
  * @property {(text: string) => string} [transform] the fixture's text to the case's text; absent for a real fixture as it is
  * @property {string} [sessionId] the session id the case is stored and resumed under, when not the fixture's file name
+ * @property {string} [model] the model it is resumed with, when not that of its last assistant line (it has none)
  */
 
 /** @type {RecordingCase[]} */
@@ -833,8 +834,39 @@ const broken = [
   },
 ];
 
+// --- sessions ccmend writes, as a client finds them ---
+
+/** Where the bytes of the sessions ccmend writes are kept (the code that writes them is TypeScript, which this script cannot run). */
+export const WRITTEN_DIR = fileURLToPath(new URL('../../fixtures/recordings/written/', import.meta.url));
+
+/**
+ * The ids and time `ccmend handoff` is given for the recorded hand-off (it makes random ones), so that
+ * test/recordings/handoff.test.ts can write the same bytes again from the fixture.
+ */
+export const HANDOFF_RUN = {
+  source: FIXTURES.long239,
+  ids: {
+    sessionId: derivedUuid('4d5611e5-241a-462a-8d15-5122611a9569', 'handoff-session'),
+    uuid: derivedUuid('4d5611e5-241a-462a-8d15-5122611a9569', 'handoff-line'),
+  },
+  now: '2026-12-02T12:00:00.000Z',
+};
+
+/** @type {RecordingCase[]} */
+const written = [
+  {
+    name: 'handoff-long239',
+    source: HANDOFF_RUN.source,
+    description:
+      'the session `ccmend handoff` writes beside the real 2.1.39 session (with its subagent): one user line holding the hand-off, a custom-title and a last-prompt line, resumed under its new id',
+    sessionId: HANDOFF_RUN.ids.sessionId,
+    model: 'claude-opus-4-6',
+    transform: () => readFileSync(join(WRITTEN_DIR, 'handoff-long239.jsonl'), 'utf8'),
+  },
+];
+
 /** Every case, real fixtures first. */
-export const CASES = [...real, ...broken];
+export const CASES = [...real, ...broken, ...written];
 
 /** @param {string} name */
 export function caseNamed(name) {
@@ -859,9 +891,9 @@ export function caseProjectDir(c) {
   return dirname(c.source);
 }
 
-/** The fixture's subagent transcripts directory, when it has one. @param {RecordingCase} c */
+/** The subagent transcripts directory of the session the case resumes, when the fixtures have one. @param {RecordingCase} c */
 export function caseSubagentsDir(c) {
-  const dir = join(FIXTURE_PROJECTS, caseProjectDir(c), basename(c.source, '.jsonl'), 'subagents');
+  const dir = join(FIXTURE_PROJECTS, caseProjectDir(c), caseSessionId(c), 'subagents');
   return existsSync(dir) ? dir : undefined;
 }
 
@@ -888,6 +920,11 @@ export function caseCwd(c, text) {
   const cwd = cwds.find((d) => encodeCwd(d) === caseProjectDir(c)) ?? cwds[0];
   if (!cwd) throw new Error(`${c.name}: no line names a cwd`);
   return cwd;
+}
+
+/** The model a case is resumed with. @param {RecordingCase} c @param {string} text */
+export function caseModel(c, text) {
+  return c.model ?? lastAssistantModel(text);
 }
 
 /** The model of the last assistant line a model wrote (client-made lines say "<synthetic>"). @param {string} text */

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { caseCwd, caseProjectDir, caseSessionId, caseSubagentsDir, caseText, lastAssistantModel, PROBE } from './cases.mjs';
+import { caseCwd, caseModel, caseProjectDir, caseSessionId, caseSubagentsDir, caseText, PROBE } from './cases.mjs';
 import { startRecordingServer } from './server.mjs';
 
 export const PACKAGE = '@anthropic-ai/claude-code';
@@ -29,7 +29,7 @@ export function installedVersion(version) {
  * @param {string} command @param {string[]} args @param {import('node:child_process').SpawnOptions & {timeoutMs?: number}} options
  * @returns {Promise<{code: number | null, signal: string | null, stdout: string, stderr: string, timedOut: boolean}>}
  */
-function run(command, args, options) {
+export function run(command, args, options) {
   return new Promise((resolve, reject) => {
     // Its own process group, so a timeout ends the client and everything it started.
     const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -102,6 +102,23 @@ function trimOutput(output, home) {
 }
 
 /**
+ * What a client runs with: a throw-away HOME, the stand-in as its API, nothing else from the environment.
+ * @param {string} home @param {string} apiUrl
+ */
+export function clientEnv(home, apiUrl) {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    TERM: 'dumb',
+    ANTHROPIC_BASE_URL: apiUrl,
+    ANTHROPIC_API_KEY: 'dummy',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_AUTOUPDATER: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+  };
+}
+
+/**
  * Resumes one case with one installed client and returns what happened, with every request it made.
  * @param {string} version @param {import('./cases.mjs').RecordingCase} c @param {{timeoutMs: number}} options
  */
@@ -117,18 +134,12 @@ export async function resumeCase(version, c, { timeoutMs }) {
     if (subagents) cpSync(subagents, join(project, caseSessionId(c), 'subagents'), { recursive: true });
     const cwd = caseCwd(c, text);
     mkdirSync(cwd, { recursive: true });
-    const model = lastAssistantModel(text);
-    const env = {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      TERM: 'dumb',
-      ANTHROPIC_BASE_URL: server.url,
-      ANTHROPIC_API_KEY: 'dummy',
-      DISABLE_TELEMETRY: '1',
-      DISABLE_AUTOUPDATER: '1',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    };
-    const result = await run(clientBinary(version), ['-p', PROBE, '--resume', caseSessionId(c), '--model', model], { cwd, env, timeoutMs });
+    const model = caseModel(c, text);
+    const result = await run(clientBinary(version), ['-p', PROBE, '--resume', caseSessionId(c), '--model', model], {
+      cwd,
+      env: clientEnv(home, server.url),
+      timeoutMs,
+    });
     return {
       text,
       model,

@@ -2,6 +2,8 @@
 // makes and answers each with the smallest reply that lets the client finish: a one-word assistant turn
 // for /v1/messages (streamed as server-sent events when asked), a token count for count_tokens, and an
 // empty JSON object for anything else (feature flags, account and telemetry endpoints a client may try).
+// Given a `respond` function it answers /v1/messages with the blocks that function returns instead
+// (text and tool_use), so a real client can be led through a scripted session that it then records.
 import { createServer } from 'node:http';
 import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib';
 
@@ -39,8 +41,13 @@ function decodeBody(req, raw) {
 
 let replyCounter = 0;
 
-/** @param {unknown} body */
-function assistantMessage(body) {
+/**
+ * @typedef {{type: 'text', text: string} | {type: 'tool_use', id: string, name: string, input: Record<string, unknown>}} ReplyBlock
+ * @typedef {(body: any) => ReplyBlock[] | undefined} Respond the reply to one /v1/messages body; undefined: the one-word reply
+ */
+
+/** @param {unknown} body @param {ReplyBlock[]} content */
+function assistantMessage(body, content) {
   const model = body && typeof body === 'object' && 'model' in body ? body.model : 'unknown';
   replyCounter += 1;
   return {
@@ -48,8 +55,8 @@ function assistantMessage(body) {
     type: 'message',
     role: 'assistant',
     model,
-    content: [{ type: 'text', text: REPLY_TEXT }],
-    stop_reason: 'end_turn',
+    content,
+    stop_reason: content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn',
     stop_sequence: null,
     usage: { input_tokens: 1, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
   };
@@ -61,10 +68,17 @@ function streamMessage(res, message) {
   /** @param {string} type @param {object} data */
   const send = (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
   send('message_start', { message: { ...message, content: [], stop_reason: null } });
-  send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
-  send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: REPLY_TEXT } });
-  send('content_block_stop', { index: 0 });
-  send('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 1 } });
+  for (const [index, block] of message.content.entries()) {
+    if (block.type === 'text') {
+      send('content_block_start', { index, content_block: { type: 'text', text: '' } });
+      send('content_block_delta', { index, delta: { type: 'text_delta', text: block.text } });
+    } else {
+      send('content_block_start', { index, content_block: { ...block, input: {} } });
+      send('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) } });
+    }
+    send('content_block_stop', { index });
+  }
+  send('message_delta', { delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage: { output_tokens: 1 } });
   send('message_stop', {});
   res.end();
 }
@@ -76,8 +90,8 @@ function json(res, value) {
   res.end(text);
 }
 
-/** Starts the stand-in on 127.0.0.1 at a free port. @returns {Promise<RecordingServer>} */
-export function startRecordingServer() {
+/** Starts the stand-in on 127.0.0.1 at a free port. @param {{respond?: Respond}} [options] @returns {Promise<RecordingServer>} */
+export function startRecordingServer({ respond } = {}) {
   /** @type {RecordedRequest[]} */
   const requests = [];
   const server = createServer((req, res) => {
@@ -96,7 +110,7 @@ export function startRecordingServer() {
       const path = url.split('?')[0];
       if (req.method === 'POST' && path === '/v1/messages/count_tokens') return json(res, { input_tokens: 1 });
       if (req.method === 'POST' && path === '/v1/messages') {
-        const message = assistantMessage(body);
+        const message = assistantMessage(body, respond?.(body) ?? [{ type: 'text', text: REPLY_TEXT }]);
         const streaming = body !== null && typeof body === 'object' && 'stream' in body && body.stream === true;
         return streaming ? streamMessage(res, message) : json(res, message);
       }

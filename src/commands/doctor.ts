@@ -1,6 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { realpathSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { type Check, countStatuses } from '../doctor/check.js';
 import { diagnose } from '../doctor/diagnose.js';
 import { HOOK_COMMAND, hookSettings } from '../doctor/hookSetup.js';
@@ -13,9 +11,9 @@ import type { Doc } from '../transcript/document.js';
 import { claudeHome } from '../transcript/sessions.js';
 import { configuredModel, projectDirOf } from '../report/settings.js';
 import { EXIT } from '../report/errors.js';
-import { shellQuote } from '../report/shell.js';
 import { openTranscript, providerOf } from './open.js';
 import type { Io } from './output.js';
+import { selfCommand } from './self.js';
 import { plural } from '../report/text.js';
 
 /** Everything doctor learns from the machine, injected so tests can fake all of it. */
@@ -28,23 +26,9 @@ export interface DoctorDeps {
   readonly hookCommand?: string;
 }
 
-/**
- * The command a Claude Code hook runs this ccmend with: `ccmend check --hook` when
- * `ccmend` on PATH is this very binary, else this binary by its absolute path (run
- * by this node), so the hook works however ccmend was installed or started.
- */
+/** The command a Claude Code hook runs this ccmend with (see selfCommand). */
 export function hookCommand(path: string | undefined, script: string, node: string): string {
-  const self = realOrUndefined(script);
-  const onPath = (path ?? '').split(delimiter).some((dir) => dir && self !== undefined && realOrUndefined(join(dir, 'ccmend')) === self);
-  return onPath || self === undefined ? HOOK_COMMAND : `${shellQuote(node)} ${shellQuote(self)} check --hook`;
-}
-
-function realOrUndefined(p: string): string | undefined {
-  try {
-    return realpathSync(p);
-  } catch {
-    return undefined;
-  }
+  return `${selfCommand(path, script, node)} check --hook`;
 }
 
 function runClaudeVersion(): string | undefined {

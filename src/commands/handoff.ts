@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, openSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { buildGraph } from '../conversation/graph.js';
-import { summaryFacts } from '../summary/facts.js';
+import { handoffFacts } from '../summary/handoffFacts.js';
 import { type NewSessionIds, handoffTranscript } from '../summary/session.js';
 import { renderHandoff } from '../summary/summary.js';
 import { docFromBuffer } from '../transcript/load.js';
@@ -59,7 +59,7 @@ export async function runHandoff(
   const doc = await openTranscript(target);
   try {
     const from = resolve(doc.path!);
-    const facts = { ...summaryFacts(doc, { graph: buildGraph(doc) }), transcript: from };
+    const facts = await handoffFacts(doc, { graph: buildGraph(doc) });
     if (facts.goal === undefined && facts.lastAssistant === undefined && facts.compactSummary === undefined)
       throw new CliError(`${doc.path}: no conversation in it to hand off`);
     if (!facts.cwd) throw new CliError(`${doc.path}: it records no working directory, so Claude Code could not find a new session for it`);

@@ -7,6 +7,7 @@ import { providerOf } from './open.js';
 import { installedVersion, resolveTarget } from '../report/target.js';
 import { configuredModel } from '../report/settings.js';
 import type { Io } from './output.js';
+import { processSelf } from './self.js';
 import { plural } from '../report/text.js';
 
 /*
@@ -44,16 +45,20 @@ function parseEvent(text: string): z.infer<typeof hookEventSchema> {
 }
 
 /**
- * The line Claude Code shows when the resumed session would be rejected (or
- * lose conversation) for the client resuming it, or, in one line, for others.
+ * What Claude Code shows when the resumed session would be rejected (or lose
+ * conversation) for the client resuming it, with the commands that repair it
+ * as `self` runs ccmend, and one more when other versions would fail on more.
+ * Claude Code puts its own "SessionStart:resume says: " before the first line
+ * and indents the others, so each line fits an 80-column terminal with a
+ * session id in it, and each command stands alone to be copied.
  */
-export function hookNotice(sessionId: string, errors: number, client: string, others = 0): string {
-  const elsewhere = others ? `Other Claude Code versions would fail on ${plural(others, 'more problem')} (\`ccmend check --client all ${sessionId}\`).` : '';
-  if (!errors) return `ccmend: ${client} resumes this session. ${elsewhere}`;
-  const now =
-    `ccmend: this session has ${plural(errors, 'error')} that ${errors === 1 ? 'breaks' : 'break'} it for ${client} (HTTP 400 or lost conversation). ` +
-    `Exit, run \`ccmend fix ${sessionId}\` (or \`ccmend ${sessionId}\` to review), then resume.`;
-  return elsewhere ? `${now} ${elsewhere}` : now;
+export function hookNotice(sessionId: string, errors: number, client: string, others = 0, self = 'ccmend'): string {
+  return [
+    `ccmend: ${client} will fail on ${plural(errors, 'error')}.`,
+    `Exit, run  ${self} fix ${sessionId}  then resume.`,
+    `(or  ${self} ${sessionId}  to review each error)`,
+    ...(others ? [`Other versions fail on ${plural(others, 'more problem')}:`, `  ${self} check --client all ${sessionId}`] : []),
+  ].join('\n');
 }
 
 /** A new session's transcript does not exist yet: nothing to check. */
@@ -69,9 +74,16 @@ async function loadIfPresent(path: string): Promise<Doc | undefined> {
 /**
  * `readInput` yields the hook event (stdin); `env` picks the provider rules as
  * `check` does, and is where the resuming client is found: the `claude` on the
- * hook's PATH is the one that runs it.
+ * hook's PATH is the one that runs it (or `client`, from --client). `self` says
+ * how this ccmend is run (see selfCommand).
  */
-export async function runHook(readInput: () => Promise<string>, io: Io, env: NodeJS.ProcessEnv = process.env, client?: string): Promise<number> {
+export async function runHook(
+  readInput: () => Promise<string>,
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+  self: () => string = processSelf,
+  client?: string,
+): Promise<number> {
   const event = parseEvent(await readInput());
   const doc = await loadIfPresent(event.transcript_path);
   if (!doc) return EXIT.ok;
@@ -80,7 +92,8 @@ export async function runHook(readInput: () => Promise<string>, io: Io, env: Nod
     const provider = providerOf(undefined, env);
     // What breaks the resuming client is its problem now; what would break other clients is one line more.
     const { counts, elsewhere } = analyze(doc, { provider, target: target.clients, budget: { settingsModel: configuredModel(doc, env) } });
-    if (counts.error || elsewhere) io.out(JSON.stringify({ systemMessage: hookNotice(event.session_id, counts.error, target.label, elsewhere) }));
+    const name = target.option === 'all' ? 'some Claude Code version' : `Claude Code ${target.clients[0]!.version}`;
+    if (counts.error) io.out(JSON.stringify({ systemMessage: hookNotice(event.session_id, counts.error, name, elsewhere, self()) }));
     return EXIT.ok;
   } finally {
     doc.source.close();

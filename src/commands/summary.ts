@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyze } from '../rules/analyze.js';
 import { copyOrWrite } from '../summary/deliver.js';
-import { renderSummary, shellQuote, startCommand, summaryFacts } from '../summary/summary.js';
+import { handoffFacts } from '../summary/handoffFacts.js';
+import { renderSummary, shellQuote, startCommand } from '../summary/summary.js';
 import { CliError, EXIT, ioMessage } from '../report/errors.js';
 import { sessionIdOf } from '../report/session.js';
 import { openTranscript } from './open.js';
@@ -13,7 +14,7 @@ export async function runSummary(target: string, opts: { out?: string; copy: boo
   const doc = await openTranscript(target);
   try {
     const from = resolve(doc.path!);
-    const facts = { ...summaryFacts(doc, analyze(doc)), transcript: from };
+    const facts = await handoffFacts(doc, analyze(doc));
     const md = renderSummary(facts);
     if (!opts.out && !opts.copy) {
       io.out(md);

@@ -29,6 +29,12 @@ export interface SessionRow extends SessionFile {
   readonly lastAt?: string;
 }
 
+/** When the session was last used: its own last timestamp once read, else the file's time. */
+export const lastUsed = (r: SessionRow): number => (r.lastAt ? Date.parse(r.lastAt) : r.mtimeMs);
+
+/** Where a session ran: its folder once read, else the folder Claude Code keeps it in. */
+export const projectOf = (r: SessionRow): string => r.cwd ?? r.project;
+
 /** Prompt and problem counts of one session; a file that cannot be read yields none. */
 export async function describeSession(s: SessionFile): Promise<SessionRow> {
   try {

@@ -96,13 +96,17 @@ function outcomeText(o: Outcome): string {
   }
 }
 
+/** Who did it, when it was not the session itself. */
+const byWhom = (by: string | undefined) => (by === undefined ? '' : ` (by a subagent: ${flat(by)})`);
+
 function commandLine(c: CommandRun): string {
   const last = c.outcomes[c.outcomes.length - 1]!;
-  if (c.outcomes.length === 1) return `- ${code(c.command)}: ${outcomeText(last)}`;
+  const what = `- ${code(c.command)}${c.outcomes.length > 1 ? ` ×${c.outcomes.length}` : ''}${byWhom(c.by)}`;
+  if (c.outcomes.length === 1) return `${what}: ${outcomeText(last)}`;
   const runs = c.outcomes.length;
   const failed = c.outcomes.filter((o) => o.status === 'failed').length;
-  if (failed === runs) return `- ${code(c.command)} ×${runs}: failed each time, last: ${last.detail ?? 'error'}`;
-  return `- ${code(c.command)} ×${runs}: last ${outcomeText(last)}${failed ? `; ${failed} of the ${runs} runs failed` : ''}`;
+  if (failed === runs) return `${what}: failed each time, last: ${last.detail ?? 'error'}`;
+  return `${what}: last ${outcomeText(last)}${failed ? `; ${failed} of the ${runs} runs failed` : ''}`;
 }
 
 const FILE_HEADINGS: readonly [FileAction, string][] = [
@@ -158,7 +162,7 @@ function render(f: SummaryFacts, lim: Limits): { markdown: string; cut: string[]
     out.push('', '## Files');
     for (const [action, heading] of FILE_HEADINGS) {
       const these = files.filter((c) => c.action === action);
-      if (these.length) out.push('', heading, ...these.map((c) => `- ${code(rel(c.path))}${c.detail ? `: ${flat(c.detail)}` : ''}`));
+      if (these.length) out.push('', heading, ...these.map((c) => `- ${code(rel(c.path))}${byWhom(c.by)}${c.detail ? `: ${flat(c.detail)}` : ''}`));
     }
   }
 

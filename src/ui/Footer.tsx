@@ -8,7 +8,7 @@ import { useTheme } from './theme.js';
 export function promptOf(state: EditorState): string | undefined {
   const o = state.overlay;
   const yesNo = `(${keysOf('yes', 'confirm')}/${keysOf('no', 'confirm')})`;
-  const entry = (verb: string) => `(${keysOf('submit', 'search')} ${verb}, ${keysOf('cancel', 'search')} cancels)`;
+  const entry = (verb: string, mode: 'search' | 'saveAs') => `(${keysOf('submit', mode)} ${verb}, ${keysOf('cancel', mode)} cancels)`;
   switch (o.kind) {
     case 'rewind':
       return `Rewind: drop everything after turn #${o.turn + 1} on the active branch? ${yesNo}`;
@@ -17,9 +17,9 @@ export function promptOf(state: EditorState): string | undefined {
     case 'reload':
       return `Reload ${state.saved.path ?? 'the file'} from disk and drop your changes? ${yesNo}`;
     case 'search':
-      return `/${o.query}█  ${entry('finds')}`;
+      return `/${o.query}█  ${entry('finds', 'search')}`;
     case 'saveAs':
-      return `save to: ${o.path}█  ${entry('saves')}`;
+      return `save to: ${o.path}█  ${entry('saves', 'saveAs')}`;
     default:
       return undefined;
   }

@@ -104,7 +104,7 @@ export function SavePanel({ changes, path, top, height }: { changes: Changes; pa
         </Text>
       ))}
       <Text dimColor={theme.dim} wrap="truncate">
-        A backup (.ccmend-&lt;time&gt;.bak) is kept beside it; every other line is written back byte for byte.
+        Keeps a backup (.ccmend-&lt;time&gt;.bak); every other line stays byte for byte.
       </Text>
       <Text color={theme.accent} wrap="truncate">
         {keysOf('yes', 'preview')} saves · {keysOf('no', 'preview', true).replace(' ', '/')} cancels{scroll}

@@ -6,7 +6,8 @@ import type { SessionFile } from '../transcript/sessions.js';
 import { keyBar, keysOf } from './keyTable.js';
 import { useKeys } from './input.js';
 import type { KeyPress } from './keys.js';
-import { type PickerState, cursorOf, initialPicker, lastUsed, pickerMode, projectOf, reducePicker, visible } from './pickerState.js';
+import { lastUsed, projectOf } from '../report/session.js';
+import { type PickerState, cursorOf, initialPicker, pickerMode, reducePicker, visible } from './pickerState.js';
 import { type Size, useTerminal, useTerminalSize } from './terminal.js';
 import { useTheme } from './theme.js';
 

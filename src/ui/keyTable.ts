@@ -12,8 +12,8 @@ export const MODES = ['tree', 'detail', 'search', 'confirm', 'preview', 'conflic
 export type Mode = (typeof MODES)[number];
 
 interface Spec {
-  /** What the command does, for the help screen. */
-  readonly help: string;
+  /** What the command does, for the help screen (a function when it names other keys, read from the table). */
+  readonly help: string | (() => string);
   /** Its name in the key bar, and how early it gets a place there (0: always). */
   readonly bar?: readonly [label: string, rank: number];
 }
@@ -27,7 +27,7 @@ const SPECS = {
   bottom: { help: 'last' },
   expand: { help: 'expand a turn' },
   collapse: { help: 'collapse a turn' },
-  focusDetail: { help: 'detail pane (↑↓ scrolls)', bar: ['detail', 12] },
+  focusDetail: { help: (): string => `detail pane (${keysOf('up', 'detail')}${keysOf('down', 'detail')} scrolls)`, bar: ['detail', 12] },
   back: { help: 'back to the tree', bar: ['back', 1] },
   nextProblem: { help: 'next problem', bar: ['problem', 1] },
   prevProblem: { help: 'previous problem', bar: ['problem', 1] },
@@ -42,7 +42,7 @@ const SPECS = {
   redo: { help: 'redo', bar: ['redo', 9] },
   save: { help: 'save (shows the changes)', bar: ['save', 4] },
   export: { help: 'export the hand-off summary', bar: ['export', 11] },
-  search: { help: 'search (Enter: next match)', bar: ['find', 10] },
+  search: { help: (): string => `search (${keysOf('submit', 'search')}: next match)`, bar: ['find', 10] },
   toggleRaw: { help: 'raw view: every line', bar: ['raw', 13] },
   switchClient: { help: 'check another version', bar: ['client', 15] },
   toggleSizes: { help: 'size column (tokens)', bar: ['tokens', 15] },
@@ -191,6 +191,12 @@ export function keyBar(mode: Mode, width: number): string {
     .join(GAP);
 }
 
+/** What a command does, as the help screen says it. */
+export function helpOf(command: Command): string {
+  const help = COMMANDS[command].help;
+  return typeof help === 'string' ? help : help();
+}
+
 export interface HelpCell {
   readonly keys: string;
   readonly help: string;
@@ -204,7 +210,7 @@ export function helpCells(): HelpCell[] {
     for (const [command, keys] of KEY_TABLE[mode]) {
       if (seen.has(command)) continue;
       seen.add(command);
-      cells.push({ keys: keys.map(keyLabel).join(' '), help: COMMANDS[command].help });
+      cells.push({ keys: keys.map(keyLabel).join(' '), help: helpOf(command) });
     }
   }
   return cells;

@@ -1,4 +1,4 @@
-import type { SessionRow } from '../report/session.js';
+import { type SessionRow, lastUsed, projectOf } from '../report/session.js';
 import { type Command, type Mode, commandFor } from './keyTable.js';
 import { type KeyPress, typedText } from './keys.js';
 
@@ -34,12 +34,6 @@ export type PickerAction =
 export function initialPicker(sessions: readonly SessionRow[], currentProject: string, height: number): PickerState {
   return { sessions, currentProject, filter: '', filtering: false, selected: sessions[0]?.path, moved: false, top: 0, height: Math.max(1, height) };
 }
-
-/** When the session was last used: its own last timestamp once read, else the file's time. */
-export const lastUsed = (r: SessionRow): number => (r.lastAt ? Date.parse(r.lastAt) : r.mtimeMs);
-
-/** Where a session ran: its folder once read, else the folder Claude Code keeps it in. */
-export const projectOf = (r: SessionRow): string => r.cwd ?? r.project;
 
 /** The sessions shown: those the filter matches, this project's first, each group newest first. */
 export function visible(s: PickerState): SessionRow[] {

@@ -10,7 +10,8 @@ import { type Target, resolveTarget } from '../report/target.js';
 import { packageRoot } from '../packageRoot.js';
 import type { Provider } from '../rules/types.js';
 import { copyOrWrite } from '../summary/deliver.js';
-import { renderSummary, summaryFacts } from '../summary/summary.js';
+import { handoffFacts } from '../summary/handoffFacts.js';
+import { renderSummary } from '../summary/summary.js';
 import type { Doc } from '../transcript/document.js';
 import { type Progress, type StartedLoad, loadFile } from '../transcript/load.js';
 import { saveInPlace, saveTo } from '../transcript/save.js';
@@ -224,7 +225,7 @@ export function fileEditorDeps(
       return fresh;
     },
     async exportSummary(doc, analysis) {
-      const md = renderSummary(summaryFacts(doc, analysis));
+      const md = renderSummary(await handoffFacts(doc, analysis));
       const name = doc.path?.replace(/^.*\//, '').replace(/\.jsonl$/, '') ?? 'session';
       const d = await copyOrWrite(md, name, opts.summaryDir, opts.clipboard);
       return d.kind === 'clipboard' ? 'hand-off summary copied to the clipboard' : `no clipboard here: wrote the hand-off to ${d.path}`;
@@ -266,8 +267,30 @@ export function realDeps(onSaved?: (message: string) => void, started?: StartedL
 /** The alternate screen: the editor draws on a screen of its own, and the shell's comes back as it was. */
 const ENTER_SCREEN = '\x1b[?1049h\x1b[H';
 const LEAVE_SCREEN = '\x1b[?1049l';
+const CLEAR_SCREEN = '\x1b[2J\x1b[H';
 const SHOW_CURSOR = '\x1b[?25h';
 const HIDE_CURSOR = '\x1b[?25l';
+
+/** What erases a terminal's scrollback: CSI 3 J. */
+const ERASE_SCROLLBACK = '\x1b[3J';
+
+/**
+ * The terminal as Ink draws on it, without the scrollback erase Ink sends with
+ * each redraw of a frame as tall as the screen: the alternate screen has no
+ * scrollback of its own, so terminals apply it to the shell's (xterm drops the
+ * shell's history; tmux leaves lines of the last frame in it after quitting).
+ */
+function screenStdout(out: NodeJS.WriteStream): NodeJS.WriteStream {
+  return new Proxy(out, {
+    get(target, key) {
+      if (key === 'write')
+        return (chunk: unknown, ...rest: unknown[]) =>
+          (target.write as (...a: unknown[]) => boolean)(typeof chunk === 'string' ? chunk.replaceAll(ERASE_SCROLLBACK, '') : chunk, ...rest);
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 
 /** Theme and terminal for everything below; `redraw` repaints the whole screen (after coming back from a suspend). */
 function Screen({ theme, terminal, children }: { theme: Theme; terminal: (redraw: () => void) => Terminal; children: ReactNode }) {
@@ -309,6 +332,10 @@ export async function runEditor(started: StartedLoad | undefined, opts: { provid
   };
   process.stdout.write(ENTER_SCREEN);
   process.once('exit', leave);
+  // A resize starts the screen afresh before Ink redraws: Ink's first frame after it is laid out for the old
+  // height from where the cursor was, and the lines it pushes off the top end up in the shell's screen (tmux).
+  const clearOnResize = () => process.stdout.write(CLEAR_SCREEN);
+  process.stdout.prependListener('resize', clearOnResize);
   // Ink holds a frame back until 1/maxFps after the last one (30 by default: up to 33 ms added to a key's
   // answer). Frames come only from keys and throttled progress here, so a higher cap costs nothing.
   // Ctrl+C is the editor's own key: it asks before unsaved changes are lost.
@@ -316,9 +343,10 @@ export async function runEditor(started: StartedLoad | undefined, opts: { provid
     <Screen theme={themeFor(process.env)} terminal={processTerminal}>
       <App path={started?.path} provider={opts.provider} deps={realDeps((m) => saved.push(m), started, opts.client)} onOutcome={(o) => (outcome = o)} />
     </Screen>,
-    { exitOnCtrlC: false, maxFps: 120 },
+    { exitOnCtrlC: false, maxFps: 120, stdout: screenStdout(process.stdout) },
   );
   await app.waitUntilExit();
+  process.stdout.off('resize', clearOnResize);
   leave();
   for (const m of saved) process.stdout.write(`${m}\n`);
   if (outcome.kind === 'failed') {

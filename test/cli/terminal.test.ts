@@ -81,7 +81,7 @@ describe.runIf(HAS_SCRIPT)('the editor in a terminal', () => {
     await pty.settled();
     const from = pty.out.length;
     pty.resize(70, 20);
-    await pty.untilScreen((s) => s.split(/\r?\n/).length <= 20, 'a frame of 20 lines');
+    await pty.untilScreen((s) => HEADER.test(s) && s.split(/\r?\n/).length <= 20, 'a frame of 20 lines');
     expect(pty.out.length).toBeGreaterThan(from);
     const lines = pty.screen().split(/\r?\n/);
     expect(lines.length).toBeLessThanOrEqual(20);
@@ -90,6 +90,24 @@ describe.runIf(HAS_SCRIPT)('the editor in a terminal', () => {
     expect(lines.some((l) => /\? help {2}q\/Ctrl\+C quit$/.test(l))).toBe(true);
     pty.write('q');
     expect(await pty.exited).toBe(0);
+  });
+
+  test('redrawing never erases the shell’s scrollback; a resize starts the screen afresh, and the shell’s screen comes back clean', async () => {
+    const pty = editor(tempCopy(DEMO), { columns: 80, rows: 24 });
+    await pty.until(HEADER);
+    await pty.settled();
+    const from = pty.out.length;
+    pty.resize(120, 30);
+    await pty.untilScreen((s) => s.split(/\r?\n/).some((l) => [...l].length > 80), 'a frame 120 columns wide');
+    // The screen is cleared before any frame after a resize: one laid out for the old size, drawn from where the cursor
+    // was, would push lines off the top, and a terminal such as tmux puts them in the shell's screen.
+    expect(pty.out.slice(from).startsWith('\x1b[2J\x1b[H')).toBe(true);
+    pty.write('jjn');
+    await pty.until('problem 1/4');
+    pty.write('q');
+    expect(await pty.exited).toBe(0);
+    expect(pty.out.includes('\x1b[3J')).toBe(false);
+    expect(plain(pty.out.slice(pty.out.lastIndexOf('\x1b[?1049l'))).trim()).toBe('');
   });
 
   test('Ctrl+Z stops it to the shell with the screen given back; fg brings it back, redrawn', async () => {

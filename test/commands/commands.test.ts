@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { CLAUDE_HOME, realPath } from '../helpers/fixtures.js';
 import { DEMO, tempCopy } from '../ui/harness.js';
+import { homeRelative } from '../../src/summary/handoffFacts.js';
 import { run } from './run.js';
 
 let savedHome: string | undefined;
@@ -118,18 +120,57 @@ describe('api-view', () => {
 });
 
 describe('list', () => {
-  test('--all lists every session newest first with its error count and first prompt', async () => {
+  /** Every session of the fixtures home in a copy of it whose files all have one time, as a copied folder gives them. */
+  function copiedHome(): string {
+    const home = mkdtempSync(join(tmpdir(), 'ccmend-list-'));
+    cpSync(CLAUDE_HOME, home, { recursive: true });
+    const when = new Date('2027-01-01T00:00:00Z');
+    for (const name of readdirSync(join(home, 'projects'), { recursive: true }) as string[]) utimesSync(join(home, 'projects', name), when, when);
+    return home;
+  }
+  /** A session's own last timestamp, as the list shows it. */
+  const lastStamp = (path: string) =>
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .flatMap((l) => {
+        try {
+          const t = JSON.parse(l).timestamp;
+          return typeof t === 'string' ? [t] : [];
+        } catch {
+          return [];
+        }
+      })
+      .at(-1);
+
+  test('--all lists every session newest first by its own last timestamp, with the folder it ran in, its error count and first prompt', async () => {
+    process.env.CLAUDE_CONFIG_DIR = copiedHome();
     const r = await run('list', '--all');
     expect(r.code).toBe(0);
     const rows = r.out.split('\n');
-    expect(rows).toHaveLength(13);
-    expect(rows.find((l) => l.startsWith('4d5611e5-241a-462a-8d15-5122611a9569'))).toMatch(
-      /3\.0 MB {2}6 errors {4}\[-home-USER-projects-spotter-worktrees-spotter-dov\] Work on bead spotter-dov/,
+    expect(rows).toHaveLength(14);
+    expect(rows.find((l) => l.startsWith('4d5611e5-241a-462a-8d15-5122611a9569'))).toBe(
+      '4d5611e5-241a-462a-8d15-5122611a9569  2026-02-12 21:03    3.0 MB  6 errors    [/home/USER/projects/spotter-worktrees/spotter-dov] Work on bead spotter-dov. Run bd show spotter-dov to see the issue details and bd ready to find available subtasks. Sta…',
     );
-    expect(rows.find((l) => l.startsWith('1af7fc5e-8455-4414-9ccd-011d40f70b2a'))).toMatch(/0 errors {4}\[-path-to-Demo\] \/init$/);
+    expect(rows.find((l) => l.startsWith('1af7fc5e-8455-4414-9ccd-011d40f70b2a'))).toMatch(/0 errors {4}\[\/path\/to\/Demo\] \/init$/);
     expect(rows.find((l) => l.startsWith('9ba8a48a-4fb7-4def-a261-098d6b673073'))).toMatch(
-      /0 errors {4}\[-tmp-ccmend-fixtures-acme-shop\] When was Node 20 released\? Search the web\.$/,
+      /0 errors {4}\[\/tmp\/ccmend-fixtures\/acme-shop\] When was Node 20 released\? Search the web\.$/,
     );
+    // Each date is the session's own last timestamp (not the copied files' one time), and they run newest first.
+    const j = JSON.parse((await run('list', '--all', '--json')).out) as { id: string; path: string; lastUsed: string; modified: string }[];
+    expect(j.map((s) => s.id)).toEqual(rows.map((l) => l.split(' ')[0]));
+    for (const s of j) {
+      const stamp = lastStamp(s.path);
+      expect(s.lastUsed, s.id).toBe(stamp ? new Date(stamp).toISOString() : s.modified);
+      expect(rows.find((l) => l.startsWith(`${s.id}  `))!.slice(s.id.length + 2, s.id.length + 18), s.id).toBe(s.lastUsed.slice(0, 16).replace('T', ' '));
+    }
+    expect(new Set(j.map((s) => s.modified))).toEqual(new Set(['2027-01-01T00:00:00.000Z']));
+    expect(j.map((s) => s.lastUsed)).toEqual(
+      j
+        .map((s) => s.lastUsed)
+        .sort()
+        .reverse(),
+    );
+    expect(new Set(j.map((s) => s.lastUsed.slice(0, 10))).size).toBeGreaterThan(5);
   });
 
   test('without --all only the current project (none here) and a hint', async () => {
@@ -139,12 +180,18 @@ describe('list', () => {
 });
 
 describe('summary', () => {
+  test('the transcript is named under the home directory as ~/…, elsewhere by its whole path', () => {
+    expect(homeRelative('/home/you/.claude/projects/-p/x.jsonl', '/home/you')).toBe('~/.claude/projects/-p/x.jsonl');
+    expect(homeRelative('/home/younger/x.jsonl', '/home/you')).toBe('/home/younger/x.jsonl');
+    expect(homeRelative('/tmp/x.jsonl', '/home/you')).toBe('/tmp/x.jsonl');
+  });
+
   test('the hand-off holds the goal, later requests, files, commands with outcomes, the compaction summary and the last answer', async () => {
     const r = await run('summary', realPath('compact'));
     expect(r.code).toBe(0);
     const md = r.out;
     expect(md).toContain('- Project directory: `/home/demo/acme-shop`');
-    expect(md).toContain(`- Previous session: \`55cec905-72ad-4d63-801c-986d82b42bf0\` (transcript: \`${realPath('compact')}\`)`);
+    expect(md).toContain(`- Previous session: \`55cec905-72ad-4d63-801c-986d82b42bf0\` (transcript: \`${homeRelative(realPath('compact'))}\`)`);
     expect(md).toContain('## Original goal\n\n> Add a health endpoint');
     expect(md).toContain('## Later requests\n\n- Which routes exist?');
     expect(md).toContain('## Files\n\nCreated:\n- `src/health.js`');

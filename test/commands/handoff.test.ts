@@ -21,7 +21,7 @@ import { REAL, type RealName, realPath } from '../helpers/fixtures.js';
  * `ccmend handoff` on copies of real sessions in a Claude Code home of their
  * own. The new session is read back the way Claude Code reads it: loaded,
  * its chain walked, and the request it would send rebuilt (ccmend's own API
- * view); the check with real clients is described in the README.
+ * view); real clients resuming it are in test/recordings/handoff.test.ts.
  */
 
 let home: string;

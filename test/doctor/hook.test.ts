@@ -32,26 +32,50 @@ function brokenCopy(): string {
   return sandbox().write(`${PARALLEL_ID}.jsonl`, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
 }
 
-/** How the hook names the client when no claude is installed (as in the tests). */
-const WROTE = (v: string) => `Claude Code ${v}, the newest version that wrote this session`;
-
 describe('ccmend check --hook', () => {
   test('a broken transcript: a systemMessage naming the error count and the repair commands, exit 0', async () => {
     const io = capture();
-    expect(await runHook(stdin(event(PARALLEL_ID, brokenCopy())), io, {})).toBe(0);
+    expect(await runHook(stdin(event(PARALLEL_ID, brokenCopy())), io, {}, () => 'ccmend')).toBe(0);
     expect(io.out_).toEqual([
       JSON.stringify({
-        systemMessage: `ccmend: this session has 1 error that breaks it for ${WROTE('2.1.330')} (HTTP 400 or lost conversation). Exit, run \`ccmend fix ${PARALLEL_ID}\` (or \`ccmend ${PARALLEL_ID}\` to review), then resume.`,
+        systemMessage: [
+          'ccmend: Claude Code 2.1.330 will fail on 1 error.',
+          `Exit, run  ccmend fix ${PARALLEL_ID}  then resume.`,
+          `(or  ccmend ${PARALLEL_ID}  to review each error)`,
+        ].join('\n'),
       }),
     ]);
     expect(io.err_).toEqual([]);
   });
 
+  test('the notice fits 80 columns as Claude Code shows it (after "SessionStart:resume says: ", the next lines indented)', async () => {
+    const io = capture();
+    await runHook(stdin(event(PARALLEL_ID, brokenCopy())), io, {}, () => 'ccmend');
+    const [first, ...rest] = (JSON.parse(io.out_[0]!) as { systemMessage: string }).systemMessage.split('\n');
+    expect(`  ⎿  SessionStart:resume says: ${first}`.length).toBeLessThanOrEqual(80);
+    for (const line of rest) expect(`     ${line}`.length, line).toBeLessThanOrEqual(80);
+  });
+
+  test('it names the command that runs this ccmend: by its path when ccmend is not on PATH', async () => {
+    const io = capture();
+    await runHook(stdin(event(PARALLEL_ID, brokenCopy())), io, {}, () => "/usr/bin/node '/opt/my tools/ccmend/dist/bin.js'");
+    expect((JSON.parse(io.out_[0]!) as { systemMessage: string }).systemMessage.split('\n').slice(1)).toEqual([
+      "Exit, run  /usr/bin/node '/opt/my tools/ccmend/dist/bin.js' fix a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1  then resume.",
+      "(or  /usr/bin/node '/opt/my tools/ccmend/dist/bin.js' a4cca2e3-9cc3-4bd2-96c9-6f3a07ed0fe1  to review each error)",
+    ]);
+  });
+
   test('the real 2.1.39 session with 6 errors counts them all', async () => {
     const io = capture();
-    expect(await runHook(stdin(event('4d5611e5-241a-462a-8d15-5122611a9569', realPath('long'))), io, {})).toBe(0);
+    expect(await runHook(stdin(event('4d5611e5-241a-462a-8d15-5122611a9569', realPath('long'))), io, {}, () => 'ccmend')).toBe(0);
     expect(JSON.parse(io.out_[0]!)).toEqual({
-      systemMessage: `ccmend: this session has 6 errors that break it for ${WROTE('2.1.39')} (HTTP 400 or lost conversation). Exit, run \`ccmend fix 4d5611e5-241a-462a-8d15-5122611a9569\` (or \`ccmend 4d5611e5-241a-462a-8d15-5122611a9569\` to review), then resume. Other Claude Code versions would fail on 6 more problems (\`ccmend check --client all 4d5611e5-241a-462a-8d15-5122611a9569\`).`,
+      systemMessage: [
+        'ccmend: Claude Code 2.1.39 will fail on 6 errors.',
+        'Exit, run  ccmend fix 4d5611e5-241a-462a-8d15-5122611a9569  then resume.',
+        '(or  ccmend 4d5611e5-241a-462a-8d15-5122611a9569  to review each error)',
+        'Other versions fail on 6 more problems:',
+        '  ccmend check --client all 4d5611e5-241a-462a-8d15-5122611a9569',
+      ].join('\n'),
     });
   });
 
@@ -107,11 +131,15 @@ describe('ccmend check --hook', () => {
     const direct = capture();
     await runHook(stdin(event('s', path)), direct, {});
     const bedrock = capture();
-    await runHook(stdin(event('s', path)), bedrock, { CLAUDE_CODE_USE_BEDROCK: '1' });
+    await runHook(stdin(event('s', path)), bedrock, { CLAUDE_CODE_USE_BEDROCK: '1' }, () => 'ccmend');
     expect(direct.out_).toEqual([]);
     expect(bedrock.out_).toEqual([
       JSON.stringify({
-        systemMessage: `ccmend: this session has 1 error that breaks it for ${WROTE('2.1.39')} (HTTP 400 or lost conversation). Exit, run \`ccmend fix s\` (or \`ccmend s\` to review), then resume.`,
+        systemMessage: [
+          'ccmend: Claude Code 2.1.39 will fail on 1 error.',
+          'Exit, run  ccmend fix s  then resume.',
+          '(or  ccmend s  to review each error)',
+        ].join('\n'),
       }),
     ]);
   });

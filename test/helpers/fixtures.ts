@@ -36,6 +36,8 @@ export const REAL = {
   pdf: '-tmp-ccmend-fixtures-acme-shop/bdfc3e92-8eee-45c7-b32f-25f12f06bc7b.jsonl',
   /** 2.1.330: a ToolSearch that loaded WebFetch (tool_result holding a tool_reference). */
   toolSearch: '-tmp-ccmend-fixtures-acme-shop/fed7764a-6716-4499-8789-b15e228d3006.jsonl',
+  /** 2.1.332: work tracked with TaskCreate/TaskUpdate/TaskList (loaded by ToolSearch); a foreground subagent that writes a test, runs it and closes its task. */
+  tasks: '-tmp-ccmend-fixtures-acme-shop/51483dab-eb50-4c9c-9132-23c4d95935c3.jsonl',
 } as const;
 export type RealName = keyof typeof REAL;
 

@@ -26,7 +26,7 @@ const factsOf = (doc: Doc) => summaryFacts(doc, { graph: buildGraph(doc) });
 const compared = (f: SummaryFacts) => ({ goal: f.goal, requests: f.requests, files: f.files, todos: f.todos });
 
 type Obj = Record<string, unknown>;
-const FACT_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'TodoWrite']);
+const FACT_TOOLS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit', 'TodoWrite', 'TaskCreate', 'TaskUpdate', 'TaskList', 'TaskGet', 'Task', 'Agent']);
 const blocksOf = (e: Obj | null): Obj[] => {
   const content = (e?.message as Obj | undefined)?.content;
   return Array.isArray(content) ? (content as Obj[]).filter((b) => b && typeof b === 'object') : [];

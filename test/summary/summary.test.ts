@@ -5,18 +5,10 @@ import { commandLabel, errorDetail, removedPaths, summaryFacts } from '../../src
 import { renderHandoff } from '../../src/summary/summary.js';
 import type { Doc } from '../../src/transcript/document.js';
 import { docOf, type RealName, realDoc, realLines } from '../helpers/fixtures.js';
+import { section } from './sections.js';
 
 const factsOf = (doc: Doc) => summaryFacts(doc, { graph: buildGraph(doc) });
 const handoffOf = (name: RealName, budget?: number) => renderHandoff(factsOf(realDoc(name)), budget);
-
-/** The lines of one `## ` section of the hand-off (without its heading). */
-function section(md: string, heading: string): string[] {
-  const lines = md.split('\n');
-  const from = lines.indexOf(`## ${heading}`);
-  if (from === -1) return [];
-  const to = lines.findIndex((l, i) => i > from && l.startsWith('## '));
-  return lines.slice(from + 1, to === -1 ? undefined : to).filter((l) => l !== '');
-}
 
 const quoted = (text: string) =>
   text
@@ -137,7 +129,8 @@ describe('the hand-off of the other real sessions', () => {
     const facts = factsOf(realDoc('old'));
     expect(facts.goal).toBe('/orchestrator create TODO app by Next.js');
     expect(facts.requests).toEqual(['Thanks! Please update CLAUDE.md for current changes']);
-    expect(facts.files).toEqual([{ path: '/path/to/Demo/CLAUDE.md', action: 'created' }]);
+    // The session's own file (its subagents' are in subagents.test.ts).
+    expect(facts.files.filter((f) => f.by === undefined)).toEqual([{ path: '/path/to/Demo/CLAUDE.md', action: 'created' }]);
     const md = renderHandoff(facts).markdown;
     expect(section(md, 'Latest todo list')).toEqual([
       '- [x] Set up Next.js project structure and dependencies',
@@ -201,6 +194,18 @@ describe('the hand-off of the other real sessions', () => {
       ),
     );
     expect(section(renderHandoff(factsOf(docOf(entries))).markdown, 'Commands run')).toContain('- `` echo `date` ``: ok');
+  });
+
+  test('a parallel call beside the walk is the session’s too: the 2.1.330 session with its second result lost', () => {
+    // The response's lines chain one after the other, and the walk from the end goes through the first call's result.
+    const lines = realLines('parallel');
+    const lost = lines.findIndex((e) => typeof e.uuid === 'string' && e.uuid.startsWith('e132e620'));
+    const facts = factsOf(docOf(lines.filter((_, i) => i !== lost)));
+    expect(facts.commands.map((c) => [c.command, c.outcomes.map((o) => o.status)])).toEqual([
+      ['echo alpha', ['ok']],
+      ['echo beta', ['no-result']],
+    ]);
+    expect(section(renderHandoff(facts).markdown, 'Commands run').slice(1)).toEqual(['- `echo alpha`: ok', '- `echo beta`: no result recorded']);
   });
 
   test('a gap in the chain is said, and the facts on both sides of it are kept', () => {

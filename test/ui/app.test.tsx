@@ -132,7 +132,7 @@ describe('the picker', () => {
     const ui = await picker();
     await ui.until((fr) => !/B +… /.test(fr), 'all counts');
     let f = await ui.press('jjjjjjjj');
-    expect(selected(f)).toMatch(/^❯ 2026-02-10 22:59 +38 KB .*\/spotter +start phoenix/);
+    expect(selected(f)).toMatch(/^❯ 2026-02-12 21:03 +3\.0 MB .*\/spotter-dov +Work on bead/);
     f = await ui.press('G');
     expect(selected(f)).toMatch(/^❯ 2025-07-01 10:41 +4 KB .*\/tmp +Start/);
     f = await ui.press('g');
@@ -144,7 +144,7 @@ describe('the picker', () => {
     const ui = await picker({ onPick: (s) => picked.push(s) });
     await ui.until((fr) => !/B +… /.test(fr), 'all counts');
     let f = await ui.press('/spotter');
-    expect(f).toContain('filter: spotter█  (Enter keeps it, Esc clears it) · 3 of 13 sessions');
+    expect(f).toContain('filter: spotter█  (Enter keeps it, Esc clears it) · 3 of 14 sessions');
     expect(
       f
         .split('\n')

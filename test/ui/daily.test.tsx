@@ -124,6 +124,14 @@ describe('the save preview', () => {
     ]);
   });
 
+  test('at 80 columns the note and the answer line are whole', async () => {
+    const ui = await editor(tempCopy(DEMO), 80, 24);
+    await ui.press('F');
+    const f = await ui.press('s');
+    expect(f).toMatch(/│ Keeps a backup \(\.ccmend-<time>\.bak\); every other line stays byte for byte\. +│/);
+    expect(f).toMatch(/│ y saves · n\/Esc cancels +│/);
+  });
+
   test('more changes than fit: the list scrolls, and says how many are above and below', async () => {
     const ui = await editor(tempCopy(realPath('long')), 120, 20);
     await ui.press('F');

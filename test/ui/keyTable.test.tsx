@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { COMMANDS, type Command, KEY_TABLE, MODES, commandFor, helpCells, keyBar } from '../../src/ui/keyTable.js';
+import { COMMANDS, type Command, KEY_TABLE, MODES, commandFor, helpCells, helpOf, keyBar } from '../../src/ui/keyTable.js';
+import { promptOf } from '../../src/ui/Footer.js';
 import { keyLabel } from '../../src/ui/keys.js';
 import { loadFile } from '../../src/transcript/load.js';
 import { Editor } from '../../src/ui/Editor.js';
@@ -18,7 +19,7 @@ describe('the key table', () => {
     const bound = new Set(MODES.flatMap((m) => KEY_TABLE[m].map(([c]) => c)));
     for (const command of Object.keys(COMMANDS) as Command[]) {
       expect(bound.has(command), command).toBe(true);
-      expect(COMMANDS[command].help.length, command).toBeGreaterThan(0);
+      expect(helpOf(command).length, command).toBeGreaterThan(0);
     }
     for (const m of MODES) for (const [c, keys] of KEY_TABLE[m]) expect(keys.length, `${c} in ${m}`).toBeGreaterThan(0);
   });
@@ -32,6 +33,26 @@ describe('the key table', () => {
       ).toEqual([]);
     }
     expect(commandFor('tree', { name: 'c' })).toBe('switchClient');
+  });
+
+  test('help and prompts name the keys the table binds: rebound there, they say the new key', () => {
+    const saved = { search: KEY_TABLE.search, saveAs: KEY_TABLE.saveAs, detail: KEY_TABLE.detail };
+    const help = () => new Map(helpCells().map((c) => [c.keys.split(' ')[0], c.help]));
+    const prompts = () => [promptOf({ overlay: { kind: 'search', query: 'x' } } as never), promptOf({ overlay: { kind: 'saveAs', path: 'p' } } as never)];
+    expect(help().get('/')).toBe('search (Enter: next match)');
+    expect(help().get('Enter')).toBe('detail pane (↑↓ scrolls)');
+    expect(prompts()).toEqual(['/x█  (Enter finds, Esc cancels)', 'save to: p█  (Enter saves, Esc cancels)']);
+    try {
+      const rebound = (b: (typeof KEY_TABLE)['search'], from: string, to: string) => b.map(([c, k]) => [c, k.map((x) => (x === from ? to : x))] as const);
+      KEY_TABLE.search = rebound(saved.search, 'enter', 'tab');
+      KEY_TABLE.saveAs = rebound(saved.saveAs, 'escape', 'ctrl+g');
+      KEY_TABLE.detail = rebound(saved.detail, 'up', 'ctrl+p');
+      expect(help().get('/')).toBe('search (Tab: next match)');
+      expect(help().get('Enter')).toBe('detail pane (Ctrl+P↓ scrolls)');
+      expect(prompts()).toEqual(['/x█  (Tab finds, Esc cancels)', 'save to: p█  (Enter saves, Ctrl+G cancels)']);
+    } finally {
+      Object.assign(KEY_TABLE, saved);
+    }
   });
 
   test('Ctrl+C and Ctrl+Z work in every mode', () => {
