@@ -1,4 +1,5 @@
-import { HANDOFF_TOKEN_BUDGET, estimateTokens } from './budget.js';
+import { estimateTextTokens } from '../budget/estimate.js';
+import { HANDOFF_TOKEN_BUDGET } from './budget.js';
 import { type CommandRun, type FileAction, type Outcome, type SummaryFacts, clip, relativeTo } from './facts.js';
 
 export { summaryFacts } from './facts.js';
@@ -52,7 +53,7 @@ const CUTS: readonly Partial<Limits>[] = [
 
 export interface Handoff {
   readonly markdown: string;
-  /** Its size by `estimateTokens`. */
+  /** Its size by the context budget's estimate for text. */
   readonly tokens: number;
   /** What was left out or shortened to fit, one phrase each (empty when nothing was). */
   readonly cut: readonly string[];
@@ -192,11 +193,11 @@ export function renderHandoff(f: SummaryFacts, budget = HANDOFF_TOKEN_BUDGET): H
   let limits = WHOLE;
   let result = render(f, limits);
   for (const step of CUTS) {
-    if (estimateTokens(result.markdown) <= budget) break;
+    if (estimateTextTokens(result.markdown) <= budget) break;
     limits = { ...limits, ...step };
     result = render(f, limits);
   }
-  return { ...result, tokens: estimateTokens(result.markdown) };
+  return { ...result, tokens: estimateTextTokens(result.markdown) };
 }
 
 /** The hand-off as Markdown, within the default budget. */

@@ -1,3 +1,4 @@
+import { estimateTextTokens } from '../../src/budget/estimate.js';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -129,7 +130,7 @@ describe('ccmend handoff', () => {
     const doc = await loadFile(j.path);
     const first = renderApiMessages(doc, analyze(doc).view)[0] as { content: { text: string }[] };
     expect(first.content[0]!.text).toContain('## Original goal\n\n> Add a health endpoint');
-    expect(j.tokens).toBe(Math.ceil(first.content[0]!.text.length / 4));
+    expect(j.tokens).toBe(estimateTextTokens(first.content[0]!.text));
   });
 
   test('a file already at the new name is never overwritten, and nothing is left behind', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { buildGraph } from '../../src/conversation/graph.js';
-import { estimateTokens } from '../../src/summary/budget.js';
+import { estimateTextTokens } from '../../src/budget/estimate.js';
 import { commandLabel, errorDetail, removedPaths, summaryFacts } from '../../src/summary/facts.js';
 import { renderHandoff } from '../../src/summary/summary.js';
 import type { Doc } from '../../src/transcript/document.js';
@@ -80,7 +80,7 @@ describe('the hand-off of the real 2.1.39 session (1512 lines, one compaction)',
     ]);
     expect(section(markdown, 'Where it stopped')).toEqual([]);
     expect(cut).toEqual([]);
-    expect(tokens).toBe(estimateTokens(markdown));
+    expect(tokens).toBe(estimateTextTokens(markdown));
     expect(tokens).toBeLessThan(8000);
   });
 
