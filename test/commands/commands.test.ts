@@ -273,3 +273,55 @@ describe('repeats of one rule are grouped in the text reports', () => {
     expect(lines[5]).toBe('  line 5  tool-result-missing: put its tool_result (line 7) on the chain, after line 6');
   });
 });
+
+describe('--client: the Claude Code checked for', () => {
+  const ALL = /every Claude Code ccmend models \(1\.0\.0 to 2\.1\.\d+\+\)/;
+
+  test('check names the version; the demo breaks 2.1.330 (a second result for one call) but not 2.1.19, which sends only the chain', async () => {
+    const old = await run('check', '--client', '2.1.19', DEMO);
+    expect(old.code).toBe(0);
+    expect(old.out.split('\n')[0]).toBe(`${DEMO}: 0 errors · 3 warnings, checked for Claude Code 2.1.19`);
+    expect(old.out).toContain('a second tool_result for toolu_01AAA (Claude Code 2.1.80+ sends this and the API rejects it)');
+    const all = await run('check', '--client', 'all', '--json', DEMO);
+    expect(all.code).toBe(1);
+    const file = JSON.parse(all.out).files[0];
+    expect(file.client).toBe('all');
+    expect(file.checkedFor).toMatch(ALL);
+    expect(file.counts).toEqual({ error: 1, warning: 3, info: 0 });
+  });
+
+  test('fix repairs what breaks the version named, and only that', async () => {
+    const file = tempCopy(DEMO);
+    expect((await run('fix', file, '--client', '2.1.19', '--dry-run')).out.split('\n')[0]).toBe(`${file}: nothing to fix for Claude Code 2.1.19`);
+    const r = await run('fix', file, '--client', 'all', '--dry-run');
+    expect(r.out.split('\n').slice(0, 2)).toEqual([
+      expect.stringMatching(new RegExp(`^${file.replace(/[.+]/g, '\\$&')}: 1 fix for every Claude Code ccmend models .* \\(dry run\\)$`)),
+      '  line 26  tool-result-duplicate: keep the first result, remove this one',
+    ]);
+  });
+
+  test('api-view shows the request of the version named', async () => {
+    const view = JSON.parse((await run('api-view', '--json', '--client', '2.1.19', DEMO)).out);
+    expect(view.client).toBe('2.1.19');
+    // Only the chain: one call and its result, then the answer the client adds to a conversation ending on a result.
+    expect(view.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+
+  test('without --client, the installed claude decides (asked once: claude --version)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccmend-claude-'));
+    const claude = join(dir, 'claude');
+    writeFileSync(claude, '#!/bin/sh\necho "2.1.19 (Claude Code)"\n', { mode: 0o755 });
+    const saved = process.env.CCMEND_CLAUDE;
+    process.env.CCMEND_CLAUDE = claude;
+    try {
+      const r = await run('check', DEMO);
+      expect(r.out.split('\n')[0]).toBe(`${DEMO}: 0 errors · 3 warnings, checked for Claude Code 2.1.19, installed`);
+    } finally {
+      process.env.CCMEND_CLAUDE = saved;
+    }
+  });
+
+  test('a value that is no version is refused in one line (the usage error, exit 2)', async () => {
+    await expect(run('check', '--client', '2.1', DEMO)).rejects.toThrow('--client must be a Claude Code version such as 2.1.330, or all (got 2.1)');
+  });
+});

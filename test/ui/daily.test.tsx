@@ -4,6 +4,7 @@ import type { Doc } from '../../src/transcript/document.js';
 import { loadFile } from '../../src/transcript/load.js';
 import { Editor } from '../../src/ui/Editor.js';
 import { fileEditorDeps } from '../../src/ui/run.js';
+import { NEWEST } from '../../src/conversation/clients.js';
 import { realPath } from '../helpers/fixtures.js';
 import { DEMO, KEY, counts, mount, status, tempCopy, unmountAll } from './harness.js';
 
@@ -199,5 +200,28 @@ describe('a save refused because another program rewrote the file', () => {
     expect(status(f)).toBe('reloaded from disk; your changes were dropped');
     expect(f).not.toContain('[modified]');
     expect(counts(f)).toBe('1 error · 3 warnings'); // theirs, with the faults it had
+  });
+});
+
+describe('the client checked for', () => {
+  test('c goes to every client, then to each version from the newest, and back; the header and the counts follow', async () => {
+    // The 2.1.19 session with its first prompt empty: 2.1.31 and older send it and are rejected, 2.1.32+ drop it.
+    const file = tempCopy(realPath('lean'));
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[1] = lines[1]!.replace('"content":"Add a health endpoint"', '"content":""');
+    writeFileSync(file, lines.join('\n'));
+    const ui = await editor(file);
+    const header = (f: string) => f.split('\n')[0]!;
+    expect(header(ui.frame())).toContain('for Claude Code 2.1.19');
+    expect(counts(ui.frame())).toBe('1 error · 2 warnings');
+    let f = await ui.press('c');
+    expect(header(f)).toContain('for all clients');
+    expect(status(f)).toMatch(/^checking for every Claude Code ccmend models \(1\.0\.0 to 2\.1\.\d+\+\): 2 errors · /);
+    // The newest: it drops the empty prompt, and the request then opens with the response.
+    f = await ui.press('c');
+    expect(header(f)).toContain(`for Claude Code ${NEWEST.version}`);
+    expect(counts(f)).toBe('1 error · 1 warning');
+    for (let i = 0; i < 40 && !header(f).includes('for Claude Code 2.1.19'); i++) f = await ui.press('c');
+    expect(counts(f)).toBe('1 error · 2 warnings');
   });
 });
