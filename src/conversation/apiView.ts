@@ -115,6 +115,20 @@ function linesSent(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
   return order;
 }
 
+/**
+ * linesSent, once per chain and per answer to side-branches: every generation
+ * that walks a document alike sends the same lines (a chain belongs to one
+ * graph of one document, so it is the key).
+ */
+const sentLines = new WeakMap<readonly number[], { sides?: number[]; chainOnly?: number[] }>();
+
+function sentLinesOf(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): readonly number[] {
+  let known = sentLines.get(chain);
+  if (!known) sentLines.set(chain, (known = {}));
+  const slot = client.has('side-branches') ? 'sides' : 'chainOnly';
+  return (known[slot] ??= linesSent(doc, graph, client, chain));
+}
+
 /** A block the client makes: a text, or a tool_result answering an interrupted call. */
 function madeBlock(pos: number, value: { type: string } & Record<string, unknown>, tid = -1): ViewBlock {
   const info = blockInfoOf(value, []);
@@ -140,7 +154,7 @@ interface Draft {
  */
 export function buildApiView(doc: Doc, graph: Graph, client: Client = NEWEST, chain: readonly number[] = graph.chain): ApiView {
   const { lines } = doc;
-  const order = linesSent(doc, graph, client, chain);
+  const order = sentLinesOf(doc, graph, client, chain);
   const patches: Patch[] = [];
   const dropBlank = client.has('drop-blank-text');
 

@@ -81,16 +81,35 @@ function findings(checking: Checking, graph: Graph, view: ApiView): Map<string, 
  * What makes two requests the same to the rules: the walk (gaps cut or bridged
  * included), each message's role, and each block's line, index and what the
  * client sends in its place. Generations that send alike share one rule pass.
+ * Two 32-bit hashes over those numbers, with the counts: a string of them all
+ * costs more than building the view.
  */
 function fingerprint(graph: Graph, view: ApiView): string {
-  const parts: (string | number)[] = [graph.chain.length, graph.chain[0] ?? -1, graph.leaf ?? -1];
-  for (const g of graph.gaps) parts.push(g.pos, g.bridged ? 1 : 0);
-  parts.push('|');
-  for (const m of view.messages) {
-    parts.push(m.role === 'user' ? 'u' : 'a', m.lines.length);
-    for (const b of m.blocks) parts.push(b.pos, b.index, b.replacement === undefined ? '' : JSON.stringify(b.replacement));
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  let n = 0;
+  const mix = (x: number) => {
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ x, 0x5bd1e995) ^ (b >>> 15);
+    n++;
+  };
+  mix(graph.chain.length);
+  mix(graph.chain[0] ?? -1);
+  mix(graph.leaf ?? -1);
+  for (const g of graph.gaps) {
+    mix(g.pos);
+    mix(g.bridged ? 1 : 0);
   }
-  return parts.join(',');
+  for (const m of view.messages) {
+    mix(m.role === 'user' ? -2 : -3);
+    mix(m.lines.length);
+    for (const blk of m.blocks) {
+      mix(blk.pos);
+      mix(blk.index);
+      if (blk.replacement !== undefined) for (const c of JSON.stringify(blk.replacement)) mix(c.charCodeAt(0));
+    }
+  }
+  return `${a >>> 0}.${b >>> 0}.${n}.${view.messages.length}`;
 }
 
 /**
