@@ -147,22 +147,29 @@ interface Draft {
   emptied?: boolean;
 }
 
-/**
- * Rebuilds the messages `client` would send for `chain`: which lines it sends,
- * merged into alternating messages, and what it drops, changes or makes on the
- * way (see clients.ts for which version does what).
- */
-export function buildApiView(doc: Doc, graph: Graph, client: Client = NEWEST, chain: readonly number[] = graph.chain): ApiView {
-  const { lines } = doc;
-  const order = sentLinesOf(doc, graph, client, chain);
-  const patches: Patch[] = [];
-  const dropBlank = client.has('drop-blank-text');
+/** The lines a client sends merged into messages, with the blank text it drops on the way. */
+interface Merged {
+  readonly drafts: readonly Draft[];
+  readonly blankPatches: readonly Patch[];
+}
 
+/** Merges once per chain, answer to side branches and to blank text: generations alike there share it. */
+const merges = new WeakMap<readonly number[], Map<string, Merged>>();
+
+function mergedOf(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Merged {
+  const dropBlank = client.has('drop-blank-text');
+  const key = `${client.has('side-branches')}|${dropBlank}`;
+  let byKey = merges.get(chain);
+  if (!byKey) merges.set(chain, (byKey = new Map()));
+  const known = byKey.get(key);
+  if (known) return known;
+  const { lines } = doc;
+  const blankPatches: Patch[] = [];
   // Merge the lines into messages: a line of the same role joins the message before it (an assistant
   // line only with the same message.id: the rest of one response).
   const drafts: Draft[] = [];
   let openerId: string | undefined;
-  for (const p of order) {
+  for (const p of sentLinesOf(doc, graph, client, chain)) {
     const info = lines[p]!.info;
     const role = info.role!;
     let last = drafts[drafts.length - 1];
@@ -176,12 +183,29 @@ export function buildApiView(doc: Doc, graph: Graph, client: Client = NEWEST, ch
     for (let index = 0; index < infos.length; index++) {
       const b = infos[index]!;
       if (dropBlank && b.type === 'text' && (b.empty || b.whitespace)) {
-        patches.push({ by: 'drop-blank-text', change: 'dropped', pos: p, index, message: drafts.length - 1 });
+        blankPatches.push({ by: 'drop-blank-text', change: 'dropped', pos: p, index, message: drafts.length - 1 });
         continue;
       }
       last.blocks.push({ pos: p, index, info: b });
     }
   }
+  const made = { drafts, blankPatches };
+  byKey.set(key, made);
+  return made;
+}
+
+/**
+ * Rebuilds the messages `client` would send for `chain`: which lines it sends,
+ * merged into alternating messages, and what it drops, changes or makes on the
+ * way (see clients.ts for which version does what).
+ */
+export function buildApiView(doc: Doc, graph: Graph, client: Client = NEWEST, chain: readonly number[] = graph.chain): ApiView {
+  const { lines } = doc;
+  const dropBlank = client.has('drop-blank-text');
+  const merged = mergedOf(doc, graph, client, chain);
+  const patches: Patch[] = [...merged.blankPatches];
+  // The patches below change messages in place: each view works on its own copy of the shared merge.
+  const drafts = merged.drafts.map((d) => ({ role: d.role, blocks: d.blocks.slice(), lines: d.lines.slice() }));
 
   let messages = drafts;
   if (dropBlank) messages = withoutEmptyMessages(messages, patches);
