@@ -138,39 +138,38 @@ function madeBlock(pos: number, value: { type: string } & Record<string, unknown
 
 const madeText = (pos: number, text: string) => madeBlock(pos, { type: 'text', text });
 
-/** A message under construction: its blocks and lines, with room to drop and add. */
+/**
+ * A message of a view under construction. The steps below never change one:
+ * a step that patches a message makes a new one, so views of generations that
+ * differ only in steps that change nothing here share every message.
+ */
 interface Draft {
-  role: 'user' | 'assistant';
-  blocks: ViewBlock[];
-  lines: number[];
+  readonly role: 'user' | 'assistant';
+  readonly blocks: readonly ViewBlock[];
+  readonly lines: readonly number[];
   /** Set when a removal took its last block (a message empty as written is sent empty). */
-  emptied?: boolean;
+  readonly emptied?: boolean;
 }
 
-/** The lines a client sends merged into messages, with the blank text it drops on the way. */
-interface Merged {
-  readonly drafts: readonly Draft[];
-  readonly blankPatches: readonly Patch[];
+/** Messages and what the client changed making them: the state each step of a view passes on. */
+interface Stage {
+  readonly messages: readonly Draft[];
+  readonly patches: readonly Patch[];
 }
 
-/** Merges once per chain, answer to side branches and to blank text: generations alike there share it. */
-const merges = new WeakMap<readonly number[], Map<string, Merged>>();
-
-function mergedOf(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Merged {
-  const dropBlank = client.has('drop-blank-text');
-  const key = `${client.has('side-branches')}|${dropBlank}`;
-  let byKey = merges.get(chain);
-  if (!byKey) merges.set(chain, (byKey = new Map()));
-  const known = byKey.get(key);
-  if (known) return known;
-  const { lines } = doc;
-  const blankPatches: Patch[] = [];
-  // Merge the lines into messages: a line of the same role joins the message before it (an assistant
-  // line only with the same message.id: the rest of one response).
-  const drafts: Draft[] = [];
+/**
+ * The lines a client sends merged into messages: a line of the same role joins
+ * the message before it (an assistant line only with the same message.id: the
+ * rest of one response). A client that drops blank text drops it here, and a
+ * message it leaves with nothing goes with it (see withoutEmptyMessages).
+ */
+function merge(doc: Doc, lines: readonly number[], dropBlank: boolean): Stage {
+  const infos = doc.lines;
+  const patches: Patch[] = [];
+  const drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[] = [];
   let openerId: string | undefined;
-  for (const p of sentLinesOf(doc, graph, client, chain)) {
-    const info = lines[p]!.info;
+  for (const p of lines) {
+    const info = infos[p]!.info;
     const role = info.role!;
     let last = drafts[drafts.length - 1];
     if (!last || role !== last.role || (role === 'assistant' && (!info.messageId || info.messageId !== openerId))) {
@@ -179,61 +178,27 @@ function mergedOf(doc: Doc, graph: Graph, client: Client, chain: readonly number
       openerId = info.messageId;
     }
     last.lines.push(p);
-    const infos = info.blocks;
-    for (let index = 0; index < infos.length; index++) {
-      const b = infos[index]!;
+    const blocks = info.blocks;
+    for (let index = 0; index < blocks.length; index++) {
+      const b = blocks[index]!;
       if (dropBlank && b.type === 'text' && (b.empty || b.whitespace)) {
-        blankPatches.push({ by: 'drop-blank-text', change: 'dropped', pos: p, index, message: drafts.length - 1 });
+        patches.push({ by: 'drop-blank-text', change: 'dropped', pos: p, index, message: drafts.length - 1 });
         continue;
       }
       last.blocks.push({ pos: p, index, info: b });
     }
   }
-  const made = { drafts, blankPatches };
-  byKey.set(key, made);
-  return made;
-}
-
-/**
- * Rebuilds the messages `client` would send for `chain`: which lines it sends,
- * merged into alternating messages, and what it drops, changes or makes on the
- * way (see clients.ts for which version does what).
- */
-export function buildApiView(doc: Doc, graph: Graph, client: Client = NEWEST, chain: readonly number[] = graph.chain): ApiView {
-  const { lines } = doc;
-  const dropBlank = client.has('drop-blank-text');
-  const merged = mergedOf(doc, graph, client, chain);
-  const patches: Patch[] = [...merged.blankPatches];
-  // The patches below change messages in place: each view works on its own copy of the shared merge.
-  const drafts = merged.drafts.map((d) => ({ role: d.role, blocks: d.blocks.slice(), lines: d.lines.slice() }));
-
-  let messages = drafts;
-  if (dropBlank) messages = withoutEmptyMessages(messages, patches);
-  if (client.has('results-first')) resultsFirst(messages, patches);
-  if (client.has('drop-orphan-results')) dropOrphanResults(messages, patches);
-  if (client.has('dedupe-tool-ids')) dedupeToolIds(messages, patches);
-  if (client.has('drop-unanswered-calls')) dropUnansweredCalls(messages, patches, client);
-  messages = withoutEmptied(messages);
-  if (client.has('answer-final-prompt')) endOnAnswer(messages, patches);
-
-  const messageOf = new Int32Array(lines.length).fill(-1);
-  let size = 0;
-  messages.forEach((m, i) => {
-    for (const p of m.lines) {
-      messageOf[p] = i;
-      size++;
-    }
-  });
-  return { client, messages, messageOf: messageIndex(messageOf, size), patches };
+  return dropBlank ? withoutEmptyMessages(drafts, patches) : { messages: drafts, patches };
 }
 
 /**
  * A message left with no block (its text lines all blank) is dropped, and the
  * messages around it, of one role now, are sent as one. The last assistant
- * message is answered "No response requested." instead.
+ * message is answered "No response requested." instead. Works on the fresh
+ * drafts of a merge.
  */
-function withoutEmptyMessages(drafts: Draft[], patches: Patch[]): Draft[] {
-  const out: Draft[] = [];
+function withoutEmptyMessages(drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[], patches: Patch[]): Stage {
+  const out: typeof drafts = [];
   const lastAssistant = drafts.findLastIndex((d) => d.role === 'assistant');
   drafts.forEach((d, i) => {
     if (!d.blocks.length) {
@@ -254,21 +219,38 @@ function withoutEmptyMessages(drafts: Draft[], patches: Patch[]): Draft[] {
     }
     out.push(d);
   });
-  return out;
+  return { messages: out, patches };
 }
 
+/**
+ * What a step makes of a stage: undefined when it changes nothing (then every
+ * generation with or without the step shares what follows).
+ */
+type Step = (messages: readonly Draft[], client: Client) => { messages: Draft[]; patches: Patch[] } | undefined;
+
 /** Tool results open their user message: a client moves them before the text around them. */
-function resultsFirst(messages: Draft[], patches: Patch[]): void {
+const resultsFirst: Step = (messages) => {
+  let out: Draft[] | undefined;
+  const patches: Patch[] = [];
   messages.forEach((m, i) => {
     if (m.role !== 'user') return;
-    const results = m.blocks.filter((b) => b.info.type === 'tool_result');
-    if (!results.length || m.blocks.slice(0, results.length).every((b) => b.info.type === 'tool_result')) return;
-    const others = m.blocks.filter((b) => b.info.type !== 'tool_result');
-    for (const r of results)
-      if (m.blocks.indexOf(r) >= results.length) patches.push({ by: 'results-first', change: 'moved', pos: r.pos, index: r.index, message: i });
-    m.blocks = [...results, ...others];
+    let results = 0;
+    let misplaced = false;
+    for (const b of m.blocks) {
+      if (b.info.type !== 'tool_result') continue;
+      if (m.blocks[results] !== b) misplaced = true;
+      results++;
+    }
+    if (!misplaced) return;
+    const first = m.blocks.filter((b) => b.info.type === 'tool_result');
+    first.forEach((r) => {
+      if (m.blocks.indexOf(r) >= first.length) patches.push({ by: 'results-first', change: 'moved', pos: r.pos, index: r.index, message: i });
+    });
+    out ??= messages.slice();
+    out[i] = { ...m, blocks: [...first, ...m.blocks.filter((b) => b.info.type !== 'tool_result')] };
   });
-}
+  return out && { messages: out, patches };
+};
 
 /** An interned-id set sized to every id, cleared by list. */
 class Ids {
@@ -288,45 +270,60 @@ class Ids {
   }
 }
 
-/** Removes blocks from a message; one emptied is marked for `withoutEmptied` to take out. */
-function removeBlocks(m: Draft, gone: ReadonlySet<ViewBlock>, by: BehaviourId, message: number, patches: Patch[]): void {
-  if (!gone.size) return;
-  for (const b of gone) patches.push({ by, change: 'dropped', pos: b.pos, index: b.index, message });
-  m.blocks = m.blocks.filter((b) => !gone.has(b));
-  if (!m.blocks.length) m.emptied = true;
-}
+/** A step's copy of the messages, made on its first change, and the patches it makes. */
+class Patching {
+  messages?: Draft[];
+  readonly patches: Patch[] = [];
+  constructor(private readonly from: readonly Draft[]) {}
 
-/** Messages that removals emptied are not sent (their lines stay with the message before, for provenance). */
-function withoutEmptied(messages: Draft[]): Draft[] {
-  if (!messages.some((m) => m.emptied)) return messages;
-  const out: Draft[] = [];
-  for (const m of messages) {
-    if (!m.emptied) out.push(m);
-    else out[out.length - 1]?.lines.push(...m.lines);
+  /** The message at `i` as patched so far. */
+  at(i: number): Draft | undefined {
+    return (this.messages ?? this.from)[i];
   }
-  return out;
+
+  /** Removes blocks from message `i`; one emptied is marked for `withoutEmptied` to take out. */
+  remove(i: number, gone: ReadonlySet<ViewBlock>, by: BehaviourId): void {
+    if (!gone.size) return;
+    const m = this.at(i)!;
+    for (const b of gone) this.patches.push({ by, change: 'dropped', pos: b.pos, index: b.index, message: i });
+    const blocks = m.blocks.filter((b) => !gone.has(b));
+    this.put(i, { ...m, blocks, ...(blocks.length ? {} : { emptied: true }) });
+  }
+
+  put(i: number, m: Draft): void {
+    this.messages ??= this.from.slice();
+    this.messages[i] = m;
+  }
+
+  result(): { messages: Draft[]; patches: Patch[] } | undefined {
+    return this.messages && { messages: this.messages, patches: this.patches };
+  }
 }
 
-/** The tool_use blocks of an assistant message (-1 when it is not one). */
+/** The tool_use blocks of an assistant message. */
 const callsOf = (m: Draft | undefined) => (m?.role === 'assistant' ? m.blocks.filter((b) => b.info.type === 'tool_use') : []);
 
+const hasCalls = (m: Draft) => m.role === 'assistant' && m.blocks.some((b) => b.info.type === 'tool_use');
+
 /** A tool_result whose call is not in the previous message is removed (one that opens the request stays). */
-function dropOrphanResults(messages: Draft[], patches: Patch[]): void {
+const dropOrphanResults: Step = (messages) => {
+  const out = new Patching(messages);
   const called = new Ids();
   messages.forEach((m, i) => {
-    if (m.role !== 'user' || i === 0) return;
+    if (m.role !== 'user' || i === 0 || !m.blocks.some((b) => b.info.type === 'tool_result')) return;
     called.clear();
     for (const c of callsOf(messages[i - 1])) called.add(c.info.tid);
-    const gone = new Set(m.blocks.filter((b) => b.info.type === 'tool_result' && !called.contains(b.info.tid)));
-    removeBlocks(m, gone, 'drop-orphan-results', i, patches);
+    out.remove(i, new Set(m.blocks.filter((b) => b.info.type === 'tool_result' && !called.contains(b.info.tid))), 'drop-orphan-results');
   });
-}
+  return out.result();
+};
 
 /** A tool_use whose id was used before is removed, and its result with it. */
-function dedupeToolIds(messages: Draft[], patches: Patch[]): void {
+const dedupeToolIds: Step = (messages) => {
+  const out = new Patching(messages);
   const seen = new Ids();
   messages.forEach((m, i) => {
-    if (m.role !== 'assistant') return;
+    if (!hasCalls(m)) return;
     const again = new Set<ViewBlock>();
     for (const c of callsOf(m)) {
       if (seen.contains(c.info.tid)) again.add(c);
@@ -334,40 +331,49 @@ function dedupeToolIds(messages: Draft[], patches: Patch[]): void {
     }
     if (!again.size) return;
     const ids = new Set([...again].map((c) => c.info.tid));
-    removeBlocks(m, again, 'dedupe-tool-ids', i, patches);
-    const answer = messages[i + 1];
-    if (answer?.role === 'user') {
-      const results = new Set(answer.blocks.filter((b) => b.info.type === 'tool_result' && ids.has(b.info.tid)));
-      removeBlocks(answer, results, 'dedupe-tool-ids', i + 1, patches);
-    }
+    out.remove(i, again, 'dedupe-tool-ids');
+    const answer = out.at(i + 1);
+    if (answer?.role === 'user') out.remove(i + 1, new Set(answer.blocks.filter((b) => b.info.type === 'tool_result' && ids.has(b.info.tid))), 'dedupe-tool-ids');
   });
-}
+  return out.result();
+};
 
 /**
  * A tool_use with no result in the next message is removed (by every version);
  * at the very end of the conversation a recent client answers it instead.
  */
-function dropUnansweredCalls(messages: Draft[], patches: Patch[], client: Client): void {
+const dropUnansweredCalls: Step = (messages, client) => {
+  const out = new Patching(messages);
   const answered = new Ids();
   messages.forEach((m, i) => {
+    if (!hasCalls(m)) return;
     const calls = callsOf(m);
-    if (!calls.length) return;
     const next = messages[i + 1];
     if (!next && client.has('interrupt-trailing-tool-use')) {
       const at = m.lines[m.lines.length - 1]!;
       const results = calls.map((c) =>
         madeBlock(at, { type: 'tool_result', tool_use_id: c.info.id, content: TOOL_CALL_INTERRUPTED, is_error: true }, c.info.tid),
       );
-      messages.push({ role: 'user', blocks: results, lines: [] });
-      for (const r of results) patches.push({ by: 'interrupt-trailing-tool-use', change: 'made', pos: r.pos, index: -1, message: i + 1 });
+      out.put(i + 1, { role: 'user', blocks: results, lines: [] });
+      for (const r of results) out.patches.push({ by: 'interrupt-trailing-tool-use', change: 'made', pos: r.pos, index: -1, message: i + 1 });
       return;
     }
     answered.clear();
     if (next?.role === 'user') for (const b of next.blocks) if (b.info.type === 'tool_result') answered.add(b.info.tid);
-    const gone = new Set(calls.filter((c) => !answered.contains(c.info.tid)));
-    if (!gone.size) return;
-    removeBlocks(m, gone, 'drop-unanswered-calls', i, patches);
+    out.remove(i, new Set(calls.filter((c) => !answered.contains(c.info.tid))), 'drop-unanswered-calls');
   });
+  return out.result();
+};
+
+/** Messages that removals emptied are not sent (their lines stay with the message before, for provenance). */
+function withoutEmptied(messages: readonly Draft[]): readonly Draft[] {
+  if (!messages.some((m) => m.emptied)) return messages;
+  const out: Draft[] = [];
+  for (const m of messages) {
+    if (!m.emptied) out.push(m);
+    else if (out.length) out[out.length - 1] = { ...out[out.length - 1]!, lines: [...out[out.length - 1]!.lines, ...m.lines] };
+  }
+  return out;
 }
 
 /** What Claude Code writes when the user stops a tool call: the next prompt simply continues that message. */
@@ -377,14 +383,93 @@ const TOOL_USE_INTERRUPTION = '[Request interrupted by user for tool use]';
  * A conversation that ends on a user message gets an assistant answer before
  * the next prompt, unless it ends on a stopped tool call.
  */
-function endOnAnswer(messages: Draft[], patches: Patch[]): void {
+const endOnAnswer: Step = (messages) => {
   const last = messages[messages.length - 1];
-  if (last?.role !== 'user') return;
+  if (last?.role !== 'user') return undefined;
   const end = last.blocks[last.blocks.length - 1];
-  if (end?.info.type === 'text' && end.info.preview === TOOL_USE_INTERRUPTION) return;
-  const at = last.blocks[last.blocks.length - 1]?.pos ?? last.lines[last.lines.length - 1]!;
-  messages.push({ role: 'assistant', blocks: [madeText(at, NO_RESPONSE)], lines: [] });
-  patches.push({ by: 'answer-final-prompt', change: 'made', pos: at, index: -1, message: messages.length - 1 });
+  if (end?.info.type === 'text' && end.info.preview === TOOL_USE_INTERRUPTION) return undefined;
+  const at = end?.pos ?? last.lines[last.lines.length - 1]!;
+  return {
+    messages: [...messages, { role: 'assistant', blocks: [madeText(at, NO_RESPONSE)], lines: [] }],
+    patches: [{ by: 'answer-final-prompt', change: 'made', pos: at, index: -1, message: messages.length }],
+  };
+};
+
+/** The steps of a view after the merge, in order, each taken by the clients with its behaviour. */
+const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly variant?: BehaviourId }[] = [
+  { by: 'results-first', step: resultsFirst },
+  { by: 'drop-orphan-results', step: dropOrphanResults },
+  { by: 'dedupe-tool-ids', step: dedupeToolIds },
+  { by: 'drop-unanswered-calls', step: dropUnansweredCalls, variant: 'interrupt-trailing-tool-use' },
+];
+
+/**
+ * Stages by chain and by what shaped them: the lines sent (side branches or
+ * not), blank text dropped or not, and each step that changed something. A
+ * step that changes nothing leaves the key as it is, so generations that
+ * differ only in behaviours this document never calls on share one view.
+ */
+const stages = new WeakMap<readonly number[], Map<string, Stage>>();
+
+function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Stage {
+  let known = stages.get(chain);
+  if (!known) stages.set(chain, (known = new Map()));
+  const dropBlank = client.has('drop-blank-text');
+  let key = `${client.has('side-branches')}|${dropBlank}`;
+  let stage = known.get(key);
+  if (!stage) known.set(key, (stage = merge(doc, sentLinesOf(doc, graph, client, chain), dropBlank)));
+  for (const { by, step, variant } of STEPS) {
+    if (!client.has(by)) continue;
+    const stepKey = `${key}|${by}${variant && client.has(variant) ? `+${variant}` : ''}`;
+    let next = known.get(stepKey);
+    if (!next) {
+      const made = step(stage.messages, client);
+      next = made ? { messages: made.messages, patches: [...stage.patches, ...made.patches] } : stage;
+      known.set(stepKey, next);
+    }
+    if (next !== stage) key = stepKey;
+    stage = next;
+  }
+  // What removals emptied goes, then the conversation is answered if it ends on a prompt.
+  const finalKey = `${key}|sent${client.has('answer-final-prompt') ? '+answer' : ''}`;
+  let sent = known.get(finalKey);
+  if (!sent) {
+    const messages = withoutEmptied(stage.messages);
+    const answered = client.has('answer-final-prompt') ? endOnAnswer(messages, client) : undefined;
+    sent = answered ? { messages: answered.messages, patches: [...stage.patches, ...answered.patches] } : { messages, patches: stage.patches };
+    known.set(finalKey, sent);
+  }
+  return sent;
+}
+
+/** Line position -> message, once per stage: generations that share a view share its index. */
+const indexes = new WeakMap<readonly Draft[], MessageIndex>();
+
+function indexOf(doc: Doc, messages: readonly Draft[]): MessageIndex {
+  let index = indexes.get(messages);
+  if (!index) {
+    const at = new Int32Array(doc.lines.length).fill(-1);
+    let size = 0;
+    messages.forEach((m, i) => {
+      for (const p of m.lines) {
+        at[p] = i;
+        size++;
+      }
+    });
+    indexes.set(messages, (index = messageIndex(at, size)));
+  }
+  return index;
+}
+
+/**
+ * Rebuilds the messages `client` would send for `chain`: which lines it sends,
+ * merged into alternating messages, and what it drops, changes or makes on the
+ * way (see clients.ts for which version does what). Views of one chain share
+ * what they send alike: their messages are not to be changed.
+ */
+export function buildApiView(doc: Doc, graph: Graph, client: Client = NEWEST, chain: readonly number[] = graph.chain): ApiView {
+  const { messages, patches } = sentStage(doc, graph, client, chain);
+  return { client, messages, messageOf: indexOf(doc, messages), patches };
 }
 
 /** The JSON body the client would send as `messages`, read back from the lines. */

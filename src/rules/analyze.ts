@@ -114,32 +114,30 @@ function fingerprint(graph: Graph, view: ApiView): string {
 
 /**
  * Runs every generation. Generations alike in what a step depends on share it:
- * the graph (its walk), the written view (its lines), and the rule pass of
- * requests that come out the same.
+ * the graph (its walk), the view (buildApiView shares the messages of views
+ * made alike), and the rule pass of requests that come out the same.
  */
 function passes(checking: Checking): Pass[] {
   const { doc } = checking;
   const graphs = new Map<string, Graph>();
-  const writtenViews = new Map<string, ApiView>();
   const ruled = new Map<string, Map<string, Diagnostic>>();
-  const byView = new WeakMap<ApiView, Map<string, Diagnostic>>();
+  const byMessages = new WeakMap<ApiView['messages'], Map<Graph, Map<string, Diagnostic>>>();
   const rulesOn = (graph: Graph, view: ApiView) => {
-    const shared = byView.get(view);
+    let ofGraph = byMessages.get(view.messages);
+    if (!ofGraph) byMessages.set(view.messages, (ofGraph = new Map()));
+    const shared = ofGraph.get(graph);
     if (shared) return shared;
     const key = fingerprint(graph, view);
     let found = ruled.get(key);
     if (!found) ruled.set(key, (found = findings(checking, graph, view)));
-    byView.set(view, found);
+    ofGraph.set(graph, found);
     return found;
   };
   return GENERATIONS.map((generation) => {
     const graphKey = behaviourKey(generation, GRAPH_BEHAVIOURS);
     let graph = graphs.get(graphKey);
     if (!graph) graphs.set(graphKey, (graph = buildGraph(doc, generation)));
-    const asFileHolds = asWritten(generation);
-    const writtenKey = `${graphKey}|${behaviourKey(asFileHolds)}`;
-    let written = writtenViews.get(writtenKey);
-    if (!written) writtenViews.set(writtenKey, (written = buildApiView(doc, graph, asFileHolds)));
+    const written = buildApiView(doc, graph, asWritten(generation));
     const sent = buildApiView(doc, graph, generation);
     return { generation, graph, written, sent, inSent: rulesOn(graph, sent), inWritten: rulesOn(graph, written) };
   });
