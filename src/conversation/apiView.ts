@@ -333,7 +333,8 @@ const dedupeToolIds: Step = (messages) => {
     const ids = new Set([...again].map((c) => c.info.tid));
     out.remove(i, again, 'dedupe-tool-ids');
     const answer = out.at(i + 1);
-    if (answer?.role === 'user') out.remove(i + 1, new Set(answer.blocks.filter((b) => b.info.type === 'tool_result' && ids.has(b.info.tid))), 'dedupe-tool-ids');
+    if (answer?.role === 'user')
+      out.remove(i + 1, new Set(answer.blocks.filter((b) => b.info.type === 'tool_result' && ids.has(b.info.tid))), 'dedupe-tool-ids');
   });
   return out.result();
 };

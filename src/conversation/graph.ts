@@ -238,13 +238,34 @@ function promptedLeaf(doc: Doc, ix: Index): number | undefined {
   return undefined;
 }
 
-/** Where a client resumes: the leaf its version picks. */
-function chooseLeaf(doc: Doc, ix: Index, client: Client): number | undefined {
+/** Where a client resumes: the leaf its version picks (each kind of leaf found once per document). */
+function chooseLeaf(doc: Doc, di: DocIndex, client: Client): number | undefined {
+  const { leaves, ix } = di;
   if (client.has('leaf-last-prompt')) {
-    const named = promptedLeaf(doc, ix);
-    if (named !== undefined) return named;
+    if (!('prompted' in leaves)) leaves.prompted = promptedLeaf(doc, ix);
+    if (leaves.prompted !== undefined) return leaves.prompted;
   }
-  return client.has('leaf-last-entry') ? lastLeaf(doc, ix) : newestLeaf(doc, ix);
+  if (client.has('leaf-last-entry')) return lastLeafOf(doc, di);
+  if (!('newest' in leaves)) leaves.newest = newestLeaf(doc, ix);
+  return leaves.newest;
+}
+
+function lastLeafOf(doc: Doc, di: DocIndex): number | undefined {
+  if (!('last' in di.leaves)) di.leaves.last = lastLeaf(doc, di.ix);
+  return di.leaves.last;
+}
+
+type Walk = ReturnType<typeof walk>;
+
+/**
+ * A walk once per document, start and answer to gaps: clients that resume
+ * from the same line alike share one chain (and so one view of it).
+ */
+function walkOf(doc: Doc, di: DocIndex, start: number, client: Client): Walk {
+  const key = `${start}|${client.has('bridge-gaps')}`;
+  let known = di.walks.get(key);
+  if (!known) di.walks.set(key, (known = walk(doc, di.cols, di.ix, start, client)));
+  return known;
 }
 
 /** What every client's graph of one document shares: its columns, its index, and the lines no walk changes. */
@@ -254,6 +275,9 @@ interface DocIndex {
   readonly duplicateUuids: Map<string, number[]>;
   readonly dangling: readonly number[];
   readonly unreadable: readonly number[];
+  /** The leaves each kind of client resumes from, as found. */
+  readonly leaves: { prompted?: number; last?: number; newest?: number };
+  readonly walks: Map<string, Walk>;
 }
 
 /** Documents are never changed in place (an edit makes a new one), so their index is built once. */
@@ -271,7 +295,7 @@ function docIndex(doc: Doc): DocIndex {
     if (!(cols.flags[i]! & ENTRY)) unreadable.push(i);
     else if (cols.pid[i]! >= 0 && ownerOf(ix, cols.pid[i]!) === -1) dangling.push(i);
   }
-  const made = { cols, ix, duplicateUuids, dangling, unreadable };
+  const made = { cols, ix, duplicateUuids, dangling, unreadable, leaves: {}, walks: new Map() };
   indexes.set(doc, made);
   return made;
 }
@@ -280,7 +304,8 @@ function docIndex(doc: Doc): DocIndex {
 export const GRAPH_BEHAVIOURS: readonly BehaviourId[] = ['leaf-last-prompt', 'leaf-last-entry', 'bridge-gaps'];
 
 export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
-  const { cols, ix, duplicateUuids, dangling, unreadable } = docIndex(doc);
+  const di = docIndex(doc);
+  const { cols, ix, duplicateUuids, dangling, unreadable } = di;
   const posOfId = (id: number) => ownerOf(ix, id);
   const posOf = (uuid: string) => {
     const p = posOfId(internedId(uuid));
@@ -305,8 +330,8 @@ export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
     return forks;
   };
 
-  const leaf = chooseLeaf(doc, ix, client);
-  const main = leaf === undefined ? { chain: [] as number[], gaps: [] } : walk(doc, cols, ix, leaf, client);
+  const leaf = chooseLeaf(doc, di, client);
+  const main = leaf === undefined ? { chain: [] as number[], gaps: [] } : walkOf(doc, di, leaf, client);
   const head = main.chain[0] !== undefined ? doc.lines[main.chain[0]]! : undefined;
   let preCompactChain: number[] = [];
   if (head && head.info.type === 'system' && head.info.subtype === 'compact_boundary') {
@@ -316,7 +341,7 @@ export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
     let named = head.info.logicalParentUuid ? posOf(head.info.logicalParentUuid) : undefined;
     if (named !== undefined && active.has(named)) named = undefined;
     const before = named ?? lastLeaf(doc, ix, main.chain[0]);
-    if (before !== undefined) preCompactChain = walk(doc, cols, ix, before, client).chain;
+    if (before !== undefined) preCompactChain = walkOf(doc, di, before, client).chain;
   }
   return {
     posOf,
@@ -328,7 +353,7 @@ export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
     unreadable,
     dangling,
     leaf,
-    sessionEnd: lastLeaf(doc, ix),
+    sessionEnd: lastLeafOf(doc, di),
     chain: main.chain,
     gaps: main.gaps,
     cycleAt: main.cycleAt,
