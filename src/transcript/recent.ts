@@ -1,8 +1,8 @@
 /**
  * The last few values computed for objects, newest kept: a cache that stays
- * small however many document versions an editing session makes. (A WeakMap
- * would keep a value for as long as the undo history keeps its document: a few
- * MB per version of a 200 MB transcript.)
+ * small however many document versions an editing session makes. The entries
+ * keep their keys alive: the editor's last few documents stay whole for undo
+ * and redo to hand back (see History), the older ones go.
  */
 export class Recent<K, V> {
   private readonly entries = new Map<K, V>();

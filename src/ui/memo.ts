@@ -22,7 +22,7 @@ export const checksFor = (doc: Doc, provider: Provider, target: Target = resolve
 
 /**
  * What one editor has worked out and may need again: analyses, the documents
- * edits made, the rows of the tree, and what each document version was made by.
+ * edits made, the rows of the tree.
  * analyze, applyEdits and the row builders are pure, so this is memoisation;
  * each editor owns one (made with its first state), and nothing outlives it.
  */
@@ -34,8 +34,6 @@ export class EditorMemo {
   private readonly analyses = new Recent<Doc, { checks: Checks; analysis: Analysis }>(8);
   /** By the edit list (a fix's edits are one array for as long as its analysis lives) and the document they were applied to. */
   private readonly edited = new Recent<readonly Edit[], { from: Doc; to: Doc }>(8);
-  /** What made each document version, for undo and redo to say what they undid. */
-  private readonly madeBy = new WeakMap<Doc, string>();
   private rowsCache?: { analysis: Analysis; raw: boolean; collapsed: ReadonlySet<number>; rows: readonly Row[] };
   private byPosCache?: { analysis: Analysis; byPos: Map<number, Diagnostic[]> };
   private chainsCache?: { graph: Analysis['graph']; sets: ChainSets };
@@ -82,15 +80,6 @@ export class EditorMemo {
     const to = applyEdits(doc, edits);
     this.edited.set(edits, { from: doc, to });
     return to;
-  }
-
-  label(doc: Doc, what: string): Doc {
-    this.madeBy.set(doc, what);
-    return doc;
-  }
-
-  whatMade(doc: Doc): string | undefined {
-    return this.madeBy.get(doc);
   }
 
   /** The rows of the tree (or of the raw view) of an analysis: built once per analysis, view and set of collapsed turns. */

@@ -57,7 +57,7 @@ export interface EditorState {
   readonly memo: EditorMemo;
   readonly history: History;
   readonly analysis: Analysis;
-  /** The document as last loaded or saved, to tell unsaved changes. */
+  /** The document as last loaded or saved (where the history starts): what a save lists changes against, a reload rereads. */
   readonly saved: Doc;
   /** The provider's rules and the Claude Code versions the document is checked for. */
   readonly checks: Checks;
@@ -105,7 +105,7 @@ export const diagnosticsAt = (s: EditorState): Map<number, Diagnostic[]> => s.me
 
 export const labelOf = (s: EditorState, row: Row): string => rowLabel(s.analysis, row, s.collapsed, () => s.memo.chains(s.analysis));
 
-export const isDirty = (s: EditorState): boolean => historyIsDirty(s.history, s.saved);
+export const isDirty = (s: EditorState): boolean => historyIsDirty(s.history);
 
 /** Which key table applies now. */
 export function modeOf(s: EditorState): Mode {
@@ -212,8 +212,8 @@ const undoHint = () => `${keysOf('undo')} undoes`;
 
 function edit(s: EditorState, edits: readonly Edit[], done: string): EditorState {
   try {
-    const doc = s.memo.label(s.memo.applied(s.history.present, edits), done);
-    return withHistory(s, push(s.history, doc), `${done} · ${undoHint()}`);
+    const doc = s.memo.applied(s.history.present, edits);
+    return withHistory(s, push(s.history, doc, done), `${done} · ${undoHint()}`);
   } catch (e) {
     if (e instanceof EditError) return { ...s, status: `cannot: ${e.message}` };
     throw e;
@@ -341,7 +341,7 @@ function fixEverything(s: EditorState): EditorState {
   const done = `applied ${n} fix${n === 1 ? '' : 'es'}`;
   return withHistory(
     s,
-    push(s.history, s.memo.label(result.doc, done)),
+    push(s.history, result.doc, done),
     `${done}; ${plural(left.error, 'error')} and ${plural(left.warning, 'warning')} left · ${undoHint()}`,
     s.memo.remember(result.analysis, s.checks),
   );
@@ -449,12 +449,12 @@ function editorCommand(s: EditorState, c: Command): EditorState {
       return switchClient(s);
     case 'undo': {
       if (!s.history.past.length) return { ...s, status: 'nothing to undo' };
-      const what = s.memo.whatMade(s.history.present);
+      const what = s.history.label;
       return withHistory(s, undo(s.history), what ? `undid: ${what}` : 'undone');
     }
     case 'redo': {
       if (!s.history.future.length) return { ...s, status: 'nothing to redo' };
-      const what = s.memo.whatMade(s.history.future[0]!);
+      const what = s.history.future[0]!.label;
       return withHistory(s, redo(s.history), what ? `redid: ${what}` : 'redone');
     }
     case 'save':

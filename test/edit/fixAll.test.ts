@@ -47,10 +47,10 @@ describe('history', () => {
     const b = docOf(entries('lean').slice(0, 8));
     const c = docOf(entries('lean').slice(0, 5));
     let h = push(startHistory(a), b);
-    expect(isDirty(h, a)).toBe(true);
+    expect(isDirty(h)).toBe(true);
     h = undo(h);
     expect(h.present).toBe(a);
-    expect(isDirty(h, a)).toBe(false);
+    expect(isDirty(h)).toBe(false);
     h = redo(h);
     expect(h.present).toBe(b);
     h = push(undo(h), c);

@@ -12,7 +12,7 @@ import { serializeToBuffer } from '../../src/transcript/save.js';
 import { realDoc } from '../helpers/fixtures.js';
 import { loadFile } from '../../src/transcript/load.js';
 import type { Command } from '../../src/ui/keyTable.js';
-import { type EditorState, initialState, labelOf, prepareFix, reduce, rowsOf, selectedRow } from '../../src/ui/state.js';
+import { type EditorState, initialState, isDirty, labelOf, prepareFix, reduce, rowsOf, selectedRow } from '../../src/ui/state.js';
 
 let doc: Doc;
 const HEIGHT = 20;
@@ -144,5 +144,42 @@ describe('a fix worked out ahead of f (while the user reads the problem)', () =>
     const c = initialState(clean, checksFor(clean, 'anthropic'), HEIGHT);
     expect(c.analysis.counts).toMatchObject({ error: 0, warning: 0 });
     expect(prepareFix(c)).toBeUndefined();
+  });
+});
+
+describe('undo and redo', () => {
+  test('say what they undo and redo, go back to versions whose analysis is at hand, and tell unsaved changes', () => {
+    const loaded = realDoc('long');
+    const start = initialState(loaded, checksFor(loaded, 'anthropic'), HEIGHT);
+    const fixed = run(start, 'nextProblem', 'fix');
+    const made = fixed.history.label!;
+    expect(made).toMatch(/^fixed /);
+    expect(isDirty(fixed)).toBe(true);
+
+    // Straight after the edit: the version before it and its analysis, as they were.
+    const undone = run(fixed, 'undo');
+    expect(undone.status).toBe(`undid: ${made}`);
+    expect(undone.history.present).toBe(loaded);
+    expect(undone.analysis).toBe(start.analysis);
+    expect(isDirty(undone)).toBe(false);
+    const redone = run(undone, 'redo');
+    expect(redone.status).toBe(`redid: ${made}`);
+    expect(redone.history.present).toBe(fixed.history.present);
+    expect(redone.analysis).toBe(fixed.analysis);
+    expect(isDirty(redone)).toBe(true);
+
+    // A save is the new baseline, and the history starts again from it: nothing to redo after saving an undo.
+    const saved = (s: EditorState) => reduce(s, { type: 'saved', doc: s.history.present, status: 'saved' });
+    const savedUndone = saved(undone);
+    expect(isDirty(savedUndone)).toBe(false);
+    expect(run(savedUndone, 'redo').status).toBe('nothing to redo');
+    const savedRedone = saved(redone);
+    expect(isDirty(savedRedone)).toBe(false);
+    expect(run(savedRedone, 'undo').status).toBe('nothing to undo');
+    // An edit after the save is unsaved; undoing it is back to the version saved.
+    const again = run(savedRedone, 'delete');
+    expect(isDirty(again)).toBe(true);
+    expect(isDirty(run(again, 'undo'))).toBe(false);
+    expect(isDirty(run(again, 'undo', 'redo'))).toBe(true);
   });
 });
