@@ -257,7 +257,8 @@ function gotoProblem(s: EditorState, dir: 1 | -1): EditorState {
   const next = problemAfter(s, list, dir);
   if (!next) return { ...s, status: 'no problems: the API would accept this conversation' };
   // Show the problem where it is: expand its turn, or switch to the raw view for lines that are not sent.
-  const turn = next.turn !== undefined ? next.turn - 1 : s.analysis.view.messageOf.get(next.pos);
+  // The turn of the lines shown: a diagnostic's own turn counts the messages of the request that breaks, which may differ.
+  const turn = s.analysis.view.messageOf.get(next.pos) ?? (next.turn !== undefined && next.turn <= s.analysis.view.messages.length ? next.turn - 1 : undefined);
   let state: EditorState = s;
   if (!s.raw && turn === undefined) state = { ...s, raw: true };
   if (!state.raw && turn !== undefined) state = showTurn(state, turn);
