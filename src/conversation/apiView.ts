@@ -226,7 +226,7 @@ function withoutEmptyMessages(drafts: { role: 'user' | 'assistant'; blocks: View
  * What a step makes of a stage: undefined when it changes nothing (then every
  * generation with or without the step shares what follows).
  */
-type Step = (messages: readonly Draft[], client: Client) => { messages: Draft[]; patches: Patch[] } | undefined;
+type Step = (messages: readonly Draft[], client: Client, doc: Doc) => { messages: Draft[]; patches: Patch[] } | undefined;
 
 /** Tool results open their user message: a client moves them before the text around them. */
 const resultsFirst: Step = (messages) => {
@@ -339,6 +339,27 @@ const dedupeToolIds: Step = (messages) => {
   return out.result();
 };
 
+/** Each block of a line holding an unpaired UTF-16 surrogate is sent with U+FFFD in its place. */
+const sanitizeSurrogates: Step = (messages, _client, doc) => {
+  const out = new Patching(messages);
+  messages.forEach((m, i) => {
+    if (!m.lines.some((p) => doc.lines[p]!.info.loneSurrogates.length)) return;
+    const entries = new Map<number, Record<string, unknown> | null>();
+    const blocks = m.blocks.map((b) => {
+      if (b.replacement !== undefined || !doc.lines[b.pos]!.info.loneSurrogates.length) return b;
+      if (!entries.has(b.pos)) entries.set(b.pos, entryOf(doc, doc.lines[b.pos]!));
+      const v = valueAt(entries.get(b.pos)!, b.info.path);
+      const block = typeof v === 'string' ? { type: 'text', text: v } : v;
+      const replacement = wellFormed(block);
+      if (JSON.stringify(replacement) === JSON.stringify(block)) return b;
+      out.patches.push({ by: 'sanitize-surrogates', change: 'changed', pos: b.pos, index: b.index, message: i });
+      return { ...b, replacement };
+    });
+    if (blocks.some((b, k) => b !== m.blocks[k])) out.put(i, { ...m, blocks });
+  });
+  return out.result();
+};
+
 /**
  * A tool_use with no result in the next message is removed (by every version);
  * at the very end of the conversation a recent client answers it instead.
@@ -402,6 +423,7 @@ const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly 
   { by: 'drop-orphan-results', step: dropOrphanResults },
   { by: 'dedupe-tool-ids', step: dedupeToolIds },
   { by: 'drop-unanswered-calls', step: dropUnansweredCalls, variant: 'interrupt-trailing-tool-use' },
+  { by: 'sanitize-surrogates', step: sanitizeSurrogates },
 ];
 
 /**
@@ -424,7 +446,7 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
     const stepKey = `${key}|${by}${variant && client.has(variant) ? `+${variant}` : ''}`;
     let next = known.get(stepKey);
     if (!next) {
-      const made = step(stage.messages, client);
+      const made = step(stage.messages, client, doc);
       next = made ? { messages: made.messages, patches: [...stage.patches, ...made.patches] } : stage;
       known.set(stepKey, next);
     }
@@ -436,7 +458,7 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
   let sent = known.get(finalKey);
   if (!sent) {
     const messages = withoutEmptied(stage.messages);
-    const answered = client.has('answer-final-prompt') ? endOnAnswer(messages, client) : undefined;
+    const answered = client.has('answer-final-prompt') ? endOnAnswer(messages, client, doc) : undefined;
     sent = answered ? { messages: answered.messages, patches: [...stage.patches, ...answered.patches] } : { messages, patches: stage.patches };
     known.set(finalKey, sent);
   }
@@ -480,14 +502,12 @@ export function renderApiMessages(doc: Doc, view: ApiView): unknown[] {
     if (!entries.has(pos)) entries.set(pos, entryOf(doc, doc.lines[pos]!));
     return entries.get(pos)!;
   };
-  const sanitize = view.client.has('sanitize-surrogates');
   return view.messages.map((m) => ({
     role: m.role,
     content: m.blocks.map((vb) => {
       if (vb.replacement !== undefined) return vb.replacement;
       const v = valueAt(entryAt(vb.pos), vb.info.path);
-      const block = typeof v === 'string' ? { type: 'text', text: v } : v;
-      return sanitize && doc.lines[vb.pos]!.info.loneSurrogates.length ? wellFormed(block) : block;
+      return typeof v === 'string' ? { type: 'text', text: v } : v;
     }),
   }));
 }

@@ -11,6 +11,7 @@ type Json = Record<string, unknown>;
 const MAX_IMAGE_BASE64 = 5 * 1024 * 1024;
 const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
 const ID = /^[a-zA-Z0-9_-]+$/;
+const SIGNATURE = /^[A-Za-z0-9+/_-]+=*$/;
 const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
 const MAGIC: Record<string, (b: Buffer) => boolean> = {
   'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
@@ -47,6 +48,15 @@ function checkImage(at: string, block: Json, out: string[]): void {
   if (data.length > MAX_IMAGE_BASE64) out.push(`${at}.image.source.base64: image exceeds 5 MB maximum: ${data.length} bytes > ${MAX_IMAGE_BASE64} bytes`);
   const head = Buffer.from(data.slice(0, 64), 'base64');
   if (!MAGIC[mediaType]!(head)) out.push(`${at}.image.source.base64.data: Image does not match the provided media type ${mediaType}`);
+}
+
+/** A base64 PDF must at least begin as one; the API parses the rest, which this stand-in does not. */
+function checkDocument(at: string, block: Json, out: string[]): void {
+  const source = isObject(block.source) ? block.source : {};
+  if (source.type !== 'base64' || source.media_type !== 'application/pdf') return;
+  const data = typeof source.data === 'string' ? source.data : '';
+  if (!Buffer.from(data.slice(0, 12), 'base64').toString('latin1').startsWith('%PDF-'))
+    out.push(`${at}.pdf.source.base64.data: The PDF specified was not valid.`);
 }
 
 function checkText(at: string, text: unknown, block: Json, out: string[]): void {
@@ -101,9 +111,15 @@ export function violations(messages: readonly Json[]): string[] {
       const type = block.type;
       if (type === 'text') checkText(at, block.text, block, out);
       else if (type === 'image') checkImage(at, block, out);
+      else if (type === 'document') checkDocument(at, block, out);
       else if (type === 'thinking') {
-        if (typeof block.thinking !== 'string' || block.thinking === '') out.push(`${at}.thinking: each thinking block must contain thinking`);
-        if (typeof block.signature !== 'string' || block.signature === '') out.push(`${at}.thinking.signature: Field required`);
+        // With thinking display "omitted" (the default since mid-2026) the API itself returns empty thinking
+        // whose signature carries the reasoning, and takes it back: only an unsigned empty block is refused.
+        const signed = typeof block.signature === 'string' && block.signature !== '';
+        if (typeof block.thinking !== 'string' || (block.thinking === '' && !signed)) out.push(`${at}.thinking: each thinking block must contain thinking`);
+        if (!signed) out.push(`${at}.thinking.signature: Field required`);
+        // The signature is checked cryptographically; this stand-in can only tell one that is not base64.
+        else if (!SIGNATURE.test(block.signature as string)) out.push(`${at}: Invalid \`signature\` in \`thinking\` block`);
       } else if (type === 'tool_use' || type === 'server_tool_use') {
         const id = block.id;
         if (typeof id !== 'string') out.push(`${at}.tool_use.id: Field required`);
@@ -129,6 +145,7 @@ export function violations(messages: readonly Json[]): string[] {
         if (Array.isArray(content)) {
           content.forEach((c, k) => {
             if (isObject(c) && c.type === 'image') checkImage(`${at}.tool_result.content.${k}`, c, out);
+            if (isObject(c) && c.type === 'document') checkDocument(`${at}.tool_result.content.${k}`, c, out);
             if (isObject(c) && c.type === 'text') checkText(`${at}.tool_result.content.${k}`, c.text, c, out);
           });
         }

@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { clientOf } from '../../src/conversation/clients.js';
+import { renderApiMessages } from '../../src/conversation/apiView.js';
 import { applyEdits } from '../../src/edit/apply.js';
 import { fixAll } from '../../src/edit/fixAll.js';
 import { analyze } from '../../src/rules/analyze.js';
@@ -8,23 +10,39 @@ import { type Entry, blocksOf, entries, entry, entryAt, expectRepair, rows } fro
 const MB = 1024 * 1024;
 
 describe('lone-surrogate', () => {
+  const before = { target: [clientOf('2.1.131')!] };
+
   test('half of an emoji at the end of a prompt (2.1.19) is replaced with U+FFFD', () => {
     const lines = entries('lean');
     entry(lines, 'aa6ef44a').message.content = 'Add a health endpoint \ud83d';
     const doc = docOf(lines);
-    expect(rows(doc)).toEqual([
+    expect(rows(doc, before)).toEqual([
       { rule: 'lone-surrogate', severity: 'error', line: 2, turn: 1, apiError: 'The request body is not valid JSON: no low surrogate in string' },
     ]);
-    const res = expectRepair(doc, { applied: ['lone-surrogate@2: replace each unpaired surrogate with U+FFFD'], changed: [2], removed: [], added: 0 });
+    const res = expectRepair(doc, { applied: ['lone-surrogate@2: replace each unpaired surrogate with U+FFFD'], changed: [2], removed: [], added: 0 }, before);
     expect(entryAt(res.doc, 1).message.content).toBe('Add a health endpoint \ufffd');
   });
 
   test('a lone low surrogate inside a tool result (2.1.19) is reported as the parser words it', () => {
     const lines = entries('lean');
     blocksOf(entry(lines, '785a36a8'))[0]!.content += '\udc00';
-    expect(rows(docOf(lines))).toEqual([
+    expect(rows(docOf(lines), before)).toEqual([
       { rule: 'lone-surrogate', severity: 'error', line: 7, turn: 3, apiError: 'The request body is not valid JSON: invalid high surrogate in string' },
     ]);
+  });
+
+  test('for 2.1.132+, which send U+FFFD in its place, a warning that names both sides', () => {
+    const lines = entries('lean');
+    entry(lines, 'aa6ef44a').message.content = 'Add a health endpoint \ud83d';
+    const doc = docOf(lines);
+    const [d, ...rest] = analyze(doc, { target: [clientOf('2.1.132')!] }).diagnostics;
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ rule: 'lone-surrogate', severity: 'warning', pos: 1 });
+    expect(d!.message).toBe(
+      'unpaired UTF-16 surrogate in message.content (Claude Code before 2.1.132 sends this and the API rejects it; 2.1.132+ replaces each unpaired UTF-16 surrogate with U+FFFD)',
+    );
+    const sent = renderApiMessages(doc, analyze(doc, { target: [clientOf('2.1.132')!] }).sent) as { content: { text: string }[] }[];
+    expect(sent[0]!.content).toEqual([{ type: 'text', text: 'Add a health endpoint \ufffd' }]);
   });
 });
 

@@ -3,6 +3,8 @@ import { keyOf, safeFix } from '../kit/fixes.js';
 import { infoOf } from '../kit/where.js';
 
 export default defineRule({ id: 'lone-surrogate', description: 'an unpaired UTF-16 surrogate in a string' }, (ctx, report) => {
+  // Lines whose blocks a client sends with U+FFFD in place of each unpaired surrogate.
+  const sanitized = new Set(ctx.view.patches.filter((p) => p.by === 'sanitize-surrogates').map((p) => p.pos));
   const { messages } = ctx.view;
   // Indexed loops: this reads every line sent, and an iterator per message added up on a long session.
   for (let i = 0; i < messages.length; i++) {
@@ -10,7 +12,7 @@ export default defineRule({ id: 'lone-surrogate', description: 'an unpaired UTF-
     for (let j = 0; j < lines.length; j++) {
       const pos = lines[j]!;
       const info = infoOf(ctx, pos);
-      if (!info.loneSurrogates.length) continue;
+      if (!info.loneSurrogates.length || sanitized.has(pos)) continue;
       // The API's JSON parser names the first bad unit: a high one with no low after it, or a low one alone.
       const what = info.firstLoneSurrogate === 'low' ? 'invalid high surrogate in string' : 'no low surrogate in string';
       report({
