@@ -852,6 +852,9 @@ export const HANDOFF_RUN = {
   now: '2026-12-02T12:00:00.000Z',
 };
 
+/** The bytes of a session ccmend wrote, as kept in WRITTEN_DIR. @param {string} name */
+const writtenText = (name) => () => readFileSync(join(WRITTEN_DIR, `${name}.jsonl`), 'utf8');
+
 /** @type {RecordingCase[]} */
 const written = [
   {
@@ -861,7 +864,14 @@ const written = [
       'the session `ccmend handoff` writes beside the real 2.1.39 session (with its subagent): one user line holding the hand-off, a custom-title and a last-prompt line, resumed under its new id',
     sessionId: HANDOFF_RUN.ids.sessionId,
     model: 'claude-opus-4-6',
-    transform: () => readFileSync(join(WRITTEN_DIR, 'handoff-long239.jsonl'), 'utf8'),
+    transform: writtenText('handoff-long239'),
+  },
+  {
+    name: 'fit-huge-output',
+    source: FIXTURES.old098,
+    description:
+      'the session `ccmend fit --out` writes from the real 1.0.98 session with its Task output on line 294 made 1,800,000 characters long (three times the context window): that output replaced by a stub, every other line as it was',
+    transform: writtenText('fit-huge-output'),
   },
 ];
 

@@ -18,7 +18,7 @@ import { normaliseRecorded, PROBE, recordedCaseText, recordedMessages, recording
  * here as a user runs it, on the real 2.1.39 session and its subagent where
  * Claude Code keeps them, with the ids and time the recording was made with:
  * it must write the very bytes the clients were given. When the hand-off
- * changes, update the case (`npx vitest run -u test/recordings/handoff.test.ts`)
+ * changes, update the case (`npx vitest run test/recordings/handoff.test.ts -u`)
  * and record it again.
  */
 
