@@ -317,8 +317,9 @@ function switchClient(s: EditorState): EditorState {
   const checks: Checks = { provider: s.checks.provider, target: next };
   const keep = selectedRow(s)?.id;
   const shown = analysed(s, s.history.present, checks);
-  const counted = shown.revalidating ? 'revalidating…' : countLine(shown.analysis);
-  return placed({ ...s, checks, ...shown, problem: undefined, status: `checking for ${next.label}: ${counted}` }, keep);
+  // While it revalidates the header says so, and shows the counts once they are known.
+  const status = shown.revalidating ? `checking for ${next.label}` : `checking for ${next.label}: ${countLine(shown.analysis)}`;
+  return placed({ ...s, checks, ...shown, problem: undefined, status }, keep);
 }
 
 /** The diagnostic `f` acts on: the one in focus if the cursor is on it, else the first at the cursor. */
