@@ -94,8 +94,8 @@ export class EditorMemo {
 
   /**
    * One step of the analysis of a document (started if none is under way for
-   * it and these checks); the analysis once it is done. Steps left by a newer
-   * document's work resume where they stopped.
+   * it and these checks); the analysis once it is done. An analysis left half
+   * done (a newer document's came first) resumes where it stopped.
    */
   advance(doc: Doc, checks: Checks): Analysis | undefined {
     const known = this.known(doc, checks);
@@ -137,7 +137,7 @@ export class EditorMemo {
     });
     const counts = { error: 0, warning: 0, info: 0 };
     for (const d of diagnostics) counts[d.severity]++;
-    return { ...before, doc, graph, view, sent: view, diagnostics, counts };
+    return { ...before, doc, graph, view, sent: view, target: checks.target.clients, diagnostics, counts };
   }
 
   /** What the request's size is measured against: the counts as loaded, once known, and the configured model. */
