@@ -102,7 +102,7 @@ export class EditorMemo {
     if (known) return known;
     let job = this.jobs.get(doc);
     if (job?.checks !== checks) {
-      job = { checks, steps: analysisSteps(doc, { provider: checks.provider, target: checks.target.clients, budget: this.budgetOptions(doc) }) };
+      job = { checks, steps: this.steps(doc, checks) };
       this.jobs.delete(doc);
       this.jobs.set(doc, job);
       if (this.jobs.size > JOBS) this.jobs.delete(this.jobs.keys().next().value!);
@@ -114,6 +114,20 @@ export class EditorMemo {
     // The first version of a file the editor analyses is the file as loaded: its counts' overheads are kept.
     if (this.loaded?.source !== doc.source) this.loaded = { source: doc.source, overheads: loadedOverheads(doc, analysis.view) };
     return this.remember(analysis, checks);
+  }
+
+  /**
+   * The analysis of a document, the lines `provisional` shows first: an edit
+   * pressed before the rest is done (f on a fix being prepared) finds them
+   * made (the graph and view are kept per document) and draws at once.
+   */
+  private *steps(doc: Doc, checks: Checks): Steps<Analysis> {
+    const generation = shownGeneration(checks.target.clients);
+    const graph = buildGraph(doc, generation);
+    yield;
+    buildApiView(doc, graph, asWritten(generation));
+    yield;
+    return yield* analysisSteps(doc, { provider: checks.provider, target: checks.target.clients, budget: this.budgetOptions(doc) });
   }
 
   /**
