@@ -224,12 +224,6 @@ function withHistory(s: EditorState, history: History, status: string, analysis?
   return placed({ ...s, history, ...shown, problem: undefined, status }, keep);
 }
 
-/** What needs the present document's problems as they are (a fix): its full analysis, finished now if it is under way. */
-function revalidated(s: EditorState): EditorState {
-  if (!s.revalidating) return s;
-  return placed({ ...s, analysis: s.memo.analysisOf(s.history.present, s.checks), revalidating: false, problem: undefined }, selectedRow(s)?.id);
-}
-
 /** A full analysis done between keys replaces the provisional one, if it is still the present document's. */
 function takeRevalidated(s: EditorState, analysis: Analysis, checks: Checks): EditorState {
   if (!s.revalidating || analysis.doc !== s.history.present || checks !== s.checks) return s;
@@ -237,6 +231,11 @@ function takeRevalidated(s: EditorState, analysis: Analysis, checks: Checks): Ed
   const p = s.problem;
   const problem = p && analysis.diagnostics.find((d) => d.rule === p.rule && d.key === p.key && d.block === p.block);
   return placed({ ...s, analysis, revalidating: false, problem }, selectedRow(s)?.id);
+}
+
+/** What needs the present document's problems as they are (a fix): its full analysis, finished now if it is under way. */
+function revalidated(s: EditorState): EditorState {
+  return s.revalidating ? takeRevalidated(s, s.memo.analysisOf(s.history.present, s.checks), s.checks) : s;
 }
 
 const undoHint = () => `${keysOf('undo')} undoes`;
