@@ -82,20 +82,13 @@ export class ParentLinks {
 
   /** Keys of every line that descends from any of `roots` (the roots themselves excluded). */
   descendants(roots: readonly number[]): Set<number> {
-    const byParent = new Map<string, Line[]>();
-    for (const l of this.store.live()) {
-      const p = this.parentOf(l);
-      if (!p || l.info.kind !== 'entry') continue;
-      const list = byParent.get(p);
-      if (list) list.push(l);
-      else byParent.set(p, [l]);
-    }
+    // Children found through the interned ids (see candidates): a rewind of a few lines does not read all 100k.
     const rootSet = new Set(roots);
     const out = new Set<number>();
     const stack = roots.map((k) => this.uuidOf(this.store.get(k))).filter((u): u is string => !!u);
     const seen = new Set(stack);
     while (stack.length) {
-      for (const c of byParent.get(stack.pop()!) ?? []) {
+      for (const c of this.childrenOf(stack.pop()!)) {
         if (!rootSet.has(c.key)) out.add(c.key);
         const u = this.uuidOf(c);
         if (u && !seen.has(u)) {

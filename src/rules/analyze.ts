@@ -63,10 +63,13 @@ interface Pass {
  * that rule's findings in the block it is (the images of one tool result).
  * Message numbers are not part of it: they differ between requests.
  */
-function findings(checking: Checking, graph: Graph, view: ApiView): Map<string, Diagnostic> {
+function* findings(checking: Checking, graph: Graph, view: ApiView): Steps<Map<string, Diagnostic>> {
   const ctx: RuleContext = { ...checking, graph, view, segment: 'active' };
   const out: Diagnostic[] = [];
-  for (const rule of RULES) runRule(rule, ctx, out);
+  for (const rule of RULES) {
+    runRule(rule, ctx, out);
+    yield;
+  }
   const byIdentity = new Map<string, Diagnostic>();
   for (const d of out) {
     const at = `${d.rule}\u0000${d.key}\u0000${d.block ?? ''}`;
@@ -117,30 +120,39 @@ function fingerprint(graph: Graph, view: ApiView): string {
  * the graph (its walk), the view (buildApiView shares the messages of views
  * made alike), and the rule pass of requests that come out the same.
  */
-function passes(checking: Checking): Pass[] {
+function* passes(checking: Checking): Steps<Pass[]> {
   const { doc } = checking;
   const graphs = new Map<string, Graph>();
   const ruled = new Map<string, Map<string, Diagnostic>>();
   const byMessages = new WeakMap<ApiView['messages'], Map<Graph, Map<string, Diagnostic>>>();
-  const rulesOn = (graph: Graph, view: ApiView) => {
+  const rulesOn = function* (graph: Graph, view: ApiView): Steps<Map<string, Diagnostic>> {
     let ofGraph = byMessages.get(view.messages);
     if (!ofGraph) byMessages.set(view.messages, (ofGraph = new Map()));
     const shared = ofGraph.get(graph);
     if (shared) return shared;
     const key = fingerprint(graph, view);
     let found = ruled.get(key);
-    if (!found) ruled.set(key, (found = findings(checking, graph, view)));
+    if (!found) ruled.set(key, (found = yield* findings(checking, graph, view)));
     ofGraph.set(graph, found);
     return found;
   };
-  return GENERATIONS.map((generation) => {
+  const out: Pass[] = [];
+  for (const generation of GENERATIONS) {
     const graphKey = behaviourKey(generation, GRAPH_BEHAVIOURS);
     let graph = graphs.get(graphKey);
-    if (!graph) graphs.set(graphKey, (graph = buildGraph(doc, generation)));
+    if (!graph) {
+      graphs.set(graphKey, (graph = buildGraph(doc, generation)));
+      yield;
+    }
     const written = buildApiView(doc, graph, asWritten(generation));
+    yield;
     const sent = buildApiView(doc, graph, generation);
-    return { generation, graph, written, sent, inSent: rulesOn(graph, sent), inWritten: rulesOn(graph, written) };
-  });
+    yield;
+    const inSent = yield* rulesOn(graph, sent);
+    const inWritten = yield* rulesOn(graph, written);
+    out.push({ generation, graph, written, sent, inSent, inWritten });
+  }
+  return out;
 }
 
 /** The patch a client made at a finding's line and block, if any. */
@@ -202,14 +214,36 @@ function describe(d: Diagnostic, breaking: readonly Pass[], patching: readonly P
  * diagnostic can say which other clients a shape breaks.
  */
 export function analyze(file: Doc, options: AnalyzeOptions = {}): Analysis {
+  const steps = analysisSteps(file, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** The generation whose graph and written lines an analysis for `target` shows: the oldest of the target's. */
+export function shownGeneration(target: readonly Client[]): Client {
+  const targets = new Set(target.map(generationOf));
+  return GENERATIONS.find((g) => targets.has(g))!;
+}
+
+/**
+ * Work that pauses between its steps: each `next()` runs one step (a graph, a
+ * view, one rule over one request) and the last returns the result. Whoever
+ * drives it chooses when the next step runs, or drops it half done.
+ */
+export type Steps<T> = Generator<void, T, void>;
+
+/** analyze, one step at a time: what the editor runs between keys. */
+export function* analysisSteps(file: Doc, options: AnalyzeOptions = {}): Steps<Analysis> {
   const provider = options.provider ?? 'anthropic';
   const conversation = options.conversation ?? 'main';
   const doc = conversation === 'subagent' ? asOwnConversation(file) : file;
   const checking: Checking = { doc, provider, conversation, budget: options.budget };
   const target = options.target ?? [NEWEST];
   const targets = new Set(target.map(generationOf));
-  const all = passes(checking);
-  const main = all.find((p) => targets.has(p.generation))!;
+  const all = yield* passes(checking);
+  const main = all.find((p) => p.generation === shownGeneration(target))!;
 
   // Every shape any generation finds, in its written lines or its request, settled for the target.
   const seen = new Map<string, Diagnostic>();
@@ -219,12 +253,18 @@ export function analyze(file: Doc, options: AnalyzeOptions = {}): Analysis {
     const settled = settle(id, d, all, targets);
     if (settled) diagnostics.push(settled);
   }
+  yield;
 
   // What precedes the newest compaction is never sent: its problems are reported as info (see runRule).
   if (main.graph.preCompactChain.length) {
     const view = buildApiView(doc, main.graph, asWritten(main.generation), main.graph.preCompactChain);
     const before: RuleContext = { ...checking, graph: main.graph, view, segment: 'pre-compact' };
-    for (const rule of RULES) if (rule.scope === 'view') runRule(rule, before, diagnostics);
+    yield;
+    for (const rule of RULES)
+      if (rule.scope === 'view') {
+        runRule(rule, before, diagnostics);
+        yield;
+      }
   }
   diagnostics.sort((a, b) => a.pos - b.pos || (a.block ?? -1) - (b.block ?? -1) || a.rule.localeCompare(b.rule));
   const counts = { error: 0, warning: 0, info: 0 };

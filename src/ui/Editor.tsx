@@ -12,7 +12,7 @@ import { ConflictPanel, DetailPanel, FitPanel, HelpPanel, SavePanel } from './Pa
 import { type EditorState, diagnosticsAt, selectedRow } from './state.js';
 import { type Size, useTerminalSize } from './terminal.js';
 import { Tree } from './Tree.js';
-import { type EditorDeps, useEditorEffects, useEditorInput, usePreparedFix } from './useEditor.js';
+import { type EditorDeps, useEditorEffects, useEditorInput, useBackgroundWork } from './useEditor.js';
 import { layoutOf, useEditorState, useTreeHeight } from './useEditorState.js';
 
 export interface EditorProps {
@@ -27,6 +27,8 @@ export interface EditorProps {
   readonly keys?: readonly KeyPress[];
   /** Terminal size; defaults to the real terminal's (following resizes). */
   readonly size?: Size;
+  /** Documents of more lines show an edit before its analysis is done (see DEFER_LINES). */
+  readonly deferLines?: number;
 }
 
 /** The middle of the screen: the tree and the detail pane, or a panel over both. */
@@ -54,15 +56,18 @@ function Middle({ state, layout, width, path }: { state: EditorState; layout: Re
   );
 }
 
-export function Editor({ doc, provider, target, deps, demo = false, status = '', keys = [], size }: EditorProps) {
+export function Editor({ doc, provider, target, deps, demo = false, status = '', keys = [], size, deferLines }: EditorProps) {
   const { rows, columns: width } = useTerminalSize(size);
   const headerLines = (raw: boolean) => 1 + (demo ? 1 : 0) + (raw ? 1 : 0);
-  const [state, dispatch] = useEditorState({ doc, checks: checksFor(doc, provider, target), status, keys }, layoutOf(rows, headerLines(false), 1).tree);
+  const [state, dispatch] = useEditorState(
+    { doc, checks: checksFor(doc, provider, target), status, keys, deferLines },
+    layoutOf(rows, headerLines(false), 1).tree,
+  );
   const layout = layoutOf(rows, headerLines(state.raw), statusLines(state, width));
   useTreeHeight(state, dispatch, layout.tree);
   useEditorInput(dispatch);
   useEditorEffects(state, dispatch, deps);
-  usePreparedFix(state);
+  useBackgroundWork(state, dispatch);
   return (
     <Box flexDirection="column" width={width} height={rows}>
       <Header state={state} demo={demo} width={width} />

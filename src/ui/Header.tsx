@@ -38,6 +38,8 @@ export function headerParts(state: EditorState, facts: ReturnType<typeof fileFac
     { text: 'ccmend', keep: 9, bold: true },
     { text: countLine(analysis), keep: 10, color: error ? 'error' : warning ? 'warning' : 'ok', bold: true },
   ];
+  // The counts are the last full analysis's, carried to the edited lines, until the new one is done.
+  if (state.revalidating) parts.push({ text: 'revalidating…', keep: 9.5, color: 'info' });
   if (info) parts.push({ text: `(${info} info before the last compaction)`, keep: 5, color: 'info' });
   if (isDirty(state)) parts.push({ text: '[modified]', keep: 8, color: 'accent' });
   parts.push({ text: `for ${clientName(state.checks.target)}`, keep: 7.5 });

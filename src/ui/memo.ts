@@ -2,13 +2,17 @@ import { type BudgetOptions, type RecordedOverheads, type RequestBudget, loadedO
 import { type Contributor, largestBlocks } from '../budget/contributors.js';
 import { configuredModel } from '../report/settings.js';
 import { applyEdits } from '../edit/apply.js';
-import { type Analysis, analyze } from '../rules/analyze.js';
+import { buildApiView } from '../conversation/apiView.js';
+import { asWritten } from '../conversation/clients.js';
+import { buildGraph } from '../conversation/graph.js';
+import { type Analysis, type Steps, analysisSteps, shownGeneration } from '../rules/analyze.js';
 import type { Edit } from '../edit/types.js';
 import { type Target, resolveTarget } from '../report/target.js';
 import type { Diagnostic, Provider } from '../rules/types.js';
 import type { Doc } from '../transcript/document.js';
 import type { ByteSource } from '../transcript/source.js';
 import { Recent } from '../transcript/recent.js';
+import { columnsOf } from '../transcript/columns.js';
 import { type ChainSets, type Row, diagnosticsByPos, rawRows, treeRows } from './rows.js';
 
 /** What the editor checks documents for: a provider's rules and the Claude Code versions whose requests count. */
@@ -29,12 +33,29 @@ export const checksFor = (doc: Doc, provider: Provider, target: Target = resolve
 /** How many of the largest blocks the key that goes to them steps through. */
 const LARGEST = 20;
 
+/** Analyses under way at once: the present document's and the prepared fix's. */
+const JOBS = 2;
+
+/** An analysis under way, step by step (see analysisSteps). */
+interface Job {
+  readonly checks: Checks;
+  readonly steps: Steps<Analysis>;
+}
+
+/**
+ * Documents of more lines than this are revalidated after the frame that shows
+ * an edit, step by step between keys (see `provisional`); smaller ones are
+ * analysed at once, faster than a frame is drawn.
+ */
+export const DEFER_LINES = 20_000;
+
 export class EditorMemo {
   /** Undo and redo go back to a document just analysed: they only redraw. */
   private readonly analyses = new Recent<Doc, { checks: Checks; analysis: Analysis }>(8);
   /** By the edit list (a fix's edits are one array for as long as its analysis lives) and the document they were applied to. */
   private readonly edited = new Recent<readonly Edit[], { from: Doc; to: Doc }>(8);
-  private rowsCache?: { analysis: Analysis; raw: boolean; collapsed: ReadonlySet<number>; rows: readonly Row[] };
+  /** By document and messages, not analysis: a revalidated analysis has the lines its provisional one showed. */
+  private rowsCache?: { doc: Doc; messages: Analysis['view']['messages']; raw: boolean; collapsed: ReadonlySet<number>; rows: readonly Row[] };
   private byPosCache?: { analysis: Analysis; byPos: Map<number, Diagnostic[]> };
   private chainsCache?: { graph: Analysis['graph']; sets: ChainSets };
   /**
@@ -45,16 +66,92 @@ export class EditorMemo {
   private loaded?: { source: ByteSource; overheads: RecordedOverheads };
   /** The model the settings choose. */
   private settings?: { model?: string };
-  private budgetCache?: { analysis: Analysis; budget: RequestBudget };
+  private budgetCache?: { doc: Doc; messages: Analysis['view']['messages']; budget: RequestBudget };
   private largestCache?: { analysis: Analysis; blocks: readonly Contributor[] };
+  private readonly jobs = new Map<Doc, Job>();
 
+  /** `deferLines`: see DEFER_LINES. */
+  constructor(private readonly deferLines = DEFER_LINES) {}
+
+  /** The full analysis of a document, finishing the one under way if there is one. */
   analysisOf(doc: Doc, checks: Checks): Analysis {
+    for (;;) {
+      const analysis = this.advance(doc, checks);
+      if (analysis) return analysis;
+    }
+  }
+
+  /** The full analysis of a document, if it is at hand. */
+  known(doc: Doc, checks: Checks): Analysis | undefined {
     const known = this.analyses.get(doc);
-    if (known?.checks === checks) return known.analysis;
-    const analysis = analyze(doc, { provider: checks.provider, target: checks.target.clients, budget: this.budgetOptions(doc) });
+    return known?.checks === checks ? known.analysis : undefined;
+  }
+
+  /** Whether an edit of this document shows before its analysis is done. */
+  defers(doc: Doc): boolean {
+    return doc.lines.length > this.deferLines;
+  }
+
+  /**
+   * One step of the analysis of a document (started if none is under way for
+   * it and these checks); the analysis once it is done. An analysis left half
+   * done (a newer document's came first) resumes where it stopped.
+   */
+  advance(doc: Doc, checks: Checks): Analysis | undefined {
+    const known = this.known(doc, checks);
+    if (known) return known;
+    let job = this.jobs.get(doc);
+    if (job?.checks !== checks) {
+      job = { checks, steps: this.steps(doc, checks) };
+      this.jobs.delete(doc);
+      this.jobs.set(doc, job);
+      if (this.jobs.size > JOBS) this.jobs.delete(this.jobs.keys().next().value!);
+    }
+    const step = job.steps.next();
+    if (!step.done) return undefined;
+    this.jobs.delete(doc);
+    const analysis = step.value;
     // The first version of a file the editor analyses is the file as loaded: its counts' overheads are kept.
     if (this.loaded?.source !== doc.source) this.loaded = { source: doc.source, overheads: loadedOverheads(doc, analysis.view) };
     return this.remember(analysis, checks);
+  }
+
+  /**
+   * The analysis of a document, the lines `provisional` shows first: an edit
+   * pressed before the rest is done (f on a fix being prepared) finds them
+   * made (the graph and view are kept per document) and draws at once.
+   */
+  private *steps(doc: Doc, checks: Checks): Steps<Analysis> {
+    const generation = shownGeneration(checks.target.clients);
+    const graph = buildGraph(doc, generation);
+    yield;
+    buildApiView(doc, graph, asWritten(generation));
+    yield;
+    return yield* analysisSteps(doc, { provider: checks.provider, target: checks.target.clients, budget: this.budgetOptions(doc) });
+  }
+
+  /**
+   * What the editor shows of a document until its analysis is done: the
+   * target's lines as its full analysis will have them (the same graph and
+   * view: both are kept per document), with the problems `before` found,
+   * carried to where their lines are now. Problems the edit made are not there
+   * yet; the ones it mended still are.
+   */
+  provisional(doc: Doc, checks: Checks, before: Analysis): Analysis {
+    const generation = shownGeneration(checks.target.clients);
+    const graph = buildGraph(doc, generation);
+    const view = buildApiView(doc, graph, asWritten(generation));
+    // Where the lines with problems are now: one pass over the keys, without a map of every line.
+    const posOf = new Map<number, number>(before.diagnostics.map((d) => [d.key, -1]));
+    const { key } = columnsOf(doc.lines);
+    for (let pos = 0; pos < key.length; pos++) if (posOf.has(key[pos]!)) posOf.set(key[pos]!, pos);
+    const diagnostics = before.diagnostics.flatMap((d) => {
+      const pos = posOf.get(d.key)!;
+      return pos === -1 ? [] : [pos === d.pos ? d : { ...d, pos }];
+    });
+    const counts = { error: 0, warning: 0, info: 0 };
+    for (const d of diagnostics) counts[d.severity]++;
+    return { ...before, doc, graph, view, sent: view, target: checks.target.clients, diagnostics, counts };
   }
 
   /** What the request's size is measured against: the counts as loaded, once known, and the configured model. */
@@ -85,9 +182,10 @@ export class EditorMemo {
   /** The rows of the tree (or of the raw view) of an analysis: built once per analysis, view and set of collapsed turns. */
   rows(analysis: Analysis, raw: boolean, collapsed: ReadonlySet<number>): readonly Row[] {
     const c = this.rowsCache;
-    if (c?.analysis === analysis && c.raw === raw && c.collapsed === collapsed) return c.rows;
+    const { doc, view } = analysis;
+    if (c?.doc === doc && c.messages === view.messages && c.raw === raw && c.collapsed === collapsed) return c.rows;
     const rows = raw ? rawRows(analysis) : treeRows(analysis, collapsed);
-    this.rowsCache = { analysis, raw, collapsed, rows };
+    this.rowsCache = { doc, messages: view.messages, raw, collapsed, rows };
     return rows;
   }
 
@@ -98,9 +196,11 @@ export class EditorMemo {
 
   /** What the request of an analysis costs, once per analysis. */
   budget(analysis: Analysis): RequestBudget {
-    if (this.budgetCache?.analysis !== analysis)
-      this.budgetCache = { analysis, budget: requestBudget(analysis.doc, analysis.view, this.budgetOptions(analysis.doc)) };
-    return this.budgetCache.budget;
+    const c = this.budgetCache;
+    const { doc, view } = analysis;
+    if (c?.doc !== doc || c.messages !== view.messages)
+      this.budgetCache = { doc, messages: view.messages, budget: requestBudget(doc, view, this.budgetOptions(doc)) };
+    return this.budgetCache!.budget;
   }
 
   /** The largest blocks of the request, largest first, for the key that goes to them. */

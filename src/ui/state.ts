@@ -56,7 +56,10 @@ export interface EditorState {
   /** This editor's memoised work (see EditorMemo); the same object in every state of one editor. */
   readonly memo: EditorMemo;
   readonly history: History;
+  /** The present document's analysis; provisional while `revalidating` (see EditorMemo.provisional). */
   readonly analysis: Analysis;
+  /** The full analysis of the present document is under way, between keys; 'revalidated' brings it. */
+  readonly revalidating: boolean;
   /** The document as last loaded or saved (where the history starts): what a save lists changes against, a reload rereads. */
   readonly saved: Doc;
   /** The provider's rules and the Claude Code versions the document is checked for. */
@@ -94,7 +97,9 @@ export type Action =
   /** A save (or save-as, or reload) ended with this document: the new baseline. */
   | { readonly type: 'saved'; readonly doc: Doc; readonly status: string }
   | { readonly type: 'saveFailed'; readonly message: string; readonly conflict: boolean }
-  | { readonly type: 'effectDone'; readonly status: string };
+  | { readonly type: 'effectDone'; readonly status: string }
+  /** The full analysis of a document, done after the frame that showed it. */
+  | { readonly type: 'revalidated'; readonly analysis: Analysis; readonly checks: Checks };
 
 /** The rows of the tree or the raw view: derived from the analysis, built once per version (see EditorMemo). */
 export const rowsOf = (s: EditorState): readonly Row[] => s.memo.rows(s.analysis, s.raw, s.collapsed);
@@ -150,21 +155,20 @@ function scrolled(s: EditorState): EditorState {
 
 /**
  * Works out what f would do at the cursor (or, off any problem, after n), before
- * the key: the fixed document and its analysis land in the editor's memo, and f
- * then only redraws. The editor calls this when the user pauses, reading. The
- * first call also readies the code every edit runs (a cold first edit of 200 MB
- * costs three times a warm one). Returns the fixed document, or undefined when
- * there is nothing to fix, an overlay is open, or an effect runs (a save closes
- * the document's file).
+ * the key: the fixed document lands in the editor's memo, and its analysis
+ * once the caller has driven it there (see EditorMemo.advance); f then only
+ * redraws. The editor calls this when the user pauses, reading. The first call
+ * also readies the code every edit runs (a cold first edit of 200 MB costs
+ * three times a warm one). Returns the fixed document, or undefined when there
+ * is nothing to fix, the present document is still being revalidated, an
+ * overlay is open, or an effect runs (a save closes the document's file).
  */
 export function prepareFix(s: EditorState): Doc | undefined {
-  if (s.overlay.kind !== 'none' || s.effect) return undefined;
+  if (s.overlay.kind !== 'none' || s.effect || s.revalidating) return undefined;
   const fix = (problemAtCursor(s) ?? problemAfter(s, problems(s).list, 1))?.fixes[0];
   if (!fix) return undefined;
   try {
-    const doc = s.memo.applied(s.history.present, fix.edits);
-    s.memo.analysisOf(doc, s.checks);
-    return doc;
+    return s.memo.applied(s.history.present, fix.edits);
   } catch (e) {
     if (e instanceof EditError) return undefined; // f will say why
     throw e;
@@ -172,12 +176,12 @@ export function prepareFix(s: EditorState): Doc | undefined {
 }
 
 /** The first state of an editor on `doc`; `keys` pressed before it was up (while loading) are applied in order. */
-export function initialState(doc: Doc, checks: Checks, height: number, status = '', keys: readonly KeyPress[] = []): EditorState {
-  const memo = new EditorMemo();
+export function initialState(doc: Doc, checks: Checks, height: number, status = '', keys: readonly KeyPress[] = [], memo = new EditorMemo()): EditorState {
   const first: EditorState = {
     memo,
     history: startHistory(doc),
     analysis: memo.analysisOf(doc, checks),
+    revalidating: false,
     saved: doc,
     checks,
     targets: targetsAfter(checks.target),
@@ -202,10 +206,36 @@ function moveTo(s: EditorState, cursor: number): EditorState {
   return scrolled({ ...s, cursor: Math.max(0, Math.min(cursor, rowsOf(s).length - 1)), detailTop: 0 });
 }
 
+/**
+ * The analysis to show for a document: its full one if it is at hand or
+ * quickly made, else a provisional one while the full one is worked out
+ * between keys (see the 'revalidated' action).
+ */
+function analysed(s: EditorState, doc: Doc, checks: Checks): Pick<EditorState, 'analysis' | 'revalidating'> {
+  const known = s.memo.known(doc, checks);
+  if (known || !s.memo.defers(doc)) return { analysis: known ?? s.memo.analysisOf(doc, checks), revalidating: false };
+  return { analysis: s.memo.provisional(doc, checks, s.analysis), revalidating: true };
+}
+
 /** Replaces the document (an edit, undo or redo) and revalidates it, unless its analysis is at hand. */
-function withHistory(s: EditorState, history: History, status: string, analysis = s.memo.analysisOf(history.present, s.checks)): EditorState {
+function withHistory(s: EditorState, history: History, status: string, analysis?: Analysis): EditorState {
   const keep = selectedRow(s)?.id;
-  return placed({ ...s, history, analysis, problem: undefined, status }, keep);
+  const shown = analysis ? { analysis, revalidating: false } : analysed(s, history.present, s.checks);
+  return placed({ ...s, history, ...shown, problem: undefined, status }, keep);
+}
+
+/** A full analysis done between keys replaces the provisional one, if it is still the present document's. */
+function takeRevalidated(s: EditorState, analysis: Analysis, checks: Checks): EditorState {
+  if (!s.revalidating || analysis.doc !== s.history.present || checks !== s.checks) return s;
+  // The problem n went to, as the full analysis found it (if it still stands).
+  const p = s.problem;
+  const problem = p && analysis.diagnostics.find((d) => d.rule === p.rule && d.key === p.key && d.block === p.block);
+  return placed({ ...s, analysis, revalidating: false, problem }, selectedRow(s)?.id);
+}
+
+/** What needs the present document's problems as they are (a fix): its full analysis, finished now if it is under way. */
+function revalidated(s: EditorState): EditorState {
+  return s.revalidating ? takeRevalidated(s, s.memo.analysisOf(s.history.present, s.checks), s.checks) : s;
 }
 
 const undoHint = () => `${keysOf('undo')} undoes`;
@@ -285,8 +315,10 @@ function switchClient(s: EditorState): EditorState {
   const next = s.targets[(s.targets.indexOf(s.checks.target) + 1) % s.targets.length]!;
   const checks: Checks = { provider: s.checks.provider, target: next };
   const keep = selectedRow(s)?.id;
-  const analysis = s.memo.analysisOf(s.history.present, checks);
-  return placed({ ...s, checks, analysis, problem: undefined, status: `checking for ${next.label}: ${countLine(analysis)}` }, keep);
+  const shown = analysed(s, s.history.present, checks);
+  // While it revalidates the header says so, and shows the counts once they are known.
+  const status = shown.revalidating ? `checking for ${next.label}` : `checking for ${next.label}: ${countLine(shown.analysis)}`;
+  return placed({ ...s, checks, ...shown, problem: undefined, status }, keep);
 }
 
 /** The diagnostic `f` acts on: the one in focus if the cursor is on it, else the first at the cursor. */
@@ -432,6 +464,7 @@ function editorCommand(s: EditorState, c: Command): EditorState {
     case 'rewind':
       return row ? { ...s, overlay: { kind: 'rewind', keys: rewindKeys(s.analysis, row), turn: row.turn ?? -1 } } : s;
     case 'fix': {
+      if (s.revalidating) return editorCommand(revalidated(s), c);
       const d = problemAtCursor(s);
       if (!d) return { ...s, status: `no problem here (${keysOf('nextProblem')} goes to the next one)` };
       const fix = d.fixes[0];
@@ -445,7 +478,7 @@ function editorCommand(s: EditorState, c: Command): EditorState {
       return edit(s, fix.edits, `fixed ${d.rule}: ${fix.label}`);
     }
     case 'fixAll':
-      return fixEverything(s);
+      return fixEverything(revalidated(s));
     case 'switchClient':
       return switchClient(s);
     case 'undo': {
@@ -463,7 +496,7 @@ function editorCommand(s: EditorState, c: Command): EditorState {
         ? { ...s, overlay: { kind: 'save', changes: changesBetween(s.saved, s.history.present), top: 0 } }
         : { ...s, status: 'no changes to save' };
     case 'export':
-      return { ...s, effect: { kind: 'export' }, status: 'exporting the hand-off summary…' };
+      return { ...revalidated(s), effect: { kind: 'export' }, status: 'exporting the hand-off summary…' };
     case 'search':
       return { ...s, overlay: { kind: 'search', query: s.lastQuery } };
     case 'toggleSizes':
@@ -609,7 +642,20 @@ export function reduce(s: EditorState, a: Action): EditorState {
       const analysis = s.memo.analysisOf(a.doc, s.checks);
       const keep = selectedRow(s)?.id;
       return settled(
-        placed({ ...s, history: startHistory(a.doc), saved: a.doc, analysis, overlay: NONE, effect: undefined, problem: undefined, status: a.status }, keep),
+        placed(
+          {
+            ...s,
+            history: startHistory(a.doc),
+            saved: a.doc,
+            analysis,
+            revalidating: false,
+            overlay: NONE,
+            effect: undefined,
+            problem: undefined,
+            status: a.status,
+          },
+          keep,
+        ),
       );
     }
     case 'saveFailed': {
@@ -620,5 +666,7 @@ export function reduce(s: EditorState, a: Action): EditorState {
     }
     case 'effectDone':
       return settled({ ...s, effect: undefined, status: a.status });
+    case 'revalidated':
+      return takeRevalidated(s, a.analysis, a.checks);
   }
 }

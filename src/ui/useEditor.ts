@@ -70,19 +70,61 @@ export function useEditorEffects(state: EditorState, dispatch: Dispatch<Action>,
   }, [state.effect]);
 }
 
+/** Steps of background work run back to back for this long before input and frames get their turn. */
+const SLICE_MS = 10;
+
 /**
- * Revalidating a 200 MB session after an edit takes tens of milliseconds; done while
- * the user reads, f only redraws (see prepareFix). Any key before the pause ends cancels it.
+ * Runs `step` (true once the work is done) a slice at a time, between the
+ * event loop's other work (keys, frames), until it is done or cancelled.
+ * Returns the cancel.
  */
-export function usePreparedFix(state: EditorState): void {
+function inSlices(step: () => boolean): () => void {
+  let handle: NodeJS.Immediate | undefined;
+  const slice = () => {
+    const until = performance.now() + SLICE_MS;
+    while (!step()) if (performance.now() >= until) return void (handle = setImmediate(slice));
+  };
+  handle = setImmediate(slice);
+  return () => clearImmediate(handle);
+}
+
+/** Work ahead of time only: a failure is dropped (the key it prepares for meets it and reports it). */
+function ahead<T>(work: () => T): T | undefined {
+  try {
+    return work();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Work done between keys, never in the way of one: each key's frame is drawn
+ * first, and each step of the work is one slice long (one graph, view or rule
+ * over one request: tens of milliseconds on 200 MB). While the present
+ * document is revalidating, its full analysis (every client generation, every
+ * rule) is worked out and replaces the provisional one. Otherwise, after a
+ * pause, the fix f (or n then f) would apply is prepared (see prepareFix), so
+ * that f only redraws. A newer state cancels what this one started; an
+ * analysis half done resumes where it stopped when it is asked for again.
+ */
+export function useBackgroundWork(state: EditorState, dispatch: Dispatch<Action>): void {
   useEffect(() => {
+    const { memo, checks } = state;
+    const present = state.history.present;
+    if (state.revalidating)
+      return inSlices(() => {
+        const analysis = memo.advance(present, checks);
+        if (analysis) dispatch({ type: 'revalidated', analysis, checks });
+        return analysis !== undefined;
+      });
+    let cancel: (() => void) | undefined;
     const timer = setTimeout(() => {
-      try {
-        prepareFix(state);
-      } catch {
-        // Work ahead of time only: f meets the same failure and reports it.
-      }
+      const fixed = ahead(() => prepareFix(state));
+      if (fixed) cancel = inSlices(() => ahead(() => memo.advance(fixed, checks) !== undefined) ?? true);
     }, PREPARE_AFTER_MS);
-    return () => clearTimeout(timer);
-  }, [state]);
+    return () => {
+      clearTimeout(timer);
+      cancel?.();
+    };
+  }, [state, dispatch]);
 }

@@ -1,5 +1,5 @@
 import { type Dispatch, useEffect, useReducer } from 'react';
-import type { Checks } from './memo.js';
+import { type Checks, EditorMemo } from './memo.js';
 import type { Doc } from '../transcript/document.js';
 import type { KeyPress } from './keys.js';
 import { type Action, type EditorState, initialState, reduce } from './state.js';
@@ -26,11 +26,13 @@ export interface EditorStart {
   readonly status: string;
   /** Keys pressed before the editor was up (while its file loaded). */
   readonly keys: readonly KeyPress[];
+  /** Documents of more lines are revalidated between keys after an edit (default DEFER_LINES). */
+  readonly deferLines?: number;
 }
 
 /** The editor's state and its reducer, starting with a tree `treeHeight` rows high. */
 export function useEditorState(start: EditorStart, treeHeight: number): [EditorState, Dispatch<Action>] {
-  return useReducer(reduce, undefined, () => initialState(start.doc, start.checks, treeHeight, start.status, start.keys));
+  return useReducer(reduce, undefined, () => initialState(start.doc, start.checks, treeHeight, start.status, start.keys, new EditorMemo(start.deferLines)));
 }
 
 /** The reducer pages by the tree's height: it follows the layout (a resize, the raw view's extra header line). */

@@ -9,6 +9,7 @@ import type { Doc } from '../../src/transcript/document.js';
 import type { Command } from '../../src/ui/keyTable.js';
 import { type EditorState, initialState, prepareFix, problemAtCursor, reduce } from '../../src/ui/state.js';
 import { bytesOf, caseOf, SMALL_FIXTURES } from '../hardening/damage.js';
+import { EDITOR_COMMANDS } from '../helpers/editorCommands.js';
 import { realDoc } from '../helpers/fixtures.js';
 
 /*
@@ -17,24 +18,7 @@ import { realDoc } from '../helpers/fixtures.js';
  * used), f must give exactly what the fix's edits make of the document.
  */
 
-const COMMANDS: Command[] = [
-  'down',
-  'up',
-  'pageDown',
-  'bottom',
-  'nextProblem',
-  'prevProblem',
-  'fix',
-  'delete',
-  'moveUp',
-  'moveDown',
-  'merge',
-  'undo',
-  'redo',
-  'fixAll',
-  'toggleRaw',
-];
-const step = fc.record({ command: fc.constantFrom(...COMMANDS), prepare: fc.boolean() });
+const step = fc.record({ command: fc.constantFrom(...EDITOR_COMMANDS), prepare: fc.boolean() });
 
 /** Runs the steps, then n, then checks f there; false when there was no fix to check. */
 function check(start: EditorState, steps: { command: Command; prepare: boolean }[]): boolean {
