@@ -15,6 +15,14 @@ export const FIXTURES: Readonly<Record<string, string>>;
 /** The prompt every recording resumes with. */
 export const PROBE: string;
 export function derivedUuid(uuid: string, tag: string): string;
+/** The broken cases `ccmend fix --client all --out` changes, each with a written case of what fix writes. */
+export const FIXED_FROM: readonly string[];
+/** The broken cases where `ccmend fix --client all --warnings --out` writes other bytes than without --warnings (what the editor's F then s saves). */
+export const FIXED_WITH_WARNINGS_FROM: readonly string[];
+/** The written case holding what fix writes from a broken case (with --warnings or not). */
+export function fixedCaseName(name: string, options?: { warnings?: boolean }): string;
+/** The names of the broken variants, in their declared order. */
+export const BROKEN_CASES: readonly string[];
 /** Every case, real fixtures first. */
 export const CASES: readonly RecordingCase[];
 export function caseNamed(name: string): RecordingCase;

@@ -875,8 +875,102 @@ const written = [
   },
 ];
 
+/**
+ * The broken cases fix writes a session of its own from, by what makes it: 'fix' when
+ * `ccmend fix --client all --out` changes the case (a written case `fixed-<name>`), 'warnings' when with
+ * --warnings it writes other bytes than without (`fixed-warnings-<name>`, which is also what the editor's F,
+ * fix everything, then s saves: test/ui/fixAllSave.test.tsx). test/recordings/fixed.test.ts writes them
+ * again and checks this table.
+ * @type {Record<string, ('fix' | 'warnings')[]>}
+ */
+const FIXED = {
+  'gap-1000ms': ['fix', 'warnings'],
+  'gap-4800ms': ['fix', 'warnings'],
+  'gap-5200ms': ['fix', 'warnings'],
+  'gap-60s': ['fix', 'warnings'],
+  'gap-orphan-first-1s': ['fix'],
+  'gap-orphan-first-60s': ['fix'],
+  'gap-330': ['fix', 'warnings'],
+  'gap-239': ['fix', 'warnings'],
+  'torn-line': ['fix', 'warnings'],
+  'torn-last-line': ['warnings'],
+  'orphan-result-mid': ['fix', 'warnings'],
+  'orphan-result-parallel-330': ['warnings'],
+  'tool-use-unanswered-mid': ['warnings'],
+  'tool-use-unanswered-end': ['warnings'],
+  'parallel-result-missing': ['warnings'],
+  'parallel-result-missing-end': ['warnings'],
+  'text-empty-in-response': ['fix', 'warnings'],
+  'text-whitespace-in-response': ['fix', 'warnings'],
+  'text-only-whitespace-message': ['fix'],
+  'final-text-trailing-whitespace': ['warnings'],
+  'final-text-whitespace-only': ['fix', 'warnings'],
+  'tool-use-id-duplicate-line': ['fix', 'warnings'],
+  'tool-use-id-reused-later': ['fix', 'warnings'],
+  'tool-result-duplicate': ['fix', 'warnings'],
+  'tool-result-error-empty': ['fix', 'warnings'],
+  'tool-id-invalid-chars': ['fix', 'warnings'],
+  'image-over-5mb': ['fix'],
+  'image-decoded-over-5mb': ['fix'],
+  'image-empty-data': ['fix'],
+  'image-media-type-mismatch': ['fix'],
+  'image-svg': ['fix'],
+  'document-not-pdf': ['fix'],
+  'user-image-empty-text-end': ['fix'],
+  'fork-newest-not-last': ['warnings'],
+  'surrogate-prompt': ['fix', 'warnings'],
+  'surrogate-tool-result': ['fix', 'warnings'],
+  'text-before-tool-result': ['fix', 'warnings'],
+  'ends-on-tool-result': ['warnings'],
+  'thinking-other-model': ['warnings'],
+  'thinking-other-model-219': ['warnings'],
+  'thinking-not-first': ['fix', 'warnings'],
+  'tool-input-string': ['fix', 'warnings'],
+  'parallel-results-reversed': ['warnings'],
+  'attachment-user-after-tool-result': ['warnings'],
+  'server-tool-pair': ['warnings'],
+  'server-tool-result-orphan': ['fix', 'warnings'],
+  'thinking-empty': ['warnings'],
+  'tool-name-too-long': ['fix', 'warnings'],
+  'api-error-after-prompt': ['warnings'],
+};
+
+/** The broken cases `ccmend fix --client all --out` changes. */
+export const FIXED_FROM = Object.keys(FIXED).filter((name) => FIXED[name].includes('fix'));
+
+/** The broken cases where `ccmend fix --client all --warnings --out` writes other bytes than without --warnings. */
+export const FIXED_WITH_WARNINGS_FROM = Object.keys(FIXED).filter((name) => FIXED[name].includes('warnings'));
+
+/**
+ * The name of the written case holding what fix writes from a broken case (with --warnings or not).
+ * @param {string} name @param {{ warnings?: boolean }} [options]
+ */
+export const fixedCaseName = (name, { warnings = false } = {}) => `fixed-${warnings ? 'warnings-' : ''}${name}`;
+
+/**
+ * The written case of what fix writes from a broken case, resumed under the broken case's session id.
+ * @param {string} name @param {boolean} warnings @returns {RecordingCase}
+ */
+function fixedCase(name, warnings) {
+  const original = broken.find((c) => c.name === name);
+  if (!original) throw new Error(`${name} is no broken case`);
+  const written = fixedCaseName(name, { warnings });
+  return {
+    name: written,
+    source: original.source,
+    description: `the session \`ccmend fix --client all${warnings ? ' --warnings' : ''} --out\` writes from ${name}${warnings ? ' (what the editor saves after F)' : ''}, under the same session id`,
+    ...(original.sessionId ? { sessionId: original.sessionId } : {}),
+    transform: writtenText(written),
+  };
+}
+
+const fixed = [...FIXED_FROM.map((name) => fixedCase(name, false)), ...FIXED_WITH_WARNINGS_FROM.map((name) => fixedCase(name, true))];
+
+/** The names of the broken variants, in their declared order. */
+export const BROKEN_CASES = broken.map((c) => c.name);
+
 /** Every case, real fixtures first. */
-export const CASES = [...real, ...broken, ...written];
+export const CASES = [...real, ...broken, ...written, ...fixed];
 
 /** @param {string} name */
 export function caseNamed(name) {
