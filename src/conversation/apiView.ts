@@ -2,8 +2,8 @@ import { ASSISTANT, RESULTS, SENT, columnsOf } from '../transcript/columns.js';
 import { type Doc, entryOf } from '../transcript/document.js';
 import { internedCount } from '../transcript/intern.js';
 import { valueAt } from '../transcript/jsonPath.js';
-import { type BlockInfo, blockInfoOf } from '../transcript/lineInfo.js';
-import { type BehaviourId, type Client, NEWEST } from './clients.js';
+import { type BlockInfo, blockInfoOf, type LineInfo } from '../transcript/lineInfo.js';
+import { type BehaviourId, type Client, NEWEST, behaviourKey } from './clients.js';
 import type { Graph } from './graph.js';
 
 /** One content block of the rebuilt request, with where it came from. */
@@ -15,6 +15,10 @@ export interface ViewBlock {
   readonly info: BlockInfo;
   /** What the client sends instead of the line's block (or, for a block it makes, the block). */
   readonly replacement?: unknown;
+  /** Text the client adds at the end of a text block. */
+  readonly suffix?: string;
+  /** Reminder texts the client appends to a tool_result's content. */
+  readonly folded?: readonly ViewBlock[];
 }
 
 export interface ViewMessage {
@@ -158,13 +162,83 @@ interface Stage {
 }
 
 /**
+ * Which behaviour makes a client send an attachment line, by `attachment.type`
+ * (null: no client sends it on resume). A type not listed is sent by the
+ * clients that send the newest kinds.
+ */
+const ATTACHMENT_SENT_BY: Readonly<Record<string, BehaviourId | null>> = {
+  file: 'attach-files',
+  skill_listing: 'attach-skills',
+  deferred_tools_delta: 'attach-deferred-tools',
+  agent_listing_delta: 'attach-agents',
+  total_tokens_reminder: 'attach-token-budget',
+  remote_session_change: 'attach-attribution',
+  environment: 'attach-context',
+  model: 'attach-context',
+  date: 'attach-context',
+  session_context: 'attach-context',
+  task_reminder: null,
+};
+
+const isAttachment = (info: LineInfo) => info.type === 'attachment';
+
+function sendsAttachment(client: Client, info: LineInfo): boolean {
+  const by = info.attachment === undefined ? undefined : ATTACHMENT_SENT_BY[info.attachment];
+  return by !== null && client.has(by ?? 'attach-context');
+}
+
+/** The behaviours the merge stage depends on: clients alike in these share one merge. */
+const MERGE_BEHAVIOURS: readonly BehaviourId[] = [
+  'drop-blank-text',
+  'hoist-attachments',
+  'fold-reminders-into-results',
+  'seam-newline',
+  'seam-newline-after-attachments',
+  ...new Set(Object.values(ATTACHMENT_SENT_BY).filter((b): b is BehaviourId => b !== null)),
+];
+
+/**
+ * Attachments bubble up before the user lines in front of them, as far as the
+ * last assistant line or tool result: each run of them goes, in order, right
+ * after that stopping point.
+ */
+function hoisted(doc: Doc, lines: readonly number[]): readonly number[] {
+  const out: number[] = [];
+  const pending: number[] = [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const p = lines[i]!;
+    const info = doc.lines[p]!.info;
+    if (isAttachment(info)) {
+      pending.push(p);
+      continue;
+    }
+    if (pending.length && (info.role === 'assistant' || info.blocks[0]?.type === 'tool_result')) {
+      out.push(...pending);
+      pending.length = 0;
+    }
+    out.push(p);
+  }
+  out.push(...pending);
+  return out.reverse();
+}
+
+/**
  * The lines a client sends merged into messages: a line of the same role joins
  * the message before it (an assistant line only with the same message.id: the
- * rest of one response). A client that drops blank text drops it here, and a
- * message it leaves with nothing goes with it (see withoutEmptyMessages).
+ * rest of one response). An attachment's parts join a user message before it
+ * (a client that folds reminders puts them into a tool_result that ends it);
+ * after anything else each part is a user message of its own. A client that
+ * drops blank text drops it here, and a message it leaves with nothing goes
+ * with it (see withoutEmptyMessages).
  */
-function merge(doc: Doc, lines: readonly number[], dropBlank: boolean): Stage {
+function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   const infos = doc.lines;
+  const dropBlank = client.has('drop-blank-text');
+  const fold = client.has('fold-reminders-into-results');
+  const seam = client.has('seam-newline');
+  const seamAfterAttachments = client.has('seam-newline-after-attachments');
+  let lines = sent.filter((p) => !isAttachment(infos[p]!.info) || sendsAttachment(client, infos[p]!.info));
+  if (client.has('hoist-attachments')) lines = [...hoisted(doc, lines)];
   const patches: Patch[] = [];
   const drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[] = [];
   let openerId: string | undefined;
@@ -172,10 +246,33 @@ function merge(doc: Doc, lines: readonly number[], dropBlank: boolean): Stage {
     const info = infos[p]!.info;
     const role = info.role!;
     let last = drafts[drafts.length - 1];
+    if (isAttachment(info)) {
+      info.blocks.forEach((b, index) => {
+        const block: ViewBlock = { pos: p, index, info: b };
+        const end = last?.role === 'user' ? last.blocks[last.blocks.length - 1] : undefined;
+        if (last?.role !== 'user') {
+          drafts.push({ role: 'user', blocks: [block], lines: [p] });
+          return;
+        }
+        if (!last.lines.includes(p)) last.lines.push(p);
+        if (fold && end?.info.type === 'tool_result') {
+          last.blocks[last.blocks.length - 1] = { ...end, folded: [...(end.folded ?? []), block] };
+          patches.push({ by: 'fold-reminders-into-results', change: 'moved', pos: p, index, message: drafts.length - 1 });
+        } else last.blocks.push(block);
+      });
+      last = drafts[drafts.length - 1];
+      openerId = undefined;
+      continue;
+    }
     if (!last || role !== last.role || (role === 'assistant' && (!info.messageId || info.messageId !== openerId))) {
       last = { role, blocks: [], lines: [] };
       drafts.push(last);
       openerId = info.messageId;
+    } else if (seam && role === 'user' && info.blocks[0]?.type === 'text') {
+      // Joining a user entry to the one before ends that one's text with a newline.
+      const end = last.blocks[last.blocks.length - 1];
+      if (end?.info.type === 'text' && (seamAfterAttachments || !isAttachment(infos[end.pos]!.info)))
+        last.blocks[last.blocks.length - 1] = { ...end, suffix: `${end.suffix ?? ''}\n` };
     }
     last.lines.push(p);
     const blocks = info.blocks;
@@ -415,10 +512,9 @@ const stages = new WeakMap<readonly number[], Map<string, Stage>>();
 function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Stage {
   let known = stages.get(chain);
   if (!known) stages.set(chain, (known = new Map()));
-  const dropBlank = client.has('drop-blank-text');
-  let key = `${client.has('side-branches')}|${dropBlank}`;
+  let key = `${client.has('side-branches')}|${behaviourKey(client, MERGE_BEHAVIOURS)}`;
   let stage = known.get(key);
-  if (!stage) known.set(key, (stage = merge(doc, sentLinesOf(doc, graph, client, chain), dropBlank)));
+  if (!stage) known.set(key, (stage = merge(doc, sentLinesOf(doc, graph, client, chain), client)));
   for (const { by, step, variant } of STEPS) {
     if (!client.has(by)) continue;
     const stepKey = `${key}|${by}${variant && client.has(variant) ? `+${variant}` : ''}`;
@@ -483,13 +579,23 @@ export function renderApiMessages(doc: Doc, view: ApiView): unknown[] {
   const sanitize = view.client.has('sanitize-surrogates');
   return view.messages.map((m) => ({
     role: m.role,
-    content: m.blocks.map((vb) => {
+    content: m.blocks.map(function render(vb: ViewBlock): unknown {
       if (vb.replacement !== undefined) return vb.replacement;
       const v = valueAt(entryAt(vb.pos), vb.info.path);
-      const block = typeof v === 'string' ? { type: 'text', text: v } : v;
-      return sanitize && doc.lines[vb.pos]!.info.loneSurrogates.length ? wellFormed(block) : block;
+      let block = typeof v === 'string' ? { type: 'text', text: v } : v;
+      if (sanitize && doc.lines[vb.pos]!.info.loneSurrogates.length) block = wellFormed(block);
+      if (vb.suffix) block = { ...(block as object), text: `${(block as { text: string }).text}${vb.suffix}` };
+      if (vb.folded) block = withFolded(block as { content?: unknown }, vb.folded.map(render) as { text: string }[]);
+      return block;
     }),
   }));
+}
+
+/** A tool_result with reminder texts appended to its content: after a blank line to a string, as text blocks to a list. */
+function withFolded(result: { content?: unknown }, texts: readonly { text: string }[]): unknown {
+  const { content } = result;
+  if (typeof content === 'string') return { ...result, content: [content, ...texts.map((t) => t.text)].join('\n\n') };
+  return { ...result, content: [...(Array.isArray(content) ? content : []), ...texts] };
 }
 
 /** A value with every unpaired surrogate of its strings replaced by U+FFFD. */

@@ -39,7 +39,18 @@ export type BehaviourId =
   | 'sanitize-surrogates'
   | 'interrupt-trailing-tool-use'
   | 'drop-unanswered-calls'
-  | 'answer-final-prompt';
+  | 'answer-final-prompt'
+  | 'attach-files'
+  | 'attach-skills'
+  | 'attach-deferred-tools'
+  | 'attach-agents'
+  | 'attach-token-budget'
+  | 'attach-attribution'
+  | 'attach-context'
+  | 'hoist-attachments'
+  | 'fold-reminders-into-results'
+  | 'seam-newline'
+  | 'seam-newline-after-attachments';
 
 export interface Behaviour {
   readonly id: BehaviourId;
@@ -144,6 +155,83 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'answers a conversation that ends on a user message with an assistant "No response requested." before the new prompt',
     otherwise: 'sends two user messages in a row',
     spans: [{ from: '1.0.0' }],
+  },
+  {
+    id: 'attach-files',
+    kind: 'lines',
+    does: 'sends `file` attachments (files read with the prompt) as reminder text',
+    otherwise: 'leaves `file` attachments out',
+    spans: [{ from: '2.0.30' }],
+  },
+  {
+    id: 'attach-skills',
+    kind: 'lines',
+    does: 'sends `skill_listing` attachments as reminder text',
+    otherwise: 'leaves `skill_listing` attachments out',
+    spans: [{ from: '2.1.26' }],
+  },
+  {
+    id: 'attach-deferred-tools',
+    kind: 'lines',
+    does: 'sends `deferred_tools_delta` attachments as reminder text',
+    otherwise: 'leaves `deferred_tools_delta` attachments out',
+    spans: [{ from: '2.1.69' }],
+  },
+  {
+    id: 'attach-agents',
+    kind: 'lines',
+    does: 'sends `agent_listing_delta` attachments as reminder text',
+    otherwise: 'leaves `agent_listing_delta` attachments out',
+    spans: [{ from: '2.1.87' }],
+  },
+  {
+    id: 'attach-token-budget',
+    kind: 'lines',
+    does: 'sends `total_tokens_reminder` attachments as reminder text',
+    otherwise: 'leaves `total_tokens_reminder` attachments out',
+    spans: [{ from: '2.1.190' }],
+  },
+  {
+    id: 'attach-attribution',
+    kind: 'lines',
+    does: 'sends `remote_session_change` attachments (commit attribution) as reminder text',
+    otherwise: 'leaves `remote_session_change` attachments out',
+    spans: [{ from: '2.1.263' }],
+  },
+  {
+    id: 'attach-context',
+    kind: 'lines',
+    does: 'sends `environment`, `model`, `date` and `session_context` attachments (and kinds it does not know) as reminder text',
+    otherwise: 'leaves those attachments out (it sends its own context with the new prompt)',
+    spans: [{ from: '2.1.269' }],
+  },
+  {
+    id: 'hoist-attachments',
+    kind: 'patch',
+    does: 'moves attachments before the user lines in front of them, up to the last assistant line or tool result',
+    otherwise: 'sends attachments in file order',
+    spans: [{ from: '2.0.30' }],
+  },
+  {
+    id: 'fold-reminders-into-results',
+    kind: 'patch',
+    does: "appends a reminder that follows a tool_result to the result's content",
+    otherwise: 'sends a reminder after a tool_result as a text block of its own',
+    spans: [{ from: '2.1.190' }],
+  },
+  {
+    id: 'seam-newline',
+    kind: 'patch',
+    does: 'ends the text of a user entry with a newline where the next user entry joins it',
+    otherwise: 'joins user entries as written',
+    spans: [{ from: '2.1.190' }],
+  },
+  {
+    id: 'seam-newline-after-attachments',
+    kind: 'patch',
+    does: 'adds that newline after an attachment too',
+    otherwise: 'adds it only after a user entry',
+    spans: [{ from: '2.1.190', until: '2.1.290' }],
   },
 ];
 

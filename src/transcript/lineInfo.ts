@@ -106,6 +106,8 @@ export interface LineInfo {
   timestamp?: string;
   /** The subagent a line of a subagent transcript belongs to. */
   agentId?: string;
+  /** On an attachment line: its `attachment.type` (which clients send it depends on it). */
+  attachment?: string;
   /** An attachment announcing the tools ToolSearch can load (added) and those no longer there (removed). */
   deferredTools?: { added: string[]; removed: string[] };
   /** Paths of strings holding an unpaired UTF-16 surrogate. */
@@ -425,6 +427,8 @@ export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: str
   } else if (entry.type === 'attachment' && Array.isArray(entry.rendered)) {
     // Claude Code sends an attachment as user text, one block per rendered part.
     info.role = 'user';
+    const type = (entry.attachment as { type?: unknown } | null | undefined)?.type;
+    if (typeof type === 'string') info.attachment = type;
     const tools = deferredToolsOf(entry.attachment);
     if (tools) info.deferredTools = tools;
     entry.rendered.forEach((r, i) => {
