@@ -17,6 +17,8 @@ export interface ViewBlock {
   readonly replacement?: unknown;
   /** Text the client adds at the end of a text block. */
   readonly suffix?: string;
+  /** The behaviour by which the client words a text block its own way (see REWORDINGS). */
+  readonly reworded?: BehaviourId;
   /** Reminder texts the client appends to a tool_result's content. */
   readonly folded?: readonly ViewBlock[];
 }
@@ -180,6 +182,14 @@ const ATTACHMENT_SENT_BY: Readonly<Record<string, BehaviourId | null>> = {
   task_reminder: null,
 };
 
+/** How a client words an attachment's text its own way, by the behaviour that makes it, and the type it applies to. */
+const REWORDINGS: Partial<Record<BehaviourId, { readonly type: string; readonly reword: (text: string) => string }>> = {
+  'deferred-tools-short-header': {
+    type: 'deferred_tools_delta',
+    reword: (text) => text.replace(/^(<system-reminder>\nThe following deferred tools are now available via ToolSearch)\.[^\n]*:\n/, '$1:\n'),
+  },
+};
+
 const isAttachment = (info: LineInfo) => info.type === 'attachment';
 
 function sendsAttachment(client: Client, info: LineInfo): boolean {
@@ -193,7 +203,8 @@ const MERGE_BEHAVIOURS: readonly BehaviourId[] = [
   'hoist-attachments',
   'fold-reminders-into-results',
   'seam-newline',
-  'seam-newline-after-attachments',
+  'seam-newline-before-meta',
+  ...(Object.keys(REWORDINGS) as BehaviourId[]),
   ...new Set(Object.values(ATTACHMENT_SENT_BY).filter((b): b is BehaviourId => b !== null)),
 ];
 
@@ -236,7 +247,8 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   const dropBlank = client.has('drop-blank-text');
   const fold = client.has('fold-reminders-into-results');
   const seam = client.has('seam-newline');
-  const seamAfterAttachments = client.has('seam-newline-after-attachments');
+  const rewordings = (Object.keys(REWORDINGS) as BehaviourId[]).filter((id) => client.has(id));
+  const seamBeforeMeta = client.has('seam-newline-before-meta');
   let lines = sent.filter((p) => !isAttachment(infos[p]!.info) || sendsAttachment(client, infos[p]!.info));
   if (client.has('hoist-attachments')) lines = [...hoisted(doc, lines)];
   const patches: Patch[] = [];
@@ -247,8 +259,9 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
     const role = info.role!;
     let last = drafts[drafts.length - 1];
     if (isAttachment(info)) {
+      const reworded = rewordings.find((id) => REWORDINGS[id]!.type === info.attachment);
       info.blocks.forEach((b, index) => {
-        const block: ViewBlock = { pos: p, index, info: b };
+        const block: ViewBlock = { pos: p, index, info: b, ...(reworded ? { reworded } : {}) };
         const end = last?.role === 'user' ? last.blocks[last.blocks.length - 1] : undefined;
         if (last?.role !== 'user') {
           drafts.push({ role: 'user', blocks: [block], lines: [p] });
@@ -268,11 +281,10 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
       last = { role, blocks: [], lines: [] };
       drafts.push(last);
       openerId = info.messageId;
-    } else if (seam && role === 'user' && info.blocks[0]?.type === 'text') {
-      // Joining a user entry to the one before ends that one's text with a newline.
+    } else if (seam && role === 'user' && info.blocks[0]?.type === 'text' && (seamBeforeMeta || !info.isMeta)) {
+      // Joining a user entry to the message before ends that message's text with a newline.
       const end = last.blocks[last.blocks.length - 1];
-      if (end?.info.type === 'text' && (seamAfterAttachments || !isAttachment(infos[end.pos]!.info)))
-        last.blocks[last.blocks.length - 1] = { ...end, suffix: `${end.suffix ?? ''}\n` };
+      if (end?.info.type === 'text') last.blocks[last.blocks.length - 1] = { ...end, suffix: `${end.suffix ?? ''}\n` };
     }
     last.lines.push(p);
     const blocks = info.blocks;
@@ -584,6 +596,7 @@ export function renderApiMessages(doc: Doc, view: ApiView): unknown[] {
       const v = valueAt(entryAt(vb.pos), vb.info.path);
       let block = typeof v === 'string' ? { type: 'text', text: v } : v;
       if (sanitize && doc.lines[vb.pos]!.info.loneSurrogates.length) block = wellFormed(block);
+      if (vb.reworded) block = { ...(block as object), text: REWORDINGS[vb.reworded]!.reword((block as { text: string }).text) };
       if (vb.suffix) block = { ...(block as object), text: `${(block as { text: string }).text}${vb.suffix}` };
       if (vb.folded) block = withFolded(block as { content?: unknown }, vb.folded.map(render) as { text: string }[]);
       return block;

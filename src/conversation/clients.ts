@@ -50,7 +50,8 @@ export type BehaviourId =
   | 'hoist-attachments'
   | 'fold-reminders-into-results'
   | 'seam-newline'
-  | 'seam-newline-after-attachments';
+  | 'seam-newline-before-meta'
+  | 'deferred-tools-short-header';
 
 export interface Behaviour {
   readonly id: BehaviourId;
@@ -206,6 +207,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     spans: [{ from: '2.1.269' }],
   },
   {
+    id: 'deferred-tools-short-header',
+    kind: 'patch',
+    does: 'heads the deferred tools it lists with "…available via ToolSearch:" alone',
+    otherwise: 'sends the listing as the transcript renders it (with how to load their schemas)',
+    spans: [{ from: '2.1.69', until: '2.1.97' }],
+  },
+  {
     id: 'hoist-attachments',
     kind: 'patch',
     does: 'moves attachments before the user lines in front of them, up to the last assistant line or tool result',
@@ -222,16 +230,16 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'seam-newline',
     kind: 'patch',
-    does: 'ends the text of a user entry with a newline where the next user entry joins it',
+    does: 'ends the text a user message ends with with a newline where the next user entry joins it',
     otherwise: 'joins user entries as written',
-    spans: [{ from: '2.1.190' }],
+    spans: [{ from: '2.1.78' }],
   },
   {
-    id: 'seam-newline-after-attachments',
+    id: 'seam-newline-before-meta',
     kind: 'patch',
-    does: 'adds that newline after an attachment too',
-    otherwise: 'adds it only after a user entry',
-    spans: [{ from: '2.1.190', until: '2.1.290' }],
+    does: 'adds that newline where a meta entry (such as a local-command caveat) joins too',
+    otherwise: 'adds it only where an entry of the conversation joins',
+    spans: [{ from: '2.1.78', until: '2.1.290' }],
   },
 ];
 
