@@ -19,6 +19,8 @@ export interface ViewBlock {
   readonly suffix?: string;
   /** The behaviour by which the client words a text block its own way (see REWORDINGS). */
   readonly reworded?: BehaviourId;
+  /** The name the client sends a tool_use under instead of its own. */
+  readonly renamed?: string;
   /** Reminder texts the client appends to a tool_result's content. */
   readonly folded?: readonly ViewBlock[];
 }
@@ -72,6 +74,7 @@ function messageIndex(at: Int32Array, size: number): MessageIndex {
 /** What a client sends where a message would be left with nothing else, and where the conversation ends on a prompt. */
 export const NO_CONTENT = '(no content)';
 export const NO_RESPONSE = 'No response requested.';
+export const CONTINUE = 'Continue from where you left off.';
 export const TOOL_CALL_INTERRUPTED = '[Tool call interrupted: the session ended before the tool returned a result]';
 
 /**
@@ -99,8 +102,14 @@ function linesSent(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
     }
   };
   const isSentAssistant = (p: number) => (flags[p]! & (SENT | ASSISTANT)) === (SENT | ASSISTANT);
+  const apiErrors = client.has('send-api-errors');
   for (const p of chain) {
     if (emitted[p]) continue;
+    if (apiErrors && doc.lines[p]!.info.isApiErrorMessage && !doc.lines[p]!.info.isSidechain) {
+      emitted[p] = 1;
+      order.push(p);
+      continue;
+    }
     if (!isSentAssistant(p)) {
       emit(p);
       continue;
@@ -126,12 +135,12 @@ function linesSent(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
  * that walks a document alike sends the same lines (a chain belongs to one
  * graph of one document, so it is the key).
  */
-const sentLines = new WeakMap<readonly number[], { sides?: number[]; chainOnly?: number[] }>();
+const sentLines = new WeakMap<readonly number[], Record<string, number[]>>();
 
 function sentLinesOf(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): readonly number[] {
   let known = sentLines.get(chain);
   if (!known) sentLines.set(chain, (known = {}));
-  const slot = client.has('side-branches') ? 'sides' : 'chainOnly';
+  const slot = `${client.has('side-branches') ? 'sides' : 'chainOnly'}${client.has('send-api-errors') ? '+errors' : ''}`;
   return (known[slot] ??= linesSent(doc, graph, client, chain));
 }
 
@@ -491,19 +500,38 @@ const TOOL_USE_INTERRUPTION = '[Request interrupted by user for tool use]';
 
 /**
  * A conversation that ends on a user message gets an assistant answer before
- * the next prompt, unless it ends on a stopped tool call.
+ * the next prompt, unless it ends on a stopped tool call. A client that asks
+ * to continue after tool results first adds that request to a message that
+ * ends on one.
  */
-const endOnAnswer: Step = (messages) => {
+const endOnAnswer: Step = (messages, client) => {
   const last = messages[messages.length - 1];
   if (last?.role !== 'user') return undefined;
   const end = last.blocks[last.blocks.length - 1];
   if (end?.info.type === 'text' && end.info.preview === TOOL_USE_INTERRUPTION) return undefined;
   const at = end?.pos ?? last.lines[last.lines.length - 1]!;
-  return {
-    messages: [...messages, { role: 'assistant', blocks: [madeText(at, NO_RESPONSE)], lines: [] }],
-    patches: [{ by: 'answer-final-prompt', change: 'made', pos: at, index: -1, message: messages.length }],
-  };
+  const patches: Patch[] = [];
+  let prompt = last;
+  if (end?.info.type === 'tool_result' && client.has('continue-after-results')) {
+    prompt = { ...last, blocks: [...last.blocks, madeText(at, CONTINUE)] };
+    patches.push({ by: 'continue-after-results', change: 'made', pos: at, index: -1, message: messages.length - 1 });
+  }
+  patches.push({ by: 'answer-final-prompt', change: 'made', pos: at, index: -1, message: messages.length });
+  return { messages: [...messages.slice(0, -1), prompt, { role: 'assistant', blocks: [madeText(at, NO_RESPONSE)], lines: [] }], patches };
 };
+
+/** Tool calls to `Task` are sent as calls to `Agent`, the name the tool took. */
+const taskAsAgent: Step = (messages) => {
+  const out = new Patching(messages);
+  messages.forEach((m, i) => {
+    if (!m.blocks.some(isTaskCall)) return;
+    out.put(i, { ...m, blocks: m.blocks.map((b) => (isTaskCall(b) ? { ...b, renamed: 'Agent' } : b)) });
+    for (const b of m.blocks) if (isTaskCall(b)) out.patches.push({ by: 'task-as-agent', change: 'changed', pos: b.pos, index: b.index, message: i });
+  });
+  return out.result();
+};
+
+const isTaskCall = (b: ViewBlock) => b.info.type === 'tool_use' && b.info.name === 'Task' && !b.renamed;
 
 /** The steps of a view after the merge, in order, each taken by the clients with its behaviour. */
 const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly variant?: BehaviourId }[] = [
@@ -511,6 +539,7 @@ const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly 
   { by: 'drop-orphan-results', step: dropOrphanResults },
   { by: 'dedupe-tool-ids', step: dedupeToolIds },
   { by: 'drop-unanswered-calls', step: dropUnansweredCalls, variant: 'interrupt-trailing-tool-use' },
+  { by: 'task-as-agent', step: taskAsAgent },
 ];
 
 /**
@@ -524,7 +553,7 @@ const stages = new WeakMap<readonly number[], Map<string, Stage>>();
 function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Stage {
   let known = stages.get(chain);
   if (!known) stages.set(chain, (known = new Map()));
-  let key = `${client.has('side-branches')}|${behaviourKey(client, MERGE_BEHAVIOURS)}`;
+  let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${behaviourKey(client, MERGE_BEHAVIOURS)}`;
   let stage = known.get(key);
   if (!stage) known.set(key, (stage = merge(doc, sentLinesOf(doc, graph, client, chain), client)));
   for (const { by, step, variant } of STEPS) {
@@ -540,15 +569,26 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
     stage = next;
   }
   // What removals emptied goes, then the conversation is answered if it ends on a prompt.
-  const finalKey = `${key}|sent${client.has('answer-final-prompt') ? '+answer' : ''}`;
+  // A conversation whose last entry is an API error the client leaves out is not answered: the new prompt joins the one that failed.
+  const answer = client.has('answer-final-prompt') && !endsOnUnsentError(doc, chain, client);
+  const finalKey = `${key}|sent${answer ? `+answer${client.has('continue-after-results') ? '+continue' : ''}` : ''}`;
   let sent = known.get(finalKey);
   if (!sent) {
     const messages = withoutEmptied(stage.messages);
-    const answered = client.has('answer-final-prompt') ? endOnAnswer(messages, client) : undefined;
+    const answered = answer ? endOnAnswer(messages, client) : undefined;
     sent = answered ? { messages: answered.messages, patches: [...stage.patches, ...answered.patches] } : { messages, patches: stage.patches };
     known.set(finalKey, sent);
   }
   return sent;
+}
+
+function endsOnUnsentError(doc: Doc, chain: readonly number[], client: Client): boolean {
+  if (client.has('send-api-errors')) return false;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const info = doc.lines[chain[i]!]!.info;
+    if (info.role) return info.isApiErrorMessage;
+  }
+  return false;
 }
 
 /** Line position -> message, once per stage: generations that share a view share its index. */
@@ -596,6 +636,7 @@ export function renderApiMessages(doc: Doc, view: ApiView): unknown[] {
       const v = valueAt(entryAt(vb.pos), vb.info.path);
       let block = typeof v === 'string' ? { type: 'text', text: v } : v;
       if (sanitize && doc.lines[vb.pos]!.info.loneSurrogates.length) block = wellFormed(block);
+      if (vb.renamed) block = { ...(block as object), name: vb.renamed };
       if (vb.reworded) block = { ...(block as object), text: REWORDINGS[vb.reworded]!.reword((block as { text: string }).text) };
       if (vb.suffix) block = { ...(block as object), text: `${(block as { text: string }).text}${vb.suffix}` };
       if (vb.folded) block = withFolded(block as { content?: unknown }, vb.folded.map(render) as { text: string }[]);

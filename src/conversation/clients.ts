@@ -51,7 +51,10 @@ export type BehaviourId =
   | 'fold-reminders-into-results'
   | 'seam-newline'
   | 'seam-newline-before-meta'
-  | 'deferred-tools-short-header';
+  | 'deferred-tools-short-header'
+  | 'task-as-agent'
+  | 'continue-after-results'
+  | 'send-api-errors';
 
 export interface Behaviour {
   readonly id: BehaviourId;
@@ -212,6 +215,27 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'heads the deferred tools it lists with "…available via ToolSearch:" alone',
     otherwise: 'sends the listing as the transcript renders it (with how to load their schemas)',
     spans: [{ from: '2.1.69', until: '2.1.97' }],
+  },
+  {
+    id: 'task-as-agent',
+    kind: 'patch',
+    does: 'sends a call to the `Task` tool as a call to `Agent`',
+    otherwise: 'sends `Task` calls as written',
+    spans: [{ from: '2.1.63' }],
+  },
+  {
+    id: 'continue-after-results',
+    kind: 'patch',
+    does: 'adds "Continue from where you left off." to a conversation that ends on tool results, before answering it',
+    otherwise: 'answers a conversation that ends on tool results as it is',
+    spans: [{ from: '2.1.42', until: '2.1.281' }],
+  },
+  {
+    id: 'send-api-errors',
+    kind: 'lines',
+    does: 'sends the API error messages it wrote as assistant messages',
+    otherwise: 'leaves API error messages out; a prompt that failed is not answered, the new prompt joins it',
+    spans: [{ from: '1.0.0', until: '2.0.55' }],
   },
   {
     id: 'hoist-attachments',
