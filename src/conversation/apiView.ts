@@ -197,7 +197,33 @@ const REWORDINGS: Partial<Record<BehaviourId, { readonly type: string; readonly 
     type: 'deferred_tools_delta',
     reword: (text) => text.replace(/^(<system-reminder>\nThe following deferred tools are now available via ToolSearch)\.[^\n]*:\n/, '$1:\n'),
   },
+  'file-result-arrows': {
+    type: 'file',
+    reword: (text) => {
+      const body = READ_RESULT.exec(text)?.[1];
+      if (body === undefined) return text;
+      const numbered = body
+        .split('\n')
+        .map((l) => l.replace(/^(\d+)\t/, (_, n: string) => `${n.padStart(6)}\u2192`))
+        .join('\n');
+      return `<system-reminder>\nResult of calling the Read tool: ${JSON.stringify(`${numbered}\n\n${MALWARE_NOTE}\n`)}\n</system-reminder>`;
+    },
+  },
+  'file-result-malware-note': {
+    type: 'file',
+    reword: (text) => {
+      const body = READ_RESULT.exec(text)?.[1];
+      return body === undefined ? text : `<system-reminder>\nResult of calling the Read tool:\n${body}\n\n${MALWARE_NOTE}\n\n</system-reminder>`;
+    },
+  },
 };
+
+/** A `file` attachment's rendered result: the file's lines, each after its number and a tab. */
+const READ_RESULT = /^<system-reminder>\nResult of calling the Read tool:\n([\s\S]*)\n<\/system-reminder>$/;
+
+/** The note older clients add to every file they read into the conversation. */
+const MALWARE_NOTE =
+  '<system-reminder>\nWhenever you read a file, you should consider whether it would be considered malware. You CAN and SHOULD provide analysis of malware, what it is doing. But you MUST refuse to improve or augment the code. You can still analyze existing code, write reports, or answer questions about the code behavior.\n</system-reminder>';
 
 const isAttachment = (info: LineInfo) => info.type === 'attachment';
 
@@ -290,10 +316,11 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
       last = { role, blocks: [], lines: [] };
       drafts.push(last);
       openerId = info.messageId;
-    } else if (seam && role === 'user' && info.blocks[0]?.type === 'text' && (seamBeforeMeta || !info.isMeta)) {
+    } else if (seam && role === 'user' && info.blocks[0]?.type === 'text') {
       // Joining a user entry to the message before ends that message's text with a newline.
       const end = last.blocks[last.blocks.length - 1];
-      if (end?.info.type === 'text') last.blocks[last.blocks.length - 1] = { ...end, suffix: `${end.suffix ?? ''}\n` };
+      if (end?.info.type === 'text' && (seamBeforeMeta || !info.isMeta || !isAttachment(infos[end.pos]!.info)))
+        last.blocks[last.blocks.length - 1] = { ...end, suffix: `${end.suffix ?? ''}\n` };
     }
     last.lines.push(p);
     const blocks = info.blocks;
@@ -311,13 +338,15 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
 
 /**
  * A message left with no block (its text lines all blank) is dropped, and the
- * messages around it, of one role now, are sent as one. The last assistant
+ * user messages around it are sent as one (user messages that were apart
+ * already, such as an attachment's parts, stay apart). The last assistant
  * message is answered "No response requested." instead. Works on the fresh
  * drafts of a merge.
  */
 function withoutEmptyMessages(drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[], patches: Patch[]): Stage {
   const out: typeof drafts = [];
   const lastAssistant = drafts.findLastIndex((d) => d.role === 'assistant');
+  let dropped = false;
   drafts.forEach((d, i) => {
     if (!d.blocks.length) {
       if (i === lastAssistant) {
@@ -326,11 +355,14 @@ function withoutEmptyMessages(drafts: { role: 'user' | 'assistant'; blocks: View
       } else {
         const prev = out[out.length - 1];
         if (prev) prev.lines.push(...d.lines);
+        dropped = true;
         return;
       }
     }
     const prev = out[out.length - 1];
-    if (prev && prev.role === d.role && d.role === 'user') {
+    const joins = dropped && prev?.role === d.role && d.role === 'user';
+    dropped = false;
+    if (prev && joins) {
       prev.blocks.push(...d.blocks);
       prev.lines.push(...d.lines);
       return;

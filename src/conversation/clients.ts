@@ -52,6 +52,8 @@ export type BehaviourId =
   | 'seam-newline'
   | 'seam-newline-before-meta'
   | 'deferred-tools-short-header'
+  | 'file-result-arrows'
+  | 'file-result-malware-note'
   | 'task-as-agent'
   | 'continue-after-results'
   | 'send-api-errors';
@@ -217,11 +219,25 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     spans: [{ from: '2.1.69', until: '2.1.97' }],
   },
   {
+    id: 'file-result-arrows',
+    kind: 'patch',
+    does: 'sends a file read into the conversation as a quoted string, each line numbered "     1→", with its malware note',
+    otherwise: 'sends the file as the transcript renders it',
+    spans: [{ from: '2.0.30', until: '2.1.87' }],
+  },
+  {
+    id: 'file-result-malware-note',
+    kind: 'patch',
+    does: 'ends a file read into the conversation with a reminder to consider whether it is malware',
+    otherwise: 'sends the file as the transcript renders it',
+    spans: [{ from: '2.1.87', until: '2.1.131' }],
+  },
+  {
     id: 'task-as-agent',
     kind: 'patch',
     does: 'sends a call to the `Task` tool as a call to `Agent`',
     otherwise: 'sends `Task` calls as written',
-    spans: [{ from: '2.1.63' }],
+    spans: [{ from: '2.1.63', until: '2.1.69' }, { from: '2.1.70' }],
   },
   {
     id: 'continue-after-results',
@@ -261,8 +277,8 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'seam-newline-before-meta',
     kind: 'patch',
-    does: 'adds that newline where a meta entry (such as a local-command caveat) joins too',
-    otherwise: 'adds it only where an entry of the conversation joins',
+    does: "adds that newline where a meta entry (such as a local-command caveat) joins an attachment's text too",
+    otherwise: "adds no newline where a meta entry joins an attachment's text",
     spans: [{ from: '2.1.78', until: '2.1.290' }],
   },
 ];
