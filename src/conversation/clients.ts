@@ -76,7 +76,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     kind: 'patch',
     does: 'moves the tool_result blocks of a user message before its other content',
     otherwise: 'sends a user message in file order, text before its tool_results',
-    spans: [{ from: '2.0.0' }],
+    spans: [{ from: '2.0.30', until: '2.1.31' }, { from: '2.1.80' }],
   },
   {
     id: 'drop-orphan-results',
