@@ -516,9 +516,31 @@ const dropUnansweredCalls: Step = (messages, client) => {
   return out.result();
 };
 
-/** Messages that removals emptied are not sent (their lines stay with the message before, for provenance). */
-function withoutEmptied(messages: readonly Draft[]): readonly Draft[] {
-  if (!messages.some((m) => m.emptied)) return messages;
+/** What a client that keeps emptied messages sends in an assistant one. */
+export const TOOL_USE_INTERRUPTED = '[Tool use interrupted]';
+
+/**
+ * Messages that removals emptied are not sent (their lines stay with the
+ * message before, for provenance), or, by a client that keeps them, sent with
+ * a placeholder: "[Tool use interrupted]" from the assistant, "(no content)"
+ * from the user.
+ */
+function withoutEmptied(messages: readonly Draft[], client: Client): { messages: readonly Draft[]; patches: Patch[] } {
+  if (!messages.some((m) => m.emptied)) return { messages, patches: [] };
+  if (client.has('placeholder-emptied')) {
+    const patches: Patch[] = [];
+    const kept = messages.map((m, i) => {
+      if (!m.emptied) return m;
+      const at = m.lines[m.lines.length - 1]!;
+      patches.push({ by: 'placeholder-emptied', change: 'made', pos: at, index: -1, message: i });
+      return { role: m.role, lines: m.lines, blocks: [madeText(at, m.role === 'assistant' ? TOOL_USE_INTERRUPTED : NO_CONTENT)] };
+    });
+    return { messages: kept, patches };
+  }
+  return { messages: dropEmptied(messages), patches: [] };
+}
+
+function dropEmptied(messages: readonly Draft[]): readonly Draft[] {
   const out: Draft[] = [];
   for (const m of messages) {
     if (!m.emptied) out.push(m);
@@ -552,6 +574,24 @@ const endOnAnswer: Step = (messages, client) => {
   return { messages: [...messages.slice(0, -1), prompt, { role: 'assistant', blocks: [madeText(at, NO_RESPONSE)], lines: [] }], patches };
 };
 
+/** A second tool_result for the same call in one message is removed (the first is sent). */
+const dedupeToolResults: Step = (messages) => {
+  const out = new Patching(messages);
+  const seen = new Ids();
+  messages.forEach((m, i) => {
+    if (m.role !== 'user') return;
+    seen.clear();
+    const again = new Set<ViewBlock>();
+    for (const b of m.blocks) {
+      if (b.info.type !== 'tool_result') continue;
+      if (seen.contains(b.info.tid)) again.add(b);
+      else seen.add(b.info.tid);
+    }
+    out.remove(i, again, 'dedupe-tool-results');
+  });
+  return out.result();
+};
+
 /** Tool calls to `Task` are sent as calls to `Agent`, the name the tool took. */
 const taskAsAgent: Step = (messages) => {
   const out = new Patching(messages);
@@ -569,6 +609,7 @@ const isTaskCall = (b: ViewBlock) => b.info.type === 'tool_use' && b.info.name =
 const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly variant?: BehaviourId }[] = [
   { by: 'results-first', step: resultsFirst },
   { by: 'drop-orphan-results', step: dropOrphanResults },
+  { by: 'dedupe-tool-results', step: dedupeToolResults },
   { by: 'dedupe-tool-ids', step: dedupeToolIds },
   { by: 'drop-unanswered-calls', step: dropUnansweredCalls, variant: 'interrupt-trailing-tool-use' },
   { by: 'task-as-agent', step: taskAsAgent },
@@ -603,12 +644,14 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
   // What removals emptied goes, then the conversation is answered if it ends on a prompt.
   // A conversation whose last entry is an API error the client leaves out is not answered: the new prompt joins the one that failed.
   const answer = client.has('answer-final-prompt') && !endsOnUnsentError(doc, chain, client);
-  const finalKey = `${key}|sent${answer ? `+answer${client.has('continue-after-results') ? '+continue' : ''}` : ''}`;
+  const finalKey = `${key}|sent${client.has('placeholder-emptied') ? '+placeholder' : ''}${answer ? `+answer${client.has('continue-after-results') ? '+continue' : ''}` : ''}`;
   let sent = known.get(finalKey);
   if (!sent) {
-    const messages = withoutEmptied(stage.messages);
+    const kept = withoutEmptied(stage.messages, client);
+    const messages = kept.messages;
+    const patches = [...stage.patches, ...kept.patches];
     const answered = answer ? endOnAnswer(messages, client) : undefined;
-    sent = answered ? { messages: answered.messages, patches: [...stage.patches, ...answered.patches] } : { messages, patches: stage.patches };
+    sent = answered ? { messages: answered.messages, patches: [...patches, ...answered.patches] } : { messages, patches };
     known.set(finalKey, sent);
   }
   return sent;

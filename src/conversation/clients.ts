@@ -55,6 +55,8 @@ export type BehaviourId =
   | 'file-result-arrows'
   | 'file-result-malware-note'
   | 'task-as-agent'
+  | 'placeholder-emptied'
+  | 'dedupe-tool-results'
   | 'continue-after-results'
   | 'send-api-errors';
 
@@ -231,6 +233,20 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'ends a file read into the conversation with a reminder to consider whether it is malware',
     otherwise: 'sends the file as the transcript renders it',
     spans: [{ from: '2.1.87', until: '2.1.131' }],
+  },
+  {
+    id: 'placeholder-emptied',
+    kind: 'patch',
+    does: 'keeps a message its removals emptied, saying "[Tool use interrupted]" (assistant) or "(no content)" (user)',
+    otherwise: 'leaves a message its removals emptied out',
+    spans: [{ from: '2.1.88' }],
+  },
+  {
+    id: 'dedupe-tool-results',
+    kind: 'patch',
+    does: 'drops a second tool_result for the same call in one message',
+    otherwise: 'sends every tool_result of a message, repeated ones too',
+    spans: [{ from: '2.1.77' }],
   },
   {
     id: 'task-as-agent',
