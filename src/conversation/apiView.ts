@@ -574,24 +574,6 @@ const endOnAnswer: Step = (messages, client) => {
   return { messages: [...messages.slice(0, -1), prompt, { role: 'assistant', blocks: [madeText(at, NO_RESPONSE)], lines: [] }], patches };
 };
 
-/** A second tool_result for the same call in one message is removed (the first is sent). */
-const dedupeToolResults: Step = (messages) => {
-  const out = new Patching(messages);
-  const seen = new Ids();
-  messages.forEach((m, i) => {
-    if (m.role !== 'user') return;
-    seen.clear();
-    const again = new Set<ViewBlock>();
-    for (const b of m.blocks) {
-      if (b.info.type !== 'tool_result') continue;
-      if (seen.contains(b.info.tid)) again.add(b);
-      else seen.add(b.info.tid);
-    }
-    out.remove(i, again, 'dedupe-tool-results');
-  });
-  return out.result();
-};
-
 /** Tool calls to `Task` are sent as calls to `Agent`, the name the tool took. */
 const taskAsAgent: Step = (messages) => {
   const out = new Patching(messages);
@@ -609,7 +591,6 @@ const isTaskCall = (b: ViewBlock) => b.info.type === 'tool_use' && b.info.name =
 const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly variant?: BehaviourId }[] = [
   { by: 'results-first', step: resultsFirst },
   { by: 'drop-orphan-results', step: dropOrphanResults },
-  { by: 'dedupe-tool-results', step: dedupeToolResults },
   { by: 'dedupe-tool-ids', step: dedupeToolIds },
   { by: 'drop-unanswered-calls', step: dropUnansweredCalls, variant: 'interrupt-trailing-tool-use' },
   { by: 'task-as-agent', step: taskAsAgent },

@@ -56,7 +56,6 @@ export type BehaviourId =
   | 'file-result-malware-note'
   | 'task-as-agent'
   | 'placeholder-emptied'
-  | 'dedupe-tool-results'
   | 'continue-after-results'
   | 'send-api-errors';
 
@@ -240,13 +239,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'keeps a message its removals emptied, saying "[Tool use interrupted]" (assistant) or "(no content)" (user)',
     otherwise: 'leaves a message its removals emptied out',
     spans: [{ from: '2.1.88' }],
-  },
-  {
-    id: 'dedupe-tool-results',
-    kind: 'patch',
-    does: 'drops a second tool_result for the same call in one message',
-    otherwise: 'sends every tool_result of a message, repeated ones too',
-    spans: [{ from: '2.1.77' }],
   },
   {
     id: 'task-as-agent',

@@ -13,18 +13,161 @@ import { compareMessages, formatDifference, recordedCaseText, recordedMessages, 
  * scripts/record/compare-messages.mjs for what the comparison ignores).
  */
 
+interface Exclusion {
+  readonly cases: readonly string[];
+  /** The first version it covers and the first it no longer covers. */
+  readonly from: string;
+  readonly until?: string;
+  readonly reason: string;
+}
+
+const AGENT_LISTING =
+  'the client words the agent listing (agent_listing_delta) its own way, 4 characters longer than the transcript renders it; the recording keeps only a digest of that text, so its wording cannot be derived';
+const USER_CONTEXT =
+  'the client puts its user context ("As you answer the user\'s questions…", with the date) among the reminders of the second message, the first being an attachment part of its own; the comparison removes that context only from the first';
+
 /**
  * Pairs that cannot be equal, and why: what the client sent is not read from
- * the transcript. Each must still differ; one that comes to match must leave
- * the table.
+ * the transcript, or the comparison cannot take out what the client made.
+ * Each must still differ; one that comes to match must leave the table.
  */
-const EXCLUDED: readonly { readonly caseName: string; readonly from: string; readonly until?: string; readonly reason: string }[] = [];
+const CANNOT_BE_EQUAL: readonly Exclusion[] = [
+  {
+    cases: [
+      'real-parallel330',
+      'real-image330',
+      'orphan-result-parallel-330',
+      'parallel-result-missing',
+      'parallel-result-missing-end',
+      'user-image-empty-text-end',
+      'thinking-other-model',
+      'parallel-results-reversed',
+      'attachment-user-after-tool-result',
+    ],
+    from: '2.1.87',
+    until: '2.1.110',
+    reason: AGENT_LISTING,
+  },
+  { cases: ['gap-330'], from: '2.1.91', until: '2.1.119', reason: AGENT_LISTING },
+  { cases: ['image-over-5mb', 'image-decoded-over-5mb'], from: '2.1.87', reason: AGENT_LISTING },
+  {
+    cases: ['image-under-5mb', 'image-empty-data', 'image-media-type-mismatch', 'image-svg', 'document-not-pdf', 'thinking-not-first', 'thinking-empty'],
+    from: '2.1.87',
+    until: '2.1.119',
+    reason: AGENT_LISTING,
+  },
+  { cases: ['real-compact330'], from: '2.1.42', until: '2.1.76', reason: USER_CONTEXT },
+  { cases: ['compact-no-preserved-segment'], from: '2.1.42', until: '2.1.274', reason: USER_CONTEXT },
+];
 
-const excluded = (version: string, caseName: string) => {
+/**
+ * Behaviours the recordings show and ccmend does not model yet, each with
+ * what the client does there (the first difference, where not yet read). They
+ * are listed so that the test holds every other pair exact; each must still
+ * differ, and one a fix makes equal must leave the table.
+ */
+const NOT_YET_MODELLED: readonly Exclusion[] = [
+  {
+    cases: ['real-compact330'],
+    from: '2.1.76',
+    reason: "compaction: the client sends the summary as a message of its own and splices the boundary's preservedSegment back after it",
+  },
+  {
+    cases: ['real-parallel330', 'orphan-result-parallel-330', 'parallel-result-missing', 'attachment-user-after-tool-result'],
+    from: '2.1.263',
+    until: '2.1.269',
+    reason: 'the attribution reminder (remote_session_change) in 2.1.263 wording, shorter than the transcript renders it',
+  },
+  { cases: ['parallel-result-missing-end'], from: '2.1.263', reason: 'attribution wording in 2.1.263, then a result answering the lost parallel call' },
+  {
+    cases: ['real-image330'],
+    from: '2.1.190',
+    until: '2.1.269',
+    reason: 'an image message: the client sends one more block after the image (first difference: message 2 blocks)',
+  },
+  {
+    cases: ['image-under-5mb', 'image-empty-data', 'image-media-type-mismatch', 'image-svg', 'document-not-pdf'],
+    from: '2.1.251',
+    until: '2.1.274',
+    reason: 'an image message: the client sends one more block after the image (first difference: message 2 blocks)',
+  },
+  {
+    cases: ['real-long239', 'gap-239'],
+    from: '1.0.98',
+    until: '2.1.19',
+    reason: 'these releases load none of the 2.1.39 session: they send the new prompt alone',
+  },
+  {
+    cases: ['real-localCommand238'],
+    from: '1.0.98',
+    reason:
+      "local-command lines at the end: the client moves them into the new prompt's message (older releases: the conversation then starts with an assistant turn)",
+  },
+  {
+    cases: ['real-queue238', 'torn-line'],
+    from: '1.0.98',
+    until: '2.1.274',
+    reason: 'queued prompts and interruptions: blocks the client merges or drops around "[Request interrupted by user]"',
+  },
+  { cases: ['gap-orphan-first-1s'], from: '2.1.75', until: '2.1.91', reason: 'a request that would open on an orphan tool_result: the client removes it' },
+  {
+    cases: ['gap-orphan-first-60s'],
+    from: '2.1.69',
+    reason: 'a request that would open on an orphan tool_result: removed, or replaced by "[Orphaned tool result removed due to conversation resume]"',
+  },
+  { cases: ['gap-330'], from: '2.1.80', until: '2.1.91', reason: 'a gap after a parallel call: the client opens the request on the tool_use' },
+  {
+    cases: ['tool-use-unanswered-end'],
+    from: '2.1.88',
+    reason: 'a tool_use left unanswered at the end: kept with "[Tool use interrupted]", later answered as interrupted in the newer wording',
+  },
+  {
+    cases: ['text-empty-in-response'],
+    from: '2.1.114',
+    until: '2.1.277',
+    reason: 'an empty text block in a response: the client keeps one more block of the response',
+  },
+  {
+    cases: ['final-text-whitespace-only'],
+    from: '2.1.42',
+    until: '2.1.281',
+    reason: 'a final whitespace-only text: the client adds "Continue from where you left off." where the answer was dropped',
+  },
+  {
+    cases: ['tool-use-id-duplicate-line'],
+    from: '2.1.76',
+    reason: 'a tool_use line written twice: the client sends the call again where ccmend drops the copy',
+  },
+  { cases: ['tool-result-duplicate'], from: '2.1.77', reason: 'a tool_result line written twice: the client sends one result' },
+  {
+    cases: ['user-image-empty-text-end'],
+    from: '2.1.32',
+    until: '2.1.87',
+    reason: 'an image prompt with an empty text at the end: the client keeps one more block',
+  },
+  { cases: ['user-image-empty-text-end'], from: '2.1.110', reason: 'an image prompt with an empty text at the end: the client sends more messages' },
+  { cases: ['fork-s2-uuid-session'], from: '2.1.190', reason: 'which leaf a session with a second session id resumes from' },
+  { cases: ['thinking-other-model'], from: '2.1.160', reason: 'thinking recorded by another model: dropped' },
+  { cases: ['thinking-other-model-219'], from: '2.1.190', reason: 'thinking recorded by another model: dropped' },
+  { cases: ['parallel-results-reversed'], from: '2.1.80', until: '2.1.87', reason: "parallel results written in reverse order: sent in the calls' order" },
+  { cases: ['parallel-results-reversed'], from: '2.1.110', until: '2.1.269', reason: "parallel results written in reverse order: sent in the calls' order" },
+  {
+    cases: ['attachment-user-after-tool-result'],
+    from: '2.1.290',
+    reason: 'a user entry after a tool result with attachments: the client keeps one more block',
+  },
+  { cases: ['tool-name-too-long'], from: '2.1.281', reason: 'a tool name over the API limit: the client shortens it' },
+];
+
+/** Pairs equal, excluded and not yet modelled. */
+const EQUAL = 1958;
+const EXCLUDED = 178;
+const PENDING = 468;
+
+const inRange = (e: Exclusion, version: string, caseName: string) => {
   const v = parseVersion(version)!;
-  return EXCLUDED.find(
-    (e) =>
-      e.caseName === caseName && compareVersions(v, parseVersion(e.from)!) >= 0 && (e.until === undefined || compareVersions(v, parseVersion(e.until)!) < 0),
+  return (
+    e.cases.includes(caseName) && compareVersions(v, parseVersion(e.from)!) >= 0 && (e.until === undefined || compareVersions(v, parseVersion(e.until)!) < 0)
   );
 };
 
@@ -41,17 +184,21 @@ describe('api-view --client V equals what every recorded client sent', () => {
     if (!recorded) return [];
     const text = recordedCaseText(caseName);
     const differences = compareMessages(recorded, ourMessages(text, version), text);
-    return [{ version, caseName, differences, exclusion: excluded(version, caseName) }];
+    const excluded = CANNOT_BE_EQUAL.some((e) => inRange(e, version, caseName));
+    const pending = !excluded && NOT_YET_MODELLED.some((e) => inRange(e, version, caseName));
+    return [{ version, caseName, differences, excluded, pending }];
   });
+  const named = (rs: typeof results) => rs.map((r) => `${r.version} ${r.caseName}`);
 
-  it('for every pair with a request, but the excluded ones', () => {
-    const different = results.filter((r) => !r.exclusion && r.differences.length);
+  it('for every pair with a request outside the tables', () => {
+    const different = results.filter((r) => !r.excluded && !r.pending && r.differences.length);
     expect(different.map((r) => `${r.version} ${r.caseName}: ${formatDifference(r.differences[0]!)} (${r.differences.length} in all)`)).toEqual([]);
-    expect(results.filter((r) => !r.exclusion).length).toBe(0);
+    expect(results.filter((r) => !r.excluded && !r.pending).length).toBe(EQUAL);
   });
 
-  it('differs on every excluded pair, for the reason given', () => {
-    expect(results.filter((r) => r.exclusion && !r.differences.length).map((r) => `${r.version} ${r.caseName}`)).toEqual([]);
-    expect(results.filter((r) => r.exclusion).length).toBe(0);
+  it('differs on every pair of the tables, which cover what they say', () => {
+    expect(named(results.filter((r) => (r.excluded || r.pending) && !r.differences.length))).toEqual([]);
+    expect(results.filter((r) => r.excluded).length).toBe(EXCLUDED);
+    expect(results.filter((r) => r.pending).length).toBe(PENDING);
   });
 });
