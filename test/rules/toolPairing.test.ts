@@ -187,7 +187,7 @@ describe('tool-result-order, when the client puts the results first', () => {
     expect(rows(doc)).toEqual([{ rule: 'tool-result-order', severity: 'warning', line: 12, turn: 5, apiError: MISSING(3, 'toolu_01WriteHealth') }]);
     const [d] = analyze(doc).diagnostics;
     expect(d!.message).toBe(
-      'message 5 has text before its tool_result blocks (Claude Code before 2.0.0 sends this and the API rejects it; 2.0.0+ moves the tool_result blocks of a user message before its other content)',
+      'message 5 has text before its tool_result blocks (Claude Code before 2.0.30, 2.1.31–2.1.79 sends this and the API rejects it; 2.0.30–2.1.30, 2.1.80+ moves the tool_result blocks of a user message before its other content)',
     );
     expect(rows(doc, forClient('1.0.98')).map((r) => `${r.severity} ${r.rule}@${r.line}`)).toContain('error tool-result-order@12');
     expectRepair(doc, { applied: [], changed: [], removed: [], added: 0 });
