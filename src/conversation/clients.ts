@@ -278,7 +278,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'seam-newline',
     kind: 'patch',
-    does: 'ends the text a user message ends with with a newline where the next user entry joins it',
+    does: 'ends the last text of a user message with a newline where the next user entry joins it',
     otherwise: 'joins user entries as written',
     spans: [{ from: '2.1.78' }],
   },
