@@ -75,7 +75,8 @@ function messageIndex(at: Int32Array, size: number): MessageIndex {
 export const NO_CONTENT = '(no content)';
 export const NO_RESPONSE = 'No response requested.';
 export const CONTINUE = 'Continue from where you left off.';
-export const TOOL_CALL_INTERRUPTED = '[Tool call interrupted: the session ended before the tool returned a result]';
+export const TOOL_CALL_INTERRUPTED =
+  "[Tool call interrupted: the session ended before this call's result was recorded, so its outcome is unknown. Check whether it took effect before relying on it or running it again.]";
 
 /**
  * The lines a client sends for `chain`, in order. Every client sends a split
@@ -162,8 +163,8 @@ interface Draft {
   readonly role: 'user' | 'assistant';
   readonly blocks: readonly ViewBlock[];
   readonly lines: readonly number[];
-  /** Set when a removal took its last block (a message empty as written is sent empty). */
-  readonly emptied?: boolean;
+  /** The behaviour whose removal took its last block (a message empty as written is sent empty). */
+  readonly emptied?: BehaviourId;
 }
 
 /** Messages and what the client changed making them: the state each step of a view passes on. */
@@ -437,7 +438,7 @@ class Patching {
     const m = this.at(i)!;
     for (const b of gone) this.patches.push({ by, change: 'dropped', pos: b.pos, index: b.index, message: i });
     const blocks = m.blocks.filter((b) => !gone.has(b));
-    this.put(i, { ...m, blocks, ...(blocks.length ? {} : { emptied: true }) });
+    this.put(i, { ...m, blocks, ...(blocks.length ? {} : { emptied: by }) });
   }
 
   put(i: number, m: Draft): void {
@@ -464,6 +465,23 @@ const dropOrphanResults: Step = (messages) => {
     called.clear();
     for (const c of callsOf(messages[i - 1])) called.add(c.info.tid);
     out.remove(i, new Set(m.blocks.filter((b) => b.info.type === 'tool_result' && !called.contains(b.info.tid))), 'drop-orphan-results');
+  });
+  return out.result();
+};
+
+/** A tool_use repeated within one response (its line written twice) is sent once: the later copy goes, the result stays. */
+const dedupeCallsInResponse: Step = (messages) => {
+  const out = new Patching(messages);
+  const seen = new Ids();
+  messages.forEach((m, i) => {
+    if (!hasCalls(m)) return;
+    seen.clear();
+    const again = new Set<ViewBlock>();
+    for (const c of callsOf(m)) {
+      if (seen.contains(c.info.tid)) again.add(c);
+      else seen.add(c.info.tid);
+    }
+    out.remove(i, again, 'dedupe-calls-in-response');
   });
   return out.result();
 };
@@ -503,7 +521,16 @@ const dropUnansweredCalls: Step = (messages, client) => {
     if (!next && client.has('interrupt-trailing-tool-use')) {
       const at = m.lines[m.lines.length - 1]!;
       const results = calls.map((c) =>
-        madeBlock(at, { type: 'tool_result', tool_use_id: c.info.id, content: TOOL_CALL_INTERRUPTED, is_error: true }, c.info.tid),
+        madeBlock(
+          at,
+          {
+            type: 'tool_result',
+            tool_use_id: c.info.id,
+            content: client.has('interrupt-outcome-unknown') ? TOOL_CALL_INTERRUPTED : TOOL_USE_INTERRUPTION,
+            is_error: true,
+          },
+          c.info.tid,
+        ),
       );
       out.put(i + 1, { role: 'user', blocks: results, lines: [] });
       for (const r of results) out.patches.push({ by: 'interrupt-trailing-tool-use', change: 'made', pos: r.pos, index: -1, message: i + 1 });
@@ -527,15 +554,17 @@ export const TOOL_USE_INTERRUPTED = '[Tool use interrupted]';
  */
 function withoutEmptied(messages: readonly Draft[], client: Client): { messages: readonly Draft[]; patches: Patch[] } {
   if (!messages.some((m) => m.emptied)) return { messages, patches: [] };
-  if (client.has('placeholder-emptied')) {
+  // A response left with nothing by its unanswered calls goes even so (recorded: tool-use-unanswered-end).
+  const keeps = (m: Draft) => m.emptied !== undefined && m.emptied !== 'drop-unanswered-calls';
+  if (client.has('placeholder-emptied') && messages.some(keeps)) {
     const patches: Patch[] = [];
     const kept = messages.map((m, i) => {
-      if (!m.emptied) return m;
+      if (!keeps(m)) return m;
       const at = m.lines[m.lines.length - 1]!;
       patches.push({ by: 'placeholder-emptied', change: 'made', pos: at, index: -1, message: i });
       return { role: m.role, lines: m.lines, blocks: [madeText(at, m.role === 'assistant' ? TOOL_USE_INTERRUPTED : NO_CONTENT)] };
     });
-    return { messages: kept, patches };
+    return { messages: dropEmptied(kept), patches };
   }
   return { messages: dropEmptied(messages), patches: [] };
 }
@@ -588,11 +617,12 @@ const taskAsAgent: Step = (messages) => {
 const isTaskCall = (b: ViewBlock) => b.info.type === 'tool_use' && b.info.name === 'Task' && !b.renamed;
 
 /** The steps of a view after the merge, in order, each taken by the clients with its behaviour. */
-const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly variant?: BehaviourId }[] = [
+const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly variants?: readonly BehaviourId[] }[] = [
   { by: 'results-first', step: resultsFirst },
   { by: 'drop-orphan-results', step: dropOrphanResults },
+  { by: 'dedupe-calls-in-response', step: dedupeCallsInResponse },
   { by: 'dedupe-tool-ids', step: dedupeToolIds },
-  { by: 'drop-unanswered-calls', step: dropUnansweredCalls, variant: 'interrupt-trailing-tool-use' },
+  { by: 'drop-unanswered-calls', step: dropUnansweredCalls, variants: ['interrupt-trailing-tool-use', 'interrupt-outcome-unknown'] },
   { by: 'task-as-agent', step: taskAsAgent },
 ];
 
@@ -610,9 +640,9 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
   let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${behaviourKey(client, MERGE_BEHAVIOURS)}`;
   let stage = known.get(key);
   if (!stage) known.set(key, (stage = merge(doc, sentLinesOf(doc, graph, client, chain), client)));
-  for (const { by, step, variant } of STEPS) {
+  for (const { by, step, variants } of STEPS) {
     if (!client.has(by)) continue;
-    const stepKey = `${key}|${by}${variant && client.has(variant) ? `+${variant}` : ''}`;
+    const stepKey = `${key}|${by}${(variants ?? []).map((v) => (client.has(v) ? `+${v}` : '')).join('')}`;
     let next = known.get(stepKey);
     if (!next) {
       const made = step(stage.messages, client);

@@ -32,12 +32,14 @@ export type BehaviourId =
   | 'drop-blank-text'
   | 'side-branches'
   | 'dedupe-tool-ids'
+  | 'dedupe-calls-in-response'
   | 'bridge-gaps'
   | 'refuse-large-images'
   | 'leaf-last-entry'
   | 'leaf-last-prompt'
   | 'sanitize-surrogates'
   | 'interrupt-trailing-tool-use'
+  | 'interrupt-outcome-unknown'
   | 'drop-unanswered-calls'
   | 'answer-final-prompt'
   | 'attach-files'
@@ -101,6 +103,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     spans: [{ from: '2.1.80' }],
   },
   {
+    id: 'dedupe-calls-in-response',
+    kind: 'patch',
+    does: 'sends a tool_use repeated within one response (its line written twice) once, its result kept',
+    otherwise: 'sends both copies',
+    spans: [{ from: '2.1.76' }],
+  },
+  {
     id: 'dedupe-tool-ids',
     kind: 'patch',
     does: 'drops a tool_use whose id was used before, and its result',
@@ -147,6 +156,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     kind: 'patch',
     does: 'answers a tool_use left unanswered at the very end with an is_error result saying the call was interrupted',
     otherwise: 'drops a tool_use left unanswered at the very end',
+    spans: [{ from: '2.1.269' }],
+  },
+  {
+    id: 'interrupt-outcome-unknown',
+    kind: 'patch',
+    does: 'words that result "[Tool call interrupted: … its outcome is unknown …]"',
+    otherwise: 'words it "[Request interrupted by user for tool use]"',
     spans: [{ from: '2.1.281' }],
   },
   {
