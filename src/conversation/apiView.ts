@@ -238,6 +238,7 @@ const MERGE_BEHAVIOURS: readonly BehaviourId[] = [
   'drop-blank-text',
   'hoist-attachments',
   'fold-reminders-into-results',
+  'fold-reminders-into-list-results',
   'seam-newline',
   'seam-newline-before-meta',
   ...(Object.keys(REWORDINGS) as BehaviourId[]),
@@ -282,6 +283,7 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   const infos = doc.lines;
   const dropBlank = client.has('drop-blank-text');
   const fold = client.has('fold-reminders-into-results');
+  const foldIntoLists = client.has('fold-reminders-into-list-results');
   const seam = client.has('seam-newline');
   const rewordings = (Object.keys(REWORDINGS) as BehaviourId[]).filter((id) => client.has(id));
   const seamBeforeMeta = client.has('seam-newline-before-meta');
@@ -304,7 +306,7 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
           return;
         }
         if (!last.lines.includes(p)) last.lines.push(p);
-        if (fold && end?.info.type === 'tool_result') {
+        if (fold && end?.info.type === 'tool_result' && (!end.info.listContent || foldIntoLists)) {
           last.blocks[last.blocks.length - 1] = { ...end, folded: [...(end.folded ?? []), block] };
           patches.push({ by: 'fold-reminders-into-results', change: 'moved', pos: p, index, message: drafts.length - 1 });
         } else last.blocks.push(block);

@@ -51,6 +51,7 @@ export type BehaviourId =
   | 'attach-context'
   | 'hoist-attachments'
   | 'fold-reminders-into-results'
+  | 'fold-reminders-into-list-results'
   | 'seam-newline'
   | 'seam-newline-before-meta'
   | 'deferred-tools-short-header'
@@ -287,9 +288,16 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'fold-reminders-into-results',
     kind: 'patch',
-    does: "appends a reminder that follows a tool_result to the result's content",
+    does: 'appends a reminder that follows a tool_result whose content is a string to that string, after a blank line',
     otherwise: 'sends a reminder after a tool_result as a text block of its own',
     spans: [{ from: '2.1.190' }],
+  },
+  {
+    id: 'fold-reminders-into-list-results',
+    kind: 'patch',
+    does: 'appends it to a result whose content is a list of blocks too, as a text block of that list',
+    otherwise: 'folds reminders only into string results',
+    spans: [{ from: '2.1.269' }],
   },
   {
     id: 'seam-newline',

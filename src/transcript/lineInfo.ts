@@ -41,6 +41,8 @@ export interface BlockInfo {
    */
   tid: number;
   isError?: boolean;
+  /** tool_result whose content is a list of blocks (not a string). */
+  listContent?: boolean;
   /** text/thinking with no characters; tool_result with no content. */
   empty: boolean;
   /** Text made only of whitespace (and not empty). */
@@ -287,6 +289,7 @@ export function blockInfoOf(raw: unknown, path: JsonPath): BlockInfo {
     case 'tool_result': {
       if (typeof b.tool_use_id === 'string') base.toolUseId = b.tool_use_id;
       base.isError = b.is_error === true;
+      if (Array.isArray(b.content)) base.listContent = true;
       const c = resultContent(b.content, [...path, 'content']);
       base.empty = c.chars === 0;
       base.chars = c.chars;

@@ -42,6 +42,7 @@ const HAS_INPUT_IS_OBJECT = 8;
 const INPUT_IS_OBJECT = 16;
 const HAS_IS_ERROR = 32;
 const IS_ERROR = 64;
+const LIST_CONTENT = 128;
 
 /** Numbers for repeated strings; 0 stands for undefined. */
 class StringTable {
@@ -74,6 +75,7 @@ function encodeBlock(b: BlockInfo, index: number, stringContent: boolean, table:
   if (b.trailingWhitespace) flags |= TRAILING_WHITESPACE;
   if ('inputIsObject' in b) flags |= HAS_INPUT_IS_OBJECT | (b.inputIsObject ? INPUT_IS_OBJECT : 0);
   if ('isError' in b) flags |= HAS_IS_ERROR | (b.isError ? IS_ERROR : 0);
+  if (b.listContent) flags |= LIST_CONTENT;
   return [
     table.number(b.type),
     usualPath(b.path, index, stringContent) ? NONE : b.path,
@@ -114,6 +116,7 @@ function decodeBlock(w: Wire, index: number, stringContent: boolean, strings: st
   if (flags & HAS_INPUT_IS_OBJECT) b.inputIsObject = (flags & INPUT_IS_OBJECT) !== 0;
   if (w[10] !== NONE) b.toolUseId = w[10] as string;
   if (flags & HAS_IS_ERROR) b.isError = (flags & IS_ERROR) !== 0;
+  if (flags & LIST_CONTENT) b.listContent = true;
   if (w[11] !== NONE) b.documents = w[11] as BlockInfo['documents'];
   if (w[12] !== NONE) b.toolRefs = w[12] as BlockInfo['toolRefs'];
   return b;

@@ -202,18 +202,22 @@ describe('tool-use-duplicate', () => {
     const lines = entries('lean');
     const i = at(lines, 'd1c67e04');
     lines.splice(i + 1, 0, copyOf(lines[i]!, 'dddddddd-0000-4000-8000-000000000001', lines[i]!.uuid));
+    // The result hangs under the copy, as in the recorded case tool-use-id-duplicate-line.
+    entry(lines, 'b89f34a5').parentUuid = 'dddddddd-0000-4000-8000-000000000001';
     const doc = docOf(lines);
-    // 2.1.76+ send the copy once, in its response, with its result (fixtures/recordings: tool-use-id-duplicate-line).
+    // 2.1.76+ send the copy once, in its response, with its result; 2.1.75 sends both and is rejected
+    // (fixtures/recordings: tool-use-id-duplicate-line).
     expect(rows(doc)).toEqual([
       { rule: 'tool-use-duplicate', severity: 'warning', line: 11, turn: 4, apiError: 'messages.3.content.2: `tool_use` ids must be unique' },
     ]);
-    expect(rows(doc, forClient('2.1.80')).filter((r) => r.severity === 'error')).toEqual([
+    expect(rows(doc, forClient('2.1.75')).filter((r) => r.severity === 'error')).toEqual([
       { rule: 'tool-use-duplicate', severity: 'error', line: 11, turn: 4, apiError: 'messages.3.content.2: `tool_use` ids must be unique' },
     ]);
     expectRepair(
       doc,
-      { applied: ['tool-use-duplicate@11: remove the later tool_use (it has no result of its own)'], changed: [], removed: [11], added: 0 },
-      forClient('2.1.80'),
+      // The result that hung under the copy hangs under the call again.
+      { applied: ['tool-use-duplicate@11: remove the later tool_use (it has no result of its own)'], changed: [12], removed: [11], added: 0 },
+      forClient('2.1.75'),
     );
   });
 
