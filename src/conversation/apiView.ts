@@ -198,6 +198,14 @@ const REWORDINGS: Partial<Record<BehaviourId, { readonly type: string; readonly 
     type: 'deferred_tools_delta',
     reword: (text) => text.replace(/^(<system-reminder>\nThe following deferred tools are now available via ToolSearch)\.[^\n]*:\n/, '$1:\n'),
   },
+  'attribution-short-note': {
+    type: 'remote_session_change',
+    reword: (text) =>
+      text.replace(
+        /^(<system-reminder>\nAttribution for git commits and pull requests you create from here on )\([^)]*\):/,
+        '$1(this replaces any earlier attribution guidance):',
+      ),
+  },
   'file-result-arrows': {
     type: 'file',
     reword: (text) => {

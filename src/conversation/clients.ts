@@ -55,6 +55,7 @@ export type BehaviourId =
   | 'seam-newline'
   | 'seam-newline-before-meta'
   | 'deferred-tools-short-header'
+  | 'attribution-short-note'
   | 'file-result-arrows'
   | 'file-result-malware-note'
   | 'task-as-agent'
@@ -235,6 +236,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'heads the deferred tools it lists with "…available via ToolSearch:" alone',
     otherwise: 'sends the listing as the transcript renders it (with how to load their schemas)',
     spans: [{ from: '2.1.69', until: '2.1.97' }],
+  },
+  {
+    id: 'attribution-short-note',
+    kind: 'patch',
+    does: 'says of the commit attribution only that it "replaces any earlier attribution guidance"',
+    otherwise: 'sends the attribution reminder as the transcript renders it',
+    spans: [{ from: '2.1.263', until: '2.1.269' }],
   },
   {
     id: 'file-result-arrows',
