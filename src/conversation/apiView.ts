@@ -496,6 +496,28 @@ const dedupeCallsInResponse: Step = (messages) => {
   return out.result();
 };
 
+/** What a client sends instead of the tool results a resumed request would open with. */
+export const ORPHAN_REMOVED = '[Orphaned tool result removed due to conversation resume]';
+
+/**
+ * Tool results that open the request (what follows a gap the client did not
+ * bridge) answer nothing: they are removed, or replaced by a note saying so.
+ */
+const dropOpeningOrphans: Step = (messages, client) => {
+  const first = messages[0];
+  if (first?.role !== 'user' || !first.blocks.some((b) => b.info.type === 'tool_result')) return undefined;
+  const out = new Patching(messages);
+  const results = first.blocks.filter((b) => b.info.type === 'tool_result');
+  out.remove(0, new Set(results), 'drop-opening-orphans');
+  if (client.has('note-opening-orphans')) {
+    const at = results[0]!.pos;
+    const kept = out.at(0)!;
+    out.put(0, { role: 'user', lines: kept.lines, blocks: [madeText(at, ORPHAN_REMOVED), ...kept.blocks] });
+    out.patches.push({ by: 'note-opening-orphans', change: 'made', pos: at, index: -1, message: 0 });
+  }
+  return out.result();
+};
+
 /** A tool_use whose id was used before is removed, and its result with it. */
 const dedupeToolIds: Step = (messages) => {
   const out = new Patching(messages);
@@ -564,8 +586,9 @@ export const TOOL_USE_INTERRUPTED = '[Tool use interrupted]';
  */
 function withoutEmptied(messages: readonly Draft[], client: Client): { messages: readonly Draft[]; patches: Patch[] } {
   if (!messages.some((m) => m.emptied)) return { messages, patches: [] };
-  // A response left with nothing by its unanswered calls goes even so (recorded: tool-use-unanswered-end).
-  const keeps = (m: Draft) => m.emptied !== undefined && m.emptied !== 'drop-unanswered-calls';
+  // A response left with nothing by its unanswered calls goes even so, and so does an opening message of
+  // orphan results (recorded: tool-use-unanswered-end, gap-orphan-first-60s).
+  const keeps = (m: Draft) => m.emptied !== undefined && m.emptied !== 'drop-unanswered-calls' && m.emptied !== 'drop-opening-orphans';
   if (client.has('placeholder-emptied') && messages.some(keeps)) {
     const patches: Patch[] = [];
     const kept = messages.map((m, i) => {
@@ -630,6 +653,7 @@ const isTaskCall = (b: ViewBlock) => b.info.type === 'tool_use' && b.info.name =
 const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly variants?: readonly BehaviourId[] }[] = [
   { by: 'results-first', step: resultsFirst },
   { by: 'drop-orphan-results', step: dropOrphanResults },
+  { by: 'drop-opening-orphans', step: dropOpeningOrphans, variants: ['note-opening-orphans'] },
   { by: 'dedupe-calls-in-response', step: dedupeCallsInResponse },
   { by: 'dedupe-tool-ids', step: dedupeToolIds },
   { by: 'drop-unanswered-calls', step: dropUnansweredCalls, variants: ['interrupt-trailing-tool-use', 'interrupt-outcome-unknown'] },

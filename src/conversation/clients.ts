@@ -29,6 +29,8 @@ export const formatVersion = (v: Version) => v.join('.');
 export type BehaviourId =
   | 'results-first'
   | 'drop-orphan-results'
+  | 'drop-opening-orphans'
+  | 'note-opening-orphans'
   | 'drop-blank-text'
   | 'side-branches'
   | 'dedupe-tool-ids'
@@ -89,6 +91,20 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'removes a tool_result whose tool_use is not in the previous message',
     otherwise: 'sends an orphan tool_result as written',
     spans: [{ from: '2.1.21' }],
+  },
+  {
+    id: 'drop-opening-orphans',
+    kind: 'patch',
+    does: 'removes the tool_results a request would open with (after a gap it does not bridge)',
+    otherwise: 'opens the request with those orphan tool_results',
+    spans: [{ from: '2.1.69' }],
+  },
+  {
+    id: 'note-opening-orphans',
+    kind: 'patch',
+    does: 'puts "[Orphaned tool result removed due to conversation resume]" in their place',
+    otherwise: 'leaves nothing in their place (the request may then open with an assistant turn)',
+    spans: [{ from: '2.1.269' }],
   },
   {
     id: 'drop-blank-text',
