@@ -249,6 +249,7 @@ const MERGE_BEHAVIOURS: readonly BehaviourId[] = [
   'fold-reminders-into-list-results',
   'seam-newline',
   'seam-newline-before-meta',
+  'continue-after-results',
   ...(Object.keys(REWORDINGS) as BehaviourId[]),
   ...new Set(Object.values(ATTACHMENT_SENT_BY).filter((b): b is BehaviourId => b !== null)),
 ];
@@ -344,7 +345,7 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
       last.blocks.push({ pos: p, index, info: b });
     }
   }
-  return dropBlank ? withoutEmptyMessages(drafts, patches) : { messages: drafts, patches };
+  return dropBlank ? withoutEmptyMessages(drafts, patches, client.has('continue-after-results')) : { messages: drafts, patches };
 }
 
 /**
@@ -354,13 +355,20 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
  * message is answered "No response requested." instead. Works on the fresh
  * drafts of a merge.
  */
-function withoutEmptyMessages(drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[], patches: Patch[]): Stage {
+function withoutEmptyMessages(
+  drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[],
+  patches: Patch[],
+  continueAfterResults: boolean,
+): Stage {
   const out: typeof drafts = [];
   const lastAssistant = drafts.findLastIndex((d) => d.role === 'assistant');
   let dropped = false;
   drafts.forEach((d, i) => {
     if (!d.blocks.length) {
-      if (i === lastAssistant) {
+      // A client that asks to continue after tool results drops a last answer left with nothing after
+      // them, and asks so (see endOnAnswer).
+      const afterResults = out[out.length - 1]?.blocks.at(-1)?.info.type === 'tool_result';
+      if (i === lastAssistant && !(continueAfterResults && afterResults && i === drafts.length - 1)) {
         d.blocks.push(madeText(d.lines[d.lines.length - 1]!, NO_RESPONSE));
         patches.push({ by: 'drop-blank-text', change: 'made', pos: d.lines[d.lines.length - 1]!, index: -1, message: out.length });
       } else {
