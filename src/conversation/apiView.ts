@@ -395,7 +395,7 @@ function withoutEmptyMessages(
  * What a step makes of a stage: undefined when it changes nothing (then every
  * generation with or without the step shares what follows).
  */
-type Step = (messages: readonly Draft[], client: Client) => { messages: Draft[]; patches: Patch[] } | undefined;
+type Step = (messages: readonly Draft[], client: Client, doc: Doc) => { messages: Draft[]; patches: Patch[] } | undefined;
 
 /** Tool results open their user message: a client moves them before the text around them. */
 const resultsFirst: Step = (messages) => {
@@ -644,6 +644,36 @@ const endOnAnswer: Step = (messages, client) => {
   return { messages: [...messages.slice(0, -1), prompt, { role: 'assistant', blocks: [madeText(at, NO_RESPONSE)], lines: [] }], patches };
 };
 
+/**
+ * The model a client resumes with, as far as the file tells: the one that
+ * wrote its last answer (lines the client made itself say "<synthetic>").
+ */
+function resumingModel(doc: Doc): string | undefined {
+  for (let p = doc.lines.length - 1; p >= 0; p--) {
+    const model = doc.lines[p]!.info.model;
+    if (model && model !== '<synthetic>') return model;
+  }
+  return undefined;
+}
+
+/** Thinking another model wrote is not sent to the model the session resumes with (its signature is that model's). */
+const dropOtherModelsThinking: Step = (messages, _client, doc) => {
+  const model = resumingModel(doc);
+  if (!model) return undefined;
+  const out = new Patching(messages);
+  messages.forEach((m, i) => {
+    if (m.role !== 'assistant') return;
+    const other = m.blocks.filter((b) => (b.info.type === 'thinking' || b.info.type === 'redacted_thinking') && isOtherModel(doc, b.pos, model));
+    out.remove(i, new Set(other), 'drop-other-models-thinking');
+  });
+  return out.result();
+};
+
+function isOtherModel(doc: Doc, pos: number, model: string): boolean {
+  const written = doc.lines[pos]!.info.model;
+  return written !== undefined && written !== '<synthetic>' && written !== model;
+}
+
 /** Tool calls to `Task` are sent as calls to `Agent`, the name the tool took. */
 const taskAsAgent: Step = (messages) => {
   const out = new Patching(messages);
@@ -666,6 +696,7 @@ const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly 
   { by: 'dedupe-tool-ids', step: dedupeToolIds },
   { by: 'drop-unanswered-calls', step: dropUnansweredCalls, variants: ['interrupt-trailing-tool-use', 'interrupt-outcome-unknown'] },
   { by: 'task-as-agent', step: taskAsAgent },
+  { by: 'drop-other-models-thinking', step: dropOtherModelsThinking },
 ];
 
 /**
@@ -687,7 +718,7 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
     const stepKey = `${key}|${by}${(variants ?? []).map((v) => (client.has(v) ? `+${v}` : '')).join('')}`;
     let next = known.get(stepKey);
     if (!next) {
-      const made = step(stage.messages, client);
+      const made = step(stage.messages, client, doc);
       next = made ? { messages: made.messages, patches: [...stage.patches, ...made.patches] } : stage;
       known.set(stepKey, next);
     }
@@ -703,7 +734,7 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
     const kept = withoutEmptied(stage.messages, client);
     const messages = kept.messages;
     const patches = [...stage.patches, ...kept.patches];
-    const answered = answer ? endOnAnswer(messages, client) : undefined;
+    const answered = answer ? endOnAnswer(messages, client, doc) : undefined;
     sent = answered ? { messages: answered.messages, patches: [...patches, ...answered.patches] } : { messages, patches };
     known.set(finalKey, sent);
   }

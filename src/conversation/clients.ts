@@ -61,6 +61,7 @@ export type BehaviourId =
   | 'file-result-arrows'
   | 'file-result-malware-note'
   | 'task-as-agent'
+  | 'drop-other-models-thinking'
   | 'placeholder-emptied'
   | 'continue-after-results'
   | 'send-api-errors';
@@ -280,6 +281,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'keeps a message its removals emptied, saying "[Tool use interrupted]" (assistant) or "(no content)" (user)',
     otherwise: 'leaves a message its removals emptied out',
     spans: [{ from: '2.1.88' }],
+  },
+  {
+    id: 'drop-other-models-thinking',
+    kind: 'patch',
+    does: "drops thinking written by another model than the one it resumes with (the model of the session's last answer)",
+    otherwise: 'sends thinking whichever model wrote it',
+    spans: [{ from: '2.1.160' }],
   },
   {
     id: 'task-as-agent',
