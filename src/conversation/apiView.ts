@@ -104,6 +104,7 @@ function linesSent(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
   };
   const isSentAssistant = (p: number) => (flags[p]! & (SENT | ASSISTANT)) === (SENT | ASSISTANT);
   const apiErrors = client.has('send-api-errors');
+  const byCall = client.has('results-in-call-order');
   for (const p of chain) {
     if (emitted[p]) continue;
     if (apiErrors && doc.lines[p]!.info.isApiErrorMessage && !doc.lines[p]!.info.isSidechain) {
@@ -126,7 +127,9 @@ function linesSent(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
       if (uid[g]! < 0 || graph.posOfId(uid[g]!) !== g) continue;
       for (const c of graph.childrenOfId(uid[g]!)) if (flags[c]! & RESULTS) (results ??= []).push(c);
     }
-    results?.sort((a, b) => a - b).forEach(emit);
+    // A client that takes each call's results in turn sends them so; the others in file order.
+    if (!byCall) results?.sort((a, b) => a - b);
+    results?.forEach(emit);
   }
   return order;
 }
@@ -141,7 +144,7 @@ const sentLines = new WeakMap<readonly number[], Record<string, number[]>>();
 function sentLinesOf(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): readonly number[] {
   let known = sentLines.get(chain);
   if (!known) sentLines.set(chain, (known = {}));
-  const slot = `${client.has('side-branches') ? 'sides' : 'chainOnly'}${client.has('send-api-errors') ? '+errors' : ''}`;
+  const slot = `${client.has('side-branches') ? 'sides' : 'chainOnly'}${client.has('send-api-errors') ? '+errors' : ''}${client.has('results-in-call-order') ? '+byCall' : ''}`;
   return (known[slot] ??= linesSent(doc, graph, client, chain));
 }
 
@@ -710,7 +713,7 @@ const stages = new WeakMap<readonly number[], Map<string, Stage>>();
 function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Stage {
   let known = stages.get(chain);
   if (!known) stages.set(chain, (known = new Map()));
-  let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${behaviourKey(client, MERGE_BEHAVIOURS)}`;
+  let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${client.has('results-in-call-order')}|${behaviourKey(client, MERGE_BEHAVIOURS)}`;
   let stage = known.get(key);
   if (!stage) known.set(key, (stage = merge(doc, sentLinesOf(doc, graph, client, chain), client)));
   for (const { by, step, variants } of STEPS) {

@@ -28,6 +28,7 @@ export const formatVersion = (v: Version) => v.join('.');
 
 export type BehaviourId =
   | 'results-first'
+  | 'results-in-call-order'
   | 'drop-orphan-results'
   | 'drop-opening-orphans'
   | 'note-opening-orphans'
@@ -85,6 +86,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'moves the tool_result blocks of a user message before its other content',
     otherwise: 'sends a user message in file order, text before its tool_results',
     spans: [{ from: '2.0.30', until: '2.1.31' }, { from: '2.1.80' }],
+  },
+  {
+    id: 'results-in-call-order',
+    kind: 'lines',
+    does: "sends the tool_results answering a response call by call (each call's results in turn)",
+    otherwise: 'sends them in the order they were written',
+    spans: [{ from: '2.1.80', until: '2.1.263' }],
   },
   {
     id: 'drop-orphan-results',
