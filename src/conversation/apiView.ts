@@ -86,7 +86,8 @@ export const TOOL_CALL_INTERRUPTED =
  * response's lines and results that sit on side branches (parallel tool calls
  * put all results but the last there); an older one only those on the chain.
  */
-function linesSent(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): number[] {
+function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly number[]): number[] {
+  const chain = client.has('splice-preserved-segment') ? withPreservedSegment(doc, graph, walked) : walked;
   // Which lines are sent, answer, or hold results: read from the columns, not from 30k line objects.
   const { flags, uid, mid } = columnsOf(doc.lines);
   const order: number[] = [];
@@ -135,6 +136,28 @@ function linesSent(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
 }
 
 /**
+ * The chain with the messages a compaction kept (its boundary's preserved
+ * segment, head to tail) put back right after the summary they follow.
+ */
+function withPreservedSegment(doc: Doc, graph: Graph, chain: readonly number[]): readonly number[] {
+  const kept = chain.length ? doc.lines[chain[0]!]!.info.preservedSegment : undefined;
+  if (!kept) return chain;
+  const anchor = graph.posOf(kept.anchor);
+  const at = anchor === undefined ? -1 : chain.indexOf(anchor);
+  if (at === -1) return chain;
+  const segment: number[] = [];
+  const inChain = new Set(chain);
+  for (let p = graph.posOf(kept.tail); p !== undefined && !inChain.has(p) && segment.length < doc.lines.length; ) {
+    segment.push(p);
+    if (doc.lines[p]!.info.uuid === kept.head) break;
+    const parent = doc.lines[p]!.info.parentUuid;
+    p = parent ? graph.posOf(parent) : undefined;
+  }
+  if (!segment.length || doc.lines[segment[segment.length - 1]!]!.info.uuid !== kept.head) return chain;
+  return [...chain.slice(0, at + 1), ...segment.reverse(), ...chain.slice(at + 1)];
+}
+
+/**
  * linesSent, once per chain and per answer to side-branches: every generation
  * that walks a document alike sends the same lines (a chain belongs to one
  * graph of one document, so it is the key).
@@ -144,7 +167,7 @@ const sentLines = new WeakMap<readonly number[], Record<string, number[]>>();
 function sentLinesOf(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): readonly number[] {
   let known = sentLines.get(chain);
   if (!known) sentLines.set(chain, (known = {}));
-  const slot = `${client.has('side-branches') ? 'sides' : 'chainOnly'}${client.has('send-api-errors') ? '+errors' : ''}${client.has('results-in-call-order') ? '+byCall' : ''}`;
+  const slot = `${client.has('side-branches') ? 'sides' : 'chainOnly'}${client.has('send-api-errors') ? '+errors' : ''}${client.has('results-in-call-order') ? '+byCall' : ''}${client.has('splice-preserved-segment') ? '+kept' : ''}`;
   return (known[slot] ??= linesSent(doc, graph, client, chain));
 }
 
@@ -251,7 +274,6 @@ const MERGE_BEHAVIOURS: readonly BehaviourId[] = [
   'fold-reminders-into-results',
   'fold-reminders-into-list-results',
   'seam-newline',
-  'seam-newline-before-meta',
   'continue-after-results',
   ...(Object.keys(REWORDINGS) as BehaviourId[]),
   ...new Set(Object.values(ATTACHMENT_SENT_BY).filter((b): b is BehaviourId => b !== null)),
@@ -298,7 +320,6 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   const foldIntoLists = client.has('fold-reminders-into-list-results');
   const seam = client.has('seam-newline');
   const rewordings = (Object.keys(REWORDINGS) as BehaviourId[]).filter((id) => client.has(id));
-  const seamBeforeMeta = client.has('seam-newline-before-meta');
   let lines = sent.filter((p) => !isAttachment(infos[p]!.info) || sendsAttachment(client, infos[p]!.info));
   if (client.has('hoist-attachments')) lines = [...hoisted(doc, lines)];
   const patches: Patch[] = [];
@@ -334,8 +355,7 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
     } else if (seam && role === 'user' && info.blocks[0]?.type === 'text') {
       // Joining a user entry to the message before ends that message's text with a newline.
       const end = last.blocks[last.blocks.length - 1];
-      if (end?.info.type === 'text' && (seamBeforeMeta || !info.isMeta || !isAttachment(infos[end.pos]!.info)))
-        last.blocks[last.blocks.length - 1] = { ...end, suffix: `${end.suffix ?? ''}\n` };
+      if (end?.info.type === 'text') last.blocks[last.blocks.length - 1] = { ...end, suffix: `${end.suffix ?? ''}\n` };
     }
     last.lines.push(p);
     const blocks = info.blocks;
@@ -713,7 +733,7 @@ const stages = new WeakMap<readonly number[], Map<string, Stage>>();
 function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Stage {
   let known = stages.get(chain);
   if (!known) stages.set(chain, (known = new Map()));
-  let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${client.has('results-in-call-order')}|${behaviourKey(client, MERGE_BEHAVIOURS)}`;
+  let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${client.has('results-in-call-order')}|${client.has('splice-preserved-segment')}|${behaviourKey(client, MERGE_BEHAVIOURS)}`;
   let stage = known.get(key);
   if (!stage) known.set(key, (stage = merge(doc, sentLinesOf(doc, graph, client, chain), client)));
   for (const { by, step, variants } of STEPS) {

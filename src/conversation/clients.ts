@@ -29,6 +29,7 @@ export const formatVersion = (v: Version) => v.join('.');
 export type BehaviourId =
   | 'results-first'
   | 'results-in-call-order'
+  | 'splice-preserved-segment'
   | 'drop-orphan-results'
   | 'drop-opening-orphans'
   | 'note-opening-orphans'
@@ -56,7 +57,6 @@ export type BehaviourId =
   | 'fold-reminders-into-results'
   | 'fold-reminders-into-list-results'
   | 'seam-newline'
-  | 'seam-newline-before-meta'
   | 'deferred-tools-short-header'
   | 'attribution-short-note'
   | 'file-result-arrows'
@@ -86,6 +86,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'moves the tool_result blocks of a user message before its other content',
     otherwise: 'sends a user message in file order, text before its tool_results',
     spans: [{ from: '2.0.30', until: '2.1.31' }, { from: '2.1.80' }],
+  },
+  {
+    id: 'splice-preserved-segment',
+    kind: 'lines',
+    does: "sends the messages a compaction kept (its boundary's preservedSegment) right after the summary",
+    otherwise: 'sends the summary, then what follows it',
+    spans: [{ from: '2.1.76' }],
   },
   {
     id: 'results-in-call-order',
@@ -345,13 +352,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'ends the last text of a user message with a newline where the next user entry joins it',
     otherwise: 'joins user entries as written',
     spans: [{ from: '2.1.78' }],
-  },
-  {
-    id: 'seam-newline-before-meta',
-    kind: 'patch',
-    does: "adds that newline where a meta entry (such as a local-command caveat) joins an attachment's text too",
-    otherwise: "adds no newline where a meta entry joins an attachment's text",
-    spans: [{ from: '2.1.78', until: '2.1.290' }],
   },
 ];
 

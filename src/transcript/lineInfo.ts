@@ -108,6 +108,8 @@ export interface LineInfo {
   timestamp?: string;
   /** The subagent a line of a subagent transcript belongs to. */
   agentId?: string;
+  /** On a compact boundary: the messages the compaction kept, to be sent after the summary (`anchor`), head to tail. */
+  preservedSegment?: { head: string; anchor: string; tail: string };
   /** On an attachment line: its `attachment.type` (which clients send it depends on it). */
   attachment?: string;
   /** An attachment announcing the tools ToolSearch can load (added) and those no longer there (removed). */
@@ -323,6 +325,13 @@ export function blockInfoOf(raw: unknown, path: JsonPath): BlockInfo {
 
 const names = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
+/** A compact boundary's preserved segment, when it names all three of its lines. */
+function preservedSegmentOf(metadata: unknown): LineInfo['preservedSegment'] {
+  const kept = (metadata as { preservedSegment?: { headUuid?: unknown; anchorUuid?: unknown; tailUuid?: unknown } } | null | undefined)?.preservedSegment;
+  if (!kept || typeof kept.headUuid !== 'string' || typeof kept.anchorUuid !== 'string' || typeof kept.tailUuid !== 'string') return undefined;
+  return { head: kept.headUuid, anchor: kept.anchorUuid, tail: kept.tailUuid };
+}
+
 /** The tools a `deferred_tools_delta` attachment adds and removes. */
 function deferredToolsOf(attachment: unknown): LineInfo['deferredTools'] {
   if (!attachment || typeof attachment !== 'object') return undefined;
@@ -438,6 +447,9 @@ export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: str
       const c = r && typeof r === 'object' ? (r as { content?: unknown }).content : undefined;
       if (typeof c === 'string') info.blocks.push(textBlock(c, ['rendered', i, 'content']));
     });
+  } else if (entry.type === 'system' && entry.subtype === 'compact_boundary') {
+    const kept = preservedSegmentOf(entry.compactMetadata);
+    if (kept) info.preservedSegment = kept;
   } else if (entry.type === 'system' && entry.subtype === 'local_command' && typeof entry.content === 'string') {
     info.role = 'user';
     info.stringContent = true;

@@ -160,6 +160,7 @@ function encodeLine(i: LineInfo, table: StringTable): Wire {
     orNone(i.requestTokens),
     table.number(i.model),
     table.number(i.attachment),
+    orNone(i.preservedSegment),
   ];
 }
 
@@ -199,6 +200,7 @@ function decodeLine(w: Wire, strings: string[]): LineInfo {
   i.stringContent = (flags & STRING_CONTENT) !== 0;
   const blocks = w[20] as Wire[];
   if (blocks.length) i.blocks = blocks.map((b, k) => decodeBlock(b, k, i.stringContent, strings));
+  if (w[26] !== NONE) i.preservedSegment = w[26] as LineInfo['preservedSegment'];
   if (w[25] !== NONE) i.attachment = str(w[25]);
   if (w[22] !== NONE) i.deferredTools = w[22] as LineInfo['deferredTools'];
   if (w[18] !== NONE) i.firstLoneSurrogate = w[18] as LineInfo['firstLoneSurrogate'];
