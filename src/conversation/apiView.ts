@@ -267,6 +267,18 @@ function sendsAttachment(client: Client, info: LineInfo): boolean {
   return by !== null && client.has(by ?? 'attach-context');
 }
 
+/** The behaviours the merge stage depends on where no attachment is sent: clients alike in these share one merge. */
+const PLAIN_MERGE_BEHAVIOURS: readonly BehaviourId[] = ['drop-blank-text', 'seam-newline', 'continue-after-results'];
+
+/** Lines sent -> whether an attachment is among them (only then do the attachment behaviours tell merges apart). */
+const withAttachments = new WeakMap<readonly number[], boolean>();
+
+function sendsAttachments(doc: Doc, lines: readonly number[]): boolean {
+  let known = withAttachments.get(lines);
+  if (known === undefined) withAttachments.set(lines, (known = lines.some((p) => isAttachment(doc.lines[p]!.info))));
+  return known;
+}
+
 /** The behaviours the merge stage depends on: clients alike in these share one merge. */
 const MERGE_BEHAVIOURS: readonly BehaviourId[] = [
   'drop-blank-text',
@@ -733,9 +745,11 @@ const stages = new WeakMap<readonly number[], Map<string, Stage>>();
 function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Stage {
   let known = stages.get(chain);
   if (!known) stages.set(chain, (known = new Map()));
-  let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${client.has('results-in-call-order')}|${client.has('splice-preserved-segment')}|${behaviourKey(client, MERGE_BEHAVIOURS)}`;
+  const lines = sentLinesOf(doc, graph, client, chain);
+  const mergedBy = sendsAttachments(doc, lines) ? MERGE_BEHAVIOURS : PLAIN_MERGE_BEHAVIOURS;
+  let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${client.has('results-in-call-order')}|${client.has('splice-preserved-segment')}|${behaviourKey(client, mergedBy)}`;
   let stage = known.get(key);
-  if (!stage) known.set(key, (stage = merge(doc, sentLinesOf(doc, graph, client, chain), client)));
+  if (!stage) known.set(key, (stage = merge(doc, lines, client)));
   for (const { by, step, variants } of STEPS) {
     if (!client.has(by)) continue;
     const stepKey = `${key}|${by}${(variants ?? []).map((v) => (client.has(v) ? `+${v}` : '')).join('')}`;
