@@ -709,6 +709,17 @@ function isOtherModel(doc: Doc, pos: number, model: string): boolean {
   return written !== undefined && written !== '<synthetic>' && written !== model;
 }
 
+/** A conversation that ends on an answer gets a user message asking to continue (endOnAnswer then answers it). */
+function askedToContinue(messages: readonly Draft[]): { messages: Draft[]; patches: Patch[] } | undefined {
+  const last = messages[messages.length - 1];
+  if (last?.role !== 'assistant') return undefined;
+  const at = last.lines[last.lines.length - 1] ?? last.blocks[last.blocks.length - 1]!.pos;
+  return {
+    messages: [...messages, { role: 'user', blocks: [madeText(at, CONTINUE)], lines: [] }],
+    patches: [{ by: 'continue-after-attachment', change: 'made', pos: at, index: -1, message: messages.length }],
+  };
+}
+
 /** Tool calls to `Task` are sent as calls to `Agent`, the name the tool took. */
 const taskAsAgent: Step = (messages) => {
   const out = new Patching(messages);
@@ -765,13 +776,17 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
   // What removals emptied goes, then the conversation is answered if it ends on a prompt.
   // A conversation whose last entry is an API error the client leaves out is not answered: the new prompt joins the one that failed.
   const answer = client.has('answer-final-prompt') && !endsOnUnsentError(doc, chain, client);
-  const finalKey = `${key}|sent${client.has('placeholder-emptied') ? '+placeholder' : ''}${answer ? `+answer${client.has('continue-after-results') ? '+continue' : ''}` : ''}`;
+  // A client that takes a conversation ending on an attachment for an interrupted turn asks to continue it.
+  const afterAttachment = answer && client.has('continue-after-attachment') && doc.lines[chain[chain.length - 1]!]?.info.type === 'attachment';
+  const finalKey = `${key}|sent${client.has('placeholder-emptied') ? '+placeholder' : ''}${answer ? `+answer${client.has('continue-after-results') ? '+continue' : ''}` : ''}${afterAttachment ? '+afterAttachment' : ''}`;
   let sent = known.get(finalKey);
   if (!sent) {
     const kept = withoutEmptied(stage.messages, client);
     const messages = kept.messages;
     const patches = [...stage.patches, ...kept.patches];
-    const answered = answer ? endOnAnswer(messages, client, doc) : undefined;
+    const asked = afterAttachment ? askedToContinue(messages) : undefined;
+    const answered = answer ? endOnAnswer(asked?.messages ?? messages, client, doc) : undefined;
+    if (asked) patches.push(...asked.patches);
     sent = answered ? { messages: answered.messages, patches: [...patches, ...answered.patches] } : { messages, patches };
     known.set(finalKey, sent);
   }

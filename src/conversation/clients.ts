@@ -65,6 +65,7 @@ export type BehaviourId =
   | 'drop-other-models-thinking'
   | 'placeholder-emptied'
   | 'continue-after-results'
+  | 'continue-after-attachment'
   | 'send-api-errors';
 
 export interface Behaviour {
@@ -317,6 +318,16 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'adds "Continue from where you left off." to a conversation that ends on tool results, before answering it',
     otherwise: 'answers a conversation that ends on tool results as it is',
     spans: [{ from: '2.1.42', until: '2.1.281' }],
+  },
+  {
+    id: 'continue-after-attachment',
+    kind: 'patch',
+    does: 'takes a conversation whose last entry is an attachment for an interrupted turn: adds "Continue from where you left off." after the last answer, and answers it',
+    otherwise: 'sends a conversation that ends on an answer as it is',
+    spans: [
+      { from: '2.1.42', until: '2.1.101' },
+      { from: '2.1.120', until: '2.1.251' },
+    ],
   },
   {
     id: 'send-api-errors',
