@@ -2,8 +2,8 @@ import { ASSISTANT, RESULTS, SENT, columnsOf } from '../transcript/columns.js';
 import { type Doc, entryOf } from '../transcript/document.js';
 import { internedCount } from '../transcript/intern.js';
 import { valueAt } from '../transcript/jsonPath.js';
-import { type BlockInfo, blockInfoOf } from '../transcript/lineInfo.js';
-import { type BehaviourId, type Client, NEWEST } from './clients.js';
+import { type BlockInfo, blockInfoOf, type LineInfo } from '../transcript/lineInfo.js';
+import { type BehaviourId, type Client, NEWEST, behaviourKey } from './clients.js';
 import type { Graph } from './graph.js';
 
 /** One content block of the rebuilt request, with where it came from. */
@@ -15,6 +15,16 @@ export interface ViewBlock {
   readonly info: BlockInfo;
   /** What the client sends instead of the line's block (or, for a block it makes, the block). */
   readonly replacement?: unknown;
+  /** Text the client adds at the end of a text block. */
+  readonly suffix?: string;
+  /** The behaviour by which the client words a text block its own way (see REWORDINGS). */
+  readonly reworded?: BehaviourId;
+  /** The name the client sends a tool_use under instead of its own. */
+  readonly renamed?: string;
+  /** Reminder texts the client appends to a tool_result's content. */
+  readonly folded?: readonly ViewBlock[];
+  /** Sent with U+FFFD for each unpaired UTF-16 surrogate of its strings. */
+  readonly sanitized?: boolean;
 }
 
 export interface ViewMessage {
@@ -66,7 +76,9 @@ function messageIndex(at: Int32Array, size: number): MessageIndex {
 /** What a client sends where a message would be left with nothing else, and where the conversation ends on a prompt. */
 export const NO_CONTENT = '(no content)';
 export const NO_RESPONSE = 'No response requested.';
-export const TOOL_CALL_INTERRUPTED = '[Tool call interrupted: the session ended before the tool returned a result]';
+export const CONTINUE = 'Continue from where you left off.';
+export const TOOL_CALL_INTERRUPTED =
+  "[Tool call interrupted: the session ended before this call's result was recorded, so its outcome is unknown. Check whether it took effect before relying on it or running it again.]";
 
 /**
  * The lines a client sends for `chain`, in order. Every client sends a split
@@ -76,7 +88,8 @@ export const TOOL_CALL_INTERRUPTED = '[Tool call interrupted: the session ended 
  * response's lines and results that sit on side branches (parallel tool calls
  * put all results but the last there); an older one only those on the chain.
  */
-function linesSent(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): number[] {
+function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly number[]): number[] {
+  const chain = client.has('splice-preserved-segment') ? withPreservedSegment(doc, graph, walked) : walked;
   // Which lines are sent, answer, or hold results: read from the columns, not from 30k line objects.
   const { flags, uid, mid } = columnsOf(doc.lines);
   const order: number[] = [];
@@ -93,8 +106,15 @@ function linesSent(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
     }
   };
   const isSentAssistant = (p: number) => (flags[p]! & (SENT | ASSISTANT)) === (SENT | ASSISTANT);
+  const apiErrors = client.has('send-api-errors');
+  const byCall = client.has('results-in-call-order');
   for (const p of chain) {
     if (emitted[p]) continue;
+    if (apiErrors && doc.lines[p]!.info.isApiErrorMessage && !doc.lines[p]!.info.isSidechain) {
+      emitted[p] = 1;
+      order.push(p);
+      continue;
+    }
     if (!isSentAssistant(p)) {
       emit(p);
       continue;
@@ -110,9 +130,33 @@ function linesSent(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
       if (uid[g]! < 0 || graph.posOfId(uid[g]!) !== g) continue;
       for (const c of graph.childrenOfId(uid[g]!)) if (flags[c]! & RESULTS) (results ??= []).push(c);
     }
-    results?.sort((a, b) => a - b).forEach(emit);
+    // A client that takes each call's results in turn sends them so; the others in file order.
+    if (!byCall) results?.sort((a, b) => a - b);
+    results?.forEach(emit);
   }
   return order;
+}
+
+/**
+ * The chain with the messages a compaction kept (its boundary's preserved
+ * segment, head to tail) put back right after the summary they follow.
+ */
+function withPreservedSegment(doc: Doc, graph: Graph, chain: readonly number[]): readonly number[] {
+  const kept = chain.length ? doc.lines[chain[0]!]!.info.preservedSegment : undefined;
+  if (!kept) return chain;
+  const anchor = graph.posOf(kept.anchor);
+  const at = anchor === undefined ? -1 : chain.indexOf(anchor);
+  if (at === -1) return chain;
+  const segment: number[] = [];
+  const inChain = new Set(chain);
+  for (let p = graph.posOf(kept.tail); p !== undefined && !inChain.has(p) && segment.length < doc.lines.length; ) {
+    segment.push(p);
+    if (doc.lines[p]!.info.uuid === kept.head) break;
+    const parent = doc.lines[p]!.info.parentUuid;
+    p = parent ? graph.posOf(parent) : undefined;
+  }
+  if (!segment.length || doc.lines[segment[segment.length - 1]!]!.info.uuid !== kept.head) return chain;
+  return [...chain.slice(0, at + 1), ...segment.reverse(), ...chain.slice(at + 1)];
 }
 
 /**
@@ -120,12 +164,12 @@ function linesSent(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
  * that walks a document alike sends the same lines (a chain belongs to one
  * graph of one document, so it is the key).
  */
-const sentLines = new WeakMap<readonly number[], { sides?: number[]; chainOnly?: number[] }>();
+const sentLines = new WeakMap<readonly number[], Record<string, number[]>>();
 
 function sentLinesOf(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): readonly number[] {
   let known = sentLines.get(chain);
   if (!known) sentLines.set(chain, (known = {}));
-  const slot = client.has('side-branches') ? 'sides' : 'chainOnly';
+  const slot = `${client.has('side-branches') ? 'sides' : 'chainOnly'}${client.has('send-api-errors') ? '+errors' : ''}${client.has('results-in-call-order') ? '+byCall' : ''}${client.has('splice-preserved-segment') ? '+kept' : ''}`;
   return (known[slot] ??= linesSent(doc, graph, client, chain));
 }
 
@@ -147,8 +191,8 @@ interface Draft {
   readonly role: 'user' | 'assistant';
   readonly blocks: readonly ViewBlock[];
   readonly lines: readonly number[];
-  /** Set when a removal took its last block (a message empty as written is sent empty). */
-  readonly emptied?: boolean;
+  /** The behaviour whose removal took its last block (a message empty as written is sent empty). */
+  readonly emptied?: BehaviourId;
 }
 
 /** Messages and what the client changed making them: the state each step of a view passes on. */
@@ -158,13 +202,140 @@ interface Stage {
 }
 
 /**
+ * Which behaviour makes a client send an attachment line, by `attachment.type`
+ * (null: no client sends it on resume). A type not listed is sent by the
+ * clients that send the newest kinds.
+ */
+const ATTACHMENT_SENT_BY: Readonly<Record<string, BehaviourId | null>> = {
+  file: 'attach-files',
+  skill_listing: 'attach-skills',
+  deferred_tools_delta: 'attach-deferred-tools',
+  agent_listing_delta: 'attach-agents',
+  total_tokens_reminder: 'attach-token-budget',
+  remote_session_change: 'attach-attribution',
+  environment: 'attach-context',
+  model: 'attach-context',
+  date: 'attach-context',
+  session_context: 'attach-context',
+  task_reminder: null,
+};
+
+/** How a client words an attachment's text its own way, by the behaviour that makes it, and the type it applies to. */
+const REWORDINGS: Partial<Record<BehaviourId, { readonly type: string; readonly reword: (text: string) => string }>> = {
+  'deferred-tools-short-header': {
+    type: 'deferred_tools_delta',
+    reword: (text) => text.replace(/^(<system-reminder>\nThe following deferred tools are now available via ToolSearch)\.[^\n]*:\n/, '$1:\n'),
+  },
+  'attribution-short-note': {
+    type: 'remote_session_change',
+    reword: (text) =>
+      text.replace(
+        /^(<system-reminder>\nAttribution for git commits and pull requests you create from here on )\([^)]*\):/,
+        '$1(this replaces any earlier attribution guidance):',
+      ),
+  },
+  'file-result-arrows': {
+    type: 'file',
+    reword: (text) => {
+      const body = READ_RESULT.exec(text)?.[1];
+      if (body === undefined) return text;
+      const numbered = body
+        .split('\n')
+        .map((l) => l.replace(/^(\d+)\t/, (_, n: string) => `${n.padStart(6)}\u2192`))
+        .join('\n');
+      return `<system-reminder>\nResult of calling the Read tool: ${JSON.stringify(`${numbered}\n\n${MALWARE_NOTE}\n`)}\n</system-reminder>`;
+    },
+  },
+  'file-result-malware-note': {
+    type: 'file',
+    reword: (text) => {
+      const body = READ_RESULT.exec(text)?.[1];
+      return body === undefined ? text : `<system-reminder>\nResult of calling the Read tool:\n${body}\n\n${MALWARE_NOTE}\n\n</system-reminder>`;
+    },
+  },
+};
+
+/** A `file` attachment's rendered result: the file's lines, each after its number and a tab. */
+const READ_RESULT = /^<system-reminder>\nResult of calling the Read tool:\n([\s\S]*)\n<\/system-reminder>$/;
+
+/** The note older clients add to every file they read into the conversation. */
+const MALWARE_NOTE =
+  '<system-reminder>\nWhenever you read a file, you should consider whether it would be considered malware. You CAN and SHOULD provide analysis of malware, what it is doing. But you MUST refuse to improve or augment the code. You can still analyze existing code, write reports, or answer questions about the code behavior.\n</system-reminder>';
+
+const isAttachment = (info: LineInfo) => info.type === 'attachment';
+
+function sendsAttachment(client: Client, info: LineInfo): boolean {
+  const by = info.attachment === undefined ? undefined : ATTACHMENT_SENT_BY[info.attachment];
+  return by !== null && client.has(by ?? 'attach-context');
+}
+
+/** The behaviours the merge stage depends on where no attachment is sent: clients alike in these share one merge. */
+const PLAIN_MERGE_BEHAVIOURS: readonly BehaviourId[] = ['drop-blank-text', 'seam-newline', 'continue-after-results'];
+
+/** Lines sent -> whether an attachment is among them (only then do the attachment behaviours tell merges apart). */
+const withAttachments = new WeakMap<readonly number[], boolean>();
+
+function sendsAttachments(doc: Doc, lines: readonly number[]): boolean {
+  let known = withAttachments.get(lines);
+  if (known === undefined) withAttachments.set(lines, (known = lines.some((p) => isAttachment(doc.lines[p]!.info))));
+  return known;
+}
+
+/** The behaviours the merge stage depends on: clients alike in these share one merge. */
+const MERGE_BEHAVIOURS: readonly BehaviourId[] = [
+  'drop-blank-text',
+  'hoist-attachments',
+  'fold-reminders-into-results',
+  'fold-reminders-into-list-results',
+  'seam-newline',
+  'continue-after-results',
+  ...(Object.keys(REWORDINGS) as BehaviourId[]),
+  ...new Set(Object.values(ATTACHMENT_SENT_BY).filter((b): b is BehaviourId => b !== null)),
+];
+
+/**
+ * Attachments bubble up before the user lines in front of them, as far as the
+ * last assistant line or tool result: each run of them goes, in order, right
+ * after that stopping point.
+ */
+function hoisted(doc: Doc, lines: readonly number[]): readonly number[] {
+  const out: number[] = [];
+  const pending: number[] = [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const p = lines[i]!;
+    const info = doc.lines[p]!.info;
+    if (isAttachment(info)) {
+      pending.push(p);
+      continue;
+    }
+    if (pending.length && (info.role === 'assistant' || info.blocks[0]?.type === 'tool_result')) {
+      out.push(...pending);
+      pending.length = 0;
+    }
+    out.push(p);
+  }
+  out.push(...pending);
+  return out.reverse();
+}
+
+/**
  * The lines a client sends merged into messages: a line of the same role joins
  * the message before it (an assistant line only with the same message.id: the
- * rest of one response). A client that drops blank text drops it here, and a
- * message it leaves with nothing goes with it (see withoutEmptyMessages).
+ * rest of one response). An attachment's parts join a user message before it
+ * (a client that folds reminders puts them into a tool_result that ends it);
+ * after anything else each part is a user message of its own. A client that
+ * drops blank text drops it here, and a message it leaves with nothing goes
+ * with it (see withoutEmptyMessages).
  */
-function merge(doc: Doc, lines: readonly number[], dropBlank: boolean): Stage {
+function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   const infos = doc.lines;
+  const dropBlank = client.has('drop-blank-text');
+  const fold = client.has('fold-reminders-into-results');
+  const foldIntoLists = client.has('fold-reminders-into-list-results');
+  const seam = client.has('seam-newline');
+  const rewordings = (Object.keys(REWORDINGS) as BehaviourId[]).filter((id) => client.has(id));
+  let lines = sent.filter((p) => !isAttachment(infos[p]!.info) || sendsAttachment(client, infos[p]!.info));
+  if (client.has('hoist-attachments')) lines = [...hoisted(doc, lines)];
   const patches: Patch[] = [];
   const drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[] = [];
   let openerId: string | undefined;
@@ -172,10 +343,33 @@ function merge(doc: Doc, lines: readonly number[], dropBlank: boolean): Stage {
     const info = infos[p]!.info;
     const role = info.role!;
     let last = drafts[drafts.length - 1];
+    if (isAttachment(info)) {
+      const reworded = rewordings.find((id) => REWORDINGS[id]!.type === info.attachment);
+      info.blocks.forEach((b, index) => {
+        const block: ViewBlock = { pos: p, index, info: b, ...(reworded ? { reworded } : {}) };
+        const end = last?.role === 'user' ? last.blocks[last.blocks.length - 1] : undefined;
+        if (last?.role !== 'user') {
+          drafts.push({ role: 'user', blocks: [block], lines: [p] });
+          return;
+        }
+        if (!last.lines.includes(p)) last.lines.push(p);
+        if (fold && end?.info.type === 'tool_result' && (!end.info.listContent || foldIntoLists)) {
+          last.blocks[last.blocks.length - 1] = { ...end, folded: [...(end.folded ?? []), block] };
+          patches.push({ by: 'fold-reminders-into-results', change: 'moved', pos: p, index, message: drafts.length - 1 });
+        } else last.blocks.push(block);
+      });
+      last = drafts[drafts.length - 1];
+      openerId = undefined;
+      continue;
+    }
     if (!last || role !== last.role || (role === 'assistant' && (!info.messageId || info.messageId !== openerId))) {
       last = { role, blocks: [], lines: [] };
       drafts.push(last);
       openerId = info.messageId;
+    } else if (seam && role === 'user' && info.blocks[0]?.type === 'text') {
+      // Joining a user entry to the message before ends that message's text with a newline.
+      const end = last.blocks[last.blocks.length - 1];
+      if (end?.info.type === 'text') last.blocks[last.blocks.length - 1] = { ...end, suffix: `${end.suffix ?? ''}\n` };
     }
     last.lines.push(p);
     const blocks = info.blocks;
@@ -188,31 +382,43 @@ function merge(doc: Doc, lines: readonly number[], dropBlank: boolean): Stage {
       last.blocks.push({ pos: p, index, info: b });
     }
   }
-  return dropBlank ? withoutEmptyMessages(drafts, patches) : { messages: drafts, patches };
+  return dropBlank ? withoutEmptyMessages(drafts, patches, client.has('continue-after-results')) : { messages: drafts, patches };
 }
 
 /**
  * A message left with no block (its text lines all blank) is dropped, and the
- * messages around it, of one role now, are sent as one. The last assistant
+ * user messages around it are sent as one (user messages that were apart
+ * already, such as an attachment's parts, stay apart). The last assistant
  * message is answered "No response requested." instead. Works on the fresh
  * drafts of a merge.
  */
-function withoutEmptyMessages(drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[], patches: Patch[]): Stage {
+function withoutEmptyMessages(
+  drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[],
+  patches: Patch[],
+  continueAfterResults: boolean,
+): Stage {
   const out: typeof drafts = [];
   const lastAssistant = drafts.findLastIndex((d) => d.role === 'assistant');
+  let dropped = false;
   drafts.forEach((d, i) => {
     if (!d.blocks.length) {
-      if (i === lastAssistant) {
+      // A client that asks to continue after tool results drops a last answer left with nothing after
+      // them, and asks so (see endOnAnswer).
+      const afterResults = out[out.length - 1]?.blocks.at(-1)?.info.type === 'tool_result';
+      if (i === lastAssistant && !(continueAfterResults && afterResults && i === drafts.length - 1)) {
         d.blocks.push(madeText(d.lines[d.lines.length - 1]!, NO_RESPONSE));
         patches.push({ by: 'drop-blank-text', change: 'made', pos: d.lines[d.lines.length - 1]!, index: -1, message: out.length });
       } else {
         const prev = out[out.length - 1];
         if (prev) prev.lines.push(...d.lines);
+        dropped = true;
         return;
       }
     }
     const prev = out[out.length - 1];
-    if (prev && prev.role === d.role && d.role === 'user') {
+    const joins = dropped && prev?.role === d.role && d.role === 'user';
+    dropped = false;
+    if (prev && joins) {
       prev.blocks.push(...d.blocks);
       prev.lines.push(...d.lines);
       return;
@@ -287,7 +493,7 @@ class Patching {
     const m = this.at(i)!;
     for (const b of gone) this.patches.push({ by, change: 'dropped', pos: b.pos, index: b.index, message: i });
     const blocks = m.blocks.filter((b) => !gone.has(b));
-    this.put(i, { ...m, blocks, ...(blocks.length ? {} : { emptied: true }) });
+    this.put(i, { ...m, blocks, ...(blocks.length ? {} : { emptied: by }) });
   }
 
   put(i: number, m: Draft): void {
@@ -318,6 +524,45 @@ const dropOrphanResults: Step = (messages) => {
   return out.result();
 };
 
+/** A tool_use repeated within one response (its line written twice) is sent once: the later copy goes, the result stays. */
+const dedupeCallsInResponse: Step = (messages) => {
+  const out = new Patching(messages);
+  const seen = new Ids();
+  messages.forEach((m, i) => {
+    if (!hasCalls(m)) return;
+    seen.clear();
+    const again = new Set<ViewBlock>();
+    for (const c of callsOf(m)) {
+      if (seen.contains(c.info.tid)) again.add(c);
+      else seen.add(c.info.tid);
+    }
+    out.remove(i, again, 'dedupe-calls-in-response');
+  });
+  return out.result();
+};
+
+/** What a client sends instead of the tool results a resumed request would open with. */
+export const ORPHAN_REMOVED = '[Orphaned tool result removed due to conversation resume]';
+
+/**
+ * Tool results that open the request (what follows a gap the client did not
+ * bridge) answer nothing: they are removed, or replaced by a note saying so.
+ */
+const dropOpeningOrphans: Step = (messages, client) => {
+  const first = messages[0];
+  if (first?.role !== 'user' || !first.blocks.some((b) => b.info.type === 'tool_result')) return undefined;
+  const out = new Patching(messages);
+  const results = first.blocks.filter((b) => b.info.type === 'tool_result');
+  out.remove(0, new Set(results), 'drop-opening-orphans');
+  if (client.has('note-opening-orphans')) {
+    const at = results[0]!.pos;
+    const kept = out.at(0)!;
+    out.put(0, { role: 'user', lines: kept.lines, blocks: [madeText(at, ORPHAN_REMOVED), ...kept.blocks] });
+    out.patches.push({ by: 'note-opening-orphans', change: 'made', pos: at, index: -1, message: 0 });
+  }
+  return out.result();
+};
+
 /** A tool_use whose id was used before is removed, and its result with it. */
 const dedupeToolIds: Step = (messages) => {
   const out = new Patching(messages);
@@ -339,7 +584,7 @@ const dedupeToolIds: Step = (messages) => {
   return out.result();
 };
 
-/** Each block of a line holding an unpaired UTF-16 surrogate is sent with U+FFFD in its place. */
+/** Each block of a line holding an unpaired UTF-16 surrogate is sent with U+FFFD in its place (at render). */
 const sanitizeSurrogates: Step = (messages, _client, doc) => {
   const out = new Patching(messages);
   messages.forEach((m, i) => {
@@ -348,12 +593,9 @@ const sanitizeSurrogates: Step = (messages, _client, doc) => {
     const blocks = m.blocks.map((b) => {
       if (b.replacement !== undefined || !doc.lines[b.pos]!.info.loneSurrogates.length) return b;
       if (!entries.has(b.pos)) entries.set(b.pos, entryOf(doc, doc.lines[b.pos]!));
-      const v = valueAt(entries.get(b.pos)!, b.info.path);
-      const block = typeof v === 'string' ? { type: 'text', text: v } : v;
-      const replacement = wellFormed(block);
-      if (JSON.stringify(replacement) === JSON.stringify(block)) return b;
+      if (!hasLoneSurrogate(valueAt(entries.get(b.pos)!, b.info.path))) return b;
       out.patches.push({ by: 'sanitize-surrogates', change: 'changed', pos: b.pos, index: b.index, message: i });
-      return { ...b, replacement };
+      return { ...b, sanitized: true };
     });
     if (blocks.some((b, k) => b !== m.blocks[k])) out.put(i, { ...m, blocks });
   });
@@ -374,7 +616,16 @@ const dropUnansweredCalls: Step = (messages, client) => {
     if (!next && client.has('interrupt-trailing-tool-use')) {
       const at = m.lines[m.lines.length - 1]!;
       const results = calls.map((c) =>
-        madeBlock(at, { type: 'tool_result', tool_use_id: c.info.id, content: TOOL_CALL_INTERRUPTED, is_error: true }, c.info.tid),
+        madeBlock(
+          at,
+          {
+            type: 'tool_result',
+            tool_use_id: c.info.id,
+            content: client.has('interrupt-outcome-unknown') ? TOOL_CALL_INTERRUPTED : TOOL_USE_INTERRUPTION,
+            is_error: true,
+          },
+          c.info.tid,
+        ),
       );
       out.put(i + 1, { role: 'user', blocks: results, lines: [] });
       for (const r of results) out.patches.push({ by: 'interrupt-trailing-tool-use', change: 'made', pos: r.pos, index: -1, message: i + 1 });
@@ -387,9 +638,34 @@ const dropUnansweredCalls: Step = (messages, client) => {
   return out.result();
 };
 
-/** Messages that removals emptied are not sent (their lines stay with the message before, for provenance). */
-function withoutEmptied(messages: readonly Draft[]): readonly Draft[] {
-  if (!messages.some((m) => m.emptied)) return messages;
+/** What a client that keeps emptied messages sends in an assistant one. */
+export const TOOL_USE_INTERRUPTED = '[Tool use interrupted]';
+
+/**
+ * Messages that removals emptied are not sent (their lines stay with the
+ * message before, for provenance), or, by a client that keeps them, sent with
+ * a placeholder: "[Tool use interrupted]" from the assistant, "(no content)"
+ * from the user.
+ */
+function withoutEmptied(messages: readonly Draft[], client: Client): { messages: readonly Draft[]; patches: Patch[] } {
+  if (!messages.some((m) => m.emptied)) return { messages, patches: [] };
+  // A response left with nothing by its unanswered calls goes even so, and so does an opening message of
+  // orphan results (recorded: tool-use-unanswered-end, gap-orphan-first-60s).
+  const keeps = (m: Draft) => m.emptied !== undefined && m.emptied !== 'drop-unanswered-calls' && m.emptied !== 'drop-opening-orphans';
+  if (client.has('placeholder-emptied') && messages.some(keeps)) {
+    const patches: Patch[] = [];
+    const kept = messages.map((m, i) => {
+      if (!keeps(m)) return m;
+      const at = m.lines[m.lines.length - 1]!;
+      patches.push({ by: 'placeholder-emptied', change: 'made', pos: at, index: -1, message: i });
+      return { role: m.role, lines: m.lines, blocks: [madeText(at, m.role === 'assistant' ? TOOL_USE_INTERRUPTED : NO_CONTENT)] };
+    });
+    return { messages: dropEmptied(kept), patches };
+  }
+  return { messages: dropEmptied(messages), patches: [] };
+}
+
+function dropEmptied(messages: readonly Draft[]): readonly Draft[] {
   const out: Draft[] = [];
   for (const m of messages) {
     if (!m.emptied) out.push(m);
@@ -403,26 +679,90 @@ const TOOL_USE_INTERRUPTION = '[Request interrupted by user for tool use]';
 
 /**
  * A conversation that ends on a user message gets an assistant answer before
- * the next prompt, unless it ends on a stopped tool call.
+ * the next prompt, unless it ends on a stopped tool call. A client that asks
+ * to continue after tool results first adds that request to a message that
+ * ends on one.
  */
-const endOnAnswer: Step = (messages) => {
+const endOnAnswer: Step = (messages, client) => {
   const last = messages[messages.length - 1];
   if (last?.role !== 'user') return undefined;
   const end = last.blocks[last.blocks.length - 1];
   if (end?.info.type === 'text' && end.info.preview === TOOL_USE_INTERRUPTION) return undefined;
   const at = end?.pos ?? last.lines[last.lines.length - 1]!;
-  return {
-    messages: [...messages, { role: 'assistant', blocks: [madeText(at, NO_RESPONSE)], lines: [] }],
-    patches: [{ by: 'answer-final-prompt', change: 'made', pos: at, index: -1, message: messages.length }],
-  };
+  const patches: Patch[] = [];
+  let prompt = last;
+  if (end?.info.type === 'tool_result' && client.has('continue-after-results')) {
+    prompt = { ...last, blocks: [...last.blocks, madeText(at, CONTINUE)] };
+    patches.push({ by: 'continue-after-results', change: 'made', pos: at, index: -1, message: messages.length - 1 });
+  }
+  patches.push({ by: 'answer-final-prompt', change: 'made', pos: at, index: -1, message: messages.length });
+  return { messages: [...messages.slice(0, -1), prompt, { role: 'assistant', blocks: [madeText(at, NO_RESPONSE)], lines: [] }], patches };
 };
 
+/**
+ * The model a client resumes with, as far as the file tells: the one that
+ * wrote its last answer (lines the client made itself say "<synthetic>").
+ */
+function resumingModel(doc: Doc): string | undefined {
+  for (let p = doc.lines.length - 1; p >= 0; p--) {
+    const model = doc.lines[p]!.info.model;
+    if (model && model !== '<synthetic>') return model;
+  }
+  return undefined;
+}
+
+/** Thinking another model wrote is not sent to the model the session resumes with (its signature is that model's). */
+const dropOtherModelsThinking: Step = (messages, _client, doc) => {
+  const model = resumingModel(doc);
+  if (!model) return undefined;
+  const out = new Patching(messages);
+  messages.forEach((m, i) => {
+    if (m.role !== 'assistant') return;
+    const other = m.blocks.filter((b) => (b.info.type === 'thinking' || b.info.type === 'redacted_thinking') && isOtherModel(doc, b.pos, model));
+    out.remove(i, new Set(other), 'drop-other-models-thinking');
+  });
+  return out.result();
+};
+
+function isOtherModel(doc: Doc, pos: number, model: string): boolean {
+  const written = doc.lines[pos]!.info.model;
+  return written !== undefined && written !== '<synthetic>' && written !== model;
+}
+
+/** A conversation that ends on an answer gets a user message asking to continue (endOnAnswer then answers it). */
+function askedToContinue(messages: readonly Draft[]): { messages: Draft[]; patches: Patch[] } | undefined {
+  const last = messages[messages.length - 1];
+  if (last?.role !== 'assistant') return undefined;
+  const at = last.lines[last.lines.length - 1] ?? last.blocks[last.blocks.length - 1]!.pos;
+  return {
+    messages: [...messages, { role: 'user', blocks: [madeText(at, CONTINUE)], lines: [] }],
+    patches: [{ by: 'continue-after-attachment', change: 'made', pos: at, index: -1, message: messages.length }],
+  };
+}
+
+/** Tool calls to `Task` are sent as calls to `Agent`, the name the tool took. */
+const taskAsAgent: Step = (messages) => {
+  const out = new Patching(messages);
+  messages.forEach((m, i) => {
+    if (!m.blocks.some(isTaskCall)) return;
+    out.put(i, { ...m, blocks: m.blocks.map((b) => (isTaskCall(b) ? { ...b, renamed: 'Agent' } : b)) });
+    for (const b of m.blocks) if (isTaskCall(b)) out.patches.push({ by: 'task-as-agent', change: 'changed', pos: b.pos, index: b.index, message: i });
+  });
+  return out.result();
+};
+
+const isTaskCall = (b: ViewBlock) => b.info.type === 'tool_use' && b.info.name === 'Task' && !b.renamed;
+
 /** The steps of a view after the merge, in order, each taken by the clients with its behaviour. */
-const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly variant?: BehaviourId }[] = [
+const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly variants?: readonly BehaviourId[] }[] = [
   { by: 'results-first', step: resultsFirst },
   { by: 'drop-orphan-results', step: dropOrphanResults },
+  { by: 'drop-opening-orphans', step: dropOpeningOrphans, variants: ['note-opening-orphans'] },
+  { by: 'dedupe-calls-in-response', step: dedupeCallsInResponse },
   { by: 'dedupe-tool-ids', step: dedupeToolIds },
-  { by: 'drop-unanswered-calls', step: dropUnansweredCalls, variant: 'interrupt-trailing-tool-use' },
+  { by: 'drop-unanswered-calls', step: dropUnansweredCalls, variants: ['interrupt-trailing-tool-use', 'interrupt-outcome-unknown'] },
+  { by: 'task-as-agent', step: taskAsAgent },
+  { by: 'drop-other-models-thinking', step: dropOtherModelsThinking },
   { by: 'sanitize-surrogates', step: sanitizeSurrogates },
 ];
 
@@ -437,13 +777,14 @@ const stages = new WeakMap<readonly number[], Map<string, Stage>>();
 function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Stage {
   let known = stages.get(chain);
   if (!known) stages.set(chain, (known = new Map()));
-  const dropBlank = client.has('drop-blank-text');
-  let key = `${client.has('side-branches')}|${dropBlank}`;
+  const lines = sentLinesOf(doc, graph, client, chain);
+  const mergedBy = sendsAttachments(doc, lines) ? MERGE_BEHAVIOURS : PLAIN_MERGE_BEHAVIOURS;
+  let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${client.has('results-in-call-order')}|${client.has('splice-preserved-segment')}|${behaviourKey(client, mergedBy)}`;
   let stage = known.get(key);
-  if (!stage) known.set(key, (stage = merge(doc, sentLinesOf(doc, graph, client, chain), dropBlank)));
-  for (const { by, step, variant } of STEPS) {
+  if (!stage) known.set(key, (stage = merge(doc, lines, client)));
+  for (const { by, step, variants } of STEPS) {
     if (!client.has(by)) continue;
-    const stepKey = `${key}|${by}${variant && client.has(variant) ? `+${variant}` : ''}`;
+    const stepKey = `${key}|${by}${(variants ?? []).map((v) => (client.has(v) ? `+${v}` : '')).join('')}`;
     let next = known.get(stepKey);
     if (!next) {
       const made = step(stage.messages, client, doc);
@@ -454,15 +795,32 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
     stage = next;
   }
   // What removals emptied goes, then the conversation is answered if it ends on a prompt.
-  const finalKey = `${key}|sent${client.has('answer-final-prompt') ? '+answer' : ''}`;
+  // A conversation whose last entry is an API error the client leaves out is not answered: the new prompt joins the one that failed.
+  const answer = client.has('answer-final-prompt') && !endsOnUnsentError(doc, chain, client);
+  // A client that takes a conversation ending on an attachment for an interrupted turn asks to continue it.
+  const afterAttachment = answer && client.has('continue-after-attachment') && doc.lines[chain[chain.length - 1]!]?.info.type === 'attachment';
+  const finalKey = `${key}|sent${client.has('placeholder-emptied') ? '+placeholder' : ''}${answer ? `+answer${client.has('continue-after-results') ? '+continue' : ''}` : ''}${afterAttachment ? '+afterAttachment' : ''}`;
   let sent = known.get(finalKey);
   if (!sent) {
-    const messages = withoutEmptied(stage.messages);
-    const answered = client.has('answer-final-prompt') ? endOnAnswer(messages, client, doc) : undefined;
-    sent = answered ? { messages: answered.messages, patches: [...stage.patches, ...answered.patches] } : { messages, patches: stage.patches };
+    const kept = withoutEmptied(stage.messages, client);
+    const messages = kept.messages;
+    const patches = [...stage.patches, ...kept.patches];
+    const asked = afterAttachment ? askedToContinue(messages) : undefined;
+    const answered = answer ? endOnAnswer(asked?.messages ?? messages, client, doc) : undefined;
+    if (asked) patches.push(...asked.patches);
+    sent = answered ? { messages: answered.messages, patches: [...patches, ...answered.patches] } : { messages, patches };
     known.set(finalKey, sent);
   }
   return sent;
+}
+
+function endsOnUnsentError(doc: Doc, chain: readonly number[], client: Client): boolean {
+  if (client.has('send-api-errors')) return false;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const info = doc.lines[chain[i]!]!.info;
+    if (info.role) return info.isApiErrorMessage;
+  }
+  return false;
 }
 
 /** Line position -> message, once per stage: generations that share a view share its index. */
@@ -504,12 +862,31 @@ export function renderApiMessages(doc: Doc, view: ApiView): unknown[] {
   };
   return view.messages.map((m) => ({
     role: m.role,
-    content: m.blocks.map((vb) => {
+    content: m.blocks.map(function render(vb: ViewBlock): unknown {
       if (vb.replacement !== undefined) return vb.replacement;
       const v = valueAt(entryAt(vb.pos), vb.info.path);
-      return typeof v === 'string' ? { type: 'text', text: v } : v;
+      let block = typeof v === 'string' ? { type: 'text', text: v } : v;
+      if (vb.renamed) block = { ...(block as object), name: vb.renamed };
+      if (vb.reworded) block = { ...(block as object), text: REWORDINGS[vb.reworded]!.reword((block as { text: string }).text) };
+      if (vb.suffix) block = { ...(block as object), text: `${(block as { text: string }).text}${vb.suffix}` };
+      if (vb.folded) block = withFolded(block as { content?: unknown }, vb.folded.map(render) as { text: string }[]);
+      return vb.sanitized ? wellFormed(block) : block;
     }),
   }));
+}
+
+/** A tool_result with reminder texts appended to its content: after a blank line to a string, as text blocks to a list. */
+function withFolded(result: { content?: unknown }, texts: readonly { text: string }[]): unknown {
+  const { content } = result;
+  if (typeof content === 'string') return { ...result, content: [content, ...texts.map((t) => t.text)].join('\n\n') };
+  return { ...result, content: [...(Array.isArray(content) ? content : []), ...texts] };
+}
+
+function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return !value.isWellFormed();
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => !k.isWellFormed() || hasLoneSurrogate(v));
+  return false;
 }
 
 /** A value with every unpaired surrogate of its strings replaced by U+FFFD. */

@@ -28,18 +28,45 @@ export const formatVersion = (v: Version) => v.join('.');
 
 export type BehaviourId =
   | 'results-first'
+  | 'results-in-call-order'
+  | 'splice-preserved-segment'
   | 'drop-orphan-results'
+  | 'drop-opening-orphans'
+  | 'note-opening-orphans'
   | 'drop-blank-text'
   | 'side-branches'
   | 'dedupe-tool-ids'
+  | 'dedupe-calls-in-response'
   | 'bridge-gaps'
   | 'refuse-large-images'
   | 'leaf-last-entry'
   | 'leaf-last-prompt'
   | 'sanitize-surrogates'
   | 'interrupt-trailing-tool-use'
+  | 'interrupt-outcome-unknown'
   | 'drop-unanswered-calls'
-  | 'answer-final-prompt';
+  | 'answer-final-prompt'
+  | 'attach-files'
+  | 'attach-skills'
+  | 'attach-deferred-tools'
+  | 'attach-agents'
+  | 'attach-token-budget'
+  | 'attach-attribution'
+  | 'attach-context'
+  | 'hoist-attachments'
+  | 'fold-reminders-into-results'
+  | 'fold-reminders-into-list-results'
+  | 'seam-newline'
+  | 'deferred-tools-short-header'
+  | 'attribution-short-note'
+  | 'file-result-arrows'
+  | 'file-result-malware-note'
+  | 'task-as-agent'
+  | 'drop-other-models-thinking'
+  | 'placeholder-emptied'
+  | 'continue-after-results'
+  | 'continue-after-attachment'
+  | 'send-api-errors';
 
 export interface Behaviour {
   readonly id: BehaviourId;
@@ -59,7 +86,21 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     kind: 'patch',
     does: 'moves the tool_result blocks of a user message before its other content',
     otherwise: 'sends a user message in file order, text before its tool_results',
-    spans: [{ from: '2.0.0' }],
+    spans: [{ from: '2.0.30', until: '2.1.31' }, { from: '2.1.80' }],
+  },
+  {
+    id: 'splice-preserved-segment',
+    kind: 'lines',
+    does: "sends the messages a compaction kept (its boundary's preservedSegment) right after the summary",
+    otherwise: 'sends the summary, then what follows it',
+    spans: [{ from: '2.1.76' }],
+  },
+  {
+    id: 'results-in-call-order',
+    kind: 'lines',
+    does: "sends the tool_results answering a response call by call (each call's results in turn)",
+    otherwise: 'sends them in the order they were written',
+    spans: [{ from: '2.1.80', until: '2.1.263' }],
   },
   {
     id: 'drop-orphan-results',
@@ -67,6 +108,20 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'removes a tool_result whose tool_use is not in the previous message',
     otherwise: 'sends an orphan tool_result as written',
     spans: [{ from: '2.1.21' }],
+  },
+  {
+    id: 'drop-opening-orphans',
+    kind: 'patch',
+    does: 'removes the tool_results a request would open with (after a gap it does not bridge)',
+    otherwise: 'opens the request with those orphan tool_results',
+    spans: [{ from: '2.1.69' }],
+  },
+  {
+    id: 'note-opening-orphans',
+    kind: 'patch',
+    does: 'puts "[Orphaned tool result removed due to conversation resume]" in their place',
+    otherwise: 'leaves nothing in their place (the request may then open with an assistant turn)',
+    spans: [{ from: '2.1.269' }],
   },
   {
     id: 'drop-blank-text',
@@ -81,6 +136,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: "sends every call of a parallel tool response and each call's result",
     otherwise: 'sends only the call and result on the parentUuid chain (the other parallel calls are left out)',
     spans: [{ from: '2.1.80' }],
+  },
+  {
+    id: 'dedupe-calls-in-response',
+    kind: 'patch',
+    does: 'sends a tool_use repeated within one response (its line written twice) once, its result kept',
+    otherwise: 'sends both copies',
+    spans: [{ from: '2.1.76' }],
   },
   {
     id: 'dedupe-tool-ids',
@@ -129,6 +191,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     kind: 'patch',
     does: 'answers a tool_use left unanswered at the very end with an is_error result saying the call was interrupted',
     otherwise: 'drops a tool_use left unanswered at the very end',
+    spans: [{ from: '2.1.269' }],
+  },
+  {
+    id: 'interrupt-outcome-unknown',
+    kind: 'patch',
+    does: 'words that result "[Tool call interrupted: … its outcome is unknown …]"',
+    otherwise: 'words it "[Request interrupted by user for tool use]"',
     spans: [{ from: '2.1.281' }],
   },
   {
@@ -144,6 +213,156 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'answers a conversation that ends on a user message with an assistant "No response requested." before the new prompt',
     otherwise: 'sends two user messages in a row',
     spans: [{ from: '1.0.0' }],
+  },
+  {
+    id: 'attach-files',
+    kind: 'lines',
+    does: 'sends `file` attachments (files read with the prompt) as reminder text',
+    otherwise: 'leaves `file` attachments out',
+    spans: [{ from: '2.0.30' }],
+  },
+  {
+    id: 'attach-skills',
+    kind: 'lines',
+    does: 'sends `skill_listing` attachments as reminder text',
+    otherwise: 'leaves `skill_listing` attachments out',
+    spans: [{ from: '2.1.26' }],
+  },
+  {
+    id: 'attach-deferred-tools',
+    kind: 'lines',
+    does: 'sends `deferred_tools_delta` attachments as reminder text',
+    otherwise: 'leaves `deferred_tools_delta` attachments out',
+    spans: [{ from: '2.1.69' }],
+  },
+  {
+    id: 'attach-agents',
+    kind: 'lines',
+    does: 'sends `agent_listing_delta` attachments as reminder text',
+    otherwise: 'leaves `agent_listing_delta` attachments out',
+    spans: [{ from: '2.1.87' }],
+  },
+  {
+    id: 'attach-token-budget',
+    kind: 'lines',
+    does: 'sends `total_tokens_reminder` attachments as reminder text',
+    otherwise: 'leaves `total_tokens_reminder` attachments out',
+    spans: [{ from: '2.1.190' }],
+  },
+  {
+    id: 'attach-attribution',
+    kind: 'lines',
+    does: 'sends `remote_session_change` attachments (commit attribution) as reminder text',
+    otherwise: 'leaves `remote_session_change` attachments out',
+    spans: [{ from: '2.1.263' }],
+  },
+  {
+    id: 'attach-context',
+    kind: 'lines',
+    does: 'sends `environment`, `model`, `date` and `session_context` attachments (and kinds it does not know) as reminder text',
+    otherwise: 'leaves those attachments out (it sends its own context with the new prompt)',
+    spans: [{ from: '2.1.269' }],
+  },
+  {
+    id: 'deferred-tools-short-header',
+    kind: 'patch',
+    does: 'heads the deferred tools it lists with "…available via ToolSearch:" alone',
+    otherwise: 'sends the listing as the transcript renders it (with how to load their schemas)',
+    spans: [{ from: '2.1.69', until: '2.1.97' }],
+  },
+  {
+    id: 'attribution-short-note',
+    kind: 'patch',
+    does: 'says of the commit attribution only that it "replaces any earlier attribution guidance"',
+    otherwise: 'sends the attribution reminder as the transcript renders it',
+    spans: [{ from: '2.1.263', until: '2.1.269' }],
+  },
+  {
+    id: 'file-result-arrows',
+    kind: 'patch',
+    does: 'sends a file read into the conversation as a quoted string, each line numbered "     1→", with its malware note',
+    otherwise: 'sends the file as the transcript renders it',
+    spans: [{ from: '2.0.30', until: '2.1.87' }],
+  },
+  {
+    id: 'file-result-malware-note',
+    kind: 'patch',
+    does: 'ends a file read into the conversation with a reminder to consider whether it is malware',
+    otherwise: 'sends the file as the transcript renders it',
+    spans: [{ from: '2.1.87', until: '2.1.131' }],
+  },
+  {
+    id: 'placeholder-emptied',
+    kind: 'patch',
+    does: 'keeps a message its removals emptied, saying "[Tool use interrupted]" (assistant) or "(no content)" (user)',
+    otherwise: 'leaves a message its removals emptied out',
+    spans: [{ from: '2.1.88' }],
+  },
+  {
+    id: 'drop-other-models-thinking',
+    kind: 'patch',
+    does: "drops thinking written by another model than the one it resumes with (the model of the session's last answer)",
+    otherwise: 'sends thinking whichever model wrote it',
+    spans: [{ from: '2.1.160' }],
+  },
+  {
+    id: 'task-as-agent',
+    kind: 'patch',
+    does: 'sends a call to the `Task` tool as a call to `Agent`',
+    otherwise: 'sends `Task` calls as written',
+    spans: [{ from: '2.1.63', until: '2.1.69' }, { from: '2.1.70' }],
+  },
+  {
+    id: 'continue-after-results',
+    kind: 'patch',
+    does: 'adds "Continue from where you left off." to a conversation that ends on tool results, before answering it',
+    otherwise: 'answers a conversation that ends on tool results as it is',
+    spans: [{ from: '2.1.42', until: '2.1.281' }],
+  },
+  {
+    id: 'continue-after-attachment',
+    kind: 'patch',
+    does: 'takes a conversation whose last entry is an attachment for an interrupted turn: adds "Continue from where you left off." after the last answer, and answers it',
+    otherwise: 'sends a conversation that ends on an answer as it is',
+    spans: [
+      { from: '2.1.42', until: '2.1.101' },
+      { from: '2.1.120', until: '2.1.251' },
+    ],
+  },
+  {
+    id: 'send-api-errors',
+    kind: 'lines',
+    does: 'sends the API error messages it wrote as assistant messages',
+    otherwise: 'leaves API error messages out; a prompt that failed is not answered, the new prompt joins it',
+    spans: [{ from: '1.0.0', until: '2.0.55' }],
+  },
+  {
+    id: 'hoist-attachments',
+    kind: 'patch',
+    does: 'moves attachments before the user lines in front of them, up to the last assistant line or tool result',
+    otherwise: 'sends attachments in file order',
+    spans: [{ from: '2.0.30' }],
+  },
+  {
+    id: 'fold-reminders-into-results',
+    kind: 'patch',
+    does: 'appends a reminder that follows a tool_result whose content is a string to that string, after a blank line',
+    otherwise: 'sends a reminder after a tool_result as a text block of its own',
+    spans: [{ from: '2.1.190' }],
+  },
+  {
+    id: 'fold-reminders-into-list-results',
+    kind: 'patch',
+    does: 'appends it to a result whose content is a list of blocks too, as a text block of that list',
+    otherwise: 'folds reminders only into string results',
+    spans: [{ from: '2.1.269' }],
+  },
+  {
+    id: 'seam-newline',
+    kind: 'patch',
+    does: 'ends the last text of a user message with a newline where the next user entry joins it',
+    otherwise: 'joins user entries as written',
+    spans: [{ from: '2.1.78' }],
   },
 ];
 

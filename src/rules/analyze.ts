@@ -83,7 +83,7 @@ function* findings(checking: Checking, graph: Graph, view: ApiView): Steps<Map<s
 /**
  * What makes two requests the same to the rules: the walk (gaps cut or bridged
  * included), each message's role, and each block's line, index and what the
- * client sends in its place. Generations that send alike share one rule pass.
+ * client sends in its place or changes of it. Generations that send alike share one rule pass.
  * Two 32-bit hashes over those numbers, with the counts: a string of them all
  * costs more than building the view.
  */
@@ -110,6 +110,11 @@ function fingerprint(graph: Graph, view: ApiView): string {
       mix(blk.pos);
       mix(blk.index);
       if (blk.replacement !== undefined) for (const c of JSON.stringify(blk.replacement)) mix(c.charCodeAt(0));
+      // What the client changes of the line's block on the way, which rules can see.
+      if (blk.renamed !== undefined || blk.suffix !== undefined || blk.reworded !== undefined || blk.folded || blk.sanitized) {
+        const change = `${blk.renamed ?? ''}|${blk.suffix ?? ''}|${blk.reworded ?? ''}|${blk.folded?.length ?? 0}|${blk.sanitized ? 1 : 0}`;
+        for (const c of change) mix(c.charCodeAt(0));
+      }
     }
   }
   return `${a >>> 0}.${b >>> 0}.${n}.${view.messages.length}`;

@@ -41,6 +41,8 @@ export interface BlockInfo {
    */
   tid: number;
   isError?: boolean;
+  /** tool_result whose content is a list of blocks (not a string). */
+  listContent?: boolean;
   /** text/thinking with no characters; tool_result with no content. */
   empty: boolean;
   /** Text made only of whitespace (and not empty). */
@@ -106,6 +108,10 @@ export interface LineInfo {
   timestamp?: string;
   /** The subagent a line of a subagent transcript belongs to. */
   agentId?: string;
+  /** On a compact boundary: the messages the compaction kept, to be sent after the summary (`anchor`), head to tail. */
+  preservedSegment?: { head: string; anchor: string; tail: string };
+  /** On an attachment line: its `attachment.type` (which clients send it depends on it). */
+  attachment?: string;
   /** An attachment announcing the tools ToolSearch can load (added) and those no longer there (removed). */
   deferredTools?: { added: string[]; removed: string[] };
   /** Paths of strings holding an unpaired UTF-16 surrogate. */
@@ -285,6 +291,7 @@ export function blockInfoOf(raw: unknown, path: JsonPath): BlockInfo {
     case 'tool_result': {
       if (typeof b.tool_use_id === 'string') base.toolUseId = b.tool_use_id;
       base.isError = b.is_error === true;
+      if (Array.isArray(b.content)) base.listContent = true;
       const c = resultContent(b.content, [...path, 'content']);
       base.empty = c.chars === 0;
       base.chars = c.chars;
@@ -317,6 +324,13 @@ export function blockInfoOf(raw: unknown, path: JsonPath): BlockInfo {
 }
 
 const names = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** A compact boundary's preserved segment, when it names all three of its lines. */
+function preservedSegmentOf(metadata: unknown): LineInfo['preservedSegment'] {
+  const kept = (metadata as { preservedSegment?: { headUuid?: unknown; anchorUuid?: unknown; tailUuid?: unknown } } | null | undefined)?.preservedSegment;
+  if (!kept || typeof kept.headUuid !== 'string' || typeof kept.anchorUuid !== 'string' || typeof kept.tailUuid !== 'string') return undefined;
+  return { head: kept.headUuid, anchor: kept.anchorUuid, tail: kept.tailUuid };
+}
 
 /** The tools a `deferred_tools_delta` attachment adds and removes. */
 function deferredToolsOf(attachment: unknown): LineInfo['deferredTools'] {
@@ -425,12 +439,17 @@ export function lineInfoOf(raw: Record<string, unknown>, entry: Entry, text: str
   } else if (entry.type === 'attachment' && Array.isArray(entry.rendered)) {
     // Claude Code sends an attachment as user text, one block per rendered part.
     info.role = 'user';
+    const type = (entry.attachment as { type?: unknown } | null | undefined)?.type;
+    if (typeof type === 'string') info.attachment = type;
     const tools = deferredToolsOf(entry.attachment);
     if (tools) info.deferredTools = tools;
     entry.rendered.forEach((r, i) => {
       const c = r && typeof r === 'object' ? (r as { content?: unknown }).content : undefined;
       if (typeof c === 'string') info.blocks.push(textBlock(c, ['rendered', i, 'content']));
     });
+  } else if (entry.type === 'system' && entry.subtype === 'compact_boundary') {
+    const kept = preservedSegmentOf(entry.compactMetadata);
+    if (kept) info.preservedSegment = kept;
   } else if (entry.type === 'system' && entry.subtype === 'local_command' && typeof entry.content === 'string') {
     info.role = 'user';
     info.stringContent = true;

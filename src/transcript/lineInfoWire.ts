@@ -42,6 +42,7 @@ const HAS_INPUT_IS_OBJECT = 8;
 const INPUT_IS_OBJECT = 16;
 const HAS_IS_ERROR = 32;
 const IS_ERROR = 64;
+const LIST_CONTENT = 128;
 
 /** Numbers for repeated strings; 0 stands for undefined. */
 class StringTable {
@@ -74,6 +75,7 @@ function encodeBlock(b: BlockInfo, index: number, stringContent: boolean, table:
   if (b.trailingWhitespace) flags |= TRAILING_WHITESPACE;
   if ('inputIsObject' in b) flags |= HAS_INPUT_IS_OBJECT | (b.inputIsObject ? INPUT_IS_OBJECT : 0);
   if ('isError' in b) flags |= HAS_IS_ERROR | (b.isError ? IS_ERROR : 0);
+  if (b.listContent) flags |= LIST_CONTENT;
   return [
     table.number(b.type),
     usualPath(b.path, index, stringContent) ? NONE : b.path,
@@ -114,6 +116,7 @@ function decodeBlock(w: Wire, index: number, stringContent: boolean, strings: st
   if (flags & HAS_INPUT_IS_OBJECT) b.inputIsObject = (flags & INPUT_IS_OBJECT) !== 0;
   if (w[10] !== NONE) b.toolUseId = w[10] as string;
   if (flags & HAS_IS_ERROR) b.isError = (flags & IS_ERROR) !== 0;
+  if (flags & LIST_CONTENT) b.listContent = true;
   if (w[11] !== NONE) b.documents = w[11] as BlockInfo['documents'];
   if (w[12] !== NONE) b.toolRefs = w[12] as BlockInfo['toolRefs'];
   return b;
@@ -156,6 +159,8 @@ function encodeLine(i: LineInfo, table: StringTable): Wire {
     orNone(i.deferredTools),
     orNone(i.requestTokens),
     table.number(i.model),
+    table.number(i.attachment),
+    orNone(i.preservedSegment),
   ];
 }
 
@@ -195,6 +200,8 @@ function decodeLine(w: Wire, strings: string[]): LineInfo {
   i.stringContent = (flags & STRING_CONTENT) !== 0;
   const blocks = w[20] as Wire[];
   if (blocks.length) i.blocks = blocks.map((b, k) => decodeBlock(b, k, i.stringContent, strings));
+  if (w[26] !== NONE) i.preservedSegment = w[26] as LineInfo['preservedSegment'];
+  if (w[25] !== NONE) i.attachment = str(w[25]);
   if (w[22] !== NONE) i.deferredTools = w[22] as LineInfo['deferredTools'];
   if (w[18] !== NONE) i.firstLoneSurrogate = w[18] as LineInfo['firstLoneSurrogate'];
   if (w[19] !== NONE) i.loneSurrogates = w[19] as JsonPath[];

@@ -54,6 +54,7 @@ export const entrySchema = z.object({
   leafUuid: str,
   agentId: str,
   attachment: z.unknown().optional(),
+  compactMetadata: z.unknown().optional(),
   content: z.unknown().optional(),
   message: messageSchema.optional().catch(undefined),
   rendered: z.unknown().optional(),

@@ -107,7 +107,9 @@ describe('api-view', () => {
     expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     expect(messages[1]!.content.map((b) => b.type)).toEqual(['thinking', 'text', 'tool_use', 'tool_use']);
     expect(messages[2]!.content.slice(0, 2).map((b) => b.tool_use_id)).toEqual(['toolu_01AAA', 'toolu_01BBB']);
-    expect(messages[0]!.content[0]).toEqual({ type: 'text', text: 'run two commands' });
+    // The prompt's attachments go before it, as 2.1.330 sends them (fixtures/recordings, real-parallel330).
+    expect(messages[0]!.content.at(-1)).toEqual({ type: 'text', text: 'run two commands' });
+    expect(messages[0]!.content.length).toBe(9);
   });
 
   test('the human form lists each message, its lines and blocks', async () => {

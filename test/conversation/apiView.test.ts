@@ -113,11 +113,16 @@ describe('1.0.98', () => {
 });
 
 describe('compaction', () => {
-  test('compact (2.1.330): only what follows the boundary is sent, opening with the summary', () => {
+  test('compact (2.1.330): only what follows the boundary is sent, opening with the summary and the segment it kept', () => {
     const doc = realDoc('compact');
     const view = viewOf(doc);
+    // The lines as 2.1.330 chooses them (fixtures/recordings: real-compact330): the summary, then the
+    // segment the compaction kept (line 69), then what follows; sending, it moves the attachments before the
+    // user lines in front of them.
     expect(shape(view)).toEqual([
-      ['user', [78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 94, 95, 96, 97, 98]],
+      ['user', [78]],
+      ['assistant', [69]],
+      ['user', [79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 94, 95, 96, 97, 98]],
       ['assistant', [106]],
     ]);
     expect(doc.lines[77]!.info.isCompactSummary).toBe(true);

@@ -15,16 +15,8 @@ const REFUSED_ID = /--resume requires a valid session ID/;
  * this table when the view model learns it.
  */
 const VIEW_NOT_YET_MODELLED: Record<string, { readonly sent: string; readonly spans: readonly (readonly [string, string])[] }> = {
-  'text-before-tool-result': {
-    sent: 'the prompt text before the tool_result, so the call goes unanswered',
-    spans: [
-      ['2.0.14', '2.0.14'],
-      ['2.1.31', '2.1.79'],
-    ],
-  },
   'user-image-empty-text-end': { sent: 'the empty text block after the pasted image', spans: [['2.1.32', '2.1.132']] },
   'text-empty-in-response': { sent: "the response's empty text block", spans: [['2.1.114', '2.1.276']] },
-  'tool-use-id-duplicate-line': { sent: 'the repeated tool_use once', spans: [['2.1.76', '2.1.87']] },
   'tool-result-duplicate': { sent: 'one of the two results', spans: [['2.1.77', '2.1.332']] },
   'tool-name-too-long': { sent: 'the call under a name the API takes', spans: [['2.1.281', '2.1.332']] },
   // What fix writes from the 2.1.39 file: these releases resume it, as they do the fixture, from its newest

@@ -88,13 +88,14 @@ describe('image-too-large', () => {
       { type: 'image', source: { type: 'base64', media_type: 'image/png', data } },
       { type: 'text', text: prompt.message.content },
     ];
+    // The prompt's nine attachment reminders go before it (fixtures/recordings: real-image330 by 2.1.332).
     expect(rows(docOf(lines))).toEqual([
       {
         rule: 'image-too-large',
         severity: 'error',
         line: 3,
         turn: 1,
-        apiError: 'messages.0.content.0.image.source.base64: image exceeds 5 MB maximum: 5242884 bytes > 5242880 bytes',
+        apiError: 'messages.0.content.9.image.source.base64: image exceeds 5 MB maximum: 5242884 bytes > 5242880 bytes',
       },
     ]);
   });

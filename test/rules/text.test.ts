@@ -10,7 +10,10 @@ describe('text-empty', () => {
     const empty = { rule: 'text-empty', line: 3, turn: 1, apiError: 'messages.0.content.0: text content blocks must be non-empty' };
     // 2.1.32+ drop the empty block when they send; 2.1.31 sends it and is rejected.
     expect(rows(doc)).toEqual([{ ...empty, severity: 'warning' }]);
-    expect(rows(doc, forClient('2.1.31')).filter((r) => r.severity === 'error')).toEqual([{ ...empty, severity: 'error' }]);
+    // 2.1.31 sends the skill listing before the prompt (fixtures/recordings: real-parallel330 by 2.1.31).
+    expect(rows(doc, forClient('2.1.31')).filter((r) => r.severity === 'error')).toEqual([
+      { ...empty, severity: 'error', apiError: 'messages.0.content.1: text content blocks must be non-empty' },
+    ]);
     const res = expectRepair(doc, { applied: ['text-empty@3: remove the block'], changed: [4], removed: [3], added: 0 }, forClient('2.1.31'));
     // The first attachment is now the root of the conversation.
     expect(entryAt(res.doc, 2).parentUuid).toBe(null);

@@ -21,10 +21,13 @@ describe('tool-result-missing', () => {
     const doc = docOf(dropLinked(entries('parallel'), 'e132e620'));
     // Every client drops the unanswered call when it sends: the request goes through, the call is silently gone.
     expect(rows(doc)).toEqual([{ rule: 'tool-result-missing', severity: 'warning', line: 22, turn: 2, apiError: MISSING(1, 'toolu_01BBB') }]);
-    // 2.1.19 sends only the chain: AAA's result (line 25) is on a side branch, so AAA's call goes too.
+    // 2.1.19 sends only the chain: AAA's result (line 25) is on a side branch, so AAA's call goes too; it
+    // sends no token reminder (line 28), so the response and the answer after it are two assistant messages
+    // in a row (fixtures/recordings: parallel-result-missing by 2.1.19).
     expect(rows(doc, forClient('2.1.19'))).toEqual([
       { rule: 'tool-result-missing', severity: 'warning', line: 21, turn: 2, apiError: MISSING(1, 'toolu_01AAA') },
       { rule: 'tool-result-missing', severity: 'warning', line: 22, turn: 2, apiError: MISSING(1, 'toolu_01BBB') },
+      { rule: 'role-alternation', severity: 'warning', line: 30, turn: 3, apiError: 'messages: roles must alternate between "user" and "assistant"' },
     ]);
     expect(analyze(doc, forClient('2.1.19')).diagnostics[0]!.fixes.map((f) => f.label)).toEqual(['put its tool_result (line 25) on the chain, after line 22']);
     expect(analyze(doc).diagnostics[0]!.message).toBe(
@@ -58,7 +61,7 @@ describe('tool-result-missing', () => {
     const doc = docOf(entries('lean').slice(0, 10));
     expect(rows(doc)).toEqual([{ rule: 'tool-result-missing', severity: 'warning', line: 10, turn: 4, apiError: MISSING(3, 'toolu_01WriteHealth') }]);
     expect(analyze(doc).diagnostics[0]!.message).toBe(
-      'tool_use toolu_01WriteHealth (Write) has no tool_result in the next message (Claude Code before 2.1.281 drops a tool_use that has no tool_result in the next message; 2.1.281+ answers a tool_use left unanswered at the very end with an is_error result saying the call was interrupted)',
+      'tool_use toolu_01WriteHealth (Write) has no tool_result in the next message (Claude Code before 2.1.269 drops a tool_use that has no tool_result in the next message; 2.1.269+ answers a tool_use left unanswered at the very end with an is_error result saying the call was interrupted)',
     );
     expectRepair(
       doc,
@@ -187,7 +190,7 @@ describe('tool-result-order, when the client puts the results first', () => {
     expect(rows(doc)).toEqual([{ rule: 'tool-result-order', severity: 'warning', line: 12, turn: 5, apiError: MISSING(3, 'toolu_01WriteHealth') }]);
     const [d] = analyze(doc).diagnostics;
     expect(d!.message).toBe(
-      'message 5 has text before its tool_result blocks (Claude Code before 2.0.0 sends this and the API rejects it; 2.0.0+ moves the tool_result blocks of a user message before its other content)',
+      'message 5 has text before its tool_result blocks (Claude Code before 2.0.30, 2.1.31–2.1.79 sends this and the API rejects it; 2.0.30–2.1.30, 2.1.80+ moves the tool_result blocks of a user message before its other content)',
     );
     expect(rows(doc, forClient('1.0.98')).map((r) => `${r.severity} ${r.rule}@${r.line}`)).toContain('error tool-result-order@12');
     expectRepair(doc, { applied: [], changed: [], removed: [], added: 0 });
@@ -199,19 +202,22 @@ describe('tool-use-duplicate', () => {
     const lines = entries('lean');
     const i = at(lines, 'd1c67e04');
     lines.splice(i + 1, 0, copyOf(lines[i]!, 'dddddddd-0000-4000-8000-000000000001', lines[i]!.uuid));
+    // The result hangs under the copy, as in the recorded case tool-use-id-duplicate-line.
+    entry(lines, 'b89f34a5').parentUuid = 'dddddddd-0000-4000-8000-000000000001';
     const doc = docOf(lines);
-    // 2.1.88+ drop the repeated call when they send (its turn then has nothing left: two responses in a row).
+    // 2.1.76+ send the copy once, in its response, with its result; 2.1.75 sends both and is rejected
+    // (fixtures/recordings: tool-use-id-duplicate-line).
     expect(rows(doc)).toEqual([
       { rule: 'tool-use-duplicate', severity: 'warning', line: 11, turn: 4, apiError: 'messages.3.content.2: `tool_use` ids must be unique' },
-      { rule: 'role-alternation', severity: 'warning', line: 13, turn: 5, apiError: 'messages: roles must alternate between "user" and "assistant"' },
     ]);
-    expect(rows(doc, forClient('2.1.80')).filter((r) => r.severity === 'error')).toEqual([
+    expect(rows(doc, forClient('2.1.75')).filter((r) => r.severity === 'error')).toEqual([
       { rule: 'tool-use-duplicate', severity: 'error', line: 11, turn: 4, apiError: 'messages.3.content.2: `tool_use` ids must be unique' },
     ]);
     expectRepair(
       doc,
-      { applied: ['tool-use-duplicate@11: remove the later tool_use (it has no result of its own)'], changed: [], removed: [11], added: 0 },
-      forClient('2.1.80'),
+      // The result that hung under the copy hangs under the call again.
+      { applied: ['tool-use-duplicate@11: remove the later tool_use (it has no result of its own)'], changed: [12], removed: [11], added: 0 },
+      forClient('2.1.75'),
     );
   });
 

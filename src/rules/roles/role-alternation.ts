@@ -10,9 +10,11 @@ export default defineRule({ id: 'role-alternation', description: 'two messages o
   for (let i = 1; i < messages.length; i++) {
     const prev = messages[i - 1]!;
     const m = messages[i]!;
-    if (prev.role !== m.role) continue;
-    // User lines always merge into one message, so this is two assistant responses. Merging a split
-    // response back into one: its lines take the previous response's message.id, if it has one.
+    // Two user messages in a row are what Claude Code itself sends where an attachment's parts follow an
+    // assistant turn, each a message (fixtures/recordings: real-compact330 by 2.1.332), and the API joins
+    // them; user lines otherwise merge into one message. So this is two assistant responses. Merging a
+    // split response back into one: its lines take the previous response's message.id, if it has one.
+    if (prev.role !== m.role || m.role === 'user') continue;
     const prevId = infoOf(ctx, prev.lines[0]!).messageId;
     const fixes: Fix[] = prevId ? [safeFix('merge it into the previous response', ...m.lines.map((p) => setAt(ctx, p, ['message', 'id'], prevId)))] : [];
     report({

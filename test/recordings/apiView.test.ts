@@ -1,0 +1,295 @@
+import { describe, expect, it } from 'vitest';
+import { buildApiView, renderApiMessages } from '../../src/conversation/apiView.js';
+import { clientOf, compareVersions, parseVersion } from '../../src/conversation/clients.js';
+import { buildGraph } from '../../src/conversation/graph.js';
+import { docFromBuffer } from '../../src/transcript/load.js';
+import { compareMessages, formatDifference, recordedCaseText, recordedMessages, recordedPairs } from '../helpers/recordings.js';
+
+/*
+ * `api-view --client V` against what every recorded Claude Code release sent
+ * (fixtures/recordings): for each (version, case) pair with a request, the
+ * case text is loaded as the CLI loads a file, its view built for that
+ * version and compared message by message and block by block (see
+ * scripts/record/compare-messages.mjs for what the comparison ignores).
+ */
+
+interface Exclusion {
+  readonly cases: readonly string[];
+  /** The first version it covers and the first it no longer covers. */
+  readonly from: string;
+  readonly until?: string;
+  readonly reason: string;
+}
+
+const AGENT_LISTING =
+  'the client words the agent listing (agent_listing_delta) its own way, 4 characters longer than the transcript renders it; the recording keeps only a digest of that text, so its wording cannot be derived';
+const USER_CONTEXT =
+  'the client puts its user context ("As you answer the user\'s questions…", with the date) among the reminders of the second message, the first being an attachment part of its own; the comparison removes that context only from the first';
+
+/**
+ * Pairs that cannot be equal, and why: what the client sent is not read from
+ * the transcript, or the comparison cannot take out what the client made.
+ * Each must still differ; one that comes to match must leave the table.
+ */
+const CANNOT_BE_EQUAL: readonly Exclusion[] = [
+  {
+    cases: [
+      'real-parallel330',
+      'real-image330',
+      'orphan-result-parallel-330',
+      'parallel-result-missing',
+      'parallel-result-missing-end',
+      'user-image-empty-text-end',
+      'thinking-other-model',
+      'parallel-results-reversed',
+      'attachment-user-after-tool-result',
+    ],
+    from: '2.1.87',
+    until: '2.1.110',
+    reason: AGENT_LISTING,
+  },
+  { cases: ['gap-330'], from: '2.1.91', until: '2.1.119', reason: AGENT_LISTING },
+  { cases: ['real-compact330'], from: '2.1.87', until: '2.1.110', reason: AGENT_LISTING },
+  { cases: ['image-over-5mb', 'image-decoded-over-5mb'], from: '2.1.87', reason: AGENT_LISTING },
+  {
+    cases: ['image-under-5mb', 'image-empty-data', 'image-media-type-mismatch', 'image-svg', 'document-not-pdf', 'thinking-not-first', 'thinking-empty'],
+    from: '2.1.87',
+    until: '2.1.119',
+    reason: AGENT_LISTING,
+  },
+  { cases: ['real-compact330'], from: '2.1.42', until: '2.1.76', reason: USER_CONTEXT },
+  { cases: ['compact-no-preserved-segment'], from: '2.1.42', until: '2.1.274', reason: USER_CONTEXT },
+  // The sessions fix writes (fixed-*), where the case they were written from has the same cause.
+  { cases: ['fixed-gap-330', 'fixed-warnings-gap-330'], from: '2.1.91', until: '2.1.119', reason: AGENT_LISTING },
+  {
+    cases: [
+      'fixed-image-over-5mb',
+      'fixed-image-decoded-over-5mb',
+      'fixed-image-empty-data',
+      'fixed-image-media-type-mismatch',
+      'fixed-image-svg',
+      'fixed-document-not-pdf',
+      'fixed-user-image-empty-text-end',
+      'fixed-thinking-not-first',
+      'fixed-warnings-orphan-result-parallel-330',
+      'fixed-warnings-parallel-result-missing',
+      'fixed-warnings-parallel-result-missing-end',
+      'fixed-warnings-thinking-other-model',
+      'fixed-warnings-thinking-not-first',
+      'fixed-warnings-parallel-results-reversed',
+      'fixed-warnings-attachment-user-after-tool-result',
+      'fixed-warnings-thinking-empty',
+    ],
+    from: '2.1.87',
+    until: '2.1.119',
+    reason: AGENT_LISTING,
+  },
+  { cases: ['fixed-image-over-5mb', 'fixed-image-decoded-over-5mb'], from: '2.1.274', reason: AGENT_LISTING },
+];
+
+/**
+ * Behaviours the recordings show and ccmend does not model yet, each with
+ * what the client does there (the first difference, where not yet read). They
+ * are listed so that the test holds every other pair exact; each must still
+ * differ, and one a fix makes equal must leave the table.
+ */
+const NOT_YET_MODELLED: readonly Exclusion[] = [
+  {
+    cases: ['parallel-result-missing-end'],
+    from: '2.1.269',
+    reason: 'not analysed yet (a parallel call whose result is lost, at the end); first difference: the client keeps one more block of the response',
+  },
+  {
+    cases: ['real-long239', 'gap-239'],
+    from: '1.0.98',
+    until: '2.1.19',
+    reason: 'these releases load none of the 2.1.39 session: they send the new prompt alone',
+  },
+  {
+    cases: ['real-localCommand238'],
+    from: '1.0.98',
+    reason:
+      "local-command lines at the end: the client moves them into the new prompt's message (older releases: the conversation then starts with an assistant turn)",
+  },
+  {
+    cases: ['real-queue238', 'torn-line'],
+    from: '1.0.98',
+    until: '2.1.274',
+    reason: 'not analysed yet (queued prompts and interruptions); first differences: blocks of the user messages around "[Request interrupted by user]"',
+  },
+  {
+    cases: ['gap-330'],
+    from: '2.1.80',
+    until: '2.1.91',
+    reason: 'not analysed yet (a gap inside a parallel response); first difference: the client opens the request on the tool_use, ccmend on the thinking',
+  },
+  {
+    cases: ['text-empty-in-response'],
+    from: '2.1.114',
+    until: '2.1.277',
+    reason: 'not analysed yet (an empty text block inside a response); first difference: the client sends one more block of the response',
+  },
+  {
+    cases: ['tool-result-duplicate'],
+    from: '2.1.77',
+    reason:
+      'a tool_result line written twice, the copy under the original: the client sends one result (ccmend both; the rules know 2.1.330 sends a second result for one call in other shapes)',
+  },
+  {
+    cases: ['user-image-empty-text-end'],
+    from: '2.1.32',
+    until: '2.1.87',
+    reason:
+      'an image prompt with an empty text at the end: the client keeps the empty text (where it puts its cache breakpoint), 2.1.39-2.1.68 send the image as "[image]"',
+  },
+  {
+    cases: ['user-image-empty-text-end'],
+    from: '2.1.110',
+    reason: 'not analysed yet (an image prompt with an empty text at the end); first difference: the client sends that prompt, ccmend leaves it out',
+  },
+  {
+    cases: ['fork-s2-uuid-session'],
+    from: '2.1.190',
+    reason: 'not analysed yet (a session holding a second session id); first difference: another answer, so another leaf',
+  },
+  {
+    cases: ['attachment-user-after-tool-result'],
+    from: '2.1.290',
+    reason:
+      'not analysed yet (a user entry after a tool result, with attachments); first difference: the client sends one more block in the message of the result',
+  },
+  { cases: ['tool-name-too-long'], from: '2.1.281', reason: 'not analysed yet (a tool name over the API limit); first difference: the name of the call' },
+  // The sessions fix writes (fixed-*), recorded after the model work above.
+  {
+    cases: ['fixed-gap-330', 'fixed-warnings-gap-330'],
+    from: '2.1.87',
+    until: '2.1.91',
+    reason: 'not analysed yet (the session fix writes from gap-330); first difference: the agent listing in the first message',
+  },
+  {
+    cases: ['fixed-gap-239', 'fixed-warnings-gap-239'],
+    from: '1.0.98',
+    until: '2.1.19',
+    reason:
+      'not analysed yet (the session fix writes from gap-239); first difference: message 0 count: recorded 0 messages, ours 156 messages; next user: text',
+  },
+  {
+    cases: ['fixed-torn-line', 'fixed-warnings-torn-line'],
+    from: '1.0.98',
+    until: '2.1.75',
+    reason: 'not analysed yet (the session fix writes from torn-line); first difference: message 4 blocks: recorded 6, ours 8',
+  },
+  {
+    cases: ['fixed-torn-line', 'fixed-warnings-torn-line'],
+    from: '2.1.80',
+    until: '2.1.274',
+    reason:
+      'not analysed yet (the session fix writes from torn-line); first difference: message 6 block 0 tool_use_id: recorded "toolu_01JJds55jYrYwd9TktNGndRY", ours "toolu_01DK',
+  },
+  {
+    cases: ['fixed-tool-use-id-reused-later', 'fixed-warnings-tool-use-id-reused-later'],
+    from: '2.1.251',
+    reason:
+      'not analysed yet (the session fix writes from tool-use-id-reused-later); first difference: message 6 block 0 content[0].text: recorded "[Tool result missing due to internal error]",',
+  },
+  {
+    cases: ['fixed-image-empty-data'],
+    from: '2.1.274',
+    reason:
+      'not analysed yet (the session fix writes from image-empty-data); first difference: message 2 block 0 content[0].text: recorded "[image removed by ccmend: image/png, 0.0 MB; ',
+  },
+  {
+    cases: ['fixed-image-svg'],
+    from: '2.1.274',
+    reason:
+      'not analysed yet (the session fix writes from image-svg); first difference: message 2 block 0 content[0].text: recorded "[image removed by ccmend: image/svg+xml, 0.0 ',
+  },
+  {
+    cases: ['fixed-document-not-pdf'],
+    from: '2.1.274',
+    reason:
+      'not analysed yet (the session fix writes from document-not-pdf); first difference: message 2 block 0 content[0].text: recorded "[document removed by ccmend: application/pdf,',
+  },
+  {
+    cases: ['fixed-user-image-empty-text-end'],
+    from: '2.1.55',
+    until: '2.1.75',
+    reason: 'not analysed yet (the session fix writes from user-image-empty-text-end); first difference: message 4 block 0 type: recorded "text", ours "image"',
+  },
+  {
+    cases: ['fixed-user-image-empty-text-end'],
+    from: '2.1.120',
+    reason:
+      'not analysed yet (the session fix writes from user-image-empty-text-end); first difference: message 4 count: recorded 6 messages; next user: image, ours 4 messages',
+  },
+  {
+    cases: ['fixed-warnings-tool-use-unanswered-end'],
+    from: '1.0.98',
+    until: '2.1.80',
+    reason:
+      'not analysed yet (the session fix writes from tool-use-unanswered-end); first difference: message 5 block 0 type: recorded "text", ours "tool_use"',
+  },
+  {
+    cases: ['fixed-warnings-parallel-result-missing-end'],
+    from: '2.1.80',
+    until: '2.1.87',
+    reason:
+      'not analysed yet (the session fix writes from parallel-result-missing-end); first difference: message 2 block 0 tool_use_id: recorded "toolu_01BBB", ours "toolu_01AAA"',
+  },
+  {
+    cases: ['fixed-warnings-parallel-result-missing-end'],
+    from: '2.1.119',
+    until: '2.1.274',
+    reason:
+      'not analysed yet (the session fix writes from parallel-result-missing-end); first difference: message 2 block 0 tool_use_id: recorded "toolu_01BBB", ours "toolu_01AAA"',
+  },
+  {
+    cases: ['fixed-warnings-attachment-user-after-tool-result'],
+    from: '2.1.330',
+    reason: 'not analysed yet (the session fix writes from attachment-user-after-tool-result); first difference: message 2 blocks: recorded 3, ours 2',
+  },
+];
+
+/** Pairs equal, excluded and not yet modelled. */
+const EQUAL = 4100;
+const EXCLUDED = 334;
+const PENDING = 360;
+
+const inRange = (e: Exclusion, version: string, caseName: string) => {
+  const v = parseVersion(version)!;
+  return (
+    e.cases.includes(caseName) && compareVersions(v, parseVersion(e.from)!) >= 0 && (e.until === undefined || compareVersions(v, parseVersion(e.until)!) < 0)
+  );
+};
+
+/** ccmend's messages for a case as `api-view --client <version> --json` prints them. */
+function ourMessages(text: string, version: string): unknown[] {
+  const doc = docFromBuffer(Buffer.from(text));
+  const client = clientOf(version)!;
+  return renderApiMessages(doc, buildApiView(doc, buildGraph(doc, client), client));
+}
+
+describe('api-view --client V equals what every recorded client sent', () => {
+  const results = recordedPairs().flatMap(({ version, caseName }) => {
+    const recorded = recordedMessages(version, caseName);
+    if (!recorded) return [];
+    const text = recordedCaseText(caseName);
+    const differences = compareMessages(recorded, ourMessages(text, version), text);
+    const excluded = CANNOT_BE_EQUAL.some((e) => inRange(e, version, caseName));
+    const pending = !excluded && NOT_YET_MODELLED.some((e) => inRange(e, version, caseName));
+    return [{ version, caseName, differences, excluded, pending }];
+  });
+  const named = (rs: typeof results) => rs.map((r) => `${r.version} ${r.caseName}`);
+
+  it('for every pair with a request outside the tables', () => {
+    const different = results.filter((r) => !r.excluded && !r.pending && r.differences.length);
+    expect(different.map((r) => `${r.version} ${r.caseName}: ${formatDifference(r.differences[0]!)} (${r.differences.length} in all)`)).toEqual([]);
+    expect(results.filter((r) => !r.excluded && !r.pending).length).toBe(EQUAL);
+  });
+
+  it('differs on every pair of the tables, which cover what they say', () => {
+    expect(named(results.filter((r) => (r.excluded || r.pending) && !r.differences.length))).toEqual([]);
+    expect(results.filter((r) => r.excluded).length).toBe(EXCLUDED);
+    expect(results.filter((r) => r.pending).length).toBe(PENDING);
+  });
+});
