@@ -248,12 +248,24 @@ const NOT_YET_MODELLED: readonly Exclusion[] = [
     from: '2.1.330',
     reason: 'not analysed yet (the session fix writes from attachment-user-after-tool-result); first difference: message 2 blocks: recorded 3, ours 2',
   },
+  {
+    cases: ['fixed-warnings-parallel-result-missing'],
+    from: '1.0.98',
+    until: '2.1.87',
+    reason:
+      'not analysed yet (what fix --warnings writes from parallel-result-missing, recorded again after the model work); first difference: the client sends one message fewer (1.0.x: one block fewer in message 1)',
+  },
+  {
+    cases: ['fixed-warnings-parallel-result-missing'],
+    from: '2.1.119',
+    reason: 'not analysed yet (what fix --warnings writes from parallel-result-missing); first difference: the client sends one message fewer',
+  },
 ];
 
 /** Pairs equal, excluded and not yet modelled. */
-const EQUAL = 4100;
+const EQUAL = 4078;
 const EXCLUDED = 334;
-const PENDING = 360;
+const PENDING = 382;
 
 const inRange = (e: Exclusion, version: string, caseName: string) => {
   const v = parseVersion(version)!;
