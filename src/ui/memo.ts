@@ -20,18 +20,24 @@ export interface Checks {
 /** Checks for a document: the target given, else the newest version that wrote it (no `claude` is asked). */
 export const checksFor = (doc: Doc, provider: Provider, target: Target = resolveTarget(undefined, doc, () => undefined)): Checks => ({ provider, target });
 
+/** How many of the largest blocks the key that goes to them steps through. */
+const LARGEST = 20;
+
+/** The lines of all the analyses an editor keeps at hand, together. */
+const ANALYSED_LINES = 2_500_000;
+
 /**
  * What one editor has worked out and may need again: analyses, the documents
  * edits made, the rows of the tree.
  * analyze, applyEdits and the row builders are pure, so this is memoisation;
  * each editor owns one (made with its first state), and nothing outlives it.
  */
-/** How many of the largest blocks the key that goes to them steps through. */
-const LARGEST = 20;
-
 export class EditorMemo {
-  /** Undo and redo go back to a document just analysed: they only redraw. */
-  private readonly analyses = new Recent<Doc, { checks: Checks; analysis: Analysis }>(8);
+  /**
+   * Undo and redo go back to a document just analysed: they only redraw. An analysis holds
+   * something for every line, so a 2 GB transcript (a million lines) keeps two, not eight.
+   */
+  private readonly analyses = new Recent<Doc, { checks: Checks; analysis: Analysis }>(8, (doc) => doc.lines.length, ANALYSED_LINES);
   /** By the edit list (a fix's edits are one array for as long as its analysis lives) and the document they were applied to. */
   private readonly edited = new Recent<readonly Edit[], { from: Doc; to: Doc }>(8);
   private rowsCache?: { analysis: Analysis; raw: boolean; collapsed: ReadonlySet<number>; rows: readonly Row[] };

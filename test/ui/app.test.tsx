@@ -85,6 +85,27 @@ describe('opening', () => {
     const f = await ui.until((fr) => / errors? · /.test(fr), 'the editor');
     expect(counts(f)).toBe('1 error · 3 warnings');
   });
+
+  test('once the whole file is read, the loading screen says so at once and that it is being checked', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const load: AppDeps['load'] = async (path, onProgress) => {
+      onProgress(1024 * 1024, 2 * 1024 * 1024);
+      // Within the same tenth of a second: the last report is drawn all the same.
+      onProgress(2 * 1024 * 1024, 2 * 1024 * 1024);
+      await gate;
+      return loadFile(path);
+    };
+    const path = tempCopy(DEMO);
+    const ui = await mount(<App path={path} provider="anthropic" deps={deps({ load })} />);
+    unmounts.push(ui.app.unmount);
+    const read = await ui.until((fr) => fr.includes('2.0 / 2.0 MB read (100%)'), 'the whole file read');
+    expect(read).toContain('checking…');
+    expect(read).not.toMatch(/ errors? · /);
+    release();
+    const f = await ui.until((fr) => / errors? · /.test(fr), 'the editor');
+    expect(f).not.toContain('checking…');
+  });
 });
 
 describe('a transcript named on the command line starts loading before the editor is up', () => {
