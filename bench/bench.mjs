@@ -121,8 +121,9 @@ async function scenario(s) {
   }
   if (does('pty')) {
     const keys = s.mb > 1000 ? HUGE_KEYS : KEYS;
-    const rounds = s.mb > 1000 ? 3 : 5;
-    const timeoutMs = 120_000 + (size / MB) * 300;
+    // On 2 GB each edit waits for a whole analysis: one round keeps the run affordable.
+    const rounds = s.mb > 1000 ? 1 : 5;
+    const timeoutMs = 120_000 + (size / MB) * 300 + keys.length * rounds * (s.mb > 1000 ? 180_000 : 10_000);
     const first = await editorInPty(file, { keys, rounds, timeoutMs });
     const frames = [first];
     for (let i = 1; i < runs; i++) frames.push(await editorInPty(file, { timeoutMs }));
