@@ -164,6 +164,13 @@ function verdicts() {
   if (lines.length) console.log(`\ntargets (issue #14):\n${lines.join('\n')}`);
 }
 
-console.log(`runs per figure: ${runs} (median shown); node ${process.version}; ${os.cpus().length} cores; files in ${benchDir()}`);
+/** Other programs' load on the machine, which slows every figure alike: read the ratios. */
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+console.log(`runs per figure: ${runs} (median shown); node ${process.version}; ${os.cpus().length} cores; load average ${load()}; files in ${benchDir()}`);
 for (const s of SCENARIOS) await scenario(s);
 verdicts();
+console.log(`\nload average at the end: ${load()}`);
