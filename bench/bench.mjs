@@ -12,10 +12,10 @@
 //   --quick        the 200 MB files only
 //   --huge         the 2 GB file only
 //   --runs=N       runs per whole-process figure, median shown (default 3)
-//   --only=LIST    some of floor,check,hook,fit,editor,pty,edits (the floor is always measured)
+//   --only=LIST    some of floor,check,hook,fit,editor,pty,save,edits (the floor is always measured)
 //   CCMEND_BENCH_DIR=/x   where the generated files are kept (default: ccmend-bench in the OS temp dir)
 import { spawnSync } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { copyFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { benchFile, benchDir } from './files.mjs';
 import { KEYS } from './keys.mjs';
 import { median, medianRun, timeNode } from './process.mjs';
-import { editorInPty } from './pty.mjs';
+import { editorInPty, saveInPty } from './pty.mjs';
 
 const { values: opts } = parseArgs({
   options: { quick: { type: 'boolean' }, huge: { type: 'boolean' }, runs: { type: 'string' }, only: { type: 'string' } },
@@ -44,7 +44,7 @@ const HUGE_KEYS = KEYS.filter(([name]) => /^(j|d|u \(undo the delete\))/.test(na
 const SCENARIOS = [
   { title: 'never compacted, 200 MB (worst case: every message is sent)', mb: 200, compacted: false, steps: 'all' },
   { title: 'compacted, 200 MB (as real long sessions are)', mb: 200, compacted: true, steps: 'all' },
-  { title: 'never compacted, 2 GB', mb: 2048, compacted: false, steps: ['check', 'pty'] },
+  { title: 'never compacted, 2 GB', mb: 2048, compacted: false, steps: ['check', 'pty', 'save'] },
 ].filter((s) => (opts.huge ? s.mb > 1000 : !opts.quick || s.mb < 1000));
 
 /** Results of the whole run, checked against issue #14's targets at the end. */
@@ -133,6 +133,22 @@ async function scenario(s) {
     row('editor in a pty: first full frame', pty, floor, size, `${first.progress} loading frames showed progress; RSS: the highest run`);
     keyTable(keys, pty, inProcess);
   }
+  if (does('save')) {
+    // On a copy, as saving writes the file and a backup beside it.
+    const copy = join(benchDir(), 'saved.jsonl');
+    copyFileSync(file, copy);
+    try {
+      const r = await saveInPty(copy, { timeoutMs: 600_000 + (size / MB) * 1000 });
+      res.save = r;
+      const steps = Object.entries(r.steps).map(([k, v]) => `${k} ${secs(v)}`);
+      console.log(`  editor in a pty, open → save: ${steps.join(', ')}; peak RSS ${r.maxRssMB} MB (${ratio(r.maxRssMB * MB, size)})`);
+    } catch (e) {
+      res.save = { failed: e.message };
+      console.log(`  editor in a pty, open → save: FAILED: ${e.message}`);
+    } finally {
+      for (const f of readdirSync(benchDir())) if (f.startsWith('saved.jsonl')) rmSync(join(benchDir(), f), { force: true });
+    }
+  }
   if (does('edits') && !s.compacted) {
     const r = spawnSync(process.execPath, [here('./edits.mjs'), file], { encoding: 'utf8', env });
     if (r.status !== 0) throw new Error(`edits.mjs failed: ${r.stderr}`);
@@ -159,6 +175,7 @@ function verdicts() {
       say(r.pty.ms <= 25_000, `${name}: first full frame within 25 s (${secs(r.pty.ms)}, ${ratio(r.pty.ms, r.floor.ms)} the floor)`);
       say(slowest[1] <= 100, `${name}: keys within 100 ms (slowest: ${slowest[0]}, ${slowest[1]} ms)`);
       say(r.pty.maxRssMB * MB < r.size, `${name}: peak RSS under the file's size (${r.pty.maxRssMB} MB, ${ratio(r.pty.maxRssMB * MB, r.size)})`);
+      if (r.save) say(!r.save.failed, `${name}: opens, edits and saves (and loads the saved file) with Node's default heap`);
     }
   }
   if (lines.length) console.log(`\ntargets (issue #14):\n${lines.join('\n')}`);

@@ -7,63 +7,113 @@ import { PRELOAD, rssProbe } from './process.mjs';
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const sh = (s) => `'${s.replaceAll("'", "'\\''")}'`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** The header's counts: the first full frame is drawn. */
+const HEADER = 'errors ·';
+
+/** One editor in a terminal: what it shows, keys written to it, and how it ended. */
+class PtyEditor {
+  constructor(file, timeoutMs) {
+    // As a user runs it: the binary chooses production itself.
+    const { NODE_ENV, ...env } = process.env;
+    this.rss = rssProbe();
+    this.t0 = performance.now();
+    this.progress = 0; // loading screens seen that show a partial read
+    this.tail = ''; // the last output, to find text split across reads and to show in an error
+    this.since = ''; // output since the last wait began
+    this.waiting = undefined;
+    const cmd = `stty cols 120 rows 40; exec ${sh(process.execPath)} -r ${sh(PRELOAD)} ${sh(BIN)} ${sh(file)}`;
+    this.p = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { ...env, CCMEND_BENCH_RSS: this.rss.path }, stdio: ['pipe', 'pipe', 'inherit'] });
+    this.p.stdin.on('error', () => {}); // the editor may be gone by the time a last key arrives
+    const timer = setTimeout(() => this.p.kill('SIGKILL'), timeoutMs);
+    this.closed = new Promise((resolve, reject) => {
+      this.p.on('error', reject);
+      this.p.on('close', () => {
+        clearTimeout(timer);
+        resolve();
+        this.waiting?.(false);
+      });
+    });
+    this.p.stdout.setEncoding('utf8').on('data', (d) => {
+      if (/MB read \((?!0%|100%)\d+%\)/.test(d)) this.progress++;
+      this.tail = (this.tail + d).slice(-300);
+      this.since += d;
+      this.waiting?.(true);
+    });
+  }
+
+  /** Resolves with the time from `t` once the output since this call matches `test` (a string or a RegExp); rejects if the editor ends first. */
+  async until(test, t = performance.now()) {
+    this.since = '';
+    const seen = () => (typeof test === 'string' ? this.since.includes(test) : test.test(this.since));
+    while (!seen()) {
+      const alive = await new Promise((r) => (this.waiting = r));
+      this.waiting = undefined;
+      if (!alive && !seen()) throw new Error(`the editor ended before showing ${test}: ${JSON.stringify(this.tail)}`);
+      this.since = this.since.slice(-4000);
+    }
+    return Math.round(performance.now() - t);
+  }
+
+  /** Writes `key`; resolves with the time until the next output (the first bytes of the frame it causes). */
+  press(key) {
+    const t = performance.now();
+    const shown = this.until(/[^]/, t);
+    this.p.stdin.write(key);
+    return shown;
+  }
+
+  /** Quits (answering the question unsaved changes ask); resolves with the peak RSS in MB once it has exited. */
+  async quit() {
+    this.p.stdin.write('q');
+    const asked = this.until('Quit without saving').then(
+      () => this.p.stdin.write('y'),
+      () => {},
+    );
+    await this.closed;
+    await asked;
+    return this.rss.read();
+  }
+}
 
 /**
  * One session of the editor on `file`. Resolves with the time from spawn until the terminal shows the
- * header's `errors ·` (the first full frame), its peak RSS, what the loading screen showed, and, for
- * each of `keys` ([name, bytes] pressed in turn, `rounds` times, 120 ms apart as a person types), the
- * times from writing the key to the first bytes of the frame it causes. Then `q` (and `y`) quits.
+ * first full frame, its peak RSS, how many loading screens showed progress, and, for each of `keys`
+ * ([name, bytes] pressed in turn, `rounds` times, 120 ms apart as a person types), the times from
+ * writing the key to the first bytes of the frame it causes.
  */
-export function editorInPty(file, { keys = [], rounds = 5, timeoutMs = 120_000 } = {}) {
-  // As a user runs it: the binary chooses production itself.
-  const { NODE_ENV, ...env } = process.env;
-  const rss = rssProbe();
-  return new Promise((resolve, reject) => {
+export async function editorInPty(file, { keys = [], rounds = 5, timeoutMs = 120_000 } = {}) {
+  const e = new PtyEditor(file, timeoutMs);
+  const ms = await e.until(HEADER, e.t0);
+  const latency = {};
+  if (keys.length) await sleep(300);
+  for (let round = 0; round < rounds && keys.length; round++) {
+    for (const [name, key] of keys) {
+      (latency[name] ??= []).push(await e.press(key));
+      await sleep(120);
+    }
+  }
+  return { ms, progress: e.progress, latency, maxRssMB: await e.quit() };
+}
+
+/**
+ * Opens `file` (a copy: it is saved in place), moves down, deletes the selection, saves (s, then y at
+ * the preview) and waits for the saved file to be loaded back. Resolves with the time of each step
+ * until the frame that shows it done, and the peak RSS of the session.
+ */
+export async function saveInPty(file, { timeoutMs }) {
+  const e = new PtyEditor(file, timeoutMs);
+  const open = await e.until(HEADER, e.t0);
+  await sleep(300);
+  const steps = { open };
+  const step = async (name, key, shown) => {
     const t = performance.now();
-    const cmd = `stty cols 120 rows 40; exec ${sh(process.execPath)} -r ${sh(PRELOAD)} ${sh(BIN)} ${sh(file)}`;
-    const p = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { ...env, CCMEND_BENCH_RSS: rss.path }, stdio: ['pipe', 'pipe', 'inherit'] });
-    let out = '';
-    let firstFrameMs;
-    let progress = 0; // loading screens seen that show a partial read
-    let frame; // resolves on the next output
-    const latency = {};
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    let confirmed = false;
-    p.stdin.on('error', () => {}); // the editor may be gone by the time a last key arrives
-    const pressKeys = async () => {
-      await sleep(300);
-      for (let round = 0; round < rounds; round++) {
-        for (const [name, key] of keys) {
-          const shown = new Promise((r) => (frame = r));
-          const k = performance.now();
-          p.stdin.write(key);
-          await shown;
-          (latency[name] ??= []).push(performance.now() - k);
-          await sleep(120);
-        }
-      }
-      p.stdin.write('q');
-    };
-    p.stdout.setEncoding('utf8').on('data', (d) => {
-      out += d;
-      frame?.();
-      frame = undefined;
-      if (firstFrameMs === undefined && /MB read \((?!0%|100%)\d+%\)/.test(d)) progress++;
-      if (!confirmed && out.includes('Quit without saving')) {
-        confirmed = true; // the keys left unsaved changes: quit anyway
-        p.stdin.write('y');
-      }
-      if (firstFrameMs === undefined && out.includes('errors ·')) {
-        firstFrameMs = Math.round(performance.now() - t);
-        pressKeys();
-      }
-      out = out.slice(-300); // enough to find the text across two reads, and to show in an error
-    });
-    p.on('error', reject);
-    p.on('close', () => {
-      clearTimeout(timer);
-      if (firstFrameMs === undefined) reject(new Error(`the editor showed no header within ${timeoutMs / 1000} s: ${JSON.stringify(out.slice(-300))}`));
-      else resolve({ ms: firstFrameMs, maxRssMB: rss.read(), progress, latency });
-    });
-  });
+    const done = e.until(shown, t);
+    e.p.stdin.write(key);
+    steps[name] = await done;
+  };
+  await step('j', 'j', /[^]/);
+  await step('d', 'd', 'undoes');
+  await step('s (the preview)', 's', 'saves');
+  await step('y (saved and loaded again)', 'y', 'saved;');
+  return { steps, maxRssMB: await e.quit() };
 }
