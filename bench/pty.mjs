@@ -9,6 +9,8 @@ const sh = (s) => `'${s.replaceAll("'", "'\\''")}'`;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** The header's counts: the first full frame is drawn. */
 const HEADER = 'errors ·';
+/** Any output at all: a frame has begun. */
+const ANY = /[\s\S]/;
 
 /** One editor in a terminal: what it shows, keys written to it, and how it ended. */
 class PtyEditor {
@@ -57,7 +59,7 @@ class PtyEditor {
   /** Writes `key`; resolves with the time until the next output (the first bytes of the frame it causes). */
   press(key) {
     const t = performance.now();
-    const shown = this.until(/[^]/, t);
+    const shown = this.until(ANY, t);
     this.p.stdin.write(key);
     return shown;
   }
@@ -111,7 +113,7 @@ export async function saveInPty(file, { timeoutMs }) {
     e.p.stdin.write(key);
     steps[name] = await done;
   };
-  await step('j', 'j', /[^]/);
+  await step('j', 'j', ANY);
   await step('d', 'd', 'undoes');
   await step('s (the preview)', 's', 'saves');
   await step('y (saved and loaded again)', 'y', 'saved;');
