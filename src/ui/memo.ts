@@ -24,7 +24,7 @@ export const checksFor = (doc: Doc, provider: Provider, target: Target = resolve
 const LARGEST = 20;
 
 /** The lines of all the analyses an editor keeps at hand, together. */
-const ANALYSED_LINES = 2_500_000;
+const ANALYSED_LINES = 1_500_000;
 
 /**
  * What one editor has worked out and may need again: analyses, the documents
@@ -35,7 +35,7 @@ const ANALYSED_LINES = 2_500_000;
 export class EditorMemo {
   /**
    * Undo and redo go back to a document just analysed: they only redraw. An analysis holds
-   * something for every line, so a 2 GB transcript (a million lines) keeps two, not eight.
+   * something for every line, so of a 2 GB transcript (a million lines) the newest alone is kept.
    */
   private readonly analyses = new Recent<Doc, { checks: Checks; analysis: Analysis }>(8, (doc) => doc.lines.length, ANALYSED_LINES);
   /** By the edit list (a fix's edits are one array for as long as its analysis lives) and the document they were applied to. */
