@@ -20,9 +20,9 @@ class PtyEditor {
     this.rss = rssProbe();
     this.t0 = performance.now();
     this.progress = 0; // loading screens seen that show a partial read
-    this.tail = ''; // the last output, to find text split across reads and to show in an error
-    this.since = ''; // output since the last wait began
-    this.waiting = undefined;
+    this.tail = ''; // the last output, to show in an error
+    this.listener = undefined; // the current wait: hears each read, and undefined once the editor has ended
+    this.ended = false;
     const cmd = `stty cols 120 rows 40; exec ${sh(process.execPath)} -r ${sh(PRELOAD)} ${sh(BIN)} ${sh(file)}`;
     this.p = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { ...env, CCMEND_BENCH_RSS: this.rss.path }, stdio: ['pipe', 'pipe', 'inherit'] });
     this.p.stdin.on('error', () => {}); // the editor may be gone by the time a last key arrives
@@ -31,29 +31,36 @@ class PtyEditor {
       this.p.on('error', reject);
       this.p.on('close', () => {
         clearTimeout(timer);
+        this.ended = true;
         resolve();
-        this.waiting?.(false);
+        this.listener?.(undefined);
       });
     });
     this.p.stdout.setEncoding('utf8').on('data', (d) => {
       if (/MB read \((?!0%|100%)\d+%\)/.test(d)) this.progress++;
       this.tail = (this.tail + d).slice(-300);
-      this.since += d;
-      this.waiting?.(true);
+      this.listener?.(d);
     });
   }
 
-  /** Resolves with the time from `t` once the output since this call matches `test` (a string or a RegExp); rejects if the editor ends first. */
-  async until(test, t = performance.now()) {
-    this.since = '';
-    const seen = () => (typeof test === 'string' ? this.since.includes(test) : test.test(this.since));
-    while (!seen()) {
-      const alive = await new Promise((r) => (this.waiting = r));
-      this.waiting = undefined;
-      if (!alive && !seen()) throw new Error(`the editor ended before showing ${test}: ${JSON.stringify(this.tail)}`);
-      this.since = this.since.slice(-4000);
-    }
-    return Math.round(performance.now() - t);
+  /**
+   * Resolves with the time from `t` once the output since this call matches `test` (a string or a
+   * RegExp, shorter than 300 characters); rejects if the editor ends first. Each read is tested
+   * with the end of the one before, so a match split across reads is found.
+   */
+  until(test, t = performance.now()) {
+    return new Promise((resolve, reject) => {
+      let since = '';
+      if (this.ended) return reject(new Error(`the editor had ended before showing ${test}: ${JSON.stringify(this.tail)}`));
+      this.listener = (d) => {
+        if (d === undefined) return reject(new Error(`the editor ended before showing ${test}: ${JSON.stringify(this.tail)}`));
+        since += d;
+        if (typeof test === 'string' ? since.includes(test) : test.test(since)) {
+          this.listener = undefined;
+          resolve(Math.round(performance.now() - t));
+        } else since = since.slice(-300);
+      };
+    });
   }
 
   /** Writes `key`; resolves with the time until the next output (the first bytes of the frame it causes). */
