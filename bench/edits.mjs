@@ -5,15 +5,12 @@
 // target: under 50 MB for 500 edits on a 200 MB file. Then times undo and redo.
 //
 // usage: npm run build && node bench/edits.mjs [FILE]
-//   without FILE, a ~200 MB transcript is built from the real 2.1.39 fixture
-//   (see make-large.mjs) in the OS temp dir and deleted afterwards
+//   without FILE, the benchmark's never-compacted 200 MB transcript (see files.mjs)
 //   BENCH_EDITS=500   how many edits
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { makeLarge } from './make-large.mjs';
+import { benchFile } from './files.mjs';
 
 const MB = 2 ** 20;
 const args = process.argv.slice(2);
@@ -30,15 +27,7 @@ const { push, redo, startHistory, undo } = await import('../dist/edit/history.js
 
 const EDITS = Number(process.env.BENCH_EDITS ?? 500);
 
-let dir;
-let file = args[0];
-if (!file) {
-  dir = mkdtempSync(join(tmpdir(), 'ccmend-edits-'));
-  file = join(dir, 'large.jsonl');
-  process.stdout.write('building a 200 MB transcript… ');
-  await makeLarge(file, 200 * MB);
-  console.log('done');
-}
+const file = args[0] ?? (await benchFile({ mb: 200, compacted: false }, console.log));
 
 /** The heap in use after a full collection (a turn of the event loop first: objects only weakly held are let go then). */
 async function heapAfterGc() {
@@ -74,41 +63,37 @@ function editAt(doc, at, i) {
   }
 }
 
-try {
-  const size = statSync(file).size;
-  let doc = await loadFile(file);
-  const lines = doc.lines.length;
-  const before = await heapAfterGc();
-  let h = startHistory(doc);
-  doc = undefined;
-  const next = random(14);
-  let refused = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < EDITS; i++) {
-    for (;;) {
-      const present = h.present;
-      try {
-        h = push(h, applyEdits(present, [editAt(present, Math.floor(next() * present.lines.length), i)]));
-        break;
-      } catch (e) {
-        if (!(e instanceof EditError)) throw e;
-        refused++;
-      }
+const size = statSync(file).size;
+let doc = await loadFile(file);
+const lines = doc.lines.length;
+const before = await heapAfterGc();
+let h = startHistory(doc);
+doc = undefined;
+const next = random(14);
+let refused = 0;
+const t0 = performance.now();
+for (let i = 0; i < EDITS; i++) {
+  for (;;) {
+    const present = h.present;
+    try {
+      h = push(h, applyEdits(present, [editAt(present, Math.floor(next() * present.lines.length), i)]));
+      break;
+    } catch (e) {
+      if (!(e instanceof EditError)) throw e;
+      refused++;
     }
   }
-  const editMs = (performance.now() - t0) / EDITS;
-  const added = (await heapAfterGc()) - before;
-  const steps = Math.min(50, EDITS);
-  const t1 = performance.now();
-  for (let i = 0; i < steps; i++) h = undo(h);
-  const undoMs = (performance.now() - t1) / steps;
-  const t2 = performance.now();
-  for (let i = 0; i < steps; i++) h = redo(h);
-  const redoMs = (performance.now() - t2) / steps;
-  console.log(`${file}: ${(size / MB).toFixed(0)} MB, ${lines.toLocaleString('en-US')} lines`);
-  console.log(`  ${EDITS} edits (${refused} refused and retried): heap added ${(added / MB).toFixed(1)} MB (target < 50 MB)`);
-  console.log(`  per edit ${editMs.toFixed(1)} ms (applyEdits and push); per undo ${undoMs.toFixed(1)} ms, per redo ${redoMs.toFixed(1)} ms`);
-  h.present.source.close();
-} finally {
-  if (dir) rmSync(dir, { recursive: true, force: true });
 }
+const editMs = (performance.now() - t0) / EDITS;
+const added = (await heapAfterGc()) - before;
+const steps = Math.min(50, EDITS);
+const t1 = performance.now();
+for (let i = 0; i < steps; i++) h = undo(h);
+const undoMs = (performance.now() - t1) / steps;
+const t2 = performance.now();
+for (let i = 0; i < steps; i++) h = redo(h);
+const redoMs = (performance.now() - t2) / steps;
+console.log(`${file}: ${(size / MB).toFixed(0)} MB, ${lines.toLocaleString('en-US')} lines`);
+console.log(`  ${EDITS} edits (${refused} refused and retried): heap added ${(added / MB).toFixed(1)} MB (target < 50 MB)`);
+console.log(`  per edit ${editMs.toFixed(1)} ms (applyEdits and push); per undo ${undoMs.toFixed(1)} ms, per redo ${redoMs.toFixed(1)} ms`);
+h.present.source.close();

@@ -46,8 +46,11 @@ export interface Columns {
 
 export type IdField = 'uid' | 'pid' | 'mid';
 
-/** Columns of the last document versions (an edit copies from its document's, undo and redo return to them). */
-const cache = new Recent<readonly Line[], Columns>(8);
+/**
+ * Columns of the last document versions (an edit copies from its document's, undo and redo return
+ * to them): eight, or as many as fit in four million rows.
+ */
+const cache = new Recent<readonly Line[], Columns>(8, (lines) => lines.length, 4_000_000);
 
 /** The columns of a (never mutated) line array, built on first use. */
 export function columnsOf(lines: readonly Line[]): Columns {

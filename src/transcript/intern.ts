@@ -6,15 +6,23 @@
  * written anywhere.
  */
 const ids = new Map<string, number>();
+/** The string of each id: the first copy seen, which every later sighting can share. */
+const strings: string[] = [];
 
 /** The id of `s`, assigned on first sight. */
 export function intern(s: string): number {
   let id = ids.get(s);
   if (id === undefined) {
-    id = ids.size;
+    id = strings.length;
     ids.set(s, id);
+    strings.push(s);
   }
   return id;
+}
+
+/** The string an id stands for (the first copy interned). */
+export function internedString(id: number): string {
+  return strings[id]!;
 }
 
 /** The id of `s` if it was ever interned, else -1 (so a lookup never grows the table). */

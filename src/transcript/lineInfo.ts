@@ -1,5 +1,5 @@
 import { base64Length, imageFacts, type ImageFacts } from './image.js';
-import { intern } from './intern.js';
+import { intern, internedString } from './intern.js';
 import { type DocumentFacts, documentFacts } from './pdf.js';
 import { type Entry, parseBlock } from './schema.js';
 
@@ -388,12 +388,52 @@ const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
  * interns in file order: ids then never depend on how a file was read.
  */
 export function internIds(info: LineInfo): void {
+  // Each id's string is held once: a parent's uuid, a message id split over lines and a tool id
+  // in its result all point at the first copy (a 2 GB transcript has a million of each).
   if (info.uuid) info.uid = intern(info.uuid);
-  if (info.parentUuid) info.pid = intern(info.parentUuid);
-  if (info.messageId) info.mid = intern(info.messageId);
+  if (info.parentUuid) {
+    info.pid = intern(info.parentUuid);
+    info.parentUuid = internedString(info.pid);
+  }
+  if (info.messageId) {
+    info.mid = intern(info.messageId);
+    info.messageId = internedString(info.mid);
+  }
   for (const b of info.blocks) {
-    const id = b.id ?? b.toolUseId;
-    if (id !== undefined) b.tid = intern(id);
+    if (b.id !== undefined) {
+      b.tid = intern(b.id);
+      b.id = internedString(b.tid);
+    } else if (b.toolUseId !== undefined) {
+      b.tid = intern(b.toolUseId);
+      b.toolUseId = internedString(b.tid);
+    }
+  }
+}
+
+/**
+ * Makes the strings that repeat from line to line (type, session, version, cwd, branch, model,
+ * agent, block types and tool names) point at one copy each, kept in `seen` for one load:
+ * JSON.parse makes a new copy on every line.
+ */
+export function shareStrings(info: LineInfo, seen: Map<string, string>): void {
+  const one = (s: string | undefined): string | undefined => {
+    if (s === undefined) return s;
+    const known = seen.get(s);
+    if (known !== undefined) return known;
+    seen.set(s, s);
+    return s;
+  };
+  if (info.type !== undefined) info.type = one(info.type);
+  if (info.subtype !== undefined) info.subtype = one(info.subtype);
+  if (info.sessionId !== undefined) info.sessionId = one(info.sessionId);
+  if (info.version !== undefined) info.version = one(info.version);
+  if (info.cwd !== undefined) info.cwd = one(info.cwd);
+  if (info.gitBranch !== undefined) info.gitBranch = one(info.gitBranch);
+  if (info.model !== undefined) info.model = one(info.model);
+  if (info.agentId !== undefined) info.agentId = one(info.agentId);
+  for (const b of info.blocks) {
+    b.type = one(b.type)!;
+    if (b.name !== undefined) b.name = one(b.name);
   }
 }
 

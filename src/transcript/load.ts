@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Doc, type Eol, type Line, readLineInfo } from './document.js';
-import { type LineInfo, internIds } from './lineInfo.js';
+import { type LineInfo, internIds, shareStrings } from './lineInfo.js';
 import { decodeLineInfos } from './lineInfoWire.js';
 import { BufferSource, FileSource, SourceChangedError } from './source.js';
 
@@ -112,13 +112,15 @@ export async function readPart(read: ReadAt, start: number, end: number, between
   return splitter.end();
 }
 
-/** The lines of consecutive parts, keyed by position, with their ids interned in file order. */
+/** The lines of consecutive parts, keyed by position, with their ids interned in file order and repeated strings shared. */
 function linesOf(parts: readonly Part[]): Line[] {
   const lines: Line[] = [];
+  const seen = new Map<string, string>();
   for (const p of parts) {
     for (let i = 0; i < p.infos.length; i++) {
       const info = p.infos[i]!;
       internIds(info);
+      shareStrings(info, seen);
       lines.push({ key: lines.length, span: { offset: p.offsets[i]!, length: p.lengths[i]! }, eol: EOLS[p.eols[i]!]!, info });
     }
   }

@@ -5,23 +5,41 @@
  * and redo to hand back (see History), the older ones go.
  */
 export class Recent<K, V> {
-  private readonly entries = new Map<K, V>();
+  private readonly entries = new Map<K, { readonly value: V; readonly weight: number }>();
+  private total = 0;
 
-  constructor(private readonly capacity: number) {}
+  /**
+   * At most `capacity` entries and, with `weigh`, at most `budget` of their weights in all
+   * (the newest is kept whatever it weighs): what suits a 200 MB transcript eight times over
+   * may fit a 2 GB one only twice.
+   */
+  constructor(
+    private readonly capacity: number,
+    private readonly weigh: (key: K) => number = () => 0,
+    private readonly budget = Number.POSITIVE_INFINITY,
+  ) {}
 
   get(key: K): V | undefined {
-    const v = this.entries.get(key);
-    if (v !== undefined) {
-      // Re-inserting moves it to the newest end of the Map's order.
-      this.entries.delete(key);
-      this.entries.set(key, v);
-    }
-    return v;
+    const e = this.entries.get(key);
+    if (e === undefined) return undefined;
+    // Re-inserting moves it to the newest end of the Map's order.
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    return e.value;
   }
 
   set(key: K, value: V): void {
+    this.drop(key);
+    const weight = this.weigh(key);
+    this.entries.set(key, { value, weight });
+    this.total += weight;
+    while (this.entries.size > 1 && (this.entries.size > this.capacity || this.total > this.budget)) this.drop(this.entries.keys().next().value!);
+  }
+
+  private drop(key: K): void {
+    const e = this.entries.get(key);
+    if (e === undefined) return;
     this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.total -= e.weight;
   }
 }

@@ -24,14 +24,11 @@ export interface Checks {
 /** Checks for a document: the target given, else the newest version that wrote it (no `claude` is asked). */
 export const checksFor = (doc: Doc, provider: Provider, target: Target = resolveTarget(undefined, doc, () => undefined)): Checks => ({ provider, target });
 
-/**
- * What one editor has worked out and may need again: analyses, the documents
- * edits made, the rows of the tree.
- * analyze, applyEdits and the row builders are pure, so this is memoisation;
- * each editor owns one (made with its first state), and nothing outlives it.
- */
 /** How many of the largest blocks the key that goes to them steps through. */
 const LARGEST = 20;
+
+/** The lines of all the analyses an editor keeps at hand, together. */
+const ANALYSED_LINES = 1_500_000;
 
 /** Analyses under way at once: the present document's and the prepared fix's. */
 const JOBS = 2;
@@ -49,9 +46,18 @@ interface Job {
  */
 export const DEFER_LINES = 20_000;
 
+/**
+ * What one editor has worked out and may need again: analyses, the documents
+ * edits made, the rows of the tree.
+ * analyze, applyEdits and the row builders are pure, so this is memoisation;
+ * each editor owns one (made with its first state), and nothing outlives it.
+ */
 export class EditorMemo {
-  /** Undo and redo go back to a document just analysed: they only redraw. */
-  private readonly analyses = new Recent<Doc, { checks: Checks; analysis: Analysis }>(8);
+  /**
+   * Undo and redo go back to a document just analysed: they only redraw. An analysis holds
+   * something for every line, so of a 2 GB transcript (a million lines) the newest alone is kept.
+   */
+  private readonly analyses = new Recent<Doc, { checks: Checks; analysis: Analysis }>(8, (doc) => doc.lines.length, ANALYSED_LINES);
   /** By the edit list (a fix's edits are one array for as long as its analysis lives) and the document they were applied to. */
   private readonly edited = new Recent<readonly Edit[], { from: Doc; to: Doc }>(8);
   /** By document and messages, not analysis: a revalidated analysis has the lines its provisional one showed. */

@@ -71,6 +71,8 @@ function Loading({ phase, size, keys, onQuit }: { phase: Extract<Phase, { kind: 
       <Text>
         {(phase.read / 1024 / 1024).toFixed(1)} / {(phase.total / 1024 / 1024).toFixed(1)} MB read ({pct}%)
       </Text>
+      {/* A big file is then still being checked: seconds on a gigabyte, with nothing else moving. */}
+      {phase.total > 0 && phase.read >= phase.total ? <Text>checking…</Text> : null}
       <Box flexGrow={1} />
       <Text wrap="truncate">{keyBar('loading', columns)}</Text>
       <Text wrap="truncate">keys pressed now take effect once it is loaded</Text>
@@ -118,7 +120,7 @@ function Screens({ path, provider, deps, size, onOutcome }: AppProps) {
     let shown = 0;
     const progress = (read: number, total: number) => {
       const now = performance.now();
-      if (now - shown < PROGRESS_EVERY_MS) return;
+      if (now - shown < PROGRESS_EVERY_MS && read < total) return;
       shown = now;
       setPhase((p) => (p.kind === 'loading' ? { ...p, read, total } : p));
     };

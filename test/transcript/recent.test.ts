@@ -20,4 +20,27 @@ describe('Recent (the bounded caches of columns and analyses)', () => {
     r.set('k', 2);
     expect(r.get('k')).toBe(2);
   });
+
+  test('with weights, keeps the newest values whose weights fit the budget, and the newest always', () => {
+    const r = new Recent<number[], string>(8, (k) => k.length, 5);
+    const [two, three, four, six] = [
+      [1, 2],
+      [1, 2, 3],
+      [1, 2, 3, 4],
+      [1, 2, 3, 4, 5, 6],
+    ];
+    r.set(two, 'two');
+    r.set(three, 'three');
+    expect(r.get(two)).toBe('two'); // 5 in all: both kept
+    r.set(four, 'four'); // 9: the oldest (three) goes, then 6: two goes
+    expect(r.get(three)).toBeUndefined();
+    expect(r.get(two)).toBeUndefined();
+    expect(r.get(four)).toBe('four');
+    r.set(six, 'six'); // over the budget alone: kept, four goes
+    expect(r.get(four)).toBeUndefined();
+    expect(r.get(six)).toBe('six');
+    r.set(two, 'two'); // 8: six, the oldest, goes
+    expect(r.get(six)).toBeUndefined();
+    expect(r.get(two)).toBe('two');
+  });
 });

@@ -63,19 +63,24 @@ describe('opening', () => {
     expect(existsSync(DEMO)).toBe(true);
   });
 
-  test('a file opens directly, showing load progress (bytes read / total) first, a few times a second', async () => {
+  /** The demo opened through a load that reports `reads` (MiB of a 2 MiB file) at once, then waits for `release`. */
+  async function gatedLoad(reads: readonly number[]) {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const load: AppDeps['load'] = async (path, onProgress) => {
-      onProgress(1024 * 1024, 2 * 1024 * 1024);
-      // Right after the first: not redrawn (a redraw per MiB read slowed a 200 MB load by 0.4 s).
-      onProgress(1.5 * 1024 * 1024, 2 * 1024 * 1024);
+      for (const mib of reads) onProgress(mib * 1024 * 1024, 2 * 1024 * 1024);
       await gate;
       return loadFile(path);
     };
     const path = tempCopy(DEMO);
     const ui = await mount(<App path={path} provider="anthropic" deps={deps({ load })} />);
     unmounts.push(ui.app.unmount);
+    return { ui, path, release };
+  }
+
+  test('a file opens directly, showing load progress (bytes read / total) first, a few times a second', async () => {
+    // The second report, right after the first, is not drawn (a redraw per MiB read slowed a 200 MB load by 0.4 s).
+    const { ui, path, release } = await gatedLoad([1, 1.5]);
     const loading = await ui.until((fr) => fr.includes('1.0 / 2.0 MB read (50%)'), 'progress');
     expect(loading).toContain(`Loading ${path}`);
     expect(loading).not.toMatch(/ errors? · /);
@@ -84,6 +89,17 @@ describe('opening', () => {
     release();
     const f = await ui.until((fr) => / errors? · /.test(fr), 'the editor');
     expect(counts(f)).toBe('1 error · 3 warnings');
+  });
+
+  test('once the whole file is read, the loading screen says so at once and that it is being checked', async () => {
+    // The last report comes within the same tenth of a second as the first: it is drawn all the same.
+    const { ui, release } = await gatedLoad([1, 2]);
+    const read = await ui.until((fr) => fr.includes('2.0 / 2.0 MB read (100%)'), 'the whole file read');
+    expect(read).toContain('checking…');
+    expect(read).not.toMatch(/ errors? · /);
+    release();
+    const f = await ui.until((fr) => / errors? · /.test(fr), 'the editor');
+    expect(f).not.toContain('checking…');
   });
 });
 
