@@ -65,8 +65,10 @@ describe('revalidating between keys ends where analysing each edit at once does'
     const doc = realDoc('long');
     fc.assert(
       fc.property(fc.array(step, { maxLength: 10 }), (steps) => check(doc, steps)),
-      { numRuns: 25 },
+      // A fixed seed: how many commands end provisional depends on the draw, and the guard below must not.
+      { numRuns: 40, seed: 20261202 },
     );
+    // The runs did reach the state under test: commands answered before their analysis was done.
     expect(provisional).toBeGreaterThan(25);
   });
 
