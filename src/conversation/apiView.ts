@@ -753,6 +753,23 @@ const taskAsAgent: Step = (messages) => {
 
 const isTaskCall = (b: ViewBlock) => b.info.type === 'tool_use' && b.info.name === 'Task' && !b.renamed;
 
+/** The longest tool name the API takes. */
+export const MAX_TOOL_NAME = 200;
+
+const isOverlongCall = (b: ViewBlock) => b.info.type === 'tool_use' && (b.renamed ?? b.info.name ?? '').length > MAX_TOOL_NAME;
+
+/** A tool_use name over the API's limit is sent cut to it. */
+const truncateToolNames: Step = (messages) => {
+  const out = new Patching(messages);
+  messages.forEach((m, i) => {
+    if (m.role !== 'assistant' || !m.blocks.some(isOverlongCall)) return;
+    const blocks = m.blocks.map((b) => (isOverlongCall(b) ? { ...b, renamed: (b.renamed ?? b.info.name!).slice(0, MAX_TOOL_NAME) } : b));
+    out.put(i, { ...m, blocks });
+    for (const b of m.blocks) if (isOverlongCall(b)) out.patches.push({ by: 'truncate-tool-names', change: 'changed', pos: b.pos, index: b.index, message: i });
+  });
+  return out.result();
+};
+
 /** The steps of a view after the merge, in order, each taken by the clients with its behaviour. */
 const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly variants?: readonly BehaviourId[] }[] = [
   { by: 'results-first', step: resultsFirst },
@@ -762,6 +779,7 @@ const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly 
   { by: 'dedupe-tool-ids', step: dedupeToolIds },
   { by: 'drop-unanswered-calls', step: dropUnansweredCalls, variants: ['interrupt-trailing-tool-use', 'interrupt-outcome-unknown'] },
   { by: 'task-as-agent', step: taskAsAgent },
+  { by: 'truncate-tool-names', step: truncateToolNames },
   { by: 'drop-other-models-thinking', step: dropOtherModelsThinking },
   { by: 'sanitize-surrogates', step: sanitizeSurrogates },
 ];

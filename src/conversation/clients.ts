@@ -62,6 +62,7 @@ export type BehaviourId =
   | 'file-result-arrows'
   | 'file-result-malware-note'
   | 'task-as-agent'
+  | 'truncate-tool-names'
   | 'drop-other-models-thinking'
   | 'placeholder-emptied'
   | 'continue-after-results'
@@ -311,6 +312,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'sends a call to the `Task` tool as a call to `Agent`',
     otherwise: 'sends `Task` calls as written',
     spans: [{ from: '2.1.63', until: '2.1.69' }, { from: '2.1.70' }],
+  },
+  {
+    id: 'truncate-tool-names',
+    kind: 'patch',
+    does: 'cuts a tool_use name over 200 characters (the API limit) to its first 200',
+    otherwise: 'sends a tool_use name as written, however long',
+    spans: [{ from: '2.1.281' }],
   },
   {
     id: 'continue-after-results',

@@ -1,4 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { renderApiMessages } from '../../src/conversation/apiView.js';
+import { clientOf } from '../../src/conversation/clients.js';
+import { analyze } from '../../src/rules/analyze.js';
 import { docOf, realDoc } from '../helpers/fixtures.js';
 import { at, blocksOf, entries, entry, entryAt, errorRow, expectRepair, rows } from './helpers.js';
 
@@ -11,9 +14,26 @@ describe('tool-name', () => {
     blocksOf(entry(lines, 'd1c67e04'))[0]!.name = LONG_NAME;
     const doc = docOf(lines);
     expect(LONG_NAME.length).toBeGreaterThan(200);
-    expect(rows(doc)).toEqual([errorRow('tool-name', 10, 4, 'messages.3.content.1.tool_use.name: String should have at most 200 characters')]);
-    const res = expectRepair(doc, { applied: ['tool-name@10: rename the call to Write (its input is kept)'], changed: [10], removed: [], added: 0 });
+    const before = { target: [clientOf('2.1.280')!] };
+    expect(rows(doc, before)).toEqual([errorRow('tool-name', 10, 4, 'messages.3.content.1.tool_use.name: String should have at most 200 characters')]);
+    const res = expectRepair(doc, { applied: ['tool-name@10: rename the call to Write (its input is kept)'], changed: [10], removed: [], added: 0 }, before);
     expect(blocksOf(entryAt(res.doc, 9))[0]).toEqual(blocksOf(entry(entries('lean'), 'd1c67e04'))[0]);
+  });
+
+  test('a name of name characters over 200 long, for 2.1.281+, which send it cut to 200: a warning that names both sides', () => {
+    // As the recorded case tool-name-too-long has it: 212 characters the API's pattern takes.
+    const long = `mcp__${'acme_shop_deploy_tools_'.repeat(9)}`;
+    const lines = entries('lean');
+    blocksOf(entry(lines, 'd1c67e04'))[0]!.name = long;
+    const doc = docOf(lines);
+    const [d, ...rest] = analyze(doc, { target: [clientOf('2.1.281')!] }).diagnostics;
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ rule: 'tool-name', severity: 'warning', pos: 9 });
+    expect(d!.message).toBe(
+      `tool_use name is ${long.length} characters long; the API takes at most 200 (Claude Code before 2.1.281 sends this and the API rejects it; 2.1.281+ cuts a tool_use name over 200 characters (the API limit) to its first 200)`,
+    );
+    const sent = renderApiMessages(doc, analyze(doc, { target: [clientOf('2.1.281')!] }).sent) as { content: { name?: string }[] }[];
+    expect(sent[3]!.content[1]!.name).toBe(long.slice(0, 200));
   });
 
   test('a name with a space in it, and an empty one', () => {

@@ -1,9 +1,10 @@
+import { MAX_TOOL_NAME } from '../../conversation/apiView.js';
 import { viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
 import { safeFix, setField } from '../kit/fixes.js';
 import { apiPath, messageOf } from '../kit/where.js';
 
-const MAX_NAME = 200;
+const MAX_NAME = MAX_TOOL_NAME;
 const NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
 
 /**
@@ -26,7 +27,8 @@ export default defineRule({ id: 'tool-name', description: 'a tool_use name that 
   const uses = viewIndex(ctx.view).ofType('tool_use').blocks;
   let known: Set<string> | undefined;
   for (const u of uses) {
-    const name = u.info.name;
+    // The name as sent: a client may send it renamed or cut to the limit.
+    const name = u.renamed ?? u.info.name;
     if (name === undefined || (name.length <= MAX_NAME && NAME_PATTERN.test(name))) continue;
     if (ctx.view.messages[messageOf(ctx, u)]!.role !== 'assistant') continue;
     known ??= new Set(uses.flatMap((x) => (x.info.name && x.info.name.length <= MAX_NAME && NAME_PATTERN.test(x.info.name) ? [x.info.name] : [])));
