@@ -270,7 +270,7 @@ function sendsAttachment(client: Client, info: LineInfo): boolean {
 }
 
 /** The behaviours the merge stage depends on where no attachment is sent: clients alike in these share one merge. */
-const PLAIN_MERGE_BEHAVIOURS: readonly BehaviourId[] = ['drop-blank-text', 'seam-newline', 'continue-after-results'];
+const PLAIN_MERGE_BEHAVIOURS: readonly BehaviourId[] = ['drop-blank-text', 'keep-empty-response-text', 'seam-newline', 'continue-after-results'];
 
 /** Lines sent -> whether an attachment is among them (only then do the attachment behaviours tell merges apart). */
 const withAttachments = new WeakMap<readonly number[], boolean>();
@@ -284,6 +284,7 @@ function sendsAttachments(doc: Doc, lines: readonly number[]): boolean {
 /** The behaviours the merge stage depends on: clients alike in these share one merge. */
 const MERGE_BEHAVIOURS: readonly BehaviourId[] = [
   'drop-blank-text',
+  'keep-empty-response-text',
   'hoist-attachments',
   'fold-reminders-into-results',
   'fold-reminders-into-list-results',
@@ -330,6 +331,7 @@ function hoisted(doc: Doc, lines: readonly number[]): readonly number[] {
 function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   const infos = doc.lines;
   const dropBlank = client.has('drop-blank-text');
+  const keepEmptyInResponse = client.has('keep-empty-response-text');
   const fold = client.has('fold-reminders-into-results');
   const foldIntoLists = client.has('fold-reminders-into-list-results');
   const seam = client.has('seam-newline');
@@ -375,7 +377,7 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
     const blocks = info.blocks;
     for (let index = 0; index < blocks.length; index++) {
       const b = blocks[index]!;
-      if (dropBlank && b.type === 'text' && (b.empty || b.whitespace)) {
+      if (dropBlank && b.type === 'text' && (b.empty || b.whitespace) && !(keepEmptyInResponse && role === 'assistant' && b.empty)) {
         patches.push({ by: 'drop-blank-text', change: 'dropped', pos: p, index, message: drafts.length - 1 });
         continue;
       }

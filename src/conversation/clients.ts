@@ -63,6 +63,7 @@ export type BehaviourId =
   | 'file-result-malware-note'
   | 'task-as-agent'
   | 'truncate-tool-names'
+  | 'keep-empty-response-text'
   | 'drop-other-models-thinking'
   | 'placeholder-emptied'
   | 'continue-after-results'
@@ -130,6 +131,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'drops empty and whitespace-only text blocks',
     otherwise: 'sends empty and whitespace-only text blocks',
     spans: [{ from: '2.1.32' }],
+  },
+  {
+    id: 'keep-empty-response-text',
+    kind: 'patch',
+    does: 'sends an empty text block of a response all the same (whitespace-only ones it still drops)',
+    otherwise: 'drops it with the other blank text, where it drops blank text',
+    spans: [{ from: '2.1.114', until: '2.1.277' }],
   },
   {
     id: 'side-branches',

@@ -16,7 +16,6 @@ const REFUSED_ID = /--resume requires a valid session ID/;
  */
 const VIEW_NOT_YET_MODELLED: Record<string, { readonly sent: string; readonly spans: readonly (readonly [string, string])[] }> = {
   'user-image-empty-text-end': { sent: 'the empty text block after the pasted image', spans: [['2.1.32', '2.1.132']] },
-  'text-empty-in-response': { sent: "the response's empty text block", spans: [['2.1.114', '2.1.276']] },
   'tool-result-duplicate': { sent: 'one of the two results', spans: [['2.1.77', '2.1.332']] },
   // What fix writes from the 2.1.39 file: these releases resume it, as they do the fixture, from its newest
   // line, whose chain runs through progress lines they do not know (fixtures/recordings/README.md).
