@@ -591,11 +591,8 @@ const sanitizeSurrogates: Step = (messages, _client, doc) => {
   const out = new Patching(messages);
   messages.forEach((m, i) => {
     if (!m.lines.some((p) => doc.lines[p]!.info.loneSurrogates.length)) return;
-    const entries = new Map<number, Record<string, unknown> | null>();
     const blocks = m.blocks.map((b) => {
-      if (b.replacement !== undefined || !doc.lines[b.pos]!.info.loneSurrogates.length) return b;
-      if (!entries.has(b.pos)) entries.set(b.pos, entryOf(doc, doc.lines[b.pos]!));
-      if (!hasLoneSurrogate(valueAt(entries.get(b.pos)!, b.info.path))) return b;
+      if (b.replacement !== undefined || !holdsLoneSurrogate(doc.lines[b.pos]!.info, b.info.path)) return b;
       out.patches.push({ by: 'sanitize-surrogates', change: 'changed', pos: b.pos, index: b.index, message: i });
       return { ...b, sanitized: true };
     });
@@ -603,6 +600,9 @@ const sanitizeSurrogates: Step = (messages, _client, doc) => {
   });
   return out.result();
 };
+
+/** Whether one of the line's unpaired surrogates (found when it was read) is inside the value at `path`. */
+const holdsLoneSurrogate = (info: LineInfo, path: readonly (string | number)[]) => info.loneSurrogates.some((at) => path.every((key, k) => at[k] === key));
 
 /**
  * A tool_use with no result in the next message is removed (by every version);
@@ -900,13 +900,6 @@ function withFolded(result: { content?: unknown }, texts: readonly { text: strin
   const { content } = result;
   if (typeof content === 'string') return { ...result, content: [content, ...texts.map((t) => t.text)].join('\n\n') };
   return { ...result, content: [...(Array.isArray(content) ? content : []), ...texts] };
-}
-
-function hasLoneSurrogate(value: unknown): boolean {
-  if (typeof value === 'string') return !value.isWellFormed();
-  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
-  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => !k.isWellFormed() || hasLoneSurrogate(v));
-  return false;
 }
 
 /** A value with every unpaired surrogate of its strings replaced by U+FFFD. */

@@ -443,7 +443,7 @@ export function generationOf(client: Client): Client {
 }
 
 /** The version just before `version`, when it can be named: 2.1.32 → 2.1.31. */
-function versionBefore(version: string): string | undefined {
+export function versionBefore(version: string): string | undefined {
   const [major, minor, patch] = parseVersion(version)!;
   return patch! > 0 ? `${major}.${minor}.${patch! - 1}` : undefined;
 }

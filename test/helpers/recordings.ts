@@ -24,6 +24,19 @@ export {
 } from '../../scripts/record/compare-messages.mjs';
 export type { Recording } from '../../scripts/record/store.mjs';
 
+/** Recorded pairs a table of a recordings test sets apart: some cases, over a span of versions, and why. */
+export interface Exclusion {
+  readonly cases: readonly string[];
+  /** The first version it covers and the first it no longer covers. */
+  readonly from: string;
+  readonly until?: string;
+  readonly reason: string;
+}
+
+/** Whether a table entry covers the recording of `caseName` by `version`. */
+export const inRange = (e: Exclusion, version: string, caseName: string) =>
+  e.cases.includes(caseName) && compareVersions(version, e.from) >= 0 && (e.until === undefined || compareVersions(version, e.until) < 0);
+
 export interface RecordedPair {
   version: string;
   caseName: string;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildApiView, renderApiMessages } from '../../src/conversation/apiView.js';
-import { clientOf, compareVersions, parseVersion } from '../../src/conversation/clients.js';
+import { clientOf } from '../../src/conversation/clients.js';
 import { buildGraph } from '../../src/conversation/graph.js';
 import { docFromBuffer } from '../../src/transcript/load.js';
-import { compareMessages, formatDifference, recordedCaseText, recordedMessages, recordedPairs } from '../helpers/recordings.js';
+import { compareMessages, type Exclusion, formatDifference, inRange, recordedCaseText, recordedMessages, recordedPairs } from '../helpers/recordings.js';
 
 /*
  * `api-view --client V` against what every recorded Claude Code release sent
@@ -12,14 +12,6 @@ import { compareMessages, formatDifference, recordedCaseText, recordedMessages, 
  * version and compared message by message and block by block (see
  * scripts/record/compare-messages.mjs for what the comparison ignores).
  */
-
-interface Exclusion {
-  readonly cases: readonly string[];
-  /** The first version it covers and the first it no longer covers. */
-  readonly from: string;
-  readonly until?: string;
-  readonly reason: string;
-}
 
 const AGENT_LISTING =
   'the client words the agent listing (agent_listing_delta) its own way, 4 characters longer than the transcript renders it; the recording keeps only a digest of that text, so its wording cannot be derived';
@@ -259,13 +251,6 @@ const NOT_YET_MODELLED: readonly Exclusion[] = [
 const EQUAL = 4095;
 const EXCLUDED = 334;
 const PENDING = 365;
-
-const inRange = (e: Exclusion, version: string, caseName: string) => {
-  const v = parseVersion(version)!;
-  return (
-    e.cases.includes(caseName) && compareVersions(v, parseVersion(e.from)!) >= 0 && (e.until === undefined || compareVersions(v, parseVersion(e.until)!) < 0)
-  );
-};
 
 /** ccmend's messages for a case as `api-view --client <version> --json` prints them. */
 function ourMessages(text: string, version: string): unknown[] {

@@ -4,7 +4,6 @@ import { defineRule } from '../kit/define.js';
 import { safeFix, setField } from '../kit/fixes.js';
 import { apiPath, messageOf } from '../kit/where.js';
 
-const MAX_NAME = MAX_TOOL_NAME;
 const NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
 
 /**
@@ -15,7 +14,7 @@ const NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
 function toolOf(name: string, known: ReadonlySet<string>): string {
   let best = '';
   for (const k of known) if (k.length > best.length && name.startsWith(k)) best = k;
-  return best || (/^[a-zA-Z0-9_-]+/.exec(name)?.[0] ?? '').slice(0, MAX_NAME) || 'unknown_tool';
+  return best || (/^[a-zA-Z0-9_-]+/.exec(name)?.[0] ?? '').slice(0, MAX_TOOL_NAME) || 'unknown_tool';
 }
 
 /*
@@ -29,18 +28,21 @@ export default defineRule({ id: 'tool-name', description: 'a tool_use name that 
   for (const u of uses) {
     // The name as sent: a client may send it renamed or cut to the limit.
     const name = u.renamed ?? u.info.name;
-    if (name === undefined || (name.length <= MAX_NAME && NAME_PATTERN.test(name))) continue;
+    if (name === undefined || (name.length <= MAX_TOOL_NAME && NAME_PATTERN.test(name))) continue;
     if (ctx.view.messages[messageOf(ctx, u)]!.role !== 'assistant') continue;
-    known ??= new Set(uses.flatMap((x) => (x.info.name && x.info.name.length <= MAX_NAME && NAME_PATTERN.test(x.info.name) ? [x.info.name] : [])));
+    known ??= new Set(uses.flatMap((x) => (x.info.name && x.info.name.length <= MAX_TOOL_NAME && NAME_PATTERN.test(x.info.name) ? [x.info.name] : [])));
     const at = `${apiPath(ctx, u)}.tool_use.name`;
     const [message, apiError] =
       name.length === 0
         ? ['tool_use has an empty name', `${at}: String should have at least 1 character`]
-        : name.length > MAX_NAME
-          ? [`tool_use name is ${name.length} characters long; the API takes at most ${MAX_NAME}`, `${at}: String should have at most ${MAX_NAME} characters`]
+        : name.length > MAX_TOOL_NAME
+          ? [
+              `tool_use name is ${name.length} characters long; the API takes at most ${MAX_TOOL_NAME}`,
+              `${at}: String should have at most ${MAX_TOOL_NAME} characters`,
+            ]
           : [
               `tool_use name ${JSON.stringify(name)} has characters the API does not accept`,
-              `${at}: String should match pattern '^[a-zA-Z0-9_-]{1,${MAX_NAME}}$'`,
+              `${at}: String should match pattern '^[a-zA-Z0-9_-]{1,${MAX_TOOL_NAME}}$'`,
             ];
     const fresh = toolOf(name, known);
     report({
