@@ -3,7 +3,7 @@ import { type Doc, entryOf } from '../transcript/document.js';
 import { internedCount } from '../transcript/intern.js';
 import { valueAt } from '../transcript/jsonPath.js';
 import { type BlockInfo, blockInfoOf, type LineInfo } from '../transcript/lineInfo.js';
-import { type BehaviourId, type Client, NEWEST, behaviourKey } from './clients.js';
+import { type BehaviourId, ByAnswers, type Client, NEWEST } from './clients.js';
 import type { Graph } from './graph.js';
 
 /** One content block of the rebuilt request, with where it came from. */
@@ -89,28 +89,26 @@ export const TOOL_CALL_INTERRUPTED =
  * put all results but the last there); an older one only those on the chain.
  */
 function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly number[]): number[] {
-  const chain = client.has('splice-preserved-segment') ? withPreservedSegment(doc, graph, walked) : walked;
+  // Each behaviour is asked where it decides something (see ByAnswers): a document without API errors,
+  // side branches or a preserved segment is sent alike by clients that differ on them.
+  const kept = walked.length > 0 && doc.lines[walked[0]!]!.info.preservedSegment !== undefined;
+  const chain = kept && client.has('splice-preserved-segment') ? withPreservedSegment(doc, graph, walked) : walked;
   // Which lines are sent, answer, or hold results: read from the columns, not from 30k line objects.
   const { flags, uid, mid } = columnsOf(doc.lines);
   const order: number[] = [];
   const emitted = new Uint8Array(doc.lines.length);
-  let reachable: Uint8Array | undefined;
-  if (!client.has('side-branches')) {
-    reachable = new Uint8Array(doc.lines.length);
-    for (const p of chain) reachable[p] = 1;
-  }
+  const onChain = new Uint8Array(doc.lines.length);
+  for (const p of chain) onChain[p] = 1;
   const emit = (p: number) => {
-    if (!emitted[p] && flags[p]! & SENT && (!reachable || reachable[p])) {
+    if (!emitted[p] && flags[p]! & SENT && (onChain[p] || client.has('side-branches'))) {
       emitted[p] = 1;
       order.push(p);
     }
   };
   const isSentAssistant = (p: number) => (flags[p]! & (SENT | ASSISTANT)) === (SENT | ASSISTANT);
-  const apiErrors = client.has('send-api-errors');
-  const byCall = client.has('results-in-call-order');
   for (const p of chain) {
     if (emitted[p]) continue;
-    if (apiErrors && doc.lines[p]!.info.isApiErrorMessage && !doc.lines[p]!.info.isSidechain) {
+    if (doc.lines[p]!.info.isApiErrorMessage && !doc.lines[p]!.info.isSidechain && client.has('send-api-errors')) {
       emitted[p] = 1;
       order.push(p);
       continue;
@@ -131,11 +129,13 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
       for (const c of graph.childrenOfId(uid[g]!)) if (flags[c]! & RESULTS) (results ??= []).push(c);
     }
     // A client that takes each call's results in turn sends them so; the others in file order.
-    if (!byCall) results?.sort((a, b) => a - b);
+    if (results && !inFileOrder(results) && !client.has('results-in-call-order')) results.sort((a, b) => a - b);
     results?.forEach(emit);
   }
   return order;
 }
+
+const inFileOrder = (ps: readonly number[]) => ps.every((p, i) => i === 0 || ps[i - 1]! < p);
 
 /**
  * The chain with the messages a compaction kept (its boundary's preserved
@@ -160,17 +160,16 @@ function withPreservedSegment(doc: Doc, graph: Graph, chain: readonly number[]):
 }
 
 /**
- * linesSent, once per chain and per answer to side-branches: every generation
- * that walks a document alike sends the same lines (a chain belongs to one
- * graph of one document, so it is the key).
+ * linesSent, once per chain and answers: every generation that walks a
+ * document alike sends the same lines (a chain belongs to one graph of one
+ * document, so it is the key).
  */
-const sentLines = new WeakMap<readonly number[], Record<string, number[]>>();
+const sentLines = new WeakMap<readonly number[], ByAnswers<readonly number[]>>();
 
 function sentLinesOf(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): readonly number[] {
   let known = sentLines.get(chain);
-  if (!known) sentLines.set(chain, (known = {}));
-  const slot = `${client.has('side-branches') ? 'sides' : 'chainOnly'}${client.has('send-api-errors') ? '+errors' : ''}${client.has('results-in-call-order') ? '+byCall' : ''}${client.has('splice-preserved-segment') ? '+kept' : ''}`;
-  return (known[slot] ??= linesSent(doc, graph, client, chain));
+  if (!known) sentLines.set(chain, (known = new ByAnswers()));
+  return known.get(client, (asking) => linesSent(doc, graph, asking, chain));
 }
 
 /** A block the client makes: a text, or a tool_result answering an interrupted call. */
@@ -269,31 +268,6 @@ function sendsAttachment(client: Client, info: LineInfo): boolean {
   return by !== null && client.has(by ?? 'attach-context');
 }
 
-/** The behaviours the merge stage depends on where no attachment is sent: clients alike in these share one merge. */
-const PLAIN_MERGE_BEHAVIOURS: readonly BehaviourId[] = ['drop-blank-text', 'keep-empty-response-text', 'seam-newline', 'continue-after-results'];
-
-/** Lines sent -> whether an attachment is among them (only then do the attachment behaviours tell merges apart). */
-const withAttachments = new WeakMap<readonly number[], boolean>();
-
-function sendsAttachments(doc: Doc, lines: readonly number[]): boolean {
-  let known = withAttachments.get(lines);
-  if (known === undefined) withAttachments.set(lines, (known = lines.some((p) => isAttachment(doc.lines[p]!.info))));
-  return known;
-}
-
-/** The behaviours the merge stage depends on: clients alike in these share one merge. */
-const MERGE_BEHAVIOURS: readonly BehaviourId[] = [
-  'drop-blank-text',
-  'keep-empty-response-text',
-  'hoist-attachments',
-  'fold-reminders-into-results',
-  'fold-reminders-into-list-results',
-  'seam-newline',
-  'continue-after-results',
-  ...(Object.keys(REWORDINGS) as BehaviourId[]),
-  ...new Set(Object.values(ATTACHMENT_SENT_BY).filter((b): b is BehaviourId => b !== null)),
-];
-
 /**
  * Attachments bubble up before the user lines in front of them, as far as the
  * last assistant line or tool result: each run of them goes, in order, right
@@ -329,24 +303,22 @@ function hoisted(doc: Doc, lines: readonly number[]): readonly number[] {
  * with it (see withoutEmptyMessages).
  */
 function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
+  // Each behaviour is asked where it decides something (see ByAnswers), so clients that differ only in
+  // behaviours this document never calls on share the merge.
   const infos = doc.lines;
-  const dropBlank = client.has('drop-blank-text');
-  const keepEmptyInResponse = client.has('keep-empty-response-text');
-  const fold = client.has('fold-reminders-into-results');
-  const foldIntoLists = client.has('fold-reminders-into-list-results');
-  const seam = client.has('seam-newline');
-  const rewordings = (Object.keys(REWORDINGS) as BehaviourId[]).filter((id) => client.has(id));
-  let lines = sent.filter((p) => !isAttachment(infos[p]!.info) || sendsAttachment(client, infos[p]!.info));
-  if (client.has('hoist-attachments')) lines = [...hoisted(doc, lines)];
+  const filtered = sent.filter((p) => !isAttachment(infos[p]!.info) || sendsAttachment(client, infos[p]!.info));
+  const hoisting = filtered.some((p) => isAttachment(infos[p]!.info)) ? hoisted(doc, filtered) : filtered;
+  const lines = hoisting.some((p, i) => p !== filtered[i]) && client.has('hoist-attachments') ? hoisting : filtered;
   const patches: Patch[] = [];
   const drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[] = [];
   let openerId: string | undefined;
+  let droppedBlank = false;
   for (const p of lines) {
     const info = infos[p]!.info;
     const role = info.role!;
     let last = drafts[drafts.length - 1];
     if (isAttachment(info)) {
-      const reworded = rewordings.find((id) => REWORDINGS[id]!.type === info.attachment);
+      const reworded = REWORDING_IDS.find((id) => REWORDINGS[id]!.type === info.attachment && client.has(id));
       info.blocks.forEach((b, index) => {
         const block: ViewBlock = { pos: p, index, info: b, ...(reworded ? { reworded } : {}) };
         const end = last?.role === 'user' ? last.blocks[last.blocks.length - 1] : undefined;
@@ -355,7 +327,11 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
           return;
         }
         if (!last.lines.includes(p)) last.lines.push(p);
-        if (fold && end?.info.type === 'tool_result' && (!end.info.listContent || foldIntoLists)) {
+        const folds =
+          end?.info.type === 'tool_result' &&
+          client.has('fold-reminders-into-results') &&
+          (!end.info.listContent || client.has('fold-reminders-into-list-results'));
+        if (folds) {
           last.blocks[last.blocks.length - 1] = { ...end, folded: [...(end.folded ?? []), block] };
           patches.push({ by: 'fold-reminders-into-results', change: 'moved', pos: p, index, message: drafts.length - 1 });
         } else last.blocks.push(block);
@@ -368,24 +344,34 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
       last = { role, blocks: [], lines: [] };
       drafts.push(last);
       openerId = info.messageId;
-    } else if (seam && role === 'user' && info.blocks[0]?.type === 'text') {
+    } else if (role === 'user' && info.blocks[0]?.type === 'text') {
       // Joining a user entry to the message before ends that message's text with a newline.
       const end = last.blocks[last.blocks.length - 1];
-      if (end?.info.type === 'text') last.blocks[last.blocks.length - 1] = { ...end, suffix: `${end.suffix ?? ''}\n` };
+      if (end?.info.type === 'text' && client.has('seam-newline')) last.blocks[last.blocks.length - 1] = { ...end, suffix: `${end.suffix ?? ''}\n` };
     }
     last.lines.push(p);
     const blocks = info.blocks;
     for (let index = 0; index < blocks.length; index++) {
       const b = blocks[index]!;
-      if (dropBlank && b.type === 'text' && (b.empty || b.whitespace) && !(keepEmptyInResponse && role === 'assistant' && b.empty)) {
+      const drops =
+        b.type === 'text' &&
+        (b.empty || b.whitespace) &&
+        client.has('drop-blank-text') &&
+        !(role === 'assistant' && b.empty && client.has('keep-empty-response-text'));
+      if (drops) {
+        droppedBlank = true;
         patches.push({ by: 'drop-blank-text', change: 'dropped', pos: p, index, message: drafts.length - 1 });
         continue;
       }
       last.blocks.push({ pos: p, index, info: b });
     }
   }
-  return dropBlank ? withoutEmptyMessages(drafts, patches, client.has('continue-after-results')) : { messages: drafts, patches };
+  // A client that drops blank text also drops messages empty as written.
+  const drops = droppedBlank || (drafts.some((d) => !d.blocks.length) && client.has('drop-blank-text'));
+  return drops ? withoutEmptyMessages(drafts, patches, client) : { messages: drafts, patches };
 }
+
+const REWORDING_IDS = Object.keys(REWORDINGS) as BehaviourId[];
 
 /**
  * A message left with no block (its text lines all blank) is dropped, and the
@@ -394,11 +380,7 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
  * message is answered "No response requested." instead. Works on the fresh
  * drafts of a merge.
  */
-function withoutEmptyMessages(
-  drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[],
-  patches: Patch[],
-  continueAfterResults: boolean,
-): Stage {
+function withoutEmptyMessages(drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[], patches: Patch[], client: Client): Stage {
   const out: typeof drafts = [];
   const lastAssistant = drafts.findLastIndex((d) => d.role === 'assistant');
   let dropped = false;
@@ -407,7 +389,7 @@ function withoutEmptyMessages(
       // A client that asks to continue after tool results drops a last answer left with nothing after
       // them, and asks so (see endOnAnswer).
       const afterResults = out[out.length - 1]?.blocks.at(-1)?.info.type === 'tool_result';
-      if (i === lastAssistant && !(continueAfterResults && afterResults && i === drafts.length - 1)) {
+      if (i === lastAssistant && !(afterResults && i === drafts.length - 1 && client.has('continue-after-results'))) {
         d.blocks.push(madeText(d.lines[d.lines.length - 1]!, NO_RESPONSE));
         patches.push({ by: 'drop-blank-text', change: 'made', pos: d.lines[d.lines.length - 1]!, index: -1, message: out.length });
       } else {
@@ -654,7 +636,7 @@ function withoutEmptied(messages: readonly Draft[], client: Client): { messages:
   // A response left with nothing by its unanswered calls goes even so, and so does an opening message of
   // orphan results (recorded: tool-use-unanswered-end, gap-orphan-first-60s).
   const keeps = (m: Draft) => m.emptied !== undefined && m.emptied !== 'drop-unanswered-calls' && m.emptied !== 'drop-opening-orphans';
-  if (client.has('placeholder-emptied') && messages.some(keeps)) {
+  if (messages.some(keeps) && client.has('placeholder-emptied')) {
     const patches: Patch[] = [];
     const kept = messages.map((m, i) => {
       if (!keeps(m)) return m;
@@ -773,13 +755,13 @@ const truncateToolNames: Step = (messages) => {
 };
 
 /** The steps of a view after the merge, in order, each taken by the clients with its behaviour. */
-const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly variants?: readonly BehaviourId[] }[] = [
+const STEPS: readonly { readonly by: BehaviourId; readonly step: Step }[] = [
   { by: 'results-first', step: resultsFirst },
   { by: 'drop-orphan-results', step: dropOrphanResults },
-  { by: 'drop-opening-orphans', step: dropOpeningOrphans, variants: ['note-opening-orphans'] },
+  { by: 'drop-opening-orphans', step: dropOpeningOrphans },
   { by: 'dedupe-calls-in-response', step: dedupeCallsInResponse },
   { by: 'dedupe-tool-ids', step: dedupeToolIds },
-  { by: 'drop-unanswered-calls', step: dropUnansweredCalls, variants: ['interrupt-trailing-tool-use', 'interrupt-outcome-unknown'] },
+  { by: 'drop-unanswered-calls', step: dropUnansweredCalls },
   { by: 'task-as-agent', step: taskAsAgent },
   { by: 'truncate-tool-names', step: truncateToolNames },
   { by: 'drop-other-models-thinking', step: dropOtherModelsThinking },
@@ -787,58 +769,59 @@ const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly 
 ];
 
 /**
- * Stages by chain and by what shaped them: the lines sent (side branches or
- * not), blank text dropped or not, and each step that changed something. A
- * step that changes nothing leaves the key as it is, so generations that
- * differ only in behaviours this document never calls on share one view.
+ * Stages by what they are made from and the answers that shaped them (see
+ * ByAnswers): the merge of the lines sent, each step of the stage before it,
+ * and what the client sends in the end. A step that changes nothing passes its
+ * stage on, so generations that differ only in behaviours this document never
+ * calls on share one view. (Lines sent belong to one chain, so every stage does.)
  */
-const stages = new WeakMap<readonly number[], Map<string, Stage>>();
+const merged = new WeakMap<readonly number[], ByAnswers<Stage>>();
+const stepped = new WeakMap<Stage, Map<BehaviourId, ByAnswers<Stage>>>();
+const finished = new WeakMap<Stage, ByAnswers<Stage>>();
+
+function kept<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = make()));
+  return value;
+}
 
 function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Stage {
-  let known = stages.get(chain);
-  if (!known) stages.set(chain, (known = new Map()));
   const lines = sentLinesOf(doc, graph, client, chain);
-  const mergedBy = sendsAttachments(doc, lines) ? MERGE_BEHAVIOURS : PLAIN_MERGE_BEHAVIOURS;
-  let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${client.has('results-in-call-order')}|${client.has('splice-preserved-segment')}|${behaviourKey(client, mergedBy)}`;
-  let stage = known.get(key);
-  if (!stage) known.set(key, (stage = merge(doc, lines, client)));
-  for (const { by, step, variants } of STEPS) {
+  let stage = kept(merged, lines, () => new ByAnswers<Stage>()).get(client, (asking) => merge(doc, lines, asking));
+  for (const { by, step } of STEPS) {
     if (!client.has(by)) continue;
-    const stepKey = `${key}|${by}${(variants ?? []).map((v) => (client.has(v) ? `+${v}` : '')).join('')}`;
-    let next = known.get(stepKey);
-    if (!next) {
-      const made = step(stage.messages, client, doc);
-      next = made ? { messages: made.messages, patches: [...stage.patches, ...made.patches] } : stage;
-      known.set(stepKey, next);
-    }
-    if (next !== stage) key = stepKey;
-    stage = next;
+    const from = stage;
+    const ofStage = kept(stepped, from, () => new Map<BehaviourId, ByAnswers<Stage>>());
+    stage = kept(ofStage, by, () => new ByAnswers<Stage>()).get(client, (asking) => {
+      const made = step(from.messages, asking, doc);
+      return made ? { messages: made.messages, patches: [...from.patches, ...made.patches] } : from;
+    });
   }
-  // What removals emptied goes, then the conversation is answered if it ends on a prompt.
-  // A conversation whose last entry is an API error the client leaves out is not answered: the new prompt joins the one that failed.
+  const last = stage;
+  return kept(finished, last, () => new ByAnswers<Stage>()).get(client, (asking) => sentAsFinished(doc, chain, last, asking));
+}
+
+/**
+ * What removals emptied goes, then the conversation is answered if it ends on
+ * a prompt. A conversation whose last entry is an API error the client leaves
+ * out is not answered: the new prompt joins the one that failed.
+ */
+function sentAsFinished(doc: Doc, chain: readonly number[], stage: Stage, client: Client): Stage {
+  const { messages, patches: emptiedPatches } = withoutEmptied(stage.messages, client);
+  const patches = [...stage.patches, ...emptiedPatches];
   const answer = client.has('answer-final-prompt') && !endsOnUnsentError(doc, chain, client);
   // A client that takes a conversation ending on an attachment for an interrupted turn asks to continue it.
-  const afterAttachment = answer && client.has('continue-after-attachment') && doc.lines[chain[chain.length - 1]!]?.info.type === 'attachment';
-  const finalKey = `${key}|sent${client.has('placeholder-emptied') ? '+placeholder' : ''}${answer ? `+answer${client.has('continue-after-results') ? '+continue' : ''}` : ''}${afterAttachment ? '+afterAttachment' : ''}`;
-  let sent = known.get(finalKey);
-  if (!sent) {
-    const kept = withoutEmptied(stage.messages, client);
-    const messages = kept.messages;
-    const patches = [...stage.patches, ...kept.patches];
-    const asked = afterAttachment ? askedToContinue(messages) : undefined;
-    const answered = answer ? endOnAnswer(asked?.messages ?? messages, client, doc) : undefined;
-    if (asked) patches.push(...asked.patches);
-    sent = answered ? { messages: answered.messages, patches: [...patches, ...answered.patches] } : { messages, patches };
-    known.set(finalKey, sent);
-  }
-  return sent;
+  const afterAttachment = answer && doc.lines[chain[chain.length - 1]!]?.info.type === 'attachment' && client.has('continue-after-attachment');
+  const asked = afterAttachment ? askedToContinue(messages) : undefined;
+  const answered = answer ? endOnAnswer(asked?.messages ?? messages, client, doc) : undefined;
+  if (asked) patches.push(...asked.patches);
+  return answered ? { messages: answered.messages, patches: [...patches, ...answered.patches] } : { messages, patches };
 }
 
 function endsOnUnsentError(doc: Doc, chain: readonly number[], client: Client): boolean {
-  if (client.has('send-api-errors')) return false;
   for (let i = chain.length - 1; i >= 0; i--) {
     const info = doc.lines[chain[i]!]!.info;
-    if (info.role) return info.isApiErrorMessage;
+    if (info.role) return info.isApiErrorMessage && !client.has('send-api-errors');
   }
   return false;
 }

@@ -409,9 +409,36 @@ export function asWritten(client: Client): Client {
   return { ...client, has: (id) => BY_ID.get(id)!.kind === 'lines' && client.has(id) };
 }
 
-/** Which of `ids` (default: all) a client has, as a key: clients with the same key behave alike there. */
-export function behaviourKey(client: Client, ids: readonly BehaviourId[] = BEHAVIOURS.map((b) => b.id)): string {
-  return ids.map((id) => (client.has(id) ? '1' : '0')).join('');
+/**
+ * Results of a computation that reads its client only through `has` (and
+ * `version`), each kept with the answers it got. A client that gives every one
+ * of those answers alike takes the same road through it, so it gets the same
+ * result without running it: generations that differ only in behaviours a
+ * document never calls on share one graph, one merge, one step.
+ */
+export class ByAnswers<T> {
+  private readonly known: { readonly answers: readonly (readonly [BehaviourId, boolean])[]; readonly version?: string; readonly value: T }[] = [];
+
+  get(client: Client, compute: (asking: Client) => T): T {
+    for (const k of this.known)
+      if ((k.version === undefined || k.version === client.version) && k.answers.every(([id, yes]) => client.has(id) === yes)) return k.value;
+    const answers = new Map<BehaviourId, boolean>();
+    let version: string | undefined;
+    const asking: Client = {
+      get version() {
+        version = client.version;
+        return version;
+      },
+      has(id) {
+        let yes = answers.get(id);
+        if (yes === undefined) answers.set(id, (yes = client.has(id)));
+        return yes;
+      },
+    };
+    const value = compute(asking);
+    this.known.push({ answers: [...answers], version, value });
+    return value;
+  }
 }
 
 export function behaviour(id: BehaviourId): Behaviour {

@@ -2,7 +2,7 @@ import { type Columns, ENTRY, RESULTS, columnsOf } from '../transcript/columns.j
 import type { Doc, Line } from '../transcript/document.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
-import { type BehaviourId, type Client, NEWEST } from './clients.js';
+import { ByAnswers, type Client, NEWEST } from './clients.js';
 
 /**
  * The uuid graph of a document (DESIGN §3). Positions are indices into
@@ -190,7 +190,8 @@ function walk(doc: Doc, cols: Columns, ix: Index, start: number, client: Client)
       (p) => seen[p] === 1,
     );
     const gapMs = to === undefined ? Number.NaN : stampOf(doc, pos) - stampOf(doc, to);
-    const bridged = to !== undefined && client.has('bridge-gaps') && gapMs <= BRIDGE_WINDOW_MS;
+    // Asked only where it decides something: clients that differ on it walk a chain with no such gap alike.
+    const bridged = to !== undefined && gapMs <= BRIDGE_WINDOW_MS && client.has('bridge-gaps');
     gaps.push({ pos, to, gapMs, bridged });
     pos = bridged ? to : -1;
   }
@@ -258,14 +259,13 @@ function lastLeafOf(doc: Doc, di: DocIndex): number | undefined {
 type Walk = ReturnType<typeof walk>;
 
 /**
- * A walk once per document, start and answer to gaps: clients that resume
- * from the same line alike share one chain (and so one view of it).
+ * A walk once per document, start and answer to the gaps it meets: clients
+ * that resume from the same line alike share one chain (and so one view of it).
  */
 function walkOf(doc: Doc, di: DocIndex, start: number, client: Client): Walk {
-  const key = `${start}|${client.has('bridge-gaps')}`;
-  let known = di.walks.get(key);
-  if (!known) di.walks.set(key, (known = walk(doc, di.cols, di.ix, start, client)));
-  return known;
+  let known = di.walks.get(start);
+  if (!known) di.walks.set(start, (known = new ByAnswers()));
+  return known.get(client, (asking) => walk(doc, di.cols, di.ix, start, asking));
 }
 
 /** What every client's graph of one document shares: its columns, its index, and the lines no walk changes. */
@@ -277,7 +277,7 @@ interface DocIndex {
   readonly unreadable: readonly number[];
   /** The leaves each kind of client resumes from, as found. */
   readonly leaves: { prompted?: number; last?: number; newest?: number };
-  readonly walks: Map<string, Walk>;
+  readonly walks: Map<number, ByAnswers<Walk>>;
 }
 
 /** Documents are never changed in place (an edit makes a new one), so their index is built once. */
@@ -299,9 +299,6 @@ function docIndex(doc: Doc): DocIndex {
   indexes.set(doc, made);
   return made;
 }
-
-/** The behaviours a graph depends on: clients alike in these walk a document alike. */
-export const GRAPH_BEHAVIOURS: readonly BehaviourId[] = ['leaf-last-prompt', 'leaf-last-entry', 'bridge-gaps'];
 
 export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
   const di = docIndex(doc);

@@ -1,16 +1,6 @@
 import { type ApiView, buildApiView, type Patch } from '../conversation/apiView.js';
-import {
-  asWritten,
-  type BehaviourId,
-  behaviour,
-  behaviourKey,
-  type Client,
-  GENERATIONS,
-  generationOf,
-  NEWEST,
-  versionRanges,
-} from '../conversation/clients.js';
-import { GRAPH_BEHAVIOURS, type Graph, buildGraph } from '../conversation/graph.js';
+import { asWritten, type BehaviourId, ByAnswers, behaviour, type Client, GENERATIONS, generationOf, NEWEST, versionRanges } from '../conversation/clients.js';
+import { type Graph, buildGraph } from '../conversation/graph.js';
 import type { BudgetOptions } from '../budget/budget.js';
 import { type Doc, asOwnConversation } from '../transcript/document.js';
 import { runRule } from './kit/define.js';
@@ -127,7 +117,8 @@ function fingerprint(graph: Graph, view: ApiView): string {
  */
 function* passes(checking: Checking): Steps<Pass[]> {
   const { doc } = checking;
-  const graphs = new Map<string, Graph>();
+  const graphs = new ByAnswers<Graph>();
+  const built = new Set<Graph>();
   const ruled = new Map<string, Map<string, Diagnostic>>();
   const byMessages = new WeakMap<ApiView['messages'], Map<Graph, Map<string, Diagnostic>>>();
   const rulesOn = function* (graph: Graph, view: ApiView): Steps<Map<string, Diagnostic>> {
@@ -143,10 +134,9 @@ function* passes(checking: Checking): Steps<Pass[]> {
   };
   const out: Pass[] = [];
   for (const generation of GENERATIONS) {
-    const graphKey = behaviourKey(generation, GRAPH_BEHAVIOURS);
-    let graph = graphs.get(graphKey);
-    if (!graph) {
-      graphs.set(graphKey, (graph = buildGraph(doc, generation)));
+    const graph = graphs.get(generation, (asking) => buildGraph(doc, asking));
+    if (!built.has(graph)) {
+      built.add(graph);
       yield;
     }
     const written = buildApiView(doc, graph, asWritten(generation));
