@@ -1,4 +1,4 @@
-import { ASSISTANT, RESULTS, SENT, columnsOf } from '../transcript/columns.js';
+import { API_ERROR, ASSISTANT, RESULTS, SENT, columnsOf } from '../transcript/columns.js';
 import { type Doc, entryOf } from '../transcript/document.js';
 import { internedCount } from '../transcript/intern.js';
 import { valueAt } from '../transcript/jsonPath.js';
@@ -108,7 +108,7 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
   const isSentAssistant = (p: number) => (flags[p]! & (SENT | ASSISTANT)) === (SENT | ASSISTANT);
   for (const p of chain) {
     if (emitted[p]) continue;
-    if (doc.lines[p]!.info.isApiErrorMessage && !doc.lines[p]!.info.isSidechain && client.has('send-api-errors')) {
+    if (flags[p]! & API_ERROR && client.has('send-api-errors')) {
       emitted[p] = 1;
       order.push(p);
       continue;

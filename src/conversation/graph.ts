@@ -1,4 +1,4 @@
-import { type Columns, ENTRY, RESULTS, columnsOf } from '../transcript/columns.js';
+import { CONVERSATION, type Columns, ENTRY, LAST_PROMPT, RESULTS, columnsOf, isConversationInfo } from '../transcript/columns.js';
 import type { Doc, Line } from '../transcript/document.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
@@ -60,15 +60,8 @@ export interface Gap {
 /** Clients that bridge a gap do so only when the entry before it was written this close (ms). */
 export const BRIDGE_WINDOW_MS = 5000;
 
-const CONVERSATION = new Set(['user', 'assistant', 'attachment']);
-
-/** A local command's lines are sent (as user text) and the next prompt chains off them: they can end the conversation. */
-const isLocalCommand = (l: Line) => l.info.type === 'system' && l.info.subtype === 'local_command';
-
 /** A main-chain line of the conversation itself (what a leaf can be, and what a broken chain is bridged to). */
-export function isConversationLine(l: Line): boolean {
-  return l.info.kind === 'entry' && !!l.info.uuid && !l.info.isSidechain && (CONVERSATION.has(l.info.type ?? '') || isLocalCommand(l));
-}
+export const isConversationLine = (l: Line): boolean => isConversationInfo(l.info);
 
 /**
  * A child that is a real turn, not an artifact of parallel tool calls, progress
@@ -198,26 +191,29 @@ function walk(doc: Doc, cols: Columns, ix: Index, start: number, client: Client)
   return { chain: out.reverse(), cycleAt, gaps: gaps.reverse() };
 }
 
-/** Whether a conversation line has a conversation child: then it is not a leaf. */
-const hasTurnAfter = (doc: Doc, ix: Index, i: number) => kidsOf(ix, doc.lines[i]!.info.uid).some((k) => isConversationLine(doc.lines[k]!));
+/** Whether a conversation line has a conversation child: then it is not a leaf. Read from the columns: it runs for every line. */
+function hasTurnAfter(cols: Columns, ix: Index, i: number): boolean {
+  for (const k of kidsOf(ix, cols.uid[i]!)) if (cols.flags[k]! & CONVERSATION) return true;
+  return false;
+}
 
 /** The last conversation line before position `end` with no conversation child (else the last conversation line). */
-function lastLeaf(doc: Doc, ix: Index, end = doc.lines.length): number | undefined {
+function lastLeaf(cols: Columns, ix: Index, end = cols.flags.length): number | undefined {
   let fallback: number | undefined;
   for (let i = end - 1; i >= 0; i--) {
-    if (!isConversationLine(doc.lines[i]!)) continue;
+    if (!(cols.flags[i]! & CONVERSATION)) continue;
     fallback ??= i;
-    if (!hasTurnAfter(doc, ix, i)) return i;
+    if (!hasTurnAfter(cols, ix, i)) return i;
   }
   return fallback;
 }
 
 /** The conversation line with no conversation child and the newest timestamp (file order breaks ties). */
-function newestLeaf(doc: Doc, ix: Index): number | undefined {
+function newestLeaf(doc: Doc, cols: Columns, ix: Index): number | undefined {
   let best: number | undefined;
   let bestAt = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < doc.lines.length; i++) {
-    if (!isConversationLine(doc.lines[i]!) || hasTurnAfter(doc, ix, i)) continue;
+  for (let i = 0; i < cols.flags.length; i++) {
+    if (!(cols.flags[i]! & CONVERSATION) || hasTurnAfter(cols, ix, i)) continue;
     const t = stampOf(doc, i);
     const at = Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
     if (best === undefined || at >= bestAt) {
@@ -225,16 +221,15 @@ function newestLeaf(doc: Doc, ix: Index): number | undefined {
       bestAt = at;
     }
   }
-  return best ?? lastLeaf(doc, ix);
+  return best ?? lastLeaf(cols, ix);
 }
 
 /** The line the last `last-prompt` entry names, if it is a conversation line. */
-function promptedLeaf(doc: Doc, ix: Index): number | undefined {
-  for (let i = doc.lines.length - 1; i >= 0; i--) {
-    const info = doc.lines[i]!.info;
-    if (info.type !== 'last-prompt' || !info.leafUuid) continue;
-    const pos = ownerOf(ix, internedId(info.leafUuid));
-    return pos !== -1 && isConversationLine(doc.lines[pos]!) ? pos : undefined;
+function promptedLeaf(doc: Doc, cols: Columns, ix: Index): number | undefined {
+  for (let i = cols.flags.length - 1; i >= 0; i--) {
+    if (!(cols.flags[i]! & LAST_PROMPT)) continue;
+    const pos = ownerOf(ix, internedId(doc.lines[i]!.info.leafUuid!));
+    return pos !== -1 && cols.flags[pos]! & CONVERSATION ? pos : undefined;
   }
   return undefined;
 }
@@ -243,16 +238,16 @@ function promptedLeaf(doc: Doc, ix: Index): number | undefined {
 function chooseLeaf(doc: Doc, di: DocIndex, client: Client): number | undefined {
   const { leaves, ix } = di;
   if (client.has('leaf-last-prompt')) {
-    if (!('prompted' in leaves)) leaves.prompted = promptedLeaf(doc, ix);
+    if (!('prompted' in leaves)) leaves.prompted = promptedLeaf(doc, di.cols, ix);
     if (leaves.prompted !== undefined) return leaves.prompted;
   }
-  if (client.has('leaf-last-entry')) return lastLeafOf(doc, di);
-  if (!('newest' in leaves)) leaves.newest = newestLeaf(doc, ix);
+  if (client.has('leaf-last-entry')) return lastLeafOf(di);
+  if (!('newest' in leaves)) leaves.newest = newestLeaf(doc, di.cols, ix);
   return leaves.newest;
 }
 
-function lastLeafOf(doc: Doc, di: DocIndex): number | undefined {
-  if (!('last' in di.leaves)) di.leaves.last = lastLeaf(doc, di.ix);
+function lastLeafOf(di: DocIndex): number | undefined {
+  if (!('last' in di.leaves)) di.leaves.last = lastLeaf(di.cols, di.ix);
   return di.leaves.last;
 }
 
@@ -337,7 +332,7 @@ export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
     const active = new Set(main.chain);
     let named = head.info.logicalParentUuid ? posOf(head.info.logicalParentUuid) : undefined;
     if (named !== undefined && active.has(named)) named = undefined;
-    const before = named ?? lastLeaf(doc, ix, main.chain[0]);
+    const before = named ?? lastLeaf(cols, ix, main.chain[0]);
     if (before !== undefined) preCompactChain = walkOf(doc, di, before, client).chain;
   }
   return {
@@ -350,7 +345,7 @@ export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
     unreadable,
     dangling,
     leaf,
-    sessionEnd: lastLeafOf(doc, di),
+    sessionEnd: lastLeafOf(di),
     chain: main.chain,
     gaps: main.gaps,
     cycleAt: main.cycleAt,

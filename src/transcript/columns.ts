@@ -9,6 +9,24 @@ export const SENT = 2;
 export const ASSISTANT = 4;
 /** A user line holding a tool_result block. */
 export const RESULTS = 8;
+/** A main-chain line of the conversation itself: what a leaf can be (see isConversationInfo). */
+export const CONVERSATION = 16;
+/** A `last-prompt` entry naming the leaf recent clients resume from. */
+export const LAST_PROMPT = 32;
+/** A main-chain API error Claude Code wrote in place of a response (older clients send it). */
+export const API_ERROR = 64;
+
+const CONVERSATION_TYPES = new Set(['user', 'assistant', 'attachment']);
+
+/**
+ * A main-chain line of the conversation itself (what a leaf can be, and what a
+ * broken chain is bridged to). A local command's lines are sent (as user text)
+ * and the next prompt chains off them: they can end the conversation.
+ */
+export function isConversationInfo(i: LineInfo): boolean {
+  if (i.kind !== 'entry' || !i.uuid || i.isSidechain) return false;
+  return CONVERSATION_TYPES.has(i.type ?? '') || (i.type === 'system' && i.subtype === 'local_command');
+}
 
 /**
  * Lines Claude Code keeps in the file but never sends. A compact summary is
@@ -25,6 +43,9 @@ function flagsOf(i: LineInfo): number {
   if (isSent(i)) f |= SENT;
   if (i.type === 'assistant') f |= ASSISTANT;
   if (i.type === 'user' && i.blocks.some((b) => b.type === 'tool_result')) f |= RESULTS;
+  if (isConversationInfo(i)) f |= CONVERSATION;
+  if (i.type === 'last-prompt' && i.leafUuid) f |= LAST_PROMPT;
+  if (i.isApiErrorMessage && !i.isSidechain) f |= API_ERROR;
   return f;
 }
 
@@ -36,7 +57,7 @@ function flagsOf(i: LineInfo): number {
  */
 export interface Columns {
   readonly key: Int32Array;
-  /** ENTRY, SENT, ASSISTANT, RESULTS bits (0 for an unreadable or blank line). */
+  /** ENTRY, SENT, ASSISTANT, RESULTS, CONVERSATION, LAST_PROMPT, API_ERROR bits (0 for an unreadable or blank line). */
   readonly flags: Uint8Array;
   /** Interned ids (see intern.ts); -1 when absent and for unreadable lines. */
   readonly uid: Int32Array;
