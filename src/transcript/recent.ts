@@ -36,6 +36,12 @@ export class Recent<K, V> {
     while (this.entries.size > 1 && (this.entries.size > this.capacity || this.total > this.budget)) this.drop(this.entries.keys().next().value!);
   }
 
+  /** Forgets every entry. */
+  clear(): void {
+    this.entries.clear();
+    this.total = 0;
+  }
+
   private drop(key: K): void {
     const e = this.entries.get(key);
     if (e === undefined) return;

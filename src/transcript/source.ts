@@ -31,7 +31,11 @@ export class SourceChangedError extends Error {}
 
 export class FileSource implements ByteSource {
   private fd: number | null;
-  constructor(private readonly path: string) {
+  /** `name`: the file as messages call it (a save opens the file it wrote before renaming it into place). */
+  constructor(
+    path: string,
+    private readonly name = path,
+  ) {
     // Non-blocking, so a FIFO with no writer is refused below instead of hanging the open.
     this.fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = fstatSync(this.fd);
@@ -70,7 +74,7 @@ export class FileSource implements ByteSource {
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, out, done, length - done, offset + done);
-      if (n === 0) throw new SourceChangedError(`${this.path} was truncated by another program while ccmend had it open; nothing was saved`);
+      if (n === 0) throw new SourceChangedError(`${this.name} was truncated by another program while ccmend had it open; nothing was saved`);
       done += n;
     }
     return out;

@@ -172,6 +172,22 @@ export class EditorMemo {
     return this.settings.model;
   }
 
+  /**
+   * A save or a reload starts the history afresh: no document before it comes back, so what was
+   * worked out for them goes (on 2 GB each is a whole analysis). The counts as loaded are
+   * replaced by those of the next file analysed.
+   */
+  startOver(): void {
+    this.analyses.clear();
+    this.edited.clear();
+    this.jobs.clear();
+    this.rowsCache = undefined;
+    this.byPosCache = undefined;
+    this.chainsCache = undefined;
+    this.budgetCache = undefined;
+    this.largestCache = undefined;
+  }
+
   remember(analysis: Analysis, checks: Checks): Analysis {
     this.analyses.set(analysis.doc, { checks, analysis });
     return analysis;

@@ -94,8 +94,11 @@ export type Action =
   | { readonly type: 'key'; readonly press: KeyPress }
   | { readonly type: 'command'; readonly command: Command }
   | { readonly type: 'resize'; readonly height: number }
-  /** A save (or save-as, or reload) ended with this document: the new baseline. */
-  | { readonly type: 'saved'; readonly doc: Doc; readonly status: string }
+  /**
+   * A save (or save-as, or reload) ended with this document: the new baseline. `continues`: it
+   * is the present document as saved, its lines under the same keys (see Saved).
+   */
+  | { readonly type: 'saved'; readonly doc: Doc; readonly status: string; readonly continues?: boolean }
   | { readonly type: 'saveFailed'; readonly message: string; readonly conflict: boolean }
   | { readonly type: 'effectDone'; readonly status: string }
   /** The full analysis of a document, done after the frame that showed it. */
@@ -638,8 +641,10 @@ export function reduce(s: EditorState, a: Action): EditorState {
     case 'resize':
       return scrolled({ ...s, height: Math.max(1, a.height) });
     case 'saved': {
-      // The saved (or reloaded) file is the new baseline; history starts again from it.
-      const analysis = s.memo.analysisOf(a.doc, s.checks);
+      // The saved (or reloaded) file is the new baseline; history starts again from it, and no earlier version comes back.
+      s.memo.startOver();
+      // The present document as saved has the lines shown, with their problems, until its own analysis is done.
+      const shown = a.continues ? analysed(s, a.doc, s.checks) : { analysis: s.memo.analysisOf(a.doc, s.checks), revalidating: false };
       const keep = selectedRow(s)?.id;
       return settled(
         placed(
@@ -647,8 +652,7 @@ export function reduce(s: EditorState, a: Action): EditorState {
             ...s,
             history: startHistory(a.doc),
             saved: a.doc,
-            analysis,
-            revalidating: false,
+            ...shown,
             overlay: NONE,
             effect: undefined,
             problem: undefined,
