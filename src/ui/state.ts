@@ -60,7 +60,10 @@ export interface EditorState {
   readonly analysis: Analysis;
   /** The full analysis of the present document is under way, between keys; 'revalidated' brings it. */
   readonly revalidating: boolean;
-  /** The document as last loaded or saved (where the history starts): what a save lists changes against, a reload rereads. */
+  /**
+   * The document as last loaded or saved (where the history starts): what a save lists changes
+   * against, a reload rereads. Its lines, not the history's own object (see baseline).
+   */
   readonly saved: Doc;
   /** The provider's rules and the Claude Code versions the document is checked for. */
   readonly checks: Checks;
@@ -178,6 +181,13 @@ export function prepareFix(s: EditorState): Doc | undefined {
   }
 }
 
+/**
+ * The document where the history starts, as another object with its lines: what was worked out
+ * for that document (graph, views: kept by document) goes once the editor has moved on from it,
+ * as for any other version (on 2 GB, hundreds of MB), and undo brings it back from its lines.
+ */
+const baseline = (doc: Doc): Doc => ({ ...doc });
+
 /** The first state of an editor on `doc`; `keys` pressed before it was up (while loading) are applied in order. */
 export function initialState(doc: Doc, checks: Checks, height: number, status = '', keys: readonly KeyPress[] = [], memo = new EditorMemo()): EditorState {
   const first: EditorState = {
@@ -185,7 +195,7 @@ export function initialState(doc: Doc, checks: Checks, height: number, status = 
     history: startHistory(doc),
     analysis: memo.analysisOf(doc, checks),
     revalidating: false,
-    saved: doc,
+    saved: baseline(doc),
     checks,
     targets: targetsAfter(checks.target),
     raw: false,
@@ -651,7 +661,7 @@ export function reduce(s: EditorState, a: Action): EditorState {
           {
             ...s,
             history: startHistory(a.doc),
-            saved: a.doc,
+            saved: baseline(a.doc),
             ...shown,
             overlay: NONE,
             effect: undefined,
