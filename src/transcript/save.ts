@@ -40,32 +40,68 @@ export interface Layout {
 
 const EOL_BYTES = { '': Buffer.alloc(0), '\n': Buffer.from('\n'), '\r\n': Buffer.from('\r\n') } as const;
 
+/** How much of a stretch of untouched lines serialize reads at once. */
+const PIECE = 1 << 20;
+
 /**
  * The document's bytes, line by line (untouched lines verbatim from the source).
  * A line without an end of line (the file's torn or unterminated last line) that
  * an edit left with lines after it gets the file's end of line, so it is not
  * glued to the next one. `layout` hears where each line went.
+ *
+ * Untouched lines that follow each other in the source, ends of line included, are
+ * read as one stretch, a piece at a time into one buffer: a chunk yielded is valid
+ * until the next is asked for. (One buffer per line would allocate the whole file
+ * again, 2 GB, and V8 collects as that grows.)
  */
 export function* serialize(doc: Doc, layout?: Layout): Generator<Buffer> {
   const last = doc.lines.length - 1;
   const separator = defaultEol(doc);
+  // Grown to the largest piece read (a small document's are small).
+  let piece = Buffer.alloc(0);
+  let from = 0;
+  let to = 0;
+  function* stretch(): Generator<Buffer> {
+    for (let at = from; at < to; at += PIECE) {
+      const n = Math.min(PIECE, to - at);
+      if (piece.length < n) piece = Buffer.allocUnsafe(n);
+      yield doc.source.read(at, n, piece);
+    }
+    from = to = 0;
+  }
   let at = 0;
   for (const [i, line] of doc.lines.entries()) {
-    const bytes = lineBytes(doc, line);
     const eol = line.eol || (i < last ? separator : '');
+    const verbatim = line.text === undefined && line.bytes === undefined && eol === line.eol ? line.span : undefined;
+    const bytes = verbatim ? undefined : lineBytes(doc, line);
+    const length = verbatim ? verbatim.length : bytes!.length;
     if (layout) {
       layout.offsets.push(at);
-      layout.lengths.push(bytes.length);
+      layout.lengths.push(length);
       layout.eols.push(eol);
     }
-    at += bytes.length + eol.length;
-    yield bytes;
+    at += length + eol.length;
+    if (verbatim && verbatim.offset === to && to > from) {
+      to += length + eol.length;
+      continue;
+    }
+    yield* stretch();
+    if (verbatim) {
+      from = verbatim.offset;
+      to = from + length + eol.length;
+      continue;
+    }
+    yield bytes!;
     if (eol) yield EOL_BYTES[eol];
   }
+  yield* stretch();
 }
 
 export function serializeToBuffer(doc: Doc): Buffer {
-  return Buffer.concat([...serialize(doc)]);
+  // Each chunk copied as it comes: serialize reuses its buffer.
+  const chunks: Buffer[] = [];
+  for (const c of serialize(doc)) chunks.push(Buffer.from(c));
+  return Buffer.concat(chunks);
 }
 
 /** `<file>.ccmend-20261122T183000Z.bak`, never overwriting an earlier backup. */
@@ -119,26 +155,28 @@ function changesSinceLoad(doc: Doc, path: string): Buffer {
   return readRange(path, stamp.size, now.size - stamp.size);
 }
 
-/** Writes `chunks` to `fd` in batches of about 1 MiB; returns the number of bytes. */
+/**
+ * Writes `chunks` to `fd`, small ones gathered into one 1 MiB buffer (each chunk is copied before the
+ * next is asked for: serialize reuses its buffer); returns the number of bytes.
+ */
 function writeAll(fd: number, chunks: Iterable<Buffer>): number {
+  const batch = Buffer.allocUnsafe(1 << 20);
+  let used = 0;
   let bytes = 0;
-  const batch: Buffer[] = [];
-  let batched = 0;
-  const flush = () => {
-    if (!batched) return;
-    const buf = Buffer.concat(batch, batched);
+  const write = (buf: Buffer, length: number) => {
     let done = 0;
-    while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
-    bytes += buf.length;
-    batch.length = 0;
-    batched = 0;
+    while (done < length) done += writeSync(fd, buf, done, length - done);
+    bytes += length;
   };
   for (const c of chunks) {
-    batch.push(c);
-    batched += c.length;
-    if (batched >= 1 << 20) flush();
+    if (used + c.length > batch.length) {
+      write(batch, used);
+      used = 0;
+    }
+    if (c.length >= batch.length) write(c, c.length);
+    else used += c.copy(batch, used);
   }
-  flush();
+  write(batch, used);
   return bytes;
 }
 

@@ -6,7 +6,8 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
  */
 export interface ByteSource {
   readonly size: number;
-  read(offset: number, length: number): Buffer;
+  /** `length` bytes at `offset`: in `into` (at least that long) when given, whose bytes are then overwritten. */
+  read(offset: number, length: number, into?: Buffer): Buffer;
   close(): void;
 }
 
@@ -68,9 +69,9 @@ export class FileSource implements ByteSource {
     const st = fstatSync(this.fd);
     return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
   }
-  read(offset: number, length: number): Buffer {
+  read(offset: number, length: number, into?: Buffer): Buffer {
     if (this.fd === null) throw new Error('transcript source already closed');
-    const out = Buffer.allocUnsafe(length);
+    const out = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, out, done, length - done, offset + done);
