@@ -1,6 +1,7 @@
 // The editor as a user starts it: `node dist/bin.js FILE` in a 120×40 pseudo-terminal (util-linux
 // `script`), timed as a whole process from spawn.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PRELOAD, rssProbe } from './process.mjs';
 
@@ -11,6 +12,28 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const HEADER = 'errors ·';
 /** Any output at all: a frame has begun. */
 const ANY = /[\s\S]/;
+
+/** The pids under `pid` (Linux /proc), itself included. */
+function descendants(pid) {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for (const task of readFileSync(`/proc/${out[i]}/task/${out[i]}/children`, 'utf8').trim().split(/\s+/)) if (task) out.push(Number(task));
+    } catch {}
+  }
+  return out;
+}
+
+/** The highest peak RSS (VmHWM, MB) of the processes under `pid` now; 0 where /proc cannot tell. */
+function peakRssUnder(pid) {
+  let kb = 0;
+  for (const p of descendants(pid)) {
+    try {
+      kb = Math.max(kb, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0));
+    } catch {}
+  }
+  return Math.round(kb / 1024);
+}
 
 /** One editor in a terminal: what it shows, keys written to it, and how it ended. */
 class PtyEditor {
@@ -27,10 +50,14 @@ class PtyEditor {
     this.p = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { ...env, CCMEND_BENCH_RSS: this.rss.path }, stdio: ['pipe', 'pipe', 'inherit'] });
     this.p.stdin.on('error', () => {}); // the editor may be gone by the time a last key arrives
     const timer = setTimeout(() => this.p.kill('SIGKILL'), timeoutMs);
+    // A process that dies of its heap writes no peak RSS at exit: it is sampled meanwhile too.
+    this.sampledRssMB = 0;
+    const sampler = setInterval(() => (this.sampledRssMB = Math.max(this.sampledRssMB, peakRssUnder(this.p.pid))), 500);
     this.closed = new Promise((resolve, reject) => {
       this.p.on('error', reject);
       this.p.on('close', () => {
         clearTimeout(timer);
+        clearInterval(sampler);
         this.ended = true;
         resolve();
         this.listener?.(undefined);
@@ -106,23 +133,34 @@ export async function editorInPty(file, { keys = [], rounds = 5, timeoutMs = 120
 
 /**
  * Opens `file` (a copy: it is saved in place), moves down, deletes the selection, saves (s, then y at
- * the preview) and waits for the saved file to be loaded back. Resolves with the time of each step
- * until the frame that shows it done, and the peak RSS of the session.
+ * the preview), then deletes again and saves again: the editor goes on with the file it saved.
+ * Resolves with the time of each step until the frame that shows it done, and the peak RSS of the
+ * session. On a failure the error carries the steps done and the peak RSS.
  */
 export async function saveInPty(file, { timeoutMs }) {
   const e = new PtyEditor(file, timeoutMs);
-  const open = await e.until(HEADER, e.t0);
-  await sleep(300);
-  const steps = { open };
+  const steps = {};
   const step = async (name, key, shown) => {
     const t = performance.now();
     const done = e.until(shown, t);
     e.p.stdin.write(key);
     steps[name] = await done;
   };
-  await step('j', 'j', ANY);
-  await step('d', 'd', 'undoes');
-  await step('s (the preview)', 's', 'saves');
-  await step('y (saved and loaded again)', 'y', 'saved;');
+  try {
+    steps.open = await e.until(HEADER, e.t0);
+    await sleep(300);
+    await step('j', 'j', ANY);
+    await step('d', 'd', 'undoes');
+    await step('s (the preview)', 's', 'saves');
+    await step('y (saved)', 'y', 'saved;');
+    await step('d again', 'd', 'undoes');
+    await step('s', 's', 'saves');
+    await step('y (saved again)', 'y', 'saved;');
+  } catch (err) {
+    e.p.kill('SIGKILL');
+    await e.closed;
+    const written = e.rss.read();
+    throw Object.assign(err, { steps, maxRssMB: Number.isNaN(written) ? `${e.sampledRssMB} (sampled)` : written });
+  }
   return { steps, maxRssMB: await e.quit() };
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type Doc, type Eol, type Line, readLineInfo } from './document.js';
+import { type Doc, type Eol, type FileStamp, type Line, readLineInfo } from './document.js';
 import { type LineInfo, internIds, shareStrings } from './lineInfo.js';
 import { decodeLineInfos } from './lineInfoWire.js';
 import { BufferSource, FileSource, SourceChangedError } from './source.js';
@@ -112,8 +112,11 @@ export async function readPart(read: ReadAt, start: number, end: number, between
   return splitter.end();
 }
 
-/** The lines of consecutive parts, keyed by position, with their ids interned in file order and repeated strings shared. */
-function linesOf(parts: readonly Part[]): Line[] {
+/**
+ * The lines of consecutive parts, keyed by position from `firstKey` on, with their ids interned in
+ * file order and repeated strings shared.
+ */
+function linesOf(parts: readonly Part[], firstKey = 0): Line[] {
   const lines: Line[] = [];
   const seen = new Map<string, string>();
   for (const p of parts) {
@@ -121,10 +124,27 @@ function linesOf(parts: readonly Part[]): Line[] {
       const info = p.infos[i]!;
       internIds(info);
       shareStrings(info, seen);
-      lines.push({ key: lines.length, span: { offset: p.offsets[i]!, length: p.lengths[i]! }, eol: EOLS[p.eols[i]!]!, info });
+      lines.push({ key: firstKey + lines.length, span: { offset: p.offsets[i]!, length: p.lengths[i]! }, eol: EOLS[p.eols[i]!]!, info });
     }
   }
   return lines;
+}
+
+/** The lines of `buf`, which sits at `offset` of its file, keyed from `firstKey` on: what a load makes of those bytes. */
+export function linesAt(buf: Buffer, offset: number, firstKey: number): Line[] {
+  const splitter = new LineSplitter(offset);
+  splitter.push(buf, offset);
+  return linesOf([splitter.end()], firstKey);
+}
+
+/**
+ * The stamp of a document holding the first `size` bytes of the file `source` reads. If a writer
+ * appended after them, an unknown mtime makes save check for an append.
+ */
+export function stampOf(source: FileSource, size: number): FileStamp {
+  const tail = source.read(Math.max(0, size - TAIL), Math.min(TAIL, size));
+  const after = source.stat();
+  return { size, mtimeMs: after.size === size ? after.mtimeMs : -1, ino: after.ino, tail };
 }
 
 export function docFromBuffer(buf: Buffer, path?: string): Doc {
@@ -218,7 +238,7 @@ export async function loadFile(path: string, onProgress?: Progress): Promise<Doc
   const source = new FileSource(path);
   let workers: Promise<Part>[] = [];
   try {
-    const { ino, size } = source.stat();
+    const { size } = source.stat();
     const read: ReadAt = (into, offset) => source.readChunk(into, offset);
     const starts = parallel && size >= parallel.minBytes && parallel.parts > 1 ? partStarts(read, size, parallel.parts) : [0];
     const done = starts.map(() => 0);
@@ -249,12 +269,8 @@ export async function loadFile(path: string, onProgress?: Progress): Promise<Doc
       if (parts[k]!.end !== starts[k + 1]) throw new SourceChangedError(`${path} shrank while it was being read; try again`);
     }
     const lines = linesOf(parts);
-    const offset = mine.end;
-    const tail = source.read(Math.max(0, offset - TAIL), Math.min(TAIL, offset));
-    // If a writer appended after our last read, an unknown mtime makes save check for an append.
-    const after = source.stat();
-    const mtimeMs = after.size === offset ? after.mtimeMs : -1;
-    return { path, source, lines, nextKey: lines.length, stamp: { size: offset, mtimeMs, ino, tail } };
+    const stamp = stampOf(source, mine.end);
+    return { path, source, lines, nextKey: lines.length, stamp };
   } catch (e) {
     // Workers read through this descriptor: it is closed only once they are done.
     await Promise.allSettled(workers);

@@ -15,7 +15,7 @@ export class Recent<K, V> {
    */
   constructor(
     private readonly capacity: number,
-    private readonly weigh: (key: K) => number = () => 0,
+    private readonly weigh: (key: K, value: V) => number = () => 0,
     private readonly budget = Number.POSITIVE_INFINITY,
   ) {}
 
@@ -30,10 +30,21 @@ export class Recent<K, V> {
 
   set(key: K, value: V): void {
     this.drop(key);
-    const weight = this.weigh(key);
+    const weight = this.weigh(key, value);
     this.entries.set(key, { value, weight });
     this.total += weight;
     while (this.entries.size > 1 && (this.entries.size > this.capacity || this.total > this.budget)) this.drop(this.entries.keys().next().value!);
+  }
+
+  /** Forgets the entry of `key`, if there is one. */
+  delete(key: K): void {
+    this.drop(key);
+  }
+
+  /** Forgets every entry. */
+  clear(): void {
+    this.entries.clear();
+    this.total = 0;
   }
 
   private drop(key: K): void {

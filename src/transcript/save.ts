@@ -15,7 +15,10 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { type Doc, defaultEol, lineBytes } from './document.js';
+import { type Doc, type Eol, type Line, defaultEol, lineBytes } from './document.js';
+import { rememberColumns, columnsOf } from './columns.js';
+import { linesAt, stampOf } from './load.js';
+import { FileSource } from './source.js';
 
 /** The file on disk is not the one that was loaded, and merging is not safe. */
 export class SaveConflictError extends Error {}
@@ -28,24 +31,77 @@ export interface SaveResult {
   readonly bytes: number;
 }
 
+/** Where serialize put each line: its offset and length in the bytes written, and the end of line written after it. */
+export interface Layout {
+  readonly offsets: number[];
+  readonly lengths: number[];
+  readonly eols: Eol[];
+}
+
+const EOL_BYTES = { '': Buffer.alloc(0), '\n': Buffer.from('\n'), '\r\n': Buffer.from('\r\n') } as const;
+
+/** How much of a stretch of untouched lines serialize reads at once. */
+const PIECE = 1 << 20;
+
 /**
  * The document's bytes, line by line (untouched lines verbatim from the source).
  * A line without an end of line (the file's torn or unterminated last line) that
  * an edit left with lines after it gets the file's end of line, so it is not
- * glued to the next one.
+ * glued to the next one. `layout` hears where each line went.
+ *
+ * Untouched lines that follow each other in the source, ends of line included, are
+ * read as one stretch, a piece at a time into one buffer: a chunk yielded is valid
+ * until the next is asked for. (One buffer per line would allocate the whole file
+ * again, 2 GB, and V8 collects as that grows.)
  */
-export function* serialize(doc: Doc): Generator<Buffer> {
+export function* serialize(doc: Doc, layout?: Layout): Generator<Buffer> {
   const last = doc.lines.length - 1;
-  const separator = Buffer.from(defaultEol(doc));
-  for (const [i, line] of doc.lines.entries()) {
-    yield lineBytes(doc, line);
-    if (line.eol) yield Buffer.from(line.eol);
-    else if (i < last) yield separator;
+  const separator = defaultEol(doc);
+  // Grown to the largest piece read (a small document's are small).
+  let piece = Buffer.alloc(0);
+  let from = 0;
+  let to = 0;
+  function* stretch(): Generator<Buffer> {
+    for (let at = from; at < to; at += PIECE) {
+      const n = Math.min(PIECE, to - at);
+      if (piece.length < n) piece = Buffer.allocUnsafe(n);
+      yield doc.source.read(at, n, piece);
+    }
+    from = to = 0;
   }
+  let at = 0;
+  for (const [i, line] of doc.lines.entries()) {
+    const eol = line.eol || (i < last ? separator : '');
+    const verbatim = line.text === undefined && line.bytes === undefined && eol === line.eol ? line.span : undefined;
+    const bytes = verbatim ? undefined : lineBytes(doc, line);
+    const length = verbatim ? verbatim.length : bytes!.length;
+    if (layout) {
+      layout.offsets.push(at);
+      layout.lengths.push(length);
+      layout.eols.push(eol);
+    }
+    at += length + eol.length;
+    if (verbatim && verbatim.offset === to && to > from) {
+      to += length + eol.length;
+      continue;
+    }
+    yield* stretch();
+    if (verbatim) {
+      from = verbatim.offset;
+      to = from + length + eol.length;
+      continue;
+    }
+    yield bytes!;
+    if (eol) yield EOL_BYTES[eol];
+  }
+  yield* stretch();
 }
 
 export function serializeToBuffer(doc: Doc): Buffer {
-  return Buffer.concat([...serialize(doc)]);
+  // Each chunk copied as it comes: serialize reuses its buffer.
+  const chunks: Buffer[] = [];
+  for (const c of serialize(doc)) chunks.push(Buffer.from(c));
+  return Buffer.concat(chunks);
 }
 
 /** `<file>.ccmend-20261122T183000Z.bak`, never overwriting an earlier backup. */
@@ -99,26 +155,28 @@ function changesSinceLoad(doc: Doc, path: string): Buffer {
   return readRange(path, stamp.size, now.size - stamp.size);
 }
 
-/** Writes `chunks` to `fd` in batches of about 1 MiB; returns the number of bytes. */
+/**
+ * Writes `chunks` to `fd`, small ones gathered into one 1 MiB buffer (each chunk is copied before the
+ * next is asked for: serialize reuses its buffer); returns the number of bytes.
+ */
 function writeAll(fd: number, chunks: Iterable<Buffer>): number {
+  const batch = Buffer.allocUnsafe(1 << 20);
+  let used = 0;
   let bytes = 0;
-  const batch: Buffer[] = [];
-  let batched = 0;
-  const flush = () => {
-    if (!batched) return;
-    const buf = Buffer.concat(batch, batched);
+  const write = (buf: Buffer, length: number) => {
     let done = 0;
-    while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
-    bytes += buf.length;
-    batch.length = 0;
-    batched = 0;
+    while (done < length) done += writeSync(fd, buf, done, length - done);
+    bytes += length;
   };
   for (const c of chunks) {
-    batch.push(c);
-    batched += c.length;
-    if (batched >= 1 << 20) flush();
+    if (used + c.length > batch.length) {
+      write(batch, used);
+      used = 0;
+    }
+    if (c.length >= batch.length) write(c, c.length);
+    else used += c.copy(batch, used);
   }
-  flush();
+  write(batch, used);
   return bytes;
 }
 
@@ -128,19 +186,33 @@ interface WriteOptions {
   readonly mode: number;
   /** Keep the replaced file's owner (when running as root on another user's file). */
   readonly owner?: { readonly uid: number; readonly gid: number };
+  /**
+   * Open the file written for reading before it is renamed into place, its messages naming it
+   * thus: the source of the document as saved is then the file this save wrote, whatever is
+   * renamed over the path next.
+   */
+  readonly reopenAs?: string;
+}
+
+interface Written {
+  readonly bytes: number;
+  /** The file written, open for reading (with `reopenAs`). */
+  readonly source?: FileSource;
 }
 
 /** Temp file next to `target`, fsync, rename over it: readers see the old file or the new one, never half of one. */
-function writeAtomically(target: string, chunks: Iterable<Buffer>, opts: WriteOptions): number {
+function writeAtomically(target: string, chunks: Iterable<Buffer>, opts: WriteOptions): Written {
   const tmp = join(dirname(target), `.${basename(target)}.ccmend-${process.pid}-${Date.now()}.tmp`);
   const fd = openSync(tmp, 'wx', opts.mode);
   let bytes: number;
+  let source: FileSource | undefined;
   try {
     bytes = writeAll(fd, chunks);
     fsyncSync(fd);
     fchmodSync(fd, opts.mode);
     if (opts.owner && process.getuid?.() === 0) fchownSync(fd, opts.owner.uid, opts.owner.gid);
     closeSync(fd);
+    if (opts.reopenAs !== undefined) source = new FileSource(tmp, opts.reopenAs);
   } catch (e) {
     closeSync(fd);
     removeQuietly(tmp);
@@ -149,6 +221,7 @@ function writeAtomically(target: string, chunks: Iterable<Buffer>, opts: WriteOp
   try {
     renameSync(tmp, target);
   } catch (e) {
+    source?.close();
     removeQuietly(tmp);
     throw e;
   }
@@ -159,7 +232,7 @@ function writeAtomically(target: string, chunks: Iterable<Buffer>, opts: WriteOp
   } catch {
     // Some filesystems cannot fsync a directory; the rename itself is still atomic.
   }
-  return bytes;
+  return { bytes, source };
 }
 
 /** Straight into an existing FIFO or device (`--out /dev/stdout`): there is nothing to rename over. */
@@ -172,8 +245,8 @@ function writeDirect(target: string, chunks: Iterable<Buffer>): number {
   }
 }
 
-function* followedBy(doc: Doc, tail: Buffer): Generator<Buffer> {
-  yield* serialize(doc);
+function* followedBy(doc: Doc, tail: Buffer, layout?: Layout): Generator<Buffer> {
+  yield* serialize(doc, layout);
   if (tail.length) yield tail;
 }
 
@@ -187,12 +260,52 @@ function lateAppend(doc: Doc, merged: number): Buffer {
   return size > merged ? doc.source.read(merged, size - merged) : Buffer.alloc(0);
 }
 
+/** A save that goes on with the document it wrote. */
+export interface Kept {
+  readonly result: SaveResult;
+  /**
+   * The document as saved: the same lines under the same keys, each reading its bytes from the
+   * file written, then the lines other writers appended (saved after them); the stamp of that file.
+   * Undefined when the file is not just what this save wrote (another writer came in between): load it then.
+   */
+  readonly doc?: Doc;
+}
+
+const emptyLayout = (): Layout => ({ offsets: [], lengths: [], eols: [] });
+
 /**
- * Saves over the loaded file: refuses if another program changed it (other than
- * appending: appended lines are kept at the end), keeps a backup of what was on
- * disk, and replaces it atomically. A symlink is followed, not replaced.
+ * The document `doc` became once saved as `layout` says, reading from `source` (the file written),
+ * with the lines of `extra` (bytes other writers appended, saved after the document's) after its
+ * own. A line whose bytes kept their place is the same object; one edited now reads from the file.
+ * Undefined, and `source` closed, when the file does not hold what was written.
  */
-export function saveInPlace(doc: Doc, now = new Date()): SaveResult {
+function keptDoc(doc: Doc, path: string, source: FileSource, layout: Layout, extra: Buffer, exact: boolean): Doc | undefined {
+  const n = doc.lines.length;
+  const own = n ? layout.offsets[n - 1]! + layout.lengths[n - 1]! + layout.eols[n - 1]!.length : 0;
+  const size = own + extra.length;
+  const now = source.size;
+  // Bytes after a last line without an end of line would join it: a load reads them as one line.
+  if ((extra.length && n && !layout.eols[n - 1]) || now < size || (exact && now !== size)) {
+    source.close();
+    return undefined;
+  }
+  const lines = new Array<Line>(n);
+  for (let i = 0; i < n; i++) {
+    const l = doc.lines[i]!;
+    const offset = layout.offsets[i]!;
+    const eol = layout.eols[i]!;
+    const stays = l.text === undefined && l.bytes === undefined && l.span!.offset === offset && l.eol === eol;
+    lines[i] = stays ? l : { key: l.key, span: { offset, length: layout.lengths[i]! }, eol, info: l.info };
+  }
+  const more = extra.length ? linesAt(extra, own, doc.nextKey) : [];
+  for (const l of more) lines.push(l);
+  // Same keys and summaries, so the same columns.
+  if (!more.length) rememberColumns(lines, columnsOf(doc.lines));
+  return { path, source, lines, nextKey: doc.nextKey + more.length, stamp: stampOf(source, size) };
+}
+
+/** saveInPlace, keeping the document as saved when `keep` (see Kept). */
+function writeInPlace(doc: Doc, now: Date, keep: boolean): Kept {
   const path = doc.path;
   if (!path) throw new Error('document has no file to save to');
   const appended = changesSinceLoad(doc, path);
@@ -205,17 +318,21 @@ export function saveInPlace(doc: Doc, now = new Date()): SaveResult {
     removeQuietly(backup);
     throw e;
   }
-  let bytes: number;
+  const layout = keep ? emptyLayout() : undefined;
+  let written: Written;
   try {
-    bytes = writeAtomically(target, followedBy(doc, appended), { mode: st.mode & 0o7777, owner: { uid: st.uid, gid: st.gid } });
+    const opts = { mode: st.mode & 0o7777, owner: { uid: st.uid, gid: st.gid }, reopenAs: keep ? path : undefined };
+    written = writeAtomically(target, followedBy(doc, appended, layout), opts);
   } catch (e) {
     // The file itself was not replaced: the backup of it is not needed.
     removeQuietly(backup);
     throw e;
   }
+  let bytes = written.bytes;
   let appendedLines = countLines(appended);
+  let late: Buffer = Buffer.alloc(0);
   if (doc.stamp) {
-    const late = lateAppend(doc, doc.stamp.size + appended.length);
+    late = lateAppend(doc, doc.stamp.size + appended.length);
     if (late.length) {
       const fd = openSync(target, 'a');
       try {
@@ -227,7 +344,24 @@ export function saveInPlace(doc: Doc, now = new Date()): SaveResult {
       appendedLines += countLines(late);
     }
   }
-  return { path, backup, appendedLines, bytes };
+  const result = { path, backup, appendedLines, bytes };
+  const source = written.source;
+  // Late lines go where the file then ended: after a writer that came in between, they are not where the document would put them.
+  return { result, doc: source && keptDoc(doc, path, source, layout!, Buffer.concat([appended, late]), late.length > 0) };
+}
+
+/**
+ * Saves over the loaded file: refuses if another program changed it (other than
+ * appending: appended lines are kept at the end), keeps a backup of what was on
+ * disk, and replaces it atomically. A symlink is followed, not replaced.
+ */
+export function saveInPlace(doc: Doc, now = new Date()): SaveResult {
+  return writeInPlace(doc, now, false).result;
+}
+
+/** saveInPlace, going on with the document as saved (see Kept): what the editor does. */
+export function saveInPlaceKept(doc: Doc, now = new Date()): Kept {
+  return writeInPlace(doc, now, true);
 }
 
 function statOrUndefined(path: string): Stats | undefined {
@@ -238,18 +372,31 @@ function statOrUndefined(path: string): Stats | undefined {
   }
 }
 
+/** saveTo, keeping the document as saved when `keep` (see Kept); nothing is kept of a FIFO or device. */
+function writeTo(doc: Doc, out: string, keep: boolean): Kept {
+  const st = statOrUndefined(out);
+  const loaded = doc.path === undefined ? undefined : statOrUndefined(doc.path);
+  if (st && loaded && st.ino === loaded.ino && st.dev === loaded.dev) return writeInPlace(doc, new Date(), keep);
+  if (st && !st.isFile() && !st.isDirectory()) return { result: { path: out, appendedLines: 0, bytes: writeDirect(out, serialize(doc)) } };
+  const target = st ? realpathSync(out) : out;
+  const layout = keep ? emptyLayout() : undefined;
+  const written = writeAtomically(target, serialize(doc, layout), { mode: st ? st.mode & 0o7777 : 0o644, reopenAs: keep ? out : undefined });
+  const result = { path: out, appendedLines: 0, bytes: written.bytes };
+  return { result, doc: written.source && keptDoc(doc, out, written.source, layout!, Buffer.alloc(0), false) };
+}
+
 /**
  * Writes the document to another file (atomically); the loaded file is not
  * touched. `out` naming the loaded file itself is a save in place (with its
  * backup and append check); a FIFO or device is written to directly.
  */
 export function saveTo(doc: Doc, out: string): SaveResult {
-  const st = statOrUndefined(out);
-  const loaded = doc.path === undefined ? undefined : statOrUndefined(doc.path);
-  if (st && loaded && st.ino === loaded.ino && st.dev === loaded.dev) return saveInPlace(doc);
-  if (st && !st.isFile() && !st.isDirectory()) return { path: out, appendedLines: 0, bytes: writeDirect(out, serialize(doc)) };
-  const target = st ? realpathSync(out) : out;
-  return { path: out, appendedLines: 0, bytes: writeAtomically(target, serialize(doc), { mode: st ? st.mode & 0o7777 : 0o644 }) };
+  return writeTo(doc, out, false).result;
+}
+
+/** saveTo, going on with the document as saved (see Kept). */
+export function saveToKept(doc: Doc, out: string): Kept {
+  return writeTo(doc, out, true);
 }
 
 /** Lines in `buf`, a last one without its newline (still being written) included. */

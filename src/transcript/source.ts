@@ -6,7 +6,8 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
  */
 export interface ByteSource {
   readonly size: number;
-  read(offset: number, length: number): Buffer;
+  /** `length` bytes at `offset`: in `into` (at least that long) when given, whose bytes are then overwritten. */
+  read(offset: number, length: number, into?: Buffer): Buffer;
   close(): void;
 }
 
@@ -31,7 +32,11 @@ export class SourceChangedError extends Error {}
 
 export class FileSource implements ByteSource {
   private fd: number | null;
-  constructor(private readonly path: string) {
+  /** `name`: the file as messages call it (a save opens the file it wrote before renaming it into place). */
+  constructor(
+    path: string,
+    private readonly name = path,
+  ) {
     // Non-blocking, so a FIFO with no writer is refused below instead of hanging the open.
     this.fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = fstatSync(this.fd);
@@ -64,13 +69,13 @@ export class FileSource implements ByteSource {
     const st = fstatSync(this.fd);
     return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
   }
-  read(offset: number, length: number): Buffer {
+  read(offset: number, length: number, into?: Buffer): Buffer {
     if (this.fd === null) throw new Error('transcript source already closed');
-    const out = Buffer.allocUnsafe(length);
+    const out = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, out, done, length - done, offset + done);
-      if (n === 0) throw new SourceChangedError(`${this.path} was truncated by another program while ccmend had it open; nothing was saved`);
+      if (n === 0) throw new SourceChangedError(`${this.name} was truncated by another program while ccmend had it open; nothing was saved`);
       done += n;
     }
     return out;

@@ -58,8 +58,13 @@ export class EditorMemo {
    * something for every line, so of a 2 GB transcript (a million lines) the newest alone is kept.
    */
   private readonly analyses = new Recent<Doc, { checks: Checks; analysis: Analysis }>(8, (doc) => doc.lines.length, ANALYSED_LINES);
-  /** By the edit list (a fix's edits are one array for as long as its analysis lives) and the document they were applied to. */
-  private readonly edited = new Recent<readonly Edit[], { from: Doc; to: Doc }>(8);
+  /**
+   * By the edit list (a fix's edits are one array for as long as its analysis lives) and the
+   * document they were applied to, which is not kept for it: a document the editor has moved on
+   * from keeps its graph and views alive (on 2 GB, hundreds of MB), and an edit of it is not asked
+   * for again. The documents made are weighed as the analyses are.
+   */
+  private readonly edited = new Recent<readonly Edit[], { from: WeakRef<Doc>; to: Doc }>(8, (_, e) => e.to.lines.length, ANALYSED_LINES);
   /** By document and messages, not analysis: a revalidated analysis has the lines its provisional one showed. */
   private rowsCache?: { doc: Doc; messages: Analysis['view']['messages']; raw: boolean; collapsed: ReadonlySet<number>; rows: readonly Row[] };
   private byPosCache?: { analysis: Analysis; byPos: Map<number, Diagnostic[]> };
@@ -74,7 +79,8 @@ export class EditorMemo {
   private settings?: { model?: string };
   private budgetCache?: { doc: Doc; messages: Analysis['view']['messages']; budget: RequestBudget };
   private largestCache?: { analysis: Analysis; blocks: readonly Contributor[] };
-  private readonly jobs = new Map<Doc, Job>();
+  /** By document; weighed as the analyses are: a job half done holds the graphs and views of several clients. */
+  private readonly jobs = new Recent<Doc, Job>(JOBS, (doc) => doc.lines.length, ANALYSED_LINES);
 
   /** `deferLines`: see DEFER_LINES. */
   constructor(private readonly deferLines = DEFER_LINES) {}
@@ -109,9 +115,7 @@ export class EditorMemo {
     let job = this.jobs.get(doc);
     if (job?.checks !== checks) {
       job = { checks, steps: this.steps(doc, checks) };
-      this.jobs.delete(doc);
       this.jobs.set(doc, job);
-      if (this.jobs.size > JOBS) this.jobs.delete(this.jobs.keys().next().value!);
     }
     const step = job.steps.next();
     if (!step.done) return undefined;
@@ -172,6 +176,22 @@ export class EditorMemo {
     return this.settings.model;
   }
 
+  /**
+   * A save or a reload starts the history afresh: no document before it comes back, so what was
+   * worked out for them goes (on 2 GB each is a whole analysis). The counts as loaded are
+   * replaced by those of the next file analysed.
+   */
+  startOver(): void {
+    this.analyses.clear();
+    this.edited.clear();
+    this.jobs.clear();
+    this.rowsCache = undefined;
+    this.byPosCache = undefined;
+    this.chainsCache = undefined;
+    this.budgetCache = undefined;
+    this.largestCache = undefined;
+  }
+
   remember(analysis: Analysis, checks: Checks): Analysis {
     this.analyses.set(analysis.doc, { checks, analysis });
     return analysis;
@@ -179,9 +199,9 @@ export class EditorMemo {
 
   applied(doc: Doc, edits: readonly Edit[]): Doc {
     const known = this.edited.get(edits);
-    if (known?.from === doc) return known.to;
+    if (known?.from.deref() === doc) return known.to;
     const to = applyEdits(doc, edits);
-    this.edited.set(edits, { from: doc, to });
+    this.edited.set(edits, { from: new WeakRef(doc), to });
     return to;
   }
 

@@ -14,7 +14,7 @@ import { handoffFacts } from '../summary/handoffFacts.js';
 import { renderSummary } from '../summary/summary.js';
 import type { Doc } from '../transcript/document.js';
 import { type Progress, type StartedLoad, loadFile } from '../transcript/load.js';
-import { saveInPlace, saveTo } from '../transcript/save.js';
+import { saveInPlaceKept, saveToKept } from '../transcript/save.js';
 import { type SessionFile, encodeProjectDir, listSessions } from '../transcript/sessions.js';
 import { FileSource } from '../transcript/source.js';
 import { Editor, type EditorDeps } from './Editor.js';
@@ -195,7 +195,17 @@ function loadedBytesIntact(doc: Doc): boolean {
 }
 
 /**
- * Saving in place (then reloading the saved file), saving elsewhere, reloading and
+ * The document the editor goes on with after `doc` was saved to `path`: the one the save kept
+ * (its lines read from the file written), else the file loaded afresh. The loaded file is let go.
+ */
+async function goOn(doc: Doc, kept: Doc | undefined, path: string): Promise<Doc> {
+  const saved = kept ?? (await loadFile(path));
+  doc.source.close();
+  return saved;
+}
+
+/**
+ * Saving in place (going on with the document as saved), saving elsewhere, reloading and
  * exporting the summary. The clipboard and the fallback folder can be replaced (tests, no display).
  */
 export function fileEditorDeps(
@@ -203,23 +213,21 @@ export function fileEditorDeps(
 ): EditorDeps {
   return {
     async save(doc) {
-      const r = saveInPlace(doc);
-      const fresh = await loadFile(doc.path!);
-      doc.source.close();
-      const kept = r.appendedLines ? ` · kept ${r.appendedLines} line(s) Claude Code appended meanwhile` : '';
-      opts.onSaved?.(`saved ${r.path} (backup: ${r.backup})${kept}\nresume with: ${resumeCommand(fresh)}`);
-      return { doc: fresh, status: `saved; backup ${r.backup!.replace(/^.*\//, '')}${kept} · resume: ${resumeCommand(fresh)}` };
+      const { result: r, doc: kept } = saveInPlaceKept(doc);
+      const saved = await goOn(doc, kept, r.path);
+      const note = r.appendedLines ? ` · kept ${r.appendedLines} line(s) Claude Code appended meanwhile` : '';
+      opts.onSaved?.(`saved ${r.path} (backup: ${r.backup})${note}\nresume with: ${resumeCommand(saved)}`);
+      return { doc: saved, continues: kept !== undefined, status: `saved; backup ${r.backup!.replace(/^.*\//, '')}${note} · resume: ${resumeCommand(saved)}` };
     },
     async saveAs(doc, path) {
       if (!loadedBytesIntact(doc))
         throw new Error(
           `${doc.path} was rewritten in place, so the lines you did not change can no longer be read from it; ${keysOf('reload', 'conflict')} reloads it`,
         );
-      const r = saveTo(doc, path);
-      const fresh = await loadFile(r.path);
-      doc.source.close();
+      const { result: r, doc: kept } = saveToKept(doc, path);
+      const saved = await goOn(doc, kept, r.path);
       opts.onSaved?.(`saved your version to ${r.path}; ${doc.path} was left as another program wrote it`);
-      return { doc: fresh, status: `saved to ${r.path}; ${basename(doc.path!)} was left as it is on disk` };
+      return { doc: saved, continues: kept !== undefined, status: `saved to ${r.path}; ${basename(doc.path!)} was left as it is on disk` };
     },
     async reload(doc) {
       const fresh = await loadFile(doc.path!);

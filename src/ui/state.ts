@@ -60,7 +60,10 @@ export interface EditorState {
   readonly analysis: Analysis;
   /** The full analysis of the present document is under way, between keys; 'revalidated' brings it. */
   readonly revalidating: boolean;
-  /** The document as last loaded or saved (where the history starts): what a save lists changes against, a reload rereads. */
+  /**
+   * The document as last loaded or saved (where the history starts): what a save lists changes
+   * against, a reload rereads. Its lines, not the history's own object (see baseline).
+   */
   readonly saved: Doc;
   /** The provider's rules and the Claude Code versions the document is checked for. */
   readonly checks: Checks;
@@ -94,8 +97,11 @@ export type Action =
   | { readonly type: 'key'; readonly press: KeyPress }
   | { readonly type: 'command'; readonly command: Command }
   | { readonly type: 'resize'; readonly height: number }
-  /** A save (or save-as, or reload) ended with this document: the new baseline. */
-  | { readonly type: 'saved'; readonly doc: Doc; readonly status: string }
+  /**
+   * A save (or save-as, or reload) ended with this document: the new baseline. `continues`: it
+   * is the present document as saved, its lines under the same keys (see Saved).
+   */
+  | { readonly type: 'saved'; readonly doc: Doc; readonly status: string; readonly continues?: boolean }
   | { readonly type: 'saveFailed'; readonly message: string; readonly conflict: boolean }
   | { readonly type: 'effectDone'; readonly status: string }
   /** The full analysis of a document, done after the frame that showed it. */
@@ -175,6 +181,13 @@ export function prepareFix(s: EditorState): Doc | undefined {
   }
 }
 
+/**
+ * The document where the history starts, as another object with its lines: what was worked out
+ * for that document (graph, views: kept by document) goes once the editor has moved on from it,
+ * as for any other version (on 2 GB, hundreds of MB), and undo brings it back from its lines.
+ */
+const baseline = (doc: Doc): Doc => ({ ...doc });
+
 /** The first state of an editor on `doc`; `keys` pressed before it was up (while loading) are applied in order. */
 export function initialState(doc: Doc, checks: Checks, height: number, status = '', keys: readonly KeyPress[] = [], memo = new EditorMemo()): EditorState {
   const first: EditorState = {
@@ -182,7 +195,7 @@ export function initialState(doc: Doc, checks: Checks, height: number, status = 
     history: startHistory(doc),
     analysis: memo.analysisOf(doc, checks),
     revalidating: false,
-    saved: doc,
+    saved: baseline(doc),
     checks,
     targets: targetsAfter(checks.target),
     raw: false,
@@ -638,17 +651,18 @@ export function reduce(s: EditorState, a: Action): EditorState {
     case 'resize':
       return scrolled({ ...s, height: Math.max(1, a.height) });
     case 'saved': {
-      // The saved (or reloaded) file is the new baseline; history starts again from it.
-      const analysis = s.memo.analysisOf(a.doc, s.checks);
+      // The saved (or reloaded) file is the new baseline; history starts again from it, and no earlier version comes back.
+      s.memo.startOver();
+      // The present document as saved has the lines shown, with their problems, until its own analysis is done.
+      const shown = a.continues ? analysed(s, a.doc, s.checks) : { analysis: s.memo.analysisOf(a.doc, s.checks), revalidating: false };
       const keep = selectedRow(s)?.id;
       return settled(
         placed(
           {
             ...s,
             history: startHistory(a.doc),
-            saved: a.doc,
-            analysis,
-            revalidating: false,
+            saved: baseline(a.doc),
+            ...shown,
             overlay: NONE,
             effect: undefined,
             problem: undefined,

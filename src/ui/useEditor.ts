@@ -9,12 +9,23 @@ import type { KeyPress } from './keys.js';
 import { type Action, type EditorState, prepareFix } from './state.js';
 import { useTerminal } from './terminal.js';
 
+/** A save done: the document the editor goes on with, and a status line. */
+export interface Saved {
+  readonly doc: Doc;
+  readonly status: string;
+  /**
+   * `doc` is the saved one with the same lines under the same keys (see saveInPlaceKept): what
+   * the editor showed of it still stands until its analysis is done. Otherwise the file was loaded afresh.
+   */
+  readonly continues?: boolean;
+}
+
 /** The I/O the editor needs, injected so tests can see what was written and copied. */
 export interface EditorDeps {
-  /** Saves over the file; resolves to the reloaded document and a status line. Rejects with SaveConflictError when another program changed the file. */
-  save(doc: Doc): Promise<{ doc: Doc; status: string }>;
+  /** Saves over the file; resolves to the document as saved. Rejects with SaveConflictError when another program changed the file. */
+  save(doc: Doc): Promise<Saved>;
   /** Writes the document to another file, which the editor goes on with. */
-  saveAs(doc: Doc, path: string): Promise<{ doc: Doc; status: string }>;
+  saveAs(doc: Doc, path: string): Promise<Saved>;
   /** The file as it is on disk now. */
   reload(doc: Doc): Promise<Doc>;
   /** Exports the hand-off summary; resolves to a status line. */
@@ -42,7 +53,7 @@ export function useEditorEffects(state: EditorState, dispatch: Dispatch<Action>,
     const present = state.history.present;
     const failed = (e: unknown) =>
       dispatch({ type: 'saveFailed', message: messageOf(e), conflict: e instanceof SaveConflictError || e instanceof SourceChangedError });
-    const saved = (r: { doc: Doc; status: string }) => dispatch({ type: 'saved', doc: r.doc, status: r.status });
+    const saved = (r: Saved) => dispatch({ type: 'saved', doc: r.doc, status: r.status, continues: r.continues });
     switch (effect.kind) {
       case 'quit':
         exit();

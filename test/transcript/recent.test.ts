@@ -43,4 +43,21 @@ describe('Recent (the bounded caches of columns and analyses)', () => {
     expect(r.get(six)).toBeUndefined();
     expect(r.get(two)).toBe('two');
   });
+
+  test('weights may come from the values; delete and clear forget entries', () => {
+    const r = new Recent<string, number[]>(8, (_, v) => v.length, 4);
+    r.set('a', [1, 2]);
+    r.set('b', [1, 2]);
+    expect(r.get('a')).toEqual([1, 2]);
+    r.set('c', [1]); // 5: the oldest (b) goes
+    expect(r.get('b')).toBeUndefined();
+    r.delete('a');
+    expect(r.get('a')).toBeUndefined();
+    r.set('d', [1, 2, 3]); // 4 with c: both kept, as a's weight went with it
+    expect(r.get('c')).toEqual([1]);
+    r.clear();
+    expect([r.get('c'), r.get('d')]).toEqual([undefined, undefined]);
+    r.set('e', [1, 2, 3, 4]);
+    expect(r.get('e')).toEqual([1, 2, 3, 4]);
+  });
 });

@@ -4,24 +4,14 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { fixAll } from '../../src/edit/fixAll.js';
 import type { Doc } from '../../src/transcript/document.js';
-import { loadFile } from '../../src/transcript/load.js';
 import { serializeToBuffer } from '../../src/transcript/save.js';
 import { Editor, type EditorDeps } from '../../src/ui/Editor.js';
 import { fileEditorDeps } from '../../src/ui/run.js';
 import { docOf, realLines, realPath } from '../helpers/fixtures.js';
-import { DEMO, KEY, counts, mount, status, tempCopy, unmountAll } from './harness.js';
+import { DEMO, KEY, closeAll, counts, loadDoc, mount, status, tempCopy } from './harness.js';
 
-const open: Doc[] = [];
-afterEach(() => {
-  unmountAll();
-  for (const d of open.splice(0)) d.source.close();
-});
-
-async function load(file: string): Promise<Doc> {
-  const doc = await loadFile(file);
-  open.push(doc);
-  return doc;
-}
+afterEach(closeAll);
+const load = loadDoc;
 
 const noClipboard = async () => {
   throw new Error('no display');

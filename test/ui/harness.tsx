@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
+import type { Doc } from '../../src/transcript/document.js';
+import { loadFile } from '../../src/transcript/load.js';
 import { FIXTURES } from '../helpers/fixtures.js';
 
 export const KEY = {
@@ -26,6 +28,24 @@ export function tempCopy(file: string, name = 'session.jsonl'): string {
   const copy = join(dir, name);
   copyFileSync(file, copy);
   return copy;
+}
+
+const opened: Doc[] = [];
+
+/** Loads a file for a test, or takes a document to close with the others: see closeAll. */
+export async function loadDoc(file: string): Promise<Doc> {
+  return keepOpen(await loadFile(file));
+}
+
+export function keepOpen(doc: Doc): Doc {
+  opened.push(doc);
+  return doc;
+}
+
+/** Unmounts every app (see unmountAll), then closes the documents loadDoc and keepOpen were given. */
+export function closeAll(): void {
+  unmountAll();
+  for (const d of opened.splice(0)) d.source.close();
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
