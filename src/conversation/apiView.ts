@@ -99,8 +99,9 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
     reachable = new Uint8Array(doc.lines.length);
     for (const p of chain) reachable[p] = 1;
   }
+  const localCommands = client.has('send-local-commands');
   const emit = (p: number) => {
-    if (!emitted[p] && flags[p]! & SENT && (!reachable || reachable[p])) {
+    if (!emitted[p] && flags[p]! & SENT && (!reachable || reachable[p]) && (localCommands || !isLocalCommand(doc.lines[p]!.info))) {
       emitted[p] = 1;
       order.push(p);
     }
@@ -108,6 +109,13 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
   const isSentAssistant = (p: number) => (flags[p]! & (SENT | ASSISTANT)) === (SENT | ASSISTANT);
   const apiErrors = client.has('send-api-errors');
   const byCall = client.has('results-in-call-order');
+  const gather = client.has('gather-split-responses');
+  // A client that takes the results call by call puts those on side branches before the one on the chain.
+  let onChain: Uint8Array | undefined;
+  if (byCall) {
+    onChain = new Uint8Array(doc.lines.length);
+    for (const p of chain) onChain[p] = 1;
+  }
   for (const p of chain) {
     if (emitted[p]) continue;
     if (apiErrors && doc.lines[p]!.info.isApiErrorMessage && !doc.lines[p]!.info.isSidechain) {
@@ -115,7 +123,7 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
       order.push(p);
       continue;
     }
-    if (!isSentAssistant(p)) {
+    if (!isSentAssistant(p) || !gather) {
       emit(p);
       continue;
     }
@@ -132,6 +140,12 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
     }
     // A client that takes each call's results in turn sends them so; the others in file order.
     if (!byCall) results?.sort((a, b) => a - b);
+    else if (onChain && results) {
+      // A copy of a result the chain holds (a line written twice) is no parallel result: it keeps its place.
+      const chainCalls = new Set(results.filter((r) => onChain[r]).flatMap((r) => doc.lines[r]!.info.blocks.map((b) => b.tid)));
+      const late = (r: number) => (onChain[r] || doc.lines[r]!.info.blocks.some((b) => b.tid >= 0 && chainCalls.has(b.tid)) ? 1 : 0);
+      results.sort((a, b) => late(a) - late(b));
+    }
     results?.forEach(emit);
   }
   return order;
@@ -159,6 +173,11 @@ function withPreservedSegment(doc: Doc, graph: Graph, chain: readonly number[]):
   return [...chain.slice(0, at + 1), ...segment.reverse(), ...chain.slice(at + 1)];
 }
 
+/** More behaviours that decide which lines are sent, in what order: clients alike in these send alike. */
+const LINE_BEHAVIOURS: readonly BehaviourId[] = ['send-local-commands', 'gather-split-responses'];
+
+const isLocalCommand = (info: LineInfo) => info.type === 'system' && info.subtype === 'local_command';
+
 /**
  * linesSent, once per chain and per answer to side-branches: every generation
  * that walks a document alike sends the same lines (a chain belongs to one
@@ -169,7 +188,7 @@ const sentLines = new WeakMap<readonly number[], Record<string, number[]>>();
 function sentLinesOf(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): readonly number[] {
   let known = sentLines.get(chain);
   if (!known) sentLines.set(chain, (known = {}));
-  const slot = `${client.has('side-branches') ? 'sides' : 'chainOnly'}${client.has('send-api-errors') ? '+errors' : ''}${client.has('results-in-call-order') ? '+byCall' : ''}${client.has('splice-preserved-segment') ? '+kept' : ''}`;
+  const slot = `${client.has('side-branches') ? 'sides' : 'chainOnly'}${client.has('send-api-errors') ? '+errors' : ''}${client.has('results-in-call-order') ? '+byCall' : ''}${client.has('splice-preserved-segment') ? '+kept' : ''}|${behaviourKey(client, LINE_BEHAVIOURS)}`;
   return (known[slot] ??= linesSent(doc, graph, client, chain));
 }
 
@@ -676,30 +695,44 @@ function dropEmptied(messages: readonly Draft[]): readonly Draft[] {
   return out;
 }
 
-/** What Claude Code writes when the user stops a tool call: the next prompt simply continues that message. */
+/** What Claude Code writes when the user stops a tool call. */
 const TOOL_USE_INTERRUPTION = '[Request interrupted by user for tool use]';
 
 /**
  * A conversation that ends on a user message gets an assistant answer before
- * the next prompt, unless it ends on a stopped tool call. A client that asks
- * to continue after tool results first adds that request to a message that
- * ends on one.
+ * the next prompt. A client that asks to continue after tool results first
+ * adds that request to a message that ends on one (or, where it joined the
+ * user lines at the end, that opens with one).
  */
-const endOnAnswer: Step = (messages, client) => {
+const endOnAnswer: Step = (messages, client, doc) => {
   const last = messages[messages.length - 1];
   if (last?.role !== 'user') return undefined;
   const end = last.blocks[last.blocks.length - 1];
-  if (end?.info.type === 'text' && end.info.preview === TOOL_USE_INTERRUPTION) return undefined;
   const at = end?.pos ?? last.lines[last.lines.length - 1]!;
   const patches: Patch[] = [];
   let prompt = last;
-  if (end?.info.type === 'tool_result' && client.has('continue-after-results')) {
-    prompt = { ...last, blocks: [...last.blocks, madeText(at, CONTINUE)] };
+  const interruptedResults =
+    client.has('continue-after-merged-interruption') && last.blocks[0]?.info.type === 'tool_result' && sentBlankResponseLine(doc, messages);
+  if ((end?.info.type === 'tool_result' || interruptedResults) && client.has('continue-after-results')) {
+    // The request to continue is a user entry of its own: joining it ends a text before it with a newline.
+    const blocks =
+      end?.info.type === 'text' && client.has('seam-newline') ? [...last.blocks.slice(0, -1), { ...end, suffix: `${end.suffix ?? ''}\n` }] : last.blocks;
+    prompt = { ...last, blocks: [...blocks, madeText(at, CONTINUE)] };
     patches.push({ by: 'continue-after-results', change: 'made', pos: at, index: -1, message: messages.length - 1 });
   }
   patches.push({ by: 'answer-final-prompt', change: 'made', pos: at, index: -1, message: messages.length });
   return { messages: [...messages.slice(0, -1), prompt, { role: 'assistant', blocks: [madeText(at, NO_RESPONSE)], lines: [] }], patches };
 };
+
+/** Whether an assistant line holding only blank text is among the lines sent (a client that drops it then joins the user lines around it). */
+function sentBlankResponseLine(doc: Doc, messages: readonly Draft[]): boolean {
+  return messages.some((m) =>
+    m.lines.some((p) => {
+      const info = doc.lines[p]!.info;
+      return info.role === 'assistant' && info.blocks.length > 0 && info.blocks.every((b) => b.type === 'text' && (b.empty || b.whitespace));
+    }),
+  );
+}
 
 /**
  * The model a client resumes with, as far as the file tells: the one that
@@ -799,7 +832,7 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
   if (!known) stages.set(chain, (known = new Map()));
   const lines = sentLinesOf(doc, graph, client, chain);
   const mergedBy = sendsAttachments(doc, lines) ? MERGE_BEHAVIOURS : PLAIN_MERGE_BEHAVIOURS;
-  let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${client.has('results-in-call-order')}|${client.has('splice-preserved-segment')}|${behaviourKey(client, mergedBy)}`;
+  let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${client.has('results-in-call-order')}|${client.has('splice-preserved-segment')}|${behaviourKey(client, LINE_BEHAVIOURS)}|${behaviourKey(client, mergedBy)}`;
   let stage = known.get(key);
   if (!stage) known.set(key, (stage = merge(doc, lines, client)));
   for (const { by, step, variants } of STEPS) {
@@ -816,10 +849,14 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
   }
   // What removals emptied goes, then the conversation is answered if it ends on a prompt.
   // A conversation whose last entry is an API error the client leaves out is not answered: the new prompt joins the one that failed.
-  const answer = client.has('answer-final-prompt') && !endsOnUnsentError(doc, chain, client);
+  // A client that does not look past local-command lines for the last message leaves a conversation ending on one unanswered.
+  const answer =
+    client.has('answer-final-prompt') &&
+    !endsOnUnsentError(doc, chain, client) &&
+    (client.has('answer-after-local-commands') || !chain.length || !isLocalCommand(doc.lines[chain[chain.length - 1]!]!.info));
   // A client that takes a conversation ending on an attachment for an interrupted turn asks to continue it.
   const afterAttachment = answer && client.has('continue-after-attachment') && doc.lines[chain[chain.length - 1]!]?.info.type === 'attachment';
-  const finalKey = `${key}|sent${client.has('placeholder-emptied') ? '+placeholder' : ''}${answer ? `+answer${client.has('continue-after-results') ? '+continue' : ''}` : ''}${afterAttachment ? '+afterAttachment' : ''}`;
+  const finalKey = `${key}|sent${client.has('placeholder-emptied') ? '+placeholder' : ''}${answer ? `+answer${client.has('continue-after-results') ? '+continue' : ''}${client.has('continue-after-merged-interruption') ? `+merged${client.has('seam-newline') ? '+seam' : ''}` : ''}` : ''}${afterAttachment ? '+afterAttachment' : ''}`;
   let sent = known.get(finalKey);
   if (!sent) {
     const kept = withoutEmptied(stage.messages, client);

@@ -68,7 +68,11 @@ export type BehaviourId =
   | 'placeholder-emptied'
   | 'continue-after-results'
   | 'continue-after-attachment'
-  | 'send-api-errors';
+  | 'send-api-errors'
+  | 'send-local-commands'
+  | 'gather-split-responses'
+  | 'continue-after-merged-interruption'
+  | 'answer-after-local-commands';
 
 export interface Behaviour {
   readonly id: BehaviourId;
@@ -100,7 +104,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'results-in-call-order',
     kind: 'lines',
-    does: "sends the tool_results answering a response call by call (each call's results in turn)",
+    does: "sends the tool_results answering a response call by call (each call's results in turn), those on side branches before the one the chain runs through",
     otherwise: 'sends them in the order they were written',
     spans: [{ from: '2.1.80', until: '2.1.263' }],
   },
@@ -372,6 +376,34 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'appends it to a result whose content is a list of blocks too, as a text block of that list',
     otherwise: 'folds reminders only into string results',
     spans: [{ from: '2.1.269' }],
+  },
+  {
+    id: 'send-local-commands',
+    kind: 'lines',
+    does: 'sends local-command lines (`system` `local_command`: a slash command and its output) as user text',
+    otherwise: 'leaves local-command lines out',
+    spans: [{ from: '2.1.63' }],
+  },
+  {
+    id: 'gather-split-responses',
+    kind: 'lines',
+    does: 'sends the lines of one response (one message.id) as one message even when its tool results were written between them, the results after it',
+    otherwise: 'sends the chain in its order: a response split by the results written between its lines goes as several messages, each followed by its results',
+    spans: [{ from: '2.0.77' }],
+  },
+  {
+    id: 'continue-after-merged-interruption',
+    kind: 'patch',
+    does: 'having dropped a whitespace-only response line, takes the user lines at the end for one entry: an interruption written after tool results counts as those results and gets "Continue from where you left off."',
+    otherwise: 'asks to continue only when the last user line itself holds tool results',
+    spans: [{ from: '2.1.42', until: '2.1.269' }],
+  },
+  {
+    id: 'answer-after-local-commands',
+    kind: 'patch',
+    does: 'answers a conversation whose last user message is followed only by local-command lines',
+    otherwise: 'leaves a conversation that ends on a local-command line unanswered (no "No response requested.")',
+    spans: [{ from: '2.1.42' }],
   },
   {
     id: 'seam-newline',
