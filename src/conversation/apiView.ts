@@ -174,7 +174,7 @@ function withPreservedSegment(doc: Doc, graph: Graph, chain: readonly number[]):
 }
 
 /** More behaviours that decide which lines are sent, in what order: clients alike in these send alike. */
-const LINE_BEHAVIOURS: readonly BehaviourId[] = ['send-local-commands', 'gather-split-responses'];
+const LINE_BEHAVIOURS: readonly BehaviourId[] = ['send-local-commands', 'gather-split-responses', 'move-trailing-local-commands'];
 
 const isLocalCommand = (info: LineInfo) => info.type === 'system' && info.subtype === 'local_command';
 
@@ -830,7 +830,10 @@ const stages = new WeakMap<readonly number[], Map<string, Stage>>();
 function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Stage {
   let known = stages.get(chain);
   if (!known) stages.set(chain, (known = new Map()));
-  const lines = sentLinesOf(doc, graph, client, chain);
+  const sentLines = sentLinesOf(doc, graph, client, chain);
+  // A client that moves the local commands ending the conversation into the new prompt's message sends them after the answer.
+  const moved = client.has('move-trailing-local-commands') ? trailingLocalCommands(doc, sentLines) : [];
+  const lines = moved.length ? sentLines.slice(0, -moved.length) : sentLines;
   const mergedBy = sendsAttachments(doc, lines) ? MERGE_BEHAVIOURS : PLAIN_MERGE_BEHAVIOURS;
   let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${client.has('results-in-call-order')}|${client.has('splice-preserved-segment')}|${behaviourKey(client, LINE_BEHAVIOURS)}|${behaviourKey(client, mergedBy)}`;
   let stage = known.get(key);
@@ -866,9 +869,29 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
     const answered = answer ? endOnAnswer(asked?.messages ?? messages, client, doc) : undefined;
     if (asked) patches.push(...asked.patches);
     sent = answered ? { messages: answered.messages, patches: [...patches, ...answered.patches] } : { messages, patches };
+    if (moved.length) sent = withMovedLocalCommands(doc, sent, moved, client.has('seam-newline'));
     known.set(finalKey, sent);
   }
   return sent;
+}
+
+/** The local-command lines that end the lines sent. */
+function trailingLocalCommands(doc: Doc, lines: readonly number[]): number[] {
+  let i = lines.length;
+  while (i > 0 && isLocalCommand(doc.lines[lines[i - 1]!]!.info)) i--;
+  return lines.slice(i);
+}
+
+/** The local commands as the opening of the new prompt's message: each joined with the entry after it (the last with the prompt). */
+function withMovedLocalCommands(doc: Doc, stage: Stage, moved: readonly number[], seam: boolean): Stage {
+  const blocks: ViewBlock[] = moved.flatMap((p) =>
+    doc.lines[p]!.info.blocks.map((info, index) => ({ pos: p, index, info, ...(seam ? { suffix: '\n' } : {}) })),
+  );
+  const message = stage.messages.length;
+  return {
+    messages: [...stage.messages, { role: 'user', blocks, lines: [...moved] }],
+    patches: [...stage.patches, ...moved.map((pos) => ({ by: 'move-trailing-local-commands' as const, change: 'moved' as const, pos, index: -1, message }))],
+  };
 }
 
 function endsOnUnsentError(doc: Doc, chain: readonly number[], client: Client): boolean {

@@ -72,7 +72,9 @@ export type BehaviourId =
   | 'send-local-commands'
   | 'gather-split-responses'
   | 'continue-after-merged-interruption'
-  | 'answer-after-local-commands';
+  | 'answer-after-local-commands'
+  | 'move-trailing-local-commands'
+  | 'leaf-before-local-commands';
 
 export interface Behaviour {
   readonly id: BehaviourId;
@@ -184,6 +186,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'resumes from the last conversation entry in the file',
     otherwise: 'resumes from the conversation entry with the newest timestamp',
     spans: [{ from: '2.1.101' }],
+  },
+  {
+    id: 'leaf-before-local-commands',
+    kind: 'lines',
+    does: 'resumes from the prompt or answer that local-command lines at the end follow (those lines are not sent)',
+    otherwise: 'resumes from the last local-command line like any other entry',
+    spans: [{ from: '2.1.101', until: '2.1.120' }],
   },
   {
     id: 'leaf-last-prompt',
@@ -404,6 +413,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'answers a conversation whose last user message is followed only by local-command lines',
     otherwise: 'leaves a conversation that ends on a local-command line unanswered (no "No response requested.")',
     spans: [{ from: '2.1.42' }],
+  },
+  {
+    id: 'move-trailing-local-commands',
+    kind: 'patch',
+    does: "moves the local-command lines that end the conversation into the new prompt's message, after the answer",
+    otherwise: 'sends them in the last user message of the conversation',
+    spans: [{ from: '2.1.269' }],
   },
   {
     id: 'seam-newline',

@@ -211,15 +211,19 @@ function lastLeaf(doc: Doc, ix: Index, end = doc.lines.length): number | undefin
   return fallback;
 }
 
-/** The conversation line with no conversation child and the newest timestamp (file order breaks ties). */
+/**
+ * The conversation line with the newest timestamp, the first of those written in the same millisecond:
+ * the client takes the newest of all its entries, not only of those nothing follows (two local-command
+ * lines stamped alike resume from the first).
+ */
 function newestLeaf(doc: Doc, ix: Index): number | undefined {
   let best: number | undefined;
   let bestAt = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < doc.lines.length; i++) {
-    if (!isConversationLine(doc.lines[i]!) || hasTurnAfter(doc, ix, i)) continue;
+    if (!isConversationLine(doc.lines[i]!)) continue;
     const t = stampOf(doc, i);
     const at = Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
-    if (best === undefined || at >= bestAt) {
+    if (best === undefined || at > bestAt) {
       best = i;
       bestAt = at;
     }
@@ -245,9 +249,26 @@ function chooseLeaf(doc: Doc, di: DocIndex, client: Client): number | undefined 
     if (!('prompted' in leaves)) leaves.prompted = promptedLeaf(doc, ix);
     if (leaves.prompted !== undefined) return leaves.prompted;
   }
-  if (client.has('leaf-last-entry')) return lastLeafOf(doc, di);
+  if (client.has('leaf-last-entry')) {
+    if (!client.has('leaf-before-local-commands')) return lastLeafOf(doc, di);
+    if (!('lastTurn' in leaves)) leaves.lastTurn = aboveLocalCommands(doc, ix, lastLeafOf(doc, di));
+    return leaves.lastTurn;
+  }
   if (!('newest' in leaves)) leaves.newest = newestLeaf(doc, ix);
   return leaves.newest;
+}
+
+/** The line a run of local-command lines ending at `pos` hangs under (`pos` itself when it is no local command). */
+function aboveLocalCommands(doc: Doc, ix: Index, pos: number | undefined): number | undefined {
+  const { pid } = columnsOf(doc.lines);
+  const seen = new Set<number>();
+  let p = pos;
+  while (p !== undefined && isLocalCommand(doc.lines[p]!) && !seen.has(p)) {
+    seen.add(p);
+    const parent = ownerOf(ix, pid[p]!);
+    p = parent === -1 ? undefined : parent;
+  }
+  return p ?? pos;
 }
 
 function lastLeafOf(doc: Doc, di: DocIndex): number | undefined {
@@ -276,7 +297,7 @@ interface DocIndex {
   readonly dangling: readonly number[];
   readonly unreadable: readonly number[];
   /** The leaves each kind of client resumes from, as found. */
-  readonly leaves: { prompted?: number; last?: number; newest?: number };
+  readonly leaves: { prompted?: number; last?: number; lastTurn?: number; newest?: number };
   readonly walks: Map<string, Walk>;
 }
 
@@ -301,7 +322,7 @@ function docIndex(doc: Doc): DocIndex {
 }
 
 /** The behaviours a graph depends on: clients alike in these walk a document alike. */
-export const GRAPH_BEHAVIOURS: readonly BehaviourId[] = ['leaf-last-prompt', 'leaf-last-entry', 'bridge-gaps'];
+export const GRAPH_BEHAVIOURS: readonly BehaviourId[] = ['leaf-last-prompt', 'leaf-last-entry', 'leaf-before-local-commands', 'bridge-gaps'];
 
 export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
   const di = docIndex(doc);
