@@ -74,7 +74,8 @@ export type BehaviourId =
   | 'continue-after-merged-interruption'
   | 'answer-after-local-commands'
   | 'move-trailing-local-commands'
-  | 'leaf-before-local-commands';
+  | 'leaf-before-local-commands'
+  | 'walk-progress-lines';
 
 export interface Behaviour {
   readonly id: BehaviourId;
@@ -165,6 +166,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'drops a tool_use whose id was used before, and its result',
     otherwise: 'sends a repeated tool_use id as written',
     spans: [{ from: '2.1.88' }],
+  },
+  {
+    id: 'walk-progress-lines',
+    kind: 'lines',
+    does: "walks across `progress` lines: a line whose parent is one hangs under that line's own parent",
+    otherwise: 'does not read `progress` lines: a parentUuid naming one ends the conversation there (only what follows is sent)',
+    spans: [{ from: '2.1.19' }],
   },
   {
     id: 'bridge-gaps',

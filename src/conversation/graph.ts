@@ -55,6 +55,8 @@ export interface Gap {
   readonly gapMs: number;
   /** Whether the client walks on across the gap: else it sends only what follows it. */
   readonly bridged: boolean;
+  /** The parent is a `progress` line, which the client does not read (the line names it all the same). */
+  readonly progress?: boolean;
 }
 
 /** Clients that bridge a gap do so only when the entry before it was written this close (ms). */
@@ -178,7 +180,10 @@ function walk(doc: Doc, cols: Columns, ix: Index, start: number, client: Client)
     seen[pos] = 1;
     out.push(pos);
     const parent = cols.pid[pos]!;
-    const next = ownerOf(ix, parent);
+    let next = ownerOf(ix, parent);
+    // A client that does not read progress lines finds no line for a parent that is one.
+    const progress = next !== -1 && !client.has('walk-progress-lines') && doc.lines[next]!.info.type === 'progress';
+    if (progress) next = -1;
     if (parent < 0 || next !== -1) {
       pos = next;
       continue;
@@ -191,7 +196,7 @@ function walk(doc: Doc, cols: Columns, ix: Index, start: number, client: Client)
     );
     const gapMs = to === undefined ? Number.NaN : stampOf(doc, pos) - stampOf(doc, to);
     const bridged = to !== undefined && client.has('bridge-gaps') && gapMs <= BRIDGE_WINDOW_MS;
-    gaps.push({ pos, to, gapMs, bridged });
+    gaps.push({ pos, to, gapMs, bridged, ...(progress ? { progress } : {}) });
     pos = bridged ? to : -1;
   }
   return { chain: out.reverse(), cycleAt, gaps: gaps.reverse() };
@@ -211,16 +216,19 @@ function lastLeaf(doc: Doc, ix: Index, end = doc.lines.length): number | undefin
   return fallback;
 }
 
+/** A system line of the main chain (a hook summary, a turn's duration): the client loads it with the conversation, though it sends none. */
+const isMainSystemLine = (l: Line) => l.info.kind === 'entry' && !!l.info.uuid && !l.info.isSidechain && l.info.type === 'system';
+
 /**
  * The conversation line with the newest timestamp, the first of those written in the same millisecond:
- * the client takes the newest of all its entries, not only of those nothing follows (two local-command
- * lines stamped alike resume from the first).
+ * the client takes the newest of all its entries, system lines too, not only of those nothing follows
+ * (two local-command lines stamped alike resume from the first).
  */
 function newestLeaf(doc: Doc, ix: Index): number | undefined {
   let best: number | undefined;
   let bestAt = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < doc.lines.length; i++) {
-    if (!isConversationLine(doc.lines[i]!)) continue;
+    if (!isConversationLine(doc.lines[i]!) && !isMainSystemLine(doc.lines[i]!)) continue;
     const t = stampOf(doc, i);
     const at = Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
     if (best === undefined || at > bestAt) {
@@ -283,7 +291,7 @@ type Walk = ReturnType<typeof walk>;
  * from the same line alike share one chain (and so one view of it).
  */
 function walkOf(doc: Doc, di: DocIndex, start: number, client: Client): Walk {
-  const key = `${start}|${client.has('bridge-gaps')}`;
+  const key = `${start}|${client.has('bridge-gaps')}|${client.has('walk-progress-lines')}`;
   let known = di.walks.get(key);
   if (!known) di.walks.set(key, (known = walk(doc, di.cols, di.ix, start, client)));
   return known;
@@ -322,7 +330,13 @@ function docIndex(doc: Doc): DocIndex {
 }
 
 /** The behaviours a graph depends on: clients alike in these walk a document alike. */
-export const GRAPH_BEHAVIOURS: readonly BehaviourId[] = ['leaf-last-prompt', 'leaf-last-entry', 'leaf-before-local-commands', 'bridge-gaps'];
+export const GRAPH_BEHAVIOURS: readonly BehaviourId[] = [
+  'leaf-last-prompt',
+  'leaf-last-entry',
+  'leaf-before-local-commands',
+  'bridge-gaps',
+  'walk-progress-lines',
+];
 
 export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
   const di = docIndex(doc);
