@@ -110,12 +110,14 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
   const apiErrors = client.has('send-api-errors');
   const byCall = client.has('results-in-call-order');
   const gather = client.has('gather-split-responses');
-  // A client that takes the results call by call puts those on side branches before the one on the chain.
-  let onChain: Uint8Array | undefined;
-  if (byCall) {
-    onChain = new Uint8Array(doc.lines.length);
-    for (const p of chain) onChain[p] = 1;
+  // Which lines the chain holds, for a client that also takes the side branches.
+  let inChain: Uint8Array | undefined;
+  if (!reachable) {
+    inChain = new Uint8Array(doc.lines.length);
+    for (const p of chain) inChain[p] = 1;
   }
+  // A client that takes the results call by call puts those on side branches before the one on the chain.
+  const onChain = byCall ? inChain : undefined;
   for (const p of chain) {
     if (emitted[p]) continue;
     if (apiErrors && doc.lines[p]!.info.isApiErrorMessage && !doc.lines[p]!.info.isSidechain) {
@@ -129,7 +131,10 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
     }
     // The response's sent assistant lines (found through the graph's message index; a line that lost
     // its message.id is a response of its own), then the tool_result lines hanging off them.
-    const group = mid[p]! >= 0 ? graph.linesOfMessage(mid[p]!) : [p];
+    let group: ArrayLike<number> & Iterable<number> = mid[p]! >= 0 ? graph.linesOfMessage(mid[p]!) : [p];
+    // A client that takes the side branches too puts the response's lines the chain holds first, then
+    // the others, oldest first (after a gap it did not bridge, the response's opening lines come last).
+    if (!reachable && group.length > 1) group = withChainFirst(doc, group, inChain);
     let results: number[] | undefined;
     for (const g of group) {
       if (!isSentAssistant(g)) continue;
@@ -149,6 +154,15 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
     results?.forEach(emit);
   }
   return order;
+}
+
+/** A response's lines with those the chain holds first, then the others by timestamp (file order breaks ties). */
+function withChainFirst(doc: Doc, group: ArrayLike<number> & Iterable<number>, inChain: Uint8Array | undefined): number[] {
+  const lines = [...group];
+  if (!inChain || lines.every((g) => inChain[g])) return lines;
+  const stamp = (g: number) => Date.parse(doc.lines[g]!.info.timestamp ?? '') || 0;
+  const side = lines.filter((g) => !inChain[g]).sort((a, b) => stamp(a) - stamp(b) || a - b);
+  return [...lines.filter((g) => inChain[g]), ...side];
 }
 
 /**

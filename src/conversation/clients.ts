@@ -149,7 +149,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'side-branches',
     kind: 'lines',
-    does: "sends every call of a parallel tool response and each call's result",
+    does: "sends every call of a parallel tool response and each call's result (the response's lines off the chain after those on it)",
     otherwise: 'sends only the call and result on the parentUuid chain (the other parallel calls are left out)',
     spans: [{ from: '2.1.80' }],
   },
