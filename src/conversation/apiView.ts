@@ -110,12 +110,11 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
   const apiErrors = client.has('send-api-errors');
   const byCall = client.has('results-in-call-order');
   const gather = client.has('gather-split-responses');
-  // Which lines the chain holds, for a client that also takes the side branches.
-  let inChain: Uint8Array | undefined;
-  if (!reachable) {
-    inChain = new Uint8Array(doc.lines.length);
-    for (const p of chain) inChain[p] = 1;
-  }
+  // Where each line stands on the chain (1-based; 0: off it): a response's lines go in chain order.
+  const inChain = new Uint32Array(doc.lines.length);
+  chain.forEach((p, i) => {
+    inChain[p] = i + 1;
+  });
   // A client that takes the results call by call puts those on side branches before the one on the chain.
   const onChain = byCall ? inChain : undefined;
   for (const p of chain) {
@@ -134,7 +133,7 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
     let group: ArrayLike<number> & Iterable<number> = mid[p]! >= 0 ? graph.linesOfMessage(mid[p]!) : [p];
     // A client that takes the side branches too puts the response's lines the chain holds first, then
     // the others, oldest first (after a gap it did not bridge, the response's opening lines come last).
-    if (!reachable && group.length > 1) group = withChainFirst(doc, group, inChain);
+    if (group.length > 1) group = withChainFirst(doc, group, inChain);
     let results: number[] | undefined;
     for (const g of group) {
       if (!isSentAssistant(g)) continue;
@@ -156,13 +155,13 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
   return order;
 }
 
-/** A response's lines with those the chain holds first, then the others by timestamp (file order breaks ties). */
-function withChainFirst(doc: Doc, group: ArrayLike<number> & Iterable<number>, inChain: Uint8Array | undefined): number[] {
+/** A response's lines those the chain holds first, in chain order, then the others by timestamp (file order breaks ties). */
+function withChainFirst(doc: Doc, group: ArrayLike<number> & Iterable<number>, inChain: Uint32Array): number[] {
   const lines = [...group];
-  if (!inChain || lines.every((g) => inChain[g])) return lines;
+  const onChain = lines.filter((g) => inChain[g]).sort((a, b) => inChain[a]! - inChain[b]!);
+  if (onChain.length === lines.length) return onChain;
   const stamp = (g: number) => Date.parse(doc.lines[g]!.info.timestamp ?? '') || 0;
-  const side = lines.filter((g) => !inChain[g]).sort((a, b) => stamp(a) - stamp(b) || a - b);
-  return [...lines.filter((g) => inChain[g]), ...side];
+  return [...onChain, ...lines.filter((g) => !inChain[g]).sort((a, b) => stamp(a) - stamp(b) || a - b)];
 }
 
 /**
