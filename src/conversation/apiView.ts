@@ -1,4 +1,4 @@
-import { API_ERROR, ASSISTANT, RESULTS, SENT, columnsOf } from '../transcript/columns.js';
+import { API_ERROR, ASSISTANT, LOCAL_COMMAND, RESULTS, SENT, columnsOf } from '../transcript/columns.js';
 import { type Doc, entryOf } from '../transcript/document.js';
 import { internedCount } from '../transcript/intern.js';
 import { valueAt } from '../transcript/jsonPath.js';
@@ -90,17 +90,20 @@ export const TOOL_CALL_INTERRUPTED =
  */
 function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly number[]): number[] {
   // Each behaviour is asked where it decides something (see ByAnswers): a document without API errors,
-  // side branches or a preserved segment is sent alike by clients that differ on them.
+  // local commands, side branches or a preserved segment is sent alike by clients that differ on them.
   const kept = walked.length > 0 && doc.lines[walked[0]!]!.info.preservedSegment !== undefined;
   const chain = kept && client.has('splice-preserved-segment') ? withPreservedSegment(doc, graph, walked) : walked;
   // Which lines are sent, answer, or hold results: read from the columns, not from 30k line objects.
   const { flags, uid, mid } = columnsOf(doc.lines);
   const order: number[] = [];
   const emitted = new Uint8Array(doc.lines.length);
-  const onChain = new Uint8Array(doc.lines.length);
-  for (const p of chain) onChain[p] = 1;
+  // Where each line stands on the chain (1-based; 0: off it): a response's lines go in chain order.
+  const inChain = new Uint32Array(doc.lines.length);
+  chain.forEach((p, i) => {
+    inChain[p] = i + 1;
+  });
   const emit = (p: number) => {
-    if (!emitted[p] && flags[p]! & SENT && (onChain[p] || client.has('side-branches'))) {
+    if (!emitted[p] && flags[p]! & SENT && (inChain[p] || client.has('side-branches')) && (!(flags[p]! & LOCAL_COMMAND) || client.has('send-local-commands'))) {
       emitted[p] = 1;
       order.push(p);
     }
@@ -113,13 +116,16 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
       order.push(p);
       continue;
     }
-    if (!isSentAssistant(p)) {
+    if (!isSentAssistant(p) || !client.has('gather-split-responses')) {
       emit(p);
       continue;
     }
     // The response's sent assistant lines (found through the graph's message index; a line that lost
     // its message.id is a response of its own), then the tool_result lines hanging off them.
-    const group = mid[p]! >= 0 ? graph.linesOfMessage(mid[p]!) : [p];
+    let group: ArrayLike<number> & Iterable<number> = mid[p]! >= 0 ? graph.linesOfMessage(mid[p]!) : [p];
+    // A client that takes the side branches too puts the response's lines the chain holds first, then
+    // the others, oldest first (after a gap it did not bridge, the response's opening lines come last).
+    if (group.length > 1) group = withChainFirst(doc, group, inChain);
     let results: number[] | undefined;
     for (const g of group) {
       if (!isSentAssistant(g)) continue;
@@ -128,14 +134,33 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
       if (uid[g]! < 0 || graph.posOfId(uid[g]!) !== g) continue;
       for (const c of graph.childrenOfId(uid[g]!)) if (flags[c]! & RESULTS) (results ??= []).push(c);
     }
-    // A client that takes each call's results in turn sends them so; the others in file order.
-    if (results && !inFileOrder(results) && !client.has('results-in-call-order')) results.sort((a, b) => a - b);
+    // A client that takes each call's results in turn sends those on side branches before the one on the
+    // chain; the others in file order.
+    if (results && results.length > 1) {
+      const inFile = [...results].sort((a, b) => a - b);
+      const byCall = sideResultsFirst(doc, results, inChain);
+      results = byCall.some((r, i) => r !== inFile[i]) && client.has('results-in-call-order') ? byCall : inFile;
+    }
     results?.forEach(emit);
   }
   return order;
 }
 
-const inFileOrder = (ps: readonly number[]) => ps.every((p, i) => i === 0 || ps[i - 1]! < p);
+/** Results with those on side branches first; a copy of a result the chain holds (a line written twice) is no parallel result: it keeps its place. */
+function sideResultsFirst(doc: Doc, results: readonly number[], inChain: Uint32Array): number[] {
+  const chainCalls = new Set(results.filter((r) => inChain[r]).flatMap((r) => doc.lines[r]!.info.blocks.map((b) => b.tid)));
+  const late = (r: number) => (inChain[r] || doc.lines[r]!.info.blocks.some((b) => b.tid >= 0 && chainCalls.has(b.tid)) ? 1 : 0);
+  return [...results].sort((a, b) => late(a) - late(b));
+}
+
+/** A response's lines those the chain holds first, in chain order, then the others by timestamp (file order breaks ties). */
+function withChainFirst(doc: Doc, group: ArrayLike<number> & Iterable<number>, inChain: Uint32Array): number[] {
+  const lines = [...group];
+  const onChain = lines.filter((g) => inChain[g]).sort((a, b) => inChain[a]! - inChain[b]!);
+  if (onChain.length === lines.length) return onChain;
+  const stamp = (g: number) => Date.parse(doc.lines[g]!.info.timestamp ?? '') || 0;
+  return [...onChain, ...lines.filter((g) => !inChain[g]).sort((a, b) => stamp(a) - stamp(b) || a - b)];
+}
 
 /**
  * The chain with the messages a compaction kept (its boundary's preserved
@@ -158,6 +183,8 @@ function withPreservedSegment(doc: Doc, graph: Graph, chain: readonly number[]):
   if (!segment.length || doc.lines[segment[segment.length - 1]!]!.info.uuid !== kept.head) return chain;
   return [...chain.slice(0, at + 1), ...segment.reverse(), ...chain.slice(at + 1)];
 }
+
+const isLocalCommand = (info: LineInfo) => info.type === 'system' && info.subtype === 'local_command';
 
 /**
  * linesSent, once per chain and answers: every generation that walks a
@@ -658,30 +685,44 @@ function dropEmptied(messages: readonly Draft[]): readonly Draft[] {
   return out;
 }
 
-/** What Claude Code writes when the user stops a tool call: the next prompt simply continues that message. */
+/** What Claude Code writes when the user stops a tool call. */
 const TOOL_USE_INTERRUPTION = '[Request interrupted by user for tool use]';
 
 /**
  * A conversation that ends on a user message gets an assistant answer before
- * the next prompt, unless it ends on a stopped tool call. A client that asks
- * to continue after tool results first adds that request to a message that
- * ends on one.
+ * the next prompt. A client that asks to continue after tool results first
+ * adds that request to a message that ends on one (or, where it joined the
+ * user lines at the end, that opens with one).
  */
-const endOnAnswer: Step = (messages, client) => {
+const endOnAnswer: Step = (messages, client, doc) => {
   const last = messages[messages.length - 1];
   if (last?.role !== 'user') return undefined;
   const end = last.blocks[last.blocks.length - 1];
-  if (end?.info.type === 'text' && end.info.preview === TOOL_USE_INTERRUPTION) return undefined;
   const at = end?.pos ?? last.lines[last.lines.length - 1]!;
   const patches: Patch[] = [];
   let prompt = last;
-  if (end?.info.type === 'tool_result' && client.has('continue-after-results')) {
-    prompt = { ...last, blocks: [...last.blocks, madeText(at, CONTINUE)] };
+  const interruptedResults =
+    client.has('continue-after-merged-interruption') && last.blocks[0]?.info.type === 'tool_result' && sentBlankResponseLine(doc, messages);
+  if ((end?.info.type === 'tool_result' || interruptedResults) && client.has('continue-after-results')) {
+    // The request to continue is a user entry of its own: joining it ends a text before it with a newline.
+    const blocks =
+      end?.info.type === 'text' && client.has('seam-newline') ? [...last.blocks.slice(0, -1), { ...end, suffix: `${end.suffix ?? ''}\n` }] : last.blocks;
+    prompt = { ...last, blocks: [...blocks, madeText(at, CONTINUE)] };
     patches.push({ by: 'continue-after-results', change: 'made', pos: at, index: -1, message: messages.length - 1 });
   }
   patches.push({ by: 'answer-final-prompt', change: 'made', pos: at, index: -1, message: messages.length });
   return { messages: [...messages.slice(0, -1), prompt, { role: 'assistant', blocks: [madeText(at, NO_RESPONSE)], lines: [] }], patches };
 };
+
+/** Whether an assistant line holding only blank text is among the lines sent (a client that drops it then joins the user lines around it). */
+function sentBlankResponseLine(doc: Doc, messages: readonly Draft[]): boolean {
+  return messages.some((m) =>
+    m.lines.some((p) => {
+      const info = doc.lines[p]!.info;
+      return info.role === 'assistant' && info.blocks.length > 0 && info.blocks.every((b) => b.type === 'text' && (b.empty || b.whitespace));
+    }),
+  );
+}
 
 /**
  * The model a client resumes with, as far as the file tells: the one that
@@ -778,6 +819,8 @@ const STEPS: readonly { readonly by: BehaviourId; readonly step: Step }[] = [
 const merged = new WeakMap<readonly number[], ByAnswers<Stage>>();
 const stepped = new WeakMap<Stage, Map<BehaviourId, ByAnswers<Stage>>>();
 const finished = new WeakMap<Stage, ByAnswers<Stage>>();
+/** The lines sent without the local commands that end them, once per lines sent. */
+const beforeTrailing = new WeakMap<readonly number[], { readonly lines: readonly number[]; readonly moved: readonly number[] }>();
 
 function kept<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, make: () => V): V {
   let value = map.get(key);
@@ -786,7 +829,14 @@ function kept<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): un
 }
 
 function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Stage {
-  const lines = sentLinesOf(doc, graph, client, chain);
+  const sentLines = sentLinesOf(doc, graph, client, chain);
+  // A client that moves the local commands ending the conversation into the new prompt's message sends them after the answer.
+  const trailing = kept(beforeTrailing, sentLines, () => {
+    const moved = trailingLocalCommands(doc, sentLines);
+    return { lines: moved.length ? sentLines.slice(0, -moved.length) : sentLines, moved };
+  });
+  const moving = trailing.moved.length > 0 && client.has('move-trailing-local-commands');
+  const lines = moving ? trailing.lines : sentLines;
   let stage = kept(merged, lines, () => new ByAnswers<Stage>()).get(client, (asking) => merge(doc, lines, asking));
   for (const { by, step } of STEPS) {
     if (!client.has(by)) continue;
@@ -798,24 +848,52 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
     });
   }
   const last = stage;
-  return kept(finished, last, () => new ByAnswers<Stage>()).get(client, (asking) => sentAsFinished(doc, chain, last, asking));
+  // Whether local commands were moved is in the stage: made from the lines before them.
+  const moved = moving ? trailing.moved : [];
+  return kept(finished, last, () => new ByAnswers<Stage>()).get(client, (asking) => sentAsFinished(doc, chain, last, moved, asking));
 }
 
 /**
  * What removals emptied goes, then the conversation is answered if it ends on
  * a prompt. A conversation whose last entry is an API error the client leaves
- * out is not answered: the new prompt joins the one that failed.
+ * out is not answered: the new prompt joins the one that failed. A client that
+ * does not look past local-command lines for the last message leaves a
+ * conversation ending on one unanswered.
  */
-function sentAsFinished(doc: Doc, chain: readonly number[], stage: Stage, client: Client): Stage {
+function sentAsFinished(doc: Doc, chain: readonly number[], stage: Stage, moved: readonly number[], client: Client): Stage {
   const { messages, patches: emptiedPatches } = withoutEmptied(stage.messages, client);
   const patches = [...stage.patches, ...emptiedPatches];
-  const answer = client.has('answer-final-prompt') && !endsOnUnsentError(doc, chain, client);
+  const end = chain.length ? doc.lines[chain[chain.length - 1]!]! : undefined;
+  const answer =
+    client.has('answer-final-prompt') &&
+    !endsOnUnsentError(doc, chain, client) &&
+    (!end || !isLocalCommand(end.info) || client.has('answer-after-local-commands'));
   // A client that takes a conversation ending on an attachment for an interrupted turn asks to continue it.
-  const afterAttachment = answer && doc.lines[chain[chain.length - 1]!]?.info.type === 'attachment' && client.has('continue-after-attachment');
+  const afterAttachment = answer && end?.info.type === 'attachment' && client.has('continue-after-attachment');
   const asked = afterAttachment ? askedToContinue(messages) : undefined;
   const answered = answer ? endOnAnswer(asked?.messages ?? messages, client, doc) : undefined;
   if (asked) patches.push(...asked.patches);
-  return answered ? { messages: answered.messages, patches: [...patches, ...answered.patches] } : { messages, patches };
+  const sent = answered ? { messages: answered.messages, patches: [...patches, ...answered.patches] } : { messages, patches };
+  return moved.length ? withMovedLocalCommands(doc, sent, moved, client.has('seam-newline')) : sent;
+}
+
+/** The local-command lines that end the lines sent. */
+function trailingLocalCommands(doc: Doc, lines: readonly number[]): number[] {
+  let i = lines.length;
+  while (i > 0 && isLocalCommand(doc.lines[lines[i - 1]!]!.info)) i--;
+  return lines.slice(i);
+}
+
+/** The local commands as the opening of the new prompt's message: each joined with the entry after it (the last with the prompt). */
+function withMovedLocalCommands(doc: Doc, stage: Stage, moved: readonly number[], seam: boolean): Stage {
+  const blocks: ViewBlock[] = moved.flatMap((p) =>
+    doc.lines[p]!.info.blocks.map((info, index) => ({ pos: p, index, info, ...(seam ? { suffix: '\n' } : {}) })),
+  );
+  const message = stage.messages.length;
+  return {
+    messages: [...stage.messages, { role: 'user', blocks, lines: [...moved] }],
+    patches: [...stage.patches, ...moved.map((pos) => ({ by: 'move-trailing-local-commands' as const, change: 'moved' as const, pos, index: -1, message }))],
+  };
 }
 
 function endsOnUnsentError(doc: Doc, chain: readonly number[], client: Client): boolean {

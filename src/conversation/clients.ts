@@ -68,7 +68,14 @@ export type BehaviourId =
   | 'placeholder-emptied'
   | 'continue-after-results'
   | 'continue-after-attachment'
-  | 'send-api-errors';
+  | 'send-api-errors'
+  | 'send-local-commands'
+  | 'gather-split-responses'
+  | 'continue-after-merged-interruption'
+  | 'answer-after-local-commands'
+  | 'move-trailing-local-commands'
+  | 'leaf-before-local-commands'
+  | 'walk-progress-lines';
 
 export interface Behaviour {
   readonly id: BehaviourId;
@@ -100,7 +107,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'results-in-call-order',
     kind: 'lines',
-    does: "sends the tool_results answering a response call by call (each call's results in turn)",
+    does: "sends the tool_results answering a response call by call (each call's results in turn), those on side branches before the one the chain runs through",
     otherwise: 'sends them in the order they were written',
     spans: [{ from: '2.1.80', until: '2.1.263' }],
   },
@@ -142,7 +149,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'side-branches',
     kind: 'lines',
-    does: "sends every call of a parallel tool response and each call's result",
+    does: "sends every call of a parallel tool response and each call's result (the response's lines off the chain after those on it)",
     otherwise: 'sends only the call and result on the parentUuid chain (the other parallel calls are left out)',
     spans: [{ from: '2.1.80' }],
   },
@@ -159,6 +166,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'drops a tool_use whose id was used before, and its result',
     otherwise: 'sends a repeated tool_use id as written',
     spans: [{ from: '2.1.88' }],
+  },
+  {
+    id: 'walk-progress-lines',
+    kind: 'lines',
+    does: "walks across `progress` lines: a line whose parent is one hangs under that line's own parent",
+    otherwise: 'does not read `progress` lines: a parentUuid naming one ends the conversation there (only what follows is sent)',
+    spans: [{ from: '2.1.19' }],
   },
   {
     id: 'bridge-gaps',
@@ -180,6 +194,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'resumes from the last conversation entry in the file',
     otherwise: 'resumes from the conversation entry with the newest timestamp',
     spans: [{ from: '2.1.101' }],
+  },
+  {
+    id: 'leaf-before-local-commands',
+    kind: 'lines',
+    does: 'resumes from the prompt or answer that local-command lines at the end follow (those lines are not sent)',
+    otherwise: 'resumes from the last local-command line like any other entry',
+    spans: [{ from: '2.1.101', until: '2.1.120' }],
   },
   {
     id: 'leaf-last-prompt',
@@ -371,6 +392,41 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     kind: 'patch',
     does: 'appends it to a result whose content is a list of blocks too, as a text block of that list',
     otherwise: 'folds reminders only into string results',
+    spans: [{ from: '2.1.269' }],
+  },
+  {
+    id: 'send-local-commands',
+    kind: 'lines',
+    does: 'sends local-command lines (`system` `local_command`: a slash command and its output) as user text',
+    otherwise: 'leaves local-command lines out',
+    spans: [{ from: '2.1.63' }],
+  },
+  {
+    id: 'gather-split-responses',
+    kind: 'lines',
+    does: 'sends the lines of one response (one message.id) as one message even when its tool results were written between them, the results after it',
+    otherwise: 'sends the chain in its order: a response split by the results written between its lines goes as several messages, each followed by its results',
+    spans: [{ from: '2.0.77' }],
+  },
+  {
+    id: 'continue-after-merged-interruption',
+    kind: 'patch',
+    does: 'having dropped a whitespace-only response line, takes the user lines at the end for one entry: an interruption written after tool results counts as those results and gets "Continue from where you left off."',
+    otherwise: 'asks to continue only when the last user line itself holds tool results',
+    spans: [{ from: '2.1.42', until: '2.1.269' }],
+  },
+  {
+    id: 'answer-after-local-commands',
+    kind: 'patch',
+    does: 'answers a conversation whose last user message is followed only by local-command lines',
+    otherwise: 'leaves a conversation that ends on a local-command line unanswered (no "No response requested.")',
+    spans: [{ from: '2.1.42' }],
+  },
+  {
+    id: 'move-trailing-local-commands',
+    kind: 'patch',
+    does: "moves the local-command lines that end the conversation into the new prompt's message, after the answer",
+    otherwise: 'sends them in the last user message of the conversation',
     spans: [{ from: '2.1.269' }],
   },
   {

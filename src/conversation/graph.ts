@@ -55,10 +55,14 @@ export interface Gap {
   readonly gapMs: number;
   /** Whether the client walks on across the gap: else it sends only what follows it. */
   readonly bridged: boolean;
+  /** The parent is a `progress` line, which the client does not read (the line names it all the same). */
+  readonly progress?: boolean;
 }
 
 /** Clients that bridge a gap do so only when the entry before it was written this close (ms). */
 export const BRIDGE_WINDOW_MS = 5000;
+
+const isLocalCommand = (l: Line) => l.info.type === 'system' && l.info.subtype === 'local_command';
 
 /** A main-chain line of the conversation itself (what a leaf can be, and what a broken chain is bridged to). */
 export const isConversationLine = (l: Line): boolean => isConversationInfo(l.info);
@@ -171,7 +175,10 @@ function walk(doc: Doc, cols: Columns, ix: Index, start: number, client: Client)
     seen[pos] = 1;
     out.push(pos);
     const parent = cols.pid[pos]!;
-    const next = ownerOf(ix, parent);
+    let next = ownerOf(ix, parent);
+    // A client that does not read progress lines finds no line for a parent that is one.
+    const progress = next !== -1 && doc.lines[next]!.info.type === 'progress' && !client.has('walk-progress-lines');
+    if (progress) next = -1;
     if (parent < 0 || next !== -1) {
       pos = next;
       continue;
@@ -185,7 +192,7 @@ function walk(doc: Doc, cols: Columns, ix: Index, start: number, client: Client)
     const gapMs = to === undefined ? Number.NaN : stampOf(doc, pos) - stampOf(doc, to);
     // Asked only where it decides something: clients that differ on it walk a chain with no such gap alike.
     const bridged = to !== undefined && gapMs <= BRIDGE_WINDOW_MS && client.has('bridge-gaps');
-    gaps.push({ pos, to, gapMs, bridged });
+    gaps.push({ pos, to, gapMs, bridged, ...(progress ? { progress } : {}) });
     pos = bridged ? to : -1;
   }
   return { chain: out.reverse(), cycleAt, gaps: gaps.reverse() };
@@ -208,15 +215,22 @@ function lastLeaf(cols: Columns, ix: Index, end = cols.flags.length): number | u
   return fallback;
 }
 
-/** The conversation line with no conversation child and the newest timestamp (file order breaks ties). */
+/** A system line of the main chain (a hook summary, a turn's duration): the client loads it with the conversation, though it sends none. */
+const isMainSystemLine = (l: Line) => l.info.kind === 'entry' && !!l.info.uuid && !l.info.isSidechain && l.info.type === 'system';
+
+/**
+ * The conversation line with the newest timestamp, the first of those written in the same millisecond:
+ * the client takes the newest of all its entries, system lines too, not only of those nothing follows
+ * (two local-command lines stamped alike resume from the first).
+ */
 function newestLeaf(doc: Doc, cols: Columns, ix: Index): number | undefined {
   let best: number | undefined;
   let bestAt = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < cols.flags.length; i++) {
-    if (!(cols.flags[i]! & CONVERSATION) || hasTurnAfter(cols, ix, i)) continue;
+    if (!(cols.flags[i]! & CONVERSATION) && !(cols.flags[i]! & ENTRY && isMainSystemLine(doc.lines[i]!))) continue;
     const t = stampOf(doc, i);
     const at = Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
-    if (best === undefined || at >= bestAt) {
+    if (best === undefined || at > bestAt) {
       best = i;
       bestAt = at;
     }
@@ -241,9 +255,26 @@ function chooseLeaf(doc: Doc, di: DocIndex, client: Client): number | undefined 
     if (!('prompted' in leaves)) leaves.prompted = promptedLeaf(doc, di.cols, ix);
     if (leaves.prompted !== undefined) return leaves.prompted;
   }
-  if (client.has('leaf-last-entry')) return lastLeafOf(di);
+  if (client.has('leaf-last-entry')) {
+    if (!client.has('leaf-before-local-commands')) return lastLeafOf(di);
+    if (!('lastTurn' in leaves)) leaves.lastTurn = aboveLocalCommands(doc, ix, lastLeafOf(di));
+    return leaves.lastTurn;
+  }
   if (!('newest' in leaves)) leaves.newest = newestLeaf(doc, di.cols, ix);
   return leaves.newest;
+}
+
+/** The line a run of local-command lines ending at `pos` hangs under (`pos` itself when it is no local command). */
+function aboveLocalCommands(doc: Doc, ix: Index, pos: number | undefined): number | undefined {
+  const { pid } = columnsOf(doc.lines);
+  const seen = new Set<number>();
+  let p = pos;
+  while (p !== undefined && isLocalCommand(doc.lines[p]!) && !seen.has(p)) {
+    seen.add(p);
+    const parent = ownerOf(ix, pid[p]!);
+    p = parent === -1 ? undefined : parent;
+  }
+  return p ?? pos;
 }
 
 function lastLeafOf(di: DocIndex): number | undefined {
@@ -271,7 +302,7 @@ interface DocIndex {
   readonly dangling: readonly number[];
   readonly unreadable: readonly number[];
   /** The leaves each kind of client resumes from, as found. */
-  readonly leaves: { prompted?: number; last?: number; newest?: number };
+  readonly leaves: { prompted?: number; last?: number; lastTurn?: number; newest?: number };
   readonly walks: Map<number, ByAnswers<Walk>>;
 }
 

@@ -1,5 +1,6 @@
 import chainCycle from './chain/chain-cycle.js';
 import chainDangling from './chain/chain-dangling.js';
+import chainProgressParent from './chain/chain-progress-parent.js';
 import parseError from './chain/parse-error.js';
 import uuidDuplicate from './chain/uuid-duplicate.js';
 import loneSurrogate from './encoding/lone-surrogate.js';
@@ -64,5 +65,5 @@ export const RULES: readonly Rule[] = [
   ...family('request', [requestTooLarge, promptTooLong, tooManyMessages]),
   // Damage to the uuid chain itself. The API never sees it, but it decides which
   // messages are sent: context is silently lost or the wrong branch resumes.
-  ...family('chain', [parseError, chainDangling, chainCycle, uuidDuplicate]),
+  ...family('chain', [parseError, chainDangling, chainProgressParent, chainCycle, uuidDuplicate]),
 ];

@@ -14,6 +14,8 @@ export const CONVERSATION = 16;
 export const LAST_PROMPT = 32;
 /** A main-chain API error Claude Code wrote in place of a response (older clients send it). */
 export const API_ERROR = 64;
+/** A local command's line (`/model`, `/clear`…): clients that send them send it as user text. */
+export const LOCAL_COMMAND = 128;
 
 const CONVERSATION_TYPES = new Set(['user', 'assistant', 'attachment']);
 
@@ -45,6 +47,7 @@ function flagsOf(i: LineInfo): number {
   if (isConversationInfo(i)) f |= CONVERSATION;
   if (i.type === 'last-prompt' && i.leafUuid) f |= LAST_PROMPT;
   if (i.isApiErrorMessage && !i.isSidechain) f |= API_ERROR;
+  if (i.type === 'system' && i.subtype === 'local_command') f |= LOCAL_COMMAND;
   return f;
 }
 
@@ -56,7 +59,7 @@ function flagsOf(i: LineInfo): number {
  */
 export interface Columns {
   readonly key: Int32Array;
-  /** ENTRY, SENT, ASSISTANT, RESULTS, CONVERSATION, LAST_PROMPT, API_ERROR bits (0 for an unreadable or blank line). */
+  /** ENTRY, SENT, ASSISTANT, RESULTS, CONVERSATION, LAST_PROMPT, API_ERROR, LOCAL_COMMAND bits (0 for an unreadable or blank line). */
   readonly flags: Uint8Array;
   /** Interned ids (see intern.ts); -1 when absent and for unreadable lines. */
   readonly uid: Int32Array;

@@ -177,12 +177,17 @@ describe('real sessions that resume cleanly have no errors', () => {
     expect(warnings(name)).toEqual([]);
   });
 
-  test('localCommand and queue: only the whitespace line opening an Opus response, which Claude Code 2.1.32+ drops (older ones send it, before the thinking)', () => {
-    expect(warnings('localCommand')).toEqual(['warning text-whitespace@5', 'warning thinking-order@6']);
+  test('localCommand and queue: only the whitespace line opening an Opus response, which Claude Code 2.1.32+ drops (older ones send it, before the thinking); localCommand: releases before 2.1.19 cut it at a progress line, opening on an answer', () => {
+    expect(warnings('localCommand')).toEqual([
+      'warning text-whitespace@5',
+      'warning thinking-order@6',
+      'warning chain-progress-parent@10',
+      'warning first-role@10',
+    ]);
     expect(warnings('queue')).toEqual(['warning text-whitespace@27', 'warning thinking-order@28']);
   });
 
-  test('long: exactly its redacted thinking signatures, besides those whitespace lines', () => {
+  test('long: exactly its redacted thinking signatures, besides those whitespace lines, and the progress line releases before 2.1.19 stop at', () => {
     expect(warnings('long')).toEqual([
       'warning text-whitespace@760',
       'warning thinking-order@761',
@@ -196,6 +201,7 @@ describe('real sessions that resume cleanly have no errors', () => {
       'warning text-whitespace@1376',
       'warning thinking-order@1377',
       'error thinking-signature@1377',
+      'warning chain-progress-parent@1512',
     ]);
   });
 });

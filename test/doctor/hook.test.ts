@@ -73,7 +73,7 @@ describe('ccmend check --hook', () => {
         'ccmend: Claude Code 2.1.39 will fail on 6 errors.',
         'Exit, run  ccmend fix 4d5611e5-241a-462a-8d15-5122611a9569  then resume.',
         '(or  ccmend 4d5611e5-241a-462a-8d15-5122611a9569  to review each error)',
-        'Other versions fail on 6 more problems:',
+        'Other versions fail on 7 more problems:',
         '  ccmend check --client all 4d5611e5-241a-462a-8d15-5122611a9569',
       ].join('\n'),
     });

@@ -52,7 +52,7 @@ const CANNOT_BE_EQUAL: readonly Exclusion[] = [
   { cases: ['real-compact330'], from: '2.1.42', until: '2.1.76', reason: USER_CONTEXT },
   { cases: ['compact-no-preserved-segment'], from: '2.1.42', until: '2.1.274', reason: USER_CONTEXT },
   // The sessions fix writes (fixed-*), where the case they were written from has the same cause.
-  { cases: ['fixed-gap-330', 'fixed-warnings-gap-330'], from: '2.1.91', until: '2.1.119', reason: AGENT_LISTING },
+  { cases: ['fixed-gap-330', 'fixed-warnings-gap-330'], from: '2.1.87', until: '2.1.119', reason: AGENT_LISTING },
   {
     cases: [
       'fixed-image-over-5mb',
@@ -92,30 +92,6 @@ const NOT_YET_MODELLED: readonly Exclusion[] = [
     reason: 'not analysed yet (a parallel call whose result is lost, at the end); first difference: the client keeps one more block of the response',
   },
   {
-    cases: ['real-long239', 'gap-239'],
-    from: '1.0.98',
-    until: '2.1.19',
-    reason: 'these releases load none of the 2.1.39 session: they send the new prompt alone',
-  },
-  {
-    cases: ['real-localCommand238'],
-    from: '1.0.98',
-    reason:
-      "local-command lines at the end: the client moves them into the new prompt's message (older releases: the conversation then starts with an assistant turn)",
-  },
-  {
-    cases: ['real-queue238', 'torn-line'],
-    from: '1.0.98',
-    until: '2.1.274',
-    reason: 'not analysed yet (queued prompts and interruptions); first differences: blocks of the user messages around "[Request interrupted by user]"',
-  },
-  {
-    cases: ['gap-330'],
-    from: '2.1.80',
-    until: '2.1.91',
-    reason: 'not analysed yet (a gap inside a parallel response); first difference: the client opens the request on the tool_use, ccmend on the thinking',
-  },
-  {
     cases: ['tool-result-duplicate'],
     from: '2.1.77',
     reason:
@@ -145,32 +121,6 @@ const NOT_YET_MODELLED: readonly Exclusion[] = [
       'not analysed yet (a user entry after a tool result, with attachments); first difference: the client sends one more block in the message of the result',
   },
   // The sessions fix writes (fixed-*), recorded after the model work above.
-  {
-    cases: ['fixed-gap-330', 'fixed-warnings-gap-330'],
-    from: '2.1.87',
-    until: '2.1.91',
-    reason: 'not analysed yet (the session fix writes from gap-330); first difference: the agent listing in the first message',
-  },
-  {
-    cases: ['fixed-gap-239', 'fixed-warnings-gap-239'],
-    from: '1.0.98',
-    until: '2.1.19',
-    reason:
-      'not analysed yet (the session fix writes from gap-239); first difference: message 0 count: recorded 0 messages, ours 156 messages; next user: text',
-  },
-  {
-    cases: ['fixed-torn-line', 'fixed-warnings-torn-line'],
-    from: '1.0.98',
-    until: '2.1.75',
-    reason: 'not analysed yet (the session fix writes from torn-line); first difference: message 4 blocks: recorded 6, ours 8',
-  },
-  {
-    cases: ['fixed-torn-line', 'fixed-warnings-torn-line'],
-    from: '2.1.80',
-    until: '2.1.274',
-    reason:
-      'not analysed yet (the session fix writes from torn-line); first difference: message 6 block 0 tool_use_id: recorded "toolu_01JJds55jYrYwd9TktNGndRY", ours "toolu_01DK',
-  },
   {
     cases: ['fixed-tool-use-id-reused-later', 'fixed-warnings-tool-use-id-reused-later'],
     from: '2.1.251',
@@ -208,22 +158,8 @@ const NOT_YET_MODELLED: readonly Exclusion[] = [
       'not analysed yet (the session fix writes from user-image-empty-text-end); first difference: message 4 count: recorded 6 messages; next user: image, ours 4 messages',
   },
   {
-    cases: ['fixed-warnings-tool-use-unanswered-end'],
-    from: '1.0.98',
-    until: '2.1.80',
-    reason:
-      'not analysed yet (the session fix writes from tool-use-unanswered-end); first difference: message 5 block 0 type: recorded "text", ours "tool_use"',
-  },
-  {
     cases: ['fixed-warnings-parallel-result-missing-end'],
-    from: '2.1.80',
-    until: '2.1.87',
-    reason:
-      'not analysed yet (the session fix writes from parallel-result-missing-end); first difference: message 2 block 0 tool_use_id: recorded "toolu_01BBB", ours "toolu_01AAA"',
-  },
-  {
-    cases: ['fixed-warnings-parallel-result-missing-end'],
-    from: '2.1.119',
+    from: '2.1.120',
     until: '2.1.274',
     reason:
       'not analysed yet (the session fix writes from parallel-result-missing-end); first difference: message 2 block 0 tool_use_id: recorded "toolu_01BBB", ours "toolu_01AAA"',
@@ -235,10 +171,10 @@ const NOT_YET_MODELLED: readonly Exclusion[] = [
   },
   {
     cases: ['fixed-warnings-parallel-result-missing'],
-    from: '1.0.98',
+    from: '2.0.77',
     until: '2.1.87',
     reason:
-      'not analysed yet (what fix --warnings writes from parallel-result-missing, recorded again after the model work); first difference: the client sends one message fewer (1.0.x: one block fewer in message 1)',
+      'not analysed yet (what fix --warnings writes from parallel-result-missing, recorded again after the model work); first difference: the client sends one message fewer',
   },
   {
     cases: ['fixed-warnings-parallel-result-missing'],
@@ -248,9 +184,9 @@ const NOT_YET_MODELLED: readonly Exclusion[] = [
 ];
 
 /** Pairs equal, excluded and not yet modelled. */
-const EQUAL = 4095;
-const EXCLUDED = 334;
-const PENDING = 365;
+const EQUAL = 4302;
+const EXCLUDED = 340;
+const PENDING = 152;
 
 /** ccmend's messages for a case as `api-view --client <version> --json` prints them. */
 function ourMessages(text: string, version: string): unknown[] {

@@ -106,19 +106,6 @@ function userTexts(doc: Doc, version: string): string[] {
   });
 }
 
-/**
- * Where a client still fails on a fixed session, by written case: the versions, and why. Every entry is a
- * finding about fix: 1.0.98–2.0.77 resume the 2.1.39 file from its newest line, whose chain runs through
- * progress lines they do not know, and so send the probe alone (README: "A file a release cannot read");
- * ccmend's model of those clients does not know it, so fix --client all leaves the file as they cannot read
- * it (and check --client 1.0.98 finds no error in it: test/recordings/verdict.test.ts lists the pairs).
- */
-const LOST_239 = 'leaves out 2 prompt(s), first "This session is being continued from a p"';
-const STILL_FAILING: Record<string, Record<string, string>> = {
-  'fixed-gap-239': { '1.0.98': LOST_239, '1.0.128': LOST_239, '2.0.77': LOST_239 },
-  'fixed-warnings-gap-239': { '1.0.98': LOST_239, '1.0.128': LOST_239, '2.0.77': LOST_239 },
-};
-
 /** Why the client fails on the session it was given, judged by the texts of the broken session's user lines; undefined when it does not. */
 function failure(version: string, caseName: string, given: Doc, original: Doc): string | undefined {
   const { exitCode, signal } = recording(version, caseName);
@@ -140,7 +127,7 @@ describe('what the clients sent for the fixed sessions', () => {
       const why = failure(version, fixed, given, original);
       if (why) failing[version] = why;
     }
-    expect(failing).toEqual(STILL_FAILING[fixed] ?? {});
+    expect(failing).toEqual({});
   });
 
   test('the same judge fails every broken case fix changes, for 701 of its 990 recorded pairs', () => {

@@ -40,6 +40,7 @@ test('the registry holds one rule per shape of DESIGN §4, each tested in this f
     'too-many-messages',
     'parse-error',
     'chain-dangling',
+    'chain-progress-parent',
     'chain-cycle',
     'uuid-duplicate',
   ]);

@@ -224,6 +224,29 @@ const CASES: Record<string, Case> = {
     // 2.1.190 (fixtures/recordings): their request opens on the answer.
     alongside: ['first-role'],
   },
+  'chain-progress-parent': {
+    from: 'lean',
+    // The 2.1.19 Write call hung under a hook's progress line, as 2.1.38 writes them: clients before 2.1.19
+    // do not read it and resume from the call, so their request opens on an answer.
+    doc: () => {
+      const lines = entries('lean');
+      const text = entry(lines, '629f6c51');
+      const progress = {
+        type: 'progress',
+        parentUuid: text.uuid,
+        isSidechain: false,
+        sessionId: text.sessionId,
+        version: text.version,
+        data: { type: 'hook_progress', hookEvent: 'PreToolUse', hookName: 'PreToolUse:Write', command: 'true' },
+        uuid: 'eeeeeeee-0000-4000-8000-000000000001',
+        timestamp: '2026-11-22T18:04:07.410Z',
+      } as unknown as Entry;
+      lines.splice(at(lines, '629f6c51') + 1, 0, progress);
+      entry(lines, 'd1c67e04').parentUuid = progress.uuid;
+      return docOf(lines);
+    },
+    alongside: ['first-role'],
+  },
   'chain-cycle': {
     from: 'lean',
     doc: () => {

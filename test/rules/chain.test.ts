@@ -20,6 +20,15 @@ describe('parse-error', () => {
 
   test('a torn line is reported, and so is what it cut off (by a client that does not bridge)', () => {
     expect(rows(torn(), CUTTING)).toEqual([
+      // The response's lines off the chain follow the one on it (recorded: gap-330, 2.1.80-2.1.90): its thinking comes after its call.
+      {
+        rule: 'thinking-order',
+        severity: 'error',
+        line: 3,
+        turn: 1,
+        apiError:
+          'messages.0.content.0: If an assistant message contains any thinking blocks, the first block must be thinking or redacted_thinking. Found tool_use.',
+      },
       { rule: 'parse-error', severity: 'warning', line: 5 },
       // Its split response is still sent from its other lines, but the prompt before them is no longer on the chain.
       { rule: 'chain-dangling', severity: 'error', line: 6 },

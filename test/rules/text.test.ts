@@ -55,7 +55,8 @@ describe('text-whitespace', () => {
 
   test('the real "\\n\\n" line opening an Opus response (2.1.38) is a warning, and --warnings removes it', () => {
     const doc = realDoc('localCommand');
-    // 2.1.32+ drop it; before that it is sent, and it stands before the response's thinking too.
+    // 2.1.32+ drop it; before that it is sent, and it stands before the response's thinking too. Releases
+    // before 2.1.19 cut the chain at the progress line the Glob call hangs under: they open on that call.
     expect(rows(doc)).toEqual([
       {
         rule: 'text-whitespace',
@@ -72,8 +73,22 @@ describe('text-whitespace', () => {
         apiError:
           'messages.1.content.0: If an assistant message contains any thinking blocks, the first block must be thinking or redacted_thinking. Found text.',
       },
+      { rule: 'chain-progress-parent', severity: 'warning', line: 10 },
+      { rule: 'first-role', severity: 'warning', line: 10, turn: 1, apiError: 'messages: first message must use the "user" role' },
     ]);
-    expectRepair(doc, { applied: ['text-whitespace@5: remove the block'], changed: [6], removed: [5], added: 0 }, { warnings: true });
+    expectRepair(
+      doc,
+      {
+        applied: [
+          'chain-progress-parent@10: relink to 194d33b0-6cf7-4c54-8200-07dfd3fb88cf, the line above the progress lines (where newer clients hang it)',
+          'text-whitespace@5: remove the block',
+        ],
+        changed: [6, 10],
+        removed: [5],
+        added: 0,
+      },
+      { warnings: true },
+    );
   });
 });
 
