@@ -3,7 +3,9 @@
 // By default the compaction boundaries are removed, so the whole file is one
 // long active chain (the worst case for the API view and the rules); with
 // `keepCompactions` each copy keeps its compaction, as real long sessions do,
-// and only what follows the last one is sent.
+// and only what follows the last one is sent. Each copy is stamped after the one
+// before, as a real session is written: clients that pick the newest entry to
+// resume from then pick the end of the last copy.
 import { readFileSync, createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -13,16 +15,23 @@ export const SOURCE = fileURLToPath(
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const IDS = /\b(toolu_|msg_)([A-Za-z0-9]+)/g;
+const TIMESTAMP = /"timestamp":"([^"]+)"/g;
 
 export async function makeLarge(out, targetBytes, { keepCompactions = false } = {}) {
   const lines = readFileSync(SOURCE, 'utf8').split('\n').filter(Boolean);
+  const stamps = lines.flatMap((l) => [...l.matchAll(TIMESTAMP)].map((m) => Date.parse(m[1]))).filter((t) => !Number.isNaN(t));
+  // One copy's time span and a minute: copy k is stamped k spans later.
+  const span = Math.max(...stamps) - Math.min(...stamps) + 60_000;
   const ws = createWriteStream(out);
   let written = 0;
   let lastTurn = null;
   for (let copy = 0; written < targetBytes; copy++) {
     const tag = copy.toString(16).padStart(4, '0');
     for (const raw of lines) {
-      let line = raw.replace(UUID, (u) => u.slice(0, 24) + tag + u.slice(28)).replace(IDS, (_, p, id) => `${p}${id}c${tag}`);
+      let line = raw
+        .replace(UUID, (u) => u.slice(0, 24) + tag + u.slice(28))
+        .replace(IDS, (_, p, id) => `${p}${id}c${tag}`)
+        .replace(TIMESTAMP, (whole, t) => (Number.isNaN(Date.parse(t)) ? whole : `"timestamp":"${new Date(Date.parse(t) + copy * span).toISOString()}"`));
       const o = JSON.parse(line);
       const boundary = o.type === 'system' && o.subtype === 'compact_boundary';
       if (boundary && !keepCompactions) continue;

@@ -82,7 +82,7 @@ describe('ccmend doctor', () => {
       'ok       hook             no SessionStart hook runs ccmend (optional: it warns before a broken session is resumed)',
       `                          → add the snippet below to ${join(s.configDir, 'settings.json')}`,
       'ok       session-version  written by Claude Code 2.1.39',
-      'problem  session-check    6 errors · 7 warnings: the API will reject this session as it is',
+      'problem  session-check    6 errors · 8 warnings: the API will reject this session as it is',
       `                          → \`ccmend fix ${LONG_ID}\` repairs what is safe to repair; \`ccmend ${LONG_ID}\` to review it by hand`,
       'ok       session-size     3.0 MB, 1512 lines, 1 compaction, 156 messages sent on resume',
       "ok       provider         checked with the Anthropic API's rules",
@@ -124,7 +124,7 @@ describe('ccmend doctor', () => {
         {
           id: 'session-check',
           status: 'problem',
-          message: '6 errors · 7 warnings: the API will reject this session as it is',
+          message: '6 errors · 8 warnings: the API will reject this session as it is',
           action: `\`ccmend fix ${LONG_ID}\` repairs what is safe to repair; \`ccmend ${LONG_ID}\` to review it by hand`,
         },
         { id: 'session-size', status: 'ok', message: '3.0 MB, 1512 lines, 1 compaction, 156 messages sent on resume', action: null },
@@ -146,7 +146,7 @@ describe('ccmend doctor', () => {
         versions: ['2.1.39'],
         cwd: '/home/USER/projects/spotter-worktrees/spotter-dov',
         provider: 'bedrock',
-        counts: { error: 6, warning: 7, info: 16 },
+        counts: { error: 6, warning: 8, info: 16 },
       },
       hookSettings: { hooks: { SessionStart: [{ matcher: 'resume', hooks: [{ type: 'command', command: 'ccmend check --hook' }] }] } },
     });

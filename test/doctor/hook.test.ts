@@ -121,9 +121,24 @@ describe('ccmend check --hook', () => {
     writeFileSync(
       path,
       [
+        // Written a second apart, as a client writes them: releases before 2.1.101 resume from the newest entry.
         { ...base, type: 'user', uuid: 'u0', parentUuid: null, message: { role: 'user', content: 'hi' } },
-        { ...base, type: 'assistant', uuid: 'a1', parentUuid: 'u0', message: { id: 'm1', role: 'assistant', content: [{ type: 'text', text: 'hello' }] } },
-        { ...base, type: 'assistant', uuid: 'a2', parentUuid: 'a1', message: { id: 'm2', role: 'assistant', content: [{ type: 'text', text: 'again' }] } },
+        {
+          ...base,
+          timestamp: '2026-01-01T00:00:01Z',
+          type: 'assistant',
+          uuid: 'a1',
+          parentUuid: 'u0',
+          message: { id: 'm1', role: 'assistant', content: [{ type: 'text', text: 'hello' }] },
+        },
+        {
+          ...base,
+          timestamp: '2026-01-01T00:00:02Z',
+          type: 'assistant',
+          uuid: 'a2',
+          parentUuid: 'a1',
+          message: { id: 'm2', role: 'assistant', content: [{ type: 'text', text: 'again' }] },
+        },
       ]
         .map((e) => `${JSON.stringify(e)}\n`)
         .join(''),

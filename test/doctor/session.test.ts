@@ -16,7 +16,7 @@ describe('sessionFacts', () => {
       compactions: 1,
       versions: ['2.1.39'],
       provider: 'anthropic',
-      counts: { error: 6, warning: 6, info: 14 },
+      counts: { error: 6, warning: 7, info: 14 },
     });
     expect(f.messages).toBe(analyze(doc).view.messages.length);
   });
@@ -27,7 +27,7 @@ describe('checkSessionHealth', () => {
     expect(checkSessionHealth(sessionFacts(analyze(realDoc('long')), 'anthropic'))).toEqual({
       id: 'session-check',
       status: 'problem',
-      message: '6 errors · 6 warnings: the API will reject this session as it is',
+      message: '6 errors · 7 warnings: the API will reject this session as it is',
       action: `\`ccmend fix ${LONG_ID}\` repairs what is safe to repair; \`ccmend ${LONG_ID}\` to review it by hand`,
     });
   });

@@ -81,7 +81,7 @@ describe('a writer appends while ccmend fixes (Claude Code still running)', () =
     expect(leftovers()).toEqual([]);
     // The appended turn is now the end of the conversation ccmend sees.
     const again = await run(['check', file]);
-    expect(again.out[0]).toBe(`${file}: 0 errors · 4 warnings (16 info), checked for Claude Code 2.1.39, the newest version that wrote this session`);
+    expect(again.out[0]).toBe(`${file}: 0 errors · 5 warnings (16 info), checked for Claude Code 2.1.39, the newest version that wrote this session`);
   });
 
   test('a line appended without its newline yet (a write in progress) is kept as it is', async () => {

@@ -51,9 +51,9 @@ describe('fixAll converged where it used to loop', () => {
     const { doc, first, second } = fixTwice(c);
     expect(first.applied).toEqual([]);
     // The newest client bridges the link the shared uuid broke (line 4's parent), so the request still opens with the prompt.
-    expect(first.analysis.counts).toEqual({ error: 0, warning: 3, info: 0 });
+    expect(first.analysis.counts).toEqual({ error: 0, warning: 4, info: 0 });
     // Clients before 2.1.91 cut there instead: their request opens with the response.
-    expect(first.analysis.diagnostics.map((d) => `${d.rule}@${d.line}`)).toEqual(['chain-dangling@4', 'first-role@4', 'uuid-duplicate@12']);
+    expect(first.analysis.diagnostics.map((d) => `${d.rule}@${d.line}`)).toEqual(['thinking-order@3', 'chain-dangling@4', 'first-role@4', 'uuid-duplicate@12']);
     expect(serializeToBuffer(first.doc).equals(serializeToBuffer(doc))).toBe(true);
     expect(second.applied).toEqual([]);
   });
@@ -71,8 +71,10 @@ describe('fixAll converged where it used to loop', () => {
       ],
     };
     const { doc, first, second } = fixTwice(c, true);
-    expect(rulesAt(first.applied)).toEqual(['text-whitespace@6', 'first-role@10']);
-    expect(first.doc.lines.length).toBe(doc.lines.length);
+    expect(rulesAt(first.applied)).toEqual(['text-whitespace@6', 'thinking-order@7', 'first-role@8']);
+    // The blank line text-whitespace empties and the line first-role inserts balance; the thinking block moves
+    // to the response's first line, and the line it leaves empty goes.
+    expect(first.doc.lines.length).toBe(doc.lines.length - 1);
     expect(first.analysis.counts).toEqual({ error: 0, warning: 1, info: 2 });
     expect(second.applied).toEqual([]);
   });
@@ -80,7 +82,7 @@ describe('fixAll converged where it used to loop', () => {
   test('first-role adopts the response line that heads the chain (after a cut loop)', () => {
     const c: Case = { fixture: 'queue', damage: [{ kind: 'drop', at: 0 }, { kind: 'cycle', at: 37261, from: 99796 }, { kind: 'crlf-all' }] };
     const { first, second } = fixTwice(c, true);
-    expect(rulesAt(first.applied)).toEqual(['chain-cycle@29', 'text-whitespace@26', 'first-role@29']);
+    expect(rulesAt(first.applied)).toEqual(['chain-cycle@29', 'text-whitespace@26', 'thinking-order@27', 'first-role@27']);
     expect(first.analysis.counts).toEqual({ error: 0, warning: 0, info: 0 });
     expect(second.applied).toEqual([]);
   });

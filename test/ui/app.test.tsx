@@ -45,7 +45,7 @@ describe('opening', () => {
     // The cursor stays on the top row while the list re-sorts by the sessions' own times.
     expect(f).toMatch(/❯ 2026-11-22 18:04 +9 KB/);
     // Each session: its own last timestamp, size, errors and warnings, the folder it ran in, its first prompt.
-    expect(f).toMatch(/2026-02-12 21:03 +3\.0 MB +6 err 7 warn +…\/spotter-worktrees\/spotter-dov +Work/);
+    expect(f).toMatch(/2026-02-12 21:03 +3\.0 MB +6 err 8 warn +…\/spotter-worktrees\/spotter-dov +Work/);
     expect(f).toMatch(/2025-09-03 00:47 +26 KB +0 err 0 warn +…\/to\/Demo +\/init/);
     expect(f).toMatch(/2026-11-22 18:00 +258 KB +0 err 0 warn +run two commands/);
     await ui.press(KEY.enter);

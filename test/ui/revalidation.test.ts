@@ -37,16 +37,19 @@ function start(checks?: (doc: Doc) => Checks): EditorState {
 /** The first problem n goes to, and the cursor on it. */
 const atFirstProblem = (s: EditorState) => run(s, 'nextProblem');
 
+// For every client the editor shows the oldest release's lines: releases before 2.1.19 cut this 2.1.39 session at its
+// first progress line, so the first problem (a whitespace-only text on line 760) is off their view and n shows it in
+// the raw view, where d deletes its line.
 describe.each([
-  ['the session’s own client', undefined],
-  ['every client', (doc: Doc) => checksFor(doc, 'anthropic', EVERY_GENERATION)],
-])('an edit revalidates after its frame (%s)', (_, checks) => {
+  ['the session’s own client', undefined, 'deleted text block · u undoes'],
+  ['every client', (doc: Doc) => checksFor(doc, 'anthropic', EVERY_GENERATION), 'deleted line 760 · u undoes'],
+])('an edit revalidates after its frame (%s)', (_, checks, deleted) => {
   test('the edit shows at once: the target’s lines as the full analysis has them, the old problems where their lines are now', () => {
     const before = atFirstProblem(start(checks));
     const row = selectedRow(before)!;
     const s = run(before, 'delete');
     expect(s.revalidating).toBe(true);
-    expect(s.status).toBe('deleted text block · u undoes');
+    expect(s.status).toBe(deleted);
     const full = fullAnalysis(s.history.present, s);
     expect(s.analysis.doc).toBe(s.history.present);
     // The very messages of the full analysis (kept per document), so its rows are the ones shown.
