@@ -604,9 +604,16 @@ const sanitizeSurrogates: Step = (messages, _client, doc) => {
 /** Whether one of the line's unpaired surrogates (found when it was read) is inside the value at `path`. */
 const holdsLoneSurrogate = (info: LineInfo, path: readonly (string | number)[]) => info.loneSurrogates.some((at) => path.every((key, k) => at[k] === key));
 
+/** The is_error result a recent client answers an interrupted call with, made after line `at`. */
+function interruptedResult(call: ViewBlock, at: number, client: Client): ViewBlock {
+  const content = client.has('interrupt-outcome-unknown') ? TOOL_CALL_INTERRUPTED : TOOL_USE_INTERRUPTION;
+  return madeBlock(at, { type: 'tool_result', tool_use_id: call.info.id, content, is_error: true }, call.info.tid);
+}
+
 /**
  * A tool_use with no result in the next message is removed (by every version);
- * at the very end of the conversation a recent client answers it instead.
+ * at the very end of the conversation a recent client answers it instead, and
+ * so it does a call of the last response whose other calls were answered.
  */
 const dropUnansweredCalls: Step = (messages, client) => {
   const out = new Patching(messages);
@@ -617,25 +624,25 @@ const dropUnansweredCalls: Step = (messages, client) => {
     const next = messages[i + 1];
     if (!next && client.has('interrupt-trailing-tool-use')) {
       const at = m.lines[m.lines.length - 1]!;
-      const results = calls.map((c) =>
-        madeBlock(
-          at,
-          {
-            type: 'tool_result',
-            tool_use_id: c.info.id,
-            content: client.has('interrupt-outcome-unknown') ? TOOL_CALL_INTERRUPTED : TOOL_USE_INTERRUPTION,
-            is_error: true,
-          },
-          c.info.tid,
-        ),
-      );
+      const results = calls.map((c) => interruptedResult(c, at, client));
       out.put(i + 1, { role: 'user', blocks: results, lines: [] });
       for (const r of results) out.patches.push({ by: 'interrupt-trailing-tool-use', change: 'made', pos: r.pos, index: -1, message: i + 1 });
       return;
     }
     answered.clear();
     if (next?.role === 'user') for (const b of next.blocks) if (b.info.type === 'tool_result') answered.add(b.info.tid);
-    out.remove(i, new Set(calls.filter((c) => !answered.contains(c.info.tid))), 'drop-unanswered-calls');
+    const unanswered = calls.filter((c) => !answered.contains(c.info.tid));
+    if (unanswered.length < calls.length && i + 1 === messages.length - 1 && client.has('interrupt-beside-results')) {
+      // The made results go right after the results the message holds (before any text after them).
+      const blocks = out.at(i + 1)!.blocks;
+      const after = blocks.findLastIndex((b) => b.info.type === 'tool_result') + 1;
+      const at = blocks[after - 1]!.pos;
+      const results = unanswered.map((c) => interruptedResult(c, at, client));
+      out.put(i + 1, { ...out.at(i + 1)!, blocks: [...blocks.slice(0, after), ...results, ...blocks.slice(after)] });
+      for (const r of results) out.patches.push({ by: 'interrupt-beside-results', change: 'made', pos: r.pos, index: -1, message: i + 1 });
+      return;
+    }
+    out.remove(i, new Set(unanswered), 'drop-unanswered-calls');
   });
   return out.result();
 };
@@ -779,7 +786,11 @@ const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly 
   { by: 'drop-opening-orphans', step: dropOpeningOrphans, variants: ['note-opening-orphans'] },
   { by: 'dedupe-calls-in-response', step: dedupeCallsInResponse },
   { by: 'dedupe-tool-ids', step: dedupeToolIds },
-  { by: 'drop-unanswered-calls', step: dropUnansweredCalls, variants: ['interrupt-trailing-tool-use', 'interrupt-outcome-unknown'] },
+  {
+    by: 'drop-unanswered-calls',
+    step: dropUnansweredCalls,
+    variants: ['interrupt-trailing-tool-use', 'interrupt-outcome-unknown', 'interrupt-beside-results'],
+  },
   { by: 'task-as-agent', step: taskAsAgent },
   { by: 'truncate-tool-names', step: truncateToolNames },
   { by: 'drop-other-models-thinking', step: dropOtherModelsThinking },

@@ -44,6 +44,7 @@ export type BehaviourId =
   | 'sanitize-surrogates'
   | 'interrupt-trailing-tool-use'
   | 'interrupt-outcome-unknown'
+  | 'interrupt-beside-results'
   | 'drop-unanswered-calls'
   | 'answer-final-prompt'
   | 'attach-files'
@@ -208,6 +209,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'words that result "[Tool call interrupted: … its outcome is unknown …]"',
     otherwise: 'words it "[Request interrupted by user for tool use]"',
     spans: [{ from: '2.1.281' }],
+  },
+  {
+    id: 'interrupt-beside-results',
+    kind: 'patch',
+    does: 'answers so, after the results it has, a call of the last response left unanswered beside the results of its other calls',
+    otherwise: 'drops that call',
+    spans: [{ from: '2.1.269' }],
   },
   {
     id: 'drop-unanswered-calls',
