@@ -543,6 +543,28 @@ const dedupeCallsInResponse: Step = (messages) => {
   return out.result();
 };
 
+/**
+ * A tool_result line written again under itself (the copy's parent is the
+ * line of the first result for that call) is sent once: the copy's result goes.
+ * Two results of one call that both hang off the call are sent as written.
+ */
+const dedupeRewrittenResults: Step = (messages, _client, doc) => {
+  const out = new Patching(messages);
+  messages.forEach((m, i) => {
+    if (m.role !== 'user') return;
+    const first = new Map<number, number>();
+    const again = new Set<ViewBlock>();
+    for (const b of m.blocks) {
+      if (b.info.type !== 'tool_result' || b.info.tid < 0) continue;
+      const at = first.get(b.info.tid);
+      if (at === undefined) first.set(b.info.tid, b.pos);
+      else if (at !== b.pos && doc.lines[b.pos]!.info.parentUuid === doc.lines[at]!.info.uuid) again.add(b);
+    }
+    out.remove(i, again, 'dedupe-rewritten-results');
+  });
+  return out.result();
+};
+
 /** What a client sends instead of the tool results a resumed request would open with. */
 export const ORPHAN_REMOVED = '[Orphaned tool result removed due to conversation resume]';
 
@@ -785,6 +807,7 @@ const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly 
   { by: 'drop-orphan-results', step: dropOrphanResults },
   { by: 'drop-opening-orphans', step: dropOpeningOrphans, variants: ['note-opening-orphans'] },
   { by: 'dedupe-calls-in-response', step: dedupeCallsInResponse },
+  { by: 'dedupe-rewritten-results', step: dedupeRewrittenResults },
   { by: 'dedupe-tool-ids', step: dedupeToolIds },
   {
     by: 'drop-unanswered-calls',

@@ -37,6 +37,7 @@ export type BehaviourId =
   | 'side-branches'
   | 'dedupe-tool-ids'
   | 'dedupe-calls-in-response'
+  | 'dedupe-rewritten-results'
   | 'bridge-gaps'
   | 'refuse-large-images'
   | 'leaf-last-entry'
@@ -152,6 +153,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     kind: 'patch',
     does: 'sends a tool_use repeated within one response (its line written twice) once, its result kept',
     otherwise: 'sends both copies',
+    spans: [{ from: '2.1.76' }],
+  },
+  {
+    id: 'dedupe-rewritten-results',
+    kind: 'patch',
+    does: 'sends a tool_result line written again under itself (the copy a child of the original) once',
+    otherwise: 'sends both results (as every version does two results of one call hanging off the call)',
     spans: [{ from: '2.1.76' }],
   },
   {
