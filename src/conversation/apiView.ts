@@ -270,7 +270,13 @@ function sendsAttachment(client: Client, info: LineInfo): boolean {
 }
 
 /** The behaviours the merge stage depends on where no attachment is sent: clients alike in these share one merge. */
-const PLAIN_MERGE_BEHAVIOURS: readonly BehaviourId[] = ['drop-blank-text', 'keep-empty-response-text', 'seam-newline', 'continue-after-results'];
+const PLAIN_MERGE_BEHAVIOURS: readonly BehaviourId[] = [
+  'drop-blank-text',
+  'keep-empty-response-text',
+  'keep-empty-text-beside-image',
+  'seam-newline',
+  'continue-after-results',
+];
 
 /** Lines sent -> whether an attachment is among them (only then do the attachment behaviours tell merges apart). */
 const withAttachments = new WeakMap<readonly number[], boolean>();
@@ -285,6 +291,7 @@ function sendsAttachments(doc: Doc, lines: readonly number[]): boolean {
 const MERGE_BEHAVIOURS: readonly BehaviourId[] = [
   'drop-blank-text',
   'keep-empty-response-text',
+  'keep-empty-text-beside-image',
   'hoist-attachments',
   'fold-reminders-into-results',
   'fold-reminders-into-list-results',
@@ -332,6 +339,7 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   const infos = doc.lines;
   const dropBlank = client.has('drop-blank-text');
   const keepEmptyInResponse = client.has('keep-empty-response-text');
+  const keepEmptyBesideImage = client.has('keep-empty-text-beside-image');
   const fold = client.has('fold-reminders-into-results');
   const foldIntoLists = client.has('fold-reminders-into-list-results');
   const seam = client.has('seam-newline');
@@ -375,9 +383,10 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
     }
     last.lines.push(p);
     const blocks = info.blocks;
+    const keepEmpty = role === 'assistant' ? keepEmptyInResponse : keepEmptyBesideImage && blocks.some((b) => b.type === 'image');
     for (let index = 0; index < blocks.length; index++) {
       const b = blocks[index]!;
-      if (dropBlank && b.type === 'text' && (b.empty || b.whitespace) && !(keepEmptyInResponse && role === 'assistant' && b.empty)) {
+      if (dropBlank && b.type === 'text' && (b.empty || b.whitespace) && !(keepEmpty && b.empty)) {
         patches.push({ by: 'drop-blank-text', change: 'dropped', pos: p, index, message: drafts.length - 1 });
         continue;
       }
@@ -784,6 +793,24 @@ const taskAsAgent: Step = (messages) => {
 
 const isTaskCall = (b: ViewBlock) => b.info.type === 'tool_use' && b.info.name === 'Task' && !b.renamed;
 
+/** What some clients send in place of an image pasted into a prompt. */
+export const IMAGE_PLACEHOLDER = '[image]';
+
+/** An image of a user prompt (a tool result's images are inside its block, not here) is sent as "[image]". */
+const promptImagePlaceholder: Step = (messages) => {
+  const out = new Patching(messages);
+  messages.forEach((m, i) => {
+    if (m.role !== 'user' || !m.blocks.some((b) => b.info.type === 'image')) return;
+    const blocks = m.blocks.map((b) => {
+      if (b.info.type !== 'image') return b;
+      out.patches.push({ by: 'prompt-image-placeholder', change: 'changed', pos: b.pos, index: b.index, message: i });
+      return { ...b, replacement: { type: 'text', text: IMAGE_PLACEHOLDER } };
+    });
+    out.put(i, { ...m, blocks });
+  });
+  return out.result();
+};
+
 /** The longest tool name the API takes. */
 export const MAX_TOOL_NAME = 200;
 
@@ -815,6 +842,7 @@ const STEPS: readonly { readonly by: BehaviourId; readonly step: Step; readonly 
     variants: ['interrupt-trailing-tool-use', 'interrupt-outcome-unknown', 'interrupt-beside-results'],
   },
   { by: 'task-as-agent', step: taskAsAgent },
+  { by: 'prompt-image-placeholder', step: promptImagePlaceholder },
   { by: 'truncate-tool-names', step: truncateToolNames },
   { by: 'drop-other-models-thinking', step: dropOtherModelsThinking },
   { by: 'sanitize-surrogates', step: sanitizeSurrogates },

@@ -66,6 +66,8 @@ export type BehaviourId =
   | 'task-as-agent'
   | 'truncate-tool-names'
   | 'keep-empty-response-text'
+  | 'keep-empty-text-beside-image'
+  | 'prompt-image-placeholder'
   | 'drop-other-models-thinking'
   | 'placeholder-emptied'
   | 'continue-after-results'
@@ -142,6 +144,23 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     spans: [{ from: '2.1.114', until: '2.1.277' }],
   },
   {
+    id: 'keep-empty-text-beside-image',
+    kind: 'patch',
+    does: 'sends an empty text block of a user line holding an image (a screenshot pasted with no text) all the same',
+    otherwise: 'drops it with the other blank text, where it drops blank text',
+    spans: [{ from: '2.1.32', until: '2.1.160' }],
+  },
+  {
+    id: 'prompt-image-placeholder',
+    kind: 'patch',
+    does: 'sends an image of a user prompt (not of a tool result) as the text "[image]"',
+    otherwise: 'sends the image',
+    spans: [
+      { from: '2.1.39', until: '2.1.64' },
+      { from: '2.1.67', until: '2.1.69' },
+    ],
+  },
+  {
     id: 'side-branches',
     kind: 'lines',
     does: "sends every call of a parallel tool response and each call's result",
@@ -193,7 +212,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'leaf-last-prompt',
     kind: 'lines',
-    does: 'resumes from the leaf named by the last `last-prompt` line',
+    does: 'resumes from the leaf named by the last `last-prompt` line, unless a turn hangs under it',
     otherwise: 'ignores `last-prompt` lines when choosing where to resume',
     spans: [{ from: '2.1.120' }],
   },

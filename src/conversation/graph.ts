@@ -227,13 +227,17 @@ function newestLeaf(doc: Doc, ix: Index): number | undefined {
   return best ?? lastLeaf(doc, ix);
 }
 
-/** The line the last `last-prompt` entry names, if it is a conversation line. */
+/**
+ * The line the last `last-prompt` entry names, if it is a conversation line
+ * that is still a leaf (a turn written under it after the entry, such as a
+ * prompt appended to the file, passes it over).
+ */
 function promptedLeaf(doc: Doc, ix: Index): number | undefined {
   for (let i = doc.lines.length - 1; i >= 0; i--) {
     const info = doc.lines[i]!.info;
     if (info.type !== 'last-prompt' || !info.leafUuid) continue;
     const pos = ownerOf(ix, internedId(info.leafUuid));
-    return pos !== -1 && isConversationLine(doc.lines[pos]!) ? pos : undefined;
+    return pos !== -1 && isConversationLine(doc.lines[pos]!) && !hasTurnAfter(doc, ix, pos) ? pos : undefined;
   }
   return undefined;
 }

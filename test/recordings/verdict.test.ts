@@ -14,7 +14,6 @@ const REFUSED_ID = /--resume requires a valid session ID/;
  * this table when the view model learns it.
  */
 const VIEW_NOT_YET_MODELLED: readonly Exclusion[] = [
-  { cases: ['user-image-empty-text-end'], from: '2.1.32', until: '2.1.133', reason: 'the client sends the empty text block after the pasted image' },
   // What fix writes from the 2.1.39 file: these releases resume it, as they do the fixture, from its newest
   // line, whose chain runs through progress lines they do not know (fixtures/recordings/README.md).
   { cases: ['fixed-gap-239', 'fixed-warnings-gap-239'], from: '1.0.98', until: '2.0.78', reason: 'the client sends the probe alone' },
