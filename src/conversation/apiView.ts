@@ -89,7 +89,7 @@ export const TOOL_CALL_INTERRUPTED =
  * put all results but the last there); an older one only those on the chain.
  */
 function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly number[]): number[] {
-  const chain = client.has('splice-preserved-segment') ? withPreservedSegment(doc, graph, walked) : walked;
+  const chain = client.has('splice-preserved-segment') ? withPreservedSegment(doc, graph, walked, client.has('relink-preserved-messages')) : walked;
   // Which lines are sent, answer, or hold results: read from the columns, not from 30k line objects.
   const { flags, uid, mid } = columnsOf(doc.lines);
   const order: number[] = [];
@@ -141,12 +141,18 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
  * The chain with the messages a compaction kept (its boundary's preserved
  * segment, head to tail) put back right after the summary they follow.
  */
-function withPreservedSegment(doc: Doc, graph: Graph, chain: readonly number[]): readonly number[] {
+function withPreservedSegment(doc: Doc, graph: Graph, chain: readonly number[], byList: boolean): readonly number[] {
   const kept = chain.length ? doc.lines[chain[0]!]!.info.preservedSegment : undefined;
   if (!kept) return chain;
   const anchor = graph.posOf(kept.anchor);
   const at = anchor === undefined ? -1 : chain.indexOf(anchor);
   if (at === -1) return chain;
+  const listed = byList ? preservedList(doc, graph, chain[0]!) : undefined;
+  if (listed?.length) {
+    // The listed messages follow the anchor in their order, each under the one before: the chain's own copies go.
+    const inList = new Set(listed);
+    return [...chain.slice(0, at + 1), ...listed, ...chain.slice(at + 1).filter((p) => !inList.has(p))];
+  }
   const segment: number[] = [];
   const inChain = new Set(chain);
   for (let p = graph.posOf(kept.tail); p !== undefined && !inChain.has(p) && segment.length < doc.lines.length; ) {
@@ -159,6 +165,17 @@ function withPreservedSegment(doc: Doc, graph: Graph, chain: readonly number[]):
   return [...chain.slice(0, at + 1), ...segment.reverse(), ...chain.slice(at + 1)];
 }
 
+/** The lines a compact boundary lists as kept (`compactMetadata.preservedMessages.uuids`), in its order, those the file holds. */
+function preservedList(doc: Doc, graph: Graph, boundary: number): number[] | undefined {
+  const metadata = entryOf(doc, doc.lines[boundary]!)?.compactMetadata as { preservedMessages?: { uuids?: unknown } } | undefined;
+  const uuids = metadata?.preservedMessages?.uuids;
+  if (!Array.isArray(uuids)) return undefined;
+  return uuids.flatMap((u) => {
+    const p = typeof u === 'string' ? graph.posOf(u) : undefined;
+    return p === undefined ? [] : [p];
+  });
+}
+
 /**
  * linesSent, once per chain and per answer to side-branches: every generation
  * that walks a document alike sends the same lines (a chain belongs to one
@@ -169,7 +186,7 @@ const sentLines = new WeakMap<readonly number[], Record<string, number[]>>();
 function sentLinesOf(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): readonly number[] {
   let known = sentLines.get(chain);
   if (!known) sentLines.set(chain, (known = {}));
-  const slot = `${client.has('side-branches') ? 'sides' : 'chainOnly'}${client.has('send-api-errors') ? '+errors' : ''}${client.has('results-in-call-order') ? '+byCall' : ''}${client.has('splice-preserved-segment') ? '+kept' : ''}`;
+  const slot = `${client.has('side-branches') ? 'sides' : 'chainOnly'}${client.has('send-api-errors') ? '+errors' : ''}${client.has('results-in-call-order') ? '+byCall' : ''}${client.has('splice-preserved-segment') ? '+kept' : ''}${client.has('relink-preserved-messages') ? '+listed' : ''}`;
   return (known[slot] ??= linesSent(doc, graph, client, chain));
 }
 
@@ -861,7 +878,7 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
   if (!known) stages.set(chain, (known = new Map()));
   const lines = sentLinesOf(doc, graph, client, chain);
   const mergedBy = sendsAttachments(doc, lines) ? MERGE_BEHAVIOURS : PLAIN_MERGE_BEHAVIOURS;
-  let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${client.has('results-in-call-order')}|${client.has('splice-preserved-segment')}|${behaviourKey(client, mergedBy)}`;
+  let key = `${client.has('side-branches')}|${client.has('send-api-errors')}|${client.has('results-in-call-order')}|${client.has('splice-preserved-segment')}|${client.has('relink-preserved-messages')}|${behaviourKey(client, mergedBy)}`;
   let stage = known.get(key);
   if (!stage) known.set(key, (stage = merge(doc, lines, client)));
   for (const { by, step, variants } of STEPS) {

@@ -30,6 +30,7 @@ export type BehaviourId =
   | 'results-first'
   | 'results-in-call-order'
   | 'splice-preserved-segment'
+  | 'relink-preserved-messages'
   | 'drop-orphan-results'
   | 'drop-opening-orphans'
   | 'note-opening-orphans'
@@ -100,6 +101,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: "sends the messages a compaction kept (its boundary's preservedSegment) right after the summary",
     otherwise: 'sends the summary, then what follows it',
     spans: [{ from: '2.1.76' }],
+  },
+  {
+    id: 'relink-preserved-messages',
+    kind: 'lines',
+    does: "takes those messages from the boundary's list of them (preservedMessages), in its order, even where their parentUuids do not link them",
+    otherwise: 'follows the parentUuids from the tail of the segment to its head, and keeps none where they do not lead there',
+    spans: [{ from: '2.1.160' }],
   },
   {
     id: 'results-in-call-order',
