@@ -312,6 +312,7 @@ const MERGE_BEHAVIOURS: readonly BehaviourId[] = [
   'hoist-attachments',
   'fold-reminders-into-results',
   'fold-reminders-into-list-results',
+  'attribution-apart-from-results',
   'seam-newline',
   'continue-after-results',
   ...(Object.keys(REWORDINGS) as BehaviourId[]),
@@ -359,6 +360,8 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   const keepEmptyBesideImage = client.has('keep-empty-text-beside-image');
   const fold = client.has('fold-reminders-into-results');
   const foldIntoLists = client.has('fold-reminders-into-list-results');
+  const keepApart = fold && client.has('attribution-apart-from-results');
+  const apart = new Set<ViewBlock>();
   const seam = client.has('seam-newline');
   const rewordings = (Object.keys(REWORDINGS) as BehaviourId[]).filter((id) => client.has(id));
   let lines = sent.filter((p) => !isAttachment(infos[p]!.info) || sendsAttachment(client, infos[p]!.info));
@@ -374,14 +377,20 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
       const reworded = rewordings.find((id) => REWORDINGS[id]!.type === info.attachment);
       info.blocks.forEach((b, index) => {
         const block: ViewBlock = { pos: p, index, info: b, ...(reworded ? { reworded } : {}) };
-        const end = last?.role === 'user' ? last.blocks[last.blocks.length - 1] : undefined;
         if (last?.role !== 'user') {
           drafts.push({ role: 'user', blocks: [block], lines: [p] });
           return;
         }
+        // A reminder a client keeps apart stays a block of its own after the result, and the next is still folded into it.
+        let at = last.blocks.length - 1;
+        while (at >= 0 && apart.has(last.blocks[at]!)) at--;
+        const end = last.blocks[at];
         if (!last.lines.includes(p)) last.lines.push(p);
-        if (fold && end?.info.type === 'tool_result' && (!end.info.listContent || foldIntoLists)) {
-          last.blocks[last.blocks.length - 1] = { ...end, folded: [...(end.folded ?? []), block] };
+        if (keepApart && info.attachment === 'remote_session_change' && end?.info.type === 'tool_result') {
+          apart.add(block);
+          last.blocks.push(block);
+        } else if (fold && end?.info.type === 'tool_result' && (!end.info.listContent || foldIntoLists)) {
+          last.blocks[at] = { ...end, folded: [...(end.folded ?? []), block] };
           patches.push({ by: 'fold-reminders-into-results', change: 'moved', pos: p, index, message: drafts.length - 1 });
         } else last.blocks.push(block);
       });

@@ -59,6 +59,7 @@ export type BehaviourId =
   | 'hoist-attachments'
   | 'fold-reminders-into-results'
   | 'fold-reminders-into-list-results'
+  | 'attribution-apart-from-results'
   | 'seam-newline'
   | 'deferred-tools-short-header'
   | 'attribution-short-note'
@@ -415,6 +416,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'appends it to a result whose content is a list of blocks too, as a text block of that list',
     otherwise: 'folds reminders only into string results',
     spans: [{ from: '2.1.269' }],
+  },
+  {
+    id: 'attribution-apart-from-results',
+    kind: 'patch',
+    does: 'folds no commit attribution (`remote_session_change`) into a result: it follows the results as a text block of its own',
+    otherwise: 'folds the attribution into the result like any other reminder',
+    spans: [{ from: '2.1.290' }],
   },
   {
     id: 'seam-newline',
