@@ -983,11 +983,18 @@ export function renderApiMessages(doc: Doc, view: ApiView): unknown[] {
   }));
 }
 
-/** A tool_result with reminder texts appended to its content: after a blank line to a string, as text blocks to a list. */
+/**
+ * A tool_result with reminder texts appended to its content: after a blank
+ * line to a string, as text blocks to a list (whose last text block, where it
+ * ends the list, then ends in a newline).
+ */
 function withFolded(result: { content?: unknown }, texts: readonly { text: string }[]): unknown {
   const { content } = result;
   if (typeof content === 'string') return { ...result, content: [content, ...texts.map((t) => t.text)].join('\n\n') };
-  return { ...result, content: [...(Array.isArray(content) ? content : []), ...texts] };
+  const list: unknown[] = Array.isArray(content) ? [...content] : [];
+  const end = list[list.length - 1] as { type?: unknown; text?: unknown } | undefined;
+  if (end?.type === 'text' && typeof end.text === 'string') list[list.length - 1] = { ...end, text: `${end.text}\n` };
+  return { ...result, content: [...list, ...texts] };
 }
 
 /** A value with every unpaired surrogate of its strings replaced by U+FFFD. */

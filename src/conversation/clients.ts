@@ -413,7 +413,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'fold-reminders-into-list-results',
     kind: 'patch',
-    does: 'appends it to a result whose content is a list of blocks too, as a text block of that list',
+    does: 'appends it to a result whose content is a list of blocks too, as a text block of that list (a text block ending the list gets a newline)',
     otherwise: 'folds reminders only into string results',
     spans: [{ from: '2.1.269' }],
   },
