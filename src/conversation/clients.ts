@@ -42,6 +42,7 @@ export type BehaviourId =
   | 'bridge-gaps'
   | 'refuse-large-images'
   | 'leaf-last-entry'
+  | 'leaf-newest-line'
   | 'leaf-last-prompt'
   | 'sanitize-surrogates'
   | 'interrupt-trailing-tool-use'
@@ -217,6 +218,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'resumes from the last conversation entry in the file',
     otherwise: 'resumes from the conversation entry with the newest timestamp',
     spans: [{ from: '2.1.101' }],
+  },
+  {
+    id: 'leaf-newest-line',
+    kind: 'lines',
+    does: 'takes for that entry the first line with the newest timestamp, even one a line hangs under (a result written at the same instant as its call)',
+    otherwise: 'takes the newest entry nothing hangs under, the later one on a tie',
+    spans: [{ from: '1.0.0', until: '2.1.80' }],
   },
   {
     id: 'leaf-last-prompt',
