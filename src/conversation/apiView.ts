@@ -130,11 +130,23 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
       if (uid[g]! < 0 || graph.posOfId(uid[g]!) !== g) continue;
       for (const c of graph.childrenOfId(uid[g]!)) if (flags[c]! & RESULTS) (results ??= []).push(c);
     }
-    // A client that takes each call's results in turn sends them so; the others in file order.
+    // A client that takes each call's results in turn sends them in the order they were written by their
+    // timestamps (call by call where those tie or are missing); the others in file order.
     if (!byCall) results?.sort((a, b) => a - b);
+    else if (results && results.length > 1) results = byTime(doc, results);
     results?.forEach(emit);
   }
   return order;
+}
+
+/** Positions in the order of their lines' timestamps, stably (kept as they are when one has none). */
+function byTime(doc: Doc, positions: number[]): number[] {
+  const at = positions.map((p) => Date.parse(doc.lines[p]!.info.timestamp ?? ''));
+  if (at.some(Number.isNaN)) return positions;
+  return positions
+    .map((p, i) => ({ p, t: at[i]! }))
+    .sort((a, b) => a.t - b.t)
+    .map((x) => x.p);
 }
 
 /**

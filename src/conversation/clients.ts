@@ -114,7 +114,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'results-in-call-order',
     kind: 'lines',
-    does: "sends the tool_results answering a response call by call (each call's results in turn)",
+    does: 'sends the tool_results answering a response in the order of their timestamps (call by call where those tie)',
     otherwise: 'sends them in the order they were written',
     spans: [{ from: '2.1.80', until: '2.1.263' }],
   },
