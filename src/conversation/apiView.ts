@@ -708,7 +708,8 @@ const dropUnansweredCalls: Step = (messages, client) => {
       const at = blocks[after - 1]!.pos;
       const results = unanswered.map((c) => interruptedResult(c, at, client));
       out.put(i + 1, { ...out.at(i + 1)!, blocks: [...blocks.slice(0, after), ...results, ...blocks.slice(after)] });
-      for (const r of results) out.patches.push({ by: 'interrupt-beside-results', change: 'made', pos: r.pos, index: -1, message: i + 1 });
+      // Each made result is reported at its call: what it mends is that call left unanswered.
+      for (const c of unanswered) out.patches.push({ by: 'interrupt-beside-results', change: 'made', pos: c.pos, index: -1, message: i + 1 });
       return;
     }
     out.remove(i, new Set(unanswered), 'drop-unanswered-calls');

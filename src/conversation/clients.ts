@@ -42,7 +42,6 @@ export type BehaviourId =
   | 'bridge-gaps'
   | 'refuse-large-images'
   | 'leaf-last-entry'
-  | 'leaf-newest-line'
   | 'leaf-last-prompt'
   | 'sanitize-surrogates'
   | 'interrupt-trailing-tool-use'
@@ -220,13 +219,6 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     spans: [{ from: '2.1.101' }],
   },
   {
-    id: 'leaf-newest-line',
-    kind: 'lines',
-    does: 'takes for that entry the first line with the newest timestamp, even one a line hangs under (a result written at the same instant as its call)',
-    otherwise: 'takes the newest entry nothing hangs under, the later one on a tie',
-    spans: [{ from: '1.0.0', until: '2.1.80' }],
-  },
-  {
     id: 'leaf-last-prompt',
     kind: 'lines',
     does: 'resumes from the leaf named by the last `last-prompt` line, unless a turn hangs under it',
@@ -257,7 +249,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'interrupt-beside-results',
     kind: 'patch',
-    does: 'answers so, after the results it has, a call of the last response left unanswered beside the results of its other calls',
+    does: 'answers a call of the last response left unanswered beside the results of its other calls with an is_error result saying it was interrupted, after those results',
     otherwise: 'drops that call',
     spans: [{ from: '2.1.269' }],
   },

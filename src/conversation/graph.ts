@@ -211,19 +211,15 @@ function lastLeaf(doc: Doc, ix: Index, end = doc.lines.length): number | undefin
   return fallback;
 }
 
-/**
- * The conversation line with no conversation child and the newest timestamp
- * (file order breaks ties); for a client that looks at every line, the first
- * line with the newest timestamp, leaf or not.
- */
-function newestLeaf(doc: Doc, ix: Index, anyLine = false): number | undefined {
+/** The conversation line with no conversation child and the newest timestamp (file order breaks ties). */
+function newestLeaf(doc: Doc, ix: Index): number | undefined {
   let best: number | undefined;
   let bestAt = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < doc.lines.length; i++) {
-    if (!isConversationLine(doc.lines[i]!) || (!anyLine && hasTurnAfter(doc, ix, i))) continue;
+    if (!isConversationLine(doc.lines[i]!) || hasTurnAfter(doc, ix, i)) continue;
     const t = stampOf(doc, i);
     const at = Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
-    if (best === undefined || (anyLine ? at > bestAt : at >= bestAt)) {
+    if (best === undefined || at >= bestAt) {
       best = i;
       bestAt = at;
     }
@@ -254,10 +250,6 @@ function chooseLeaf(doc: Doc, di: DocIndex, client: Client): number | undefined 
     if (leaves.prompted !== undefined) return leaves.prompted;
   }
   if (client.has('leaf-last-entry')) return lastLeafOf(doc, di);
-  if (client.has('leaf-newest-line')) {
-    if (!('newestLine' in leaves)) leaves.newestLine = newestLeaf(doc, ix, true);
-    return leaves.newestLine;
-  }
   if (!('newest' in leaves)) leaves.newest = newestLeaf(doc, ix);
   return leaves.newest;
 }
@@ -288,7 +280,7 @@ interface DocIndex {
   readonly dangling: readonly number[];
   readonly unreadable: readonly number[];
   /** The leaves each kind of client resumes from, as found. */
-  readonly leaves: { prompted?: number; last?: number; newest?: number; newestLine?: number };
+  readonly leaves: { prompted?: number; last?: number; newest?: number };
   readonly walks: Map<string, Walk>;
 }
 
@@ -313,7 +305,7 @@ function docIndex(doc: Doc): DocIndex {
 }
 
 /** The behaviours a graph depends on: clients alike in these walk a document alike. */
-export const GRAPH_BEHAVIOURS: readonly BehaviourId[] = ['leaf-last-prompt', 'leaf-last-entry', 'leaf-newest-line', 'bridge-gaps'];
+export const GRAPH_BEHAVIOURS: readonly BehaviourId[] = ['leaf-last-prompt', 'leaf-last-entry', 'bridge-gaps'];
 
 export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
   const di = docIndex(doc);

@@ -136,6 +136,13 @@ const NOT_YET_MODELLED: readonly Exclusion[] = [
       'not analysed yet (the session fix writes from tool-use-id-reused-later); first difference: message 6 block 0 content[0].text: recorded "[Tool result missing due to internal error]",',
   },
   {
+    cases: ['fixed-warnings-tool-use-unanswered-end'],
+    from: '1.0.98',
+    until: '2.1.80',
+    reason:
+      'the result fix --warnings adds has its call\'s timestamp; these releases resume from the call (the first line at the newest instant, though a line hangs under it) and drop it; first difference: message 5 block 0 type: recorded "text", ours "tool_use" (how they choose among lines of one instant elsewhere, such as the copies of the bench\'s long session, is not recorded)',
+  },
+  {
     cases: ['fixed-warnings-parallel-result-missing'],
     from: '1.0.98',
     until: '2.1.87',
@@ -150,9 +157,9 @@ const NOT_YET_MODELLED: readonly Exclusion[] = [
 ];
 
 /** Pairs equal, excluded and not yet modelled. */
-const EQUAL = 4273;
+const EQUAL = 4262;
 const EXCLUDED = 324;
-const PENDING = 204;
+const PENDING = 215;
 
 /** ccmend's messages for a case as `api-view --client <version> --json` prints them. */
 function ourMessages(text: string, version: string): unknown[] {
