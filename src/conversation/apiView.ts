@@ -92,7 +92,7 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
   // Each behaviour is asked where it decides something (see ByAnswers): a document without API errors,
   // local commands, side branches or a preserved segment is sent alike by clients that differ on them.
   const kept = walked.length > 0 && doc.lines[walked[0]!]!.info.preservedSegment !== undefined;
-  const chain = kept && client.has('splice-preserved-segment') ? withPreservedSegment(doc, graph, walked) : walked;
+  const chain = kept && client.has('splice-preserved-segment') ? withPreservedSegment(doc, graph, walked, client.has('relink-preserved-messages')) : walked;
   // Which lines are sent, answer, or hold results: read from the columns, not from 30k line objects.
   const { flags, uid, mid } = columnsOf(doc.lines);
   const order: number[] = [];
@@ -134,23 +134,26 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
       if (uid[g]! < 0 || graph.posOfId(uid[g]!) !== g) continue;
       for (const c of graph.childrenOfId(uid[g]!)) if (flags[c]! & RESULTS) (results ??= []).push(c);
     }
-    // A client that takes each call's results in turn sends those on side branches before the one on the
-    // chain; the others in file order.
+    // A client that takes each call's results in turn sends them in the order they were written by their
+    // timestamps (call by call where those tie or are missing); the others in file order.
     if (results && results.length > 1) {
       const inFile = [...results].sort((a, b) => a - b);
-      const byCall = sideResultsFirst(doc, results, inChain);
-      results = byCall.some((r, i) => r !== inFile[i]) && client.has('results-in-call-order') ? byCall : inFile;
+      const written = byTime(doc, results);
+      results = written.some((r, i) => r !== inFile[i]) && client.has('results-in-call-order') ? written : inFile;
     }
     results?.forEach(emit);
   }
   return order;
 }
 
-/** Results with those on side branches first; a copy of a result the chain holds (a line written twice) is no parallel result: it keeps its place. */
-function sideResultsFirst(doc: Doc, results: readonly number[], inChain: Uint32Array): number[] {
-  const chainCalls = new Set(results.filter((r) => inChain[r]).flatMap((r) => doc.lines[r]!.info.blocks.map((b) => b.tid)));
-  const late = (r: number) => (inChain[r] || doc.lines[r]!.info.blocks.some((b) => b.tid >= 0 && chainCalls.has(b.tid)) ? 1 : 0);
-  return [...results].sort((a, b) => late(a) - late(b));
+/** Positions in the order of their lines' timestamps, stably (kept as they are when one has none). */
+function byTime(doc: Doc, positions: number[]): number[] {
+  const at = positions.map((p) => Date.parse(doc.lines[p]!.info.timestamp ?? ''));
+  if (at.some(Number.isNaN)) return positions;
+  return positions
+    .map((p, i) => ({ p, t: at[i]! }))
+    .sort((a, b) => a.t - b.t)
+    .map((x) => x.p);
 }
 
 /** A response's lines those the chain holds first, in chain order, then the others by timestamp (file order breaks ties). */
@@ -166,12 +169,18 @@ function withChainFirst(doc: Doc, group: ArrayLike<number> & Iterable<number>, i
  * The chain with the messages a compaction kept (its boundary's preserved
  * segment, head to tail) put back right after the summary they follow.
  */
-function withPreservedSegment(doc: Doc, graph: Graph, chain: readonly number[]): readonly number[] {
+function withPreservedSegment(doc: Doc, graph: Graph, chain: readonly number[], byList: boolean): readonly number[] {
   const kept = chain.length ? doc.lines[chain[0]!]!.info.preservedSegment : undefined;
   if (!kept) return chain;
   const anchor = graph.posOf(kept.anchor);
   const at = anchor === undefined ? -1 : chain.indexOf(anchor);
   if (at === -1) return chain;
+  const listed = byList ? preservedList(doc, graph, chain[0]!) : undefined;
+  if (listed?.length) {
+    // The listed messages follow the anchor in their order, each under the one before: the chain's own copies go.
+    const inList = new Set(listed);
+    return [...chain.slice(0, at + 1), ...listed, ...chain.slice(at + 1).filter((p) => !inList.has(p))];
+  }
   const segment: number[] = [];
   const inChain = new Set(chain);
   for (let p = graph.posOf(kept.tail); p !== undefined && !inChain.has(p) && segment.length < doc.lines.length; ) {
@@ -185,6 +194,17 @@ function withPreservedSegment(doc: Doc, graph: Graph, chain: readonly number[]):
 }
 
 const isLocalCommand = (info: LineInfo) => info.type === 'system' && info.subtype === 'local_command';
+
+/** The lines a compact boundary lists as kept (`compactMetadata.preservedMessages.uuids`), in its order, those the file holds. */
+function preservedList(doc: Doc, graph: Graph, boundary: number): number[] | undefined {
+  const metadata = entryOf(doc, doc.lines[boundary]!)?.compactMetadata as { preservedMessages?: { uuids?: unknown } } | undefined;
+  const uuids = metadata?.preservedMessages?.uuids;
+  if (!Array.isArray(uuids)) return undefined;
+  return uuids.flatMap((u) => {
+    const p = typeof u === 'string' ? graph.posOf(u) : undefined;
+    return p === undefined ? [] : [p];
+  });
+}
 
 /**
  * linesSent, once per chain and answers: every generation that walks a
@@ -340,6 +360,7 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   const drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[] = [];
   let openerId: string | undefined;
   let droppedBlank = false;
+  const apart = new Set<ViewBlock>();
   for (const p of lines) {
     const info = infos[p]!.info;
     const role = info.role!;
@@ -348,18 +369,21 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
       const reworded = REWORDING_IDS.find((id) => REWORDINGS[id]!.type === info.attachment && client.has(id));
       info.blocks.forEach((b, index) => {
         const block: ViewBlock = { pos: p, index, info: b, ...(reworded ? { reworded } : {}) };
-        const end = last?.role === 'user' ? last.blocks[last.blocks.length - 1] : undefined;
         if (last?.role !== 'user') {
           drafts.push({ role: 'user', blocks: [block], lines: [p] });
           return;
         }
+        // A reminder a client keeps apart stays a block of its own after the result, and the next is still folded into it.
+        let at = last.blocks.length - 1;
+        while (at >= 0 && apart.has(last.blocks[at]!)) at--;
+        const end = last.blocks[at];
         if (!last.lines.includes(p)) last.lines.push(p);
-        const folds =
-          end?.info.type === 'tool_result' &&
-          client.has('fold-reminders-into-results') &&
-          (!end.info.listContent || client.has('fold-reminders-into-list-results'));
-        if (folds) {
-          last.blocks[last.blocks.length - 1] = { ...end, folded: [...(end.folded ?? []), block] };
+        const afterResult = end?.info.type === 'tool_result' && client.has('fold-reminders-into-results');
+        if (afterResult && info.attachment === 'remote_session_change' && client.has('attribution-apart-from-results')) {
+          apart.add(block);
+          last.blocks.push(block);
+        } else if (afterResult && (!end!.info.listContent || client.has('fold-reminders-into-list-results'))) {
+          last.blocks[at] = { ...end!, folded: [...(end!.folded ?? []), block] };
           patches.push({ by: 'fold-reminders-into-results', change: 'moved', pos: p, index, message: drafts.length - 1 });
         } else last.blocks.push(block);
       });
@@ -380,11 +404,7 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
     const blocks = info.blocks;
     for (let index = 0; index < blocks.length; index++) {
       const b = blocks[index]!;
-      const drops =
-        b.type === 'text' &&
-        (b.empty || b.whitespace) &&
-        client.has('drop-blank-text') &&
-        !(role === 'assistant' && b.empty && client.has('keep-empty-response-text'));
+      const drops = b.type === 'text' && (b.empty || b.whitespace) && client.has('drop-blank-text') && !(b.empty && keepsEmpty(role, blocks, client));
       if (drops) {
         droppedBlank = true;
         patches.push({ by: 'drop-blank-text', change: 'dropped', pos: p, index, message: drafts.length - 1 });
@@ -399,6 +419,11 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
 }
 
 const REWORDING_IDS = Object.keys(REWORDINGS) as BehaviourId[];
+
+/** Whether the client keeps an empty text of this line (else, dropping blank text, it drops it): of a response, or beside an image. */
+function keepsEmpty(role: 'user' | 'assistant', blocks: readonly BlockInfo[], client: Client): boolean {
+  return role === 'assistant' ? client.has('keep-empty-response-text') : blocks.some((b) => b.type === 'image') && client.has('keep-empty-text-beside-image');
+}
 
 /**
  * A message left with no block (its text lines all blank) is dropped, and the
@@ -552,6 +577,28 @@ const dedupeCallsInResponse: Step = (messages) => {
   return out.result();
 };
 
+/**
+ * A tool_result line written again under itself (the copy's parent is the
+ * line of the first result for that call) is sent once: the copy's result goes.
+ * Two results of one call that both hang off the call are sent as written.
+ */
+const dedupeRewrittenResults: Step = (messages, _client, doc) => {
+  const out = new Patching(messages);
+  messages.forEach((m, i) => {
+    if (m.role !== 'user') return;
+    const first = new Map<number, number>();
+    const again = new Set<ViewBlock>();
+    for (const b of m.blocks) {
+      if (b.info.type !== 'tool_result' || b.info.tid < 0) continue;
+      const at = first.get(b.info.tid);
+      if (at === undefined) first.set(b.info.tid, b.pos);
+      else if (at !== b.pos && doc.lines[b.pos]!.info.parentUuid === doc.lines[at]!.info.uuid) again.add(b);
+    }
+    out.remove(i, again, 'dedupe-rewritten-results');
+  });
+  return out.result();
+};
+
 /** What a client sends instead of the tool results a resumed request would open with. */
 export const ORPHAN_REMOVED = '[Orphaned tool result removed due to conversation resume]';
 
@@ -613,9 +660,16 @@ const sanitizeSurrogates: Step = (messages, _client, doc) => {
 /** Whether one of the line's unpaired surrogates (found when it was read) is inside the value at `path`. */
 const holdsLoneSurrogate = (info: LineInfo, path: readonly (string | number)[]) => info.loneSurrogates.some((at) => path.every((key, k) => at[k] === key));
 
+/** The is_error result a recent client answers an interrupted call with, made after line `at`. */
+function interruptedResult(call: ViewBlock, at: number, client: Client): ViewBlock {
+  const content = client.has('interrupt-outcome-unknown') ? TOOL_CALL_INTERRUPTED : TOOL_USE_INTERRUPTION;
+  return madeBlock(at, { type: 'tool_result', tool_use_id: call.info.id, content, is_error: true }, call.info.tid);
+}
+
 /**
  * A tool_use with no result in the next message is removed (by every version);
- * at the very end of the conversation a recent client answers it instead.
+ * at the very end of the conversation a recent client answers it instead, and
+ * so it does a call of the last response whose other calls were answered.
  */
 const dropUnansweredCalls: Step = (messages, client) => {
   const out = new Patching(messages);
@@ -626,25 +680,26 @@ const dropUnansweredCalls: Step = (messages, client) => {
     const next = messages[i + 1];
     if (!next && client.has('interrupt-trailing-tool-use')) {
       const at = m.lines[m.lines.length - 1]!;
-      const results = calls.map((c) =>
-        madeBlock(
-          at,
-          {
-            type: 'tool_result',
-            tool_use_id: c.info.id,
-            content: client.has('interrupt-outcome-unknown') ? TOOL_CALL_INTERRUPTED : TOOL_USE_INTERRUPTION,
-            is_error: true,
-          },
-          c.info.tid,
-        ),
-      );
+      const results = calls.map((c) => interruptedResult(c, at, client));
       out.put(i + 1, { role: 'user', blocks: results, lines: [] });
       for (const r of results) out.patches.push({ by: 'interrupt-trailing-tool-use', change: 'made', pos: r.pos, index: -1, message: i + 1 });
       return;
     }
     answered.clear();
     if (next?.role === 'user') for (const b of next.blocks) if (b.info.type === 'tool_result') answered.add(b.info.tid);
-    out.remove(i, new Set(calls.filter((c) => !answered.contains(c.info.tid))), 'drop-unanswered-calls');
+    const unanswered = calls.filter((c) => !answered.contains(c.info.tid));
+    if (unanswered.length < calls.length && i + 1 === messages.length - 1 && client.has('interrupt-beside-results')) {
+      // The made results go right after the results the message holds (before any text after them).
+      const blocks = out.at(i + 1)!.blocks;
+      const after = blocks.findLastIndex((b) => b.info.type === 'tool_result') + 1;
+      const at = blocks[after - 1]!.pos;
+      const results = unanswered.map((c) => interruptedResult(c, at, client));
+      out.put(i + 1, { ...out.at(i + 1)!, blocks: [...blocks.slice(0, after), ...results, ...blocks.slice(after)] });
+      // Each made result is reported at its call: what it mends is that call left unanswered.
+      for (const c of unanswered) out.patches.push({ by: 'interrupt-beside-results', change: 'made', pos: c.pos, index: -1, message: i + 1 });
+      return;
+    }
+    out.remove(i, new Set(unanswered), 'drop-unanswered-calls');
   });
   return out.result();
 };
@@ -778,6 +833,24 @@ const taskAsAgent: Step = (messages) => {
 
 const isTaskCall = (b: ViewBlock) => b.info.type === 'tool_use' && b.info.name === 'Task' && !b.renamed;
 
+/** What some clients send in place of an image pasted into a prompt. */
+export const IMAGE_PLACEHOLDER = '[image]';
+
+/** An image of a user prompt (a tool result's images are inside its block, not here) is sent as "[image]". */
+const promptImagePlaceholder: Step = (messages) => {
+  const out = new Patching(messages);
+  messages.forEach((m, i) => {
+    if (m.role !== 'user' || !m.blocks.some((b) => b.info.type === 'image')) return;
+    const blocks = m.blocks.map((b) => {
+      if (b.info.type !== 'image') return b;
+      out.patches.push({ by: 'prompt-image-placeholder', change: 'changed', pos: b.pos, index: b.index, message: i });
+      return { ...b, replacement: { type: 'text', text: IMAGE_PLACEHOLDER } };
+    });
+    out.put(i, { ...m, blocks });
+  });
+  return out.result();
+};
+
 /** The longest tool name the API takes. */
 export const MAX_TOOL_NAME = 200;
 
@@ -801,9 +874,11 @@ const STEPS: readonly { readonly by: BehaviourId; readonly step: Step }[] = [
   { by: 'drop-orphan-results', step: dropOrphanResults },
   { by: 'drop-opening-orphans', step: dropOpeningOrphans },
   { by: 'dedupe-calls-in-response', step: dedupeCallsInResponse },
+  { by: 'dedupe-rewritten-results', step: dedupeRewrittenResults },
   { by: 'dedupe-tool-ids', step: dedupeToolIds },
   { by: 'drop-unanswered-calls', step: dropUnansweredCalls },
   { by: 'task-as-agent', step: taskAsAgent },
+  { by: 'prompt-image-placeholder', step: promptImagePlaceholder },
   { by: 'truncate-tool-names', step: truncateToolNames },
   { by: 'drop-other-models-thinking', step: dropOtherModelsThinking },
   { by: 'sanitize-surrogates', step: sanitizeSurrogates },
@@ -956,11 +1031,18 @@ export function renderApiMessages(doc: Doc, view: ApiView): unknown[] {
   }));
 }
 
-/** A tool_result with reminder texts appended to its content: after a blank line to a string, as text blocks to a list. */
+/**
+ * A tool_result with reminder texts appended to its content: after a blank
+ * line to a string, as text blocks to a list (whose last text block, where it
+ * ends the list, then ends in a newline).
+ */
 function withFolded(result: { content?: unknown }, texts: readonly { text: string }[]): unknown {
   const { content } = result;
   if (typeof content === 'string') return { ...result, content: [content, ...texts.map((t) => t.text)].join('\n\n') };
-  return { ...result, content: [...(Array.isArray(content) ? content : []), ...texts] };
+  const list: unknown[] = Array.isArray(content) ? [...content] : [];
+  const end = list[list.length - 1] as { type?: unknown; text?: unknown } | undefined;
+  if (end?.type === 'text' && typeof end.text === 'string') list[list.length - 1] = { ...end, text: `${end.text}\n` };
+  return { ...result, content: [...list, ...texts] };
 }
 
 /** A value with every unpaired surrogate of its strings replaced by U+FFFD. */

@@ -30,6 +30,7 @@ export type BehaviourId =
   | 'results-first'
   | 'results-in-call-order'
   | 'splice-preserved-segment'
+  | 'relink-preserved-messages'
   | 'drop-orphan-results'
   | 'drop-opening-orphans'
   | 'note-opening-orphans'
@@ -37,6 +38,7 @@ export type BehaviourId =
   | 'side-branches'
   | 'dedupe-tool-ids'
   | 'dedupe-calls-in-response'
+  | 'dedupe-rewritten-results'
   | 'bridge-gaps'
   | 'refuse-large-images'
   | 'leaf-last-entry'
@@ -44,6 +46,7 @@ export type BehaviourId =
   | 'sanitize-surrogates'
   | 'interrupt-trailing-tool-use'
   | 'interrupt-outcome-unknown'
+  | 'interrupt-beside-results'
   | 'drop-unanswered-calls'
   | 'answer-final-prompt'
   | 'attach-files'
@@ -56,6 +59,7 @@ export type BehaviourId =
   | 'hoist-attachments'
   | 'fold-reminders-into-results'
   | 'fold-reminders-into-list-results'
+  | 'attribution-apart-from-results'
   | 'seam-newline'
   | 'deferred-tools-short-header'
   | 'attribution-short-note'
@@ -64,6 +68,8 @@ export type BehaviourId =
   | 'task-as-agent'
   | 'truncate-tool-names'
   | 'keep-empty-response-text'
+  | 'keep-empty-text-beside-image'
+  | 'prompt-image-placeholder'
   | 'drop-other-models-thinking'
   | 'placeholder-emptied'
   | 'continue-after-results'
@@ -105,9 +111,16 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     spans: [{ from: '2.1.76' }],
   },
   {
+    id: 'relink-preserved-messages',
+    kind: 'lines',
+    does: "takes those messages from the boundary's list of them (preservedMessages), in its order, even where their parentUuids do not link them",
+    otherwise: 'follows the parentUuids from the tail of the segment to its head, and keeps none where they do not lead there',
+    spans: [{ from: '2.1.160' }],
+  },
+  {
     id: 'results-in-call-order',
     kind: 'lines',
-    does: "sends the tool_results answering a response call by call (each call's results in turn), those on side branches before the one the chain runs through",
+    does: 'sends the tool_results answering a response in the order of their timestamps (call by call where those tie)',
     otherwise: 'sends them in the order they were written',
     spans: [{ from: '2.1.80', until: '2.1.263' }],
   },
@@ -147,6 +160,23 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     spans: [{ from: '2.1.114', until: '2.1.277' }],
   },
   {
+    id: 'keep-empty-text-beside-image',
+    kind: 'patch',
+    does: 'sends an empty text block of a user line holding an image (a screenshot pasted with no text) all the same',
+    otherwise: 'drops it with the other blank text, where it drops blank text',
+    spans: [{ from: '2.1.32', until: '2.1.160' }],
+  },
+  {
+    id: 'prompt-image-placeholder',
+    kind: 'patch',
+    does: 'sends an image of a user prompt (not of a tool result) as the text "[image]"',
+    otherwise: 'sends the image',
+    spans: [
+      { from: '2.1.39', until: '2.1.64' },
+      { from: '2.1.67', until: '2.1.69' },
+    ],
+  },
+  {
     id: 'side-branches',
     kind: 'lines',
     does: "sends every call of a parallel tool response and each call's result (the response's lines off the chain after those on it)",
@@ -158,6 +188,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     kind: 'patch',
     does: 'sends a tool_use repeated within one response (its line written twice) once, its result kept',
     otherwise: 'sends both copies',
+    spans: [{ from: '2.1.76' }],
+  },
+  {
+    id: 'dedupe-rewritten-results',
+    kind: 'patch',
+    does: 'sends a tool_result line written again under itself (the copy a child of the original) once',
+    otherwise: 'sends both results (as every version does two results of one call hanging off the call)',
     spans: [{ from: '2.1.76' }],
   },
   {
@@ -205,7 +242,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'leaf-last-prompt',
     kind: 'lines',
-    does: 'resumes from the leaf named by the last `last-prompt` line',
+    does: 'resumes from the leaf named by the last `last-prompt` line, unless a turn hangs under it',
     otherwise: 'ignores `last-prompt` lines when choosing where to resume',
     spans: [{ from: '2.1.120' }],
   },
@@ -229,6 +266,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'words that result "[Tool call interrupted: … its outcome is unknown …]"',
     otherwise: 'words it "[Request interrupted by user for tool use]"',
     spans: [{ from: '2.1.281' }],
+  },
+  {
+    id: 'interrupt-beside-results',
+    kind: 'patch',
+    does: 'answers a call of the last response left unanswered beside the results of its other calls with an is_error result saying it was interrupted, after those results',
+    otherwise: 'drops that call',
+    spans: [{ from: '2.1.269' }],
   },
   {
     id: 'drop-unanswered-calls',
@@ -390,7 +434,7 @@ export const BEHAVIOURS: readonly Behaviour[] = [
   {
     id: 'fold-reminders-into-list-results',
     kind: 'patch',
-    does: 'appends it to a result whose content is a list of blocks too, as a text block of that list',
+    does: 'appends it to a result whose content is a list of blocks too, as a text block of that list (a text block ending the list gets a newline)',
     otherwise: 'folds reminders only into string results',
     spans: [{ from: '2.1.269' }],
   },
@@ -428,6 +472,13 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: "moves the local-command lines that end the conversation into the new prompt's message, after the answer",
     otherwise: 'sends them in the last user message of the conversation',
     spans: [{ from: '2.1.269' }],
+  },
+  {
+    id: 'attribution-apart-from-results',
+    kind: 'patch',
+    does: 'folds no commit attribution (`remote_session_change`) into a result: it follows the results as a text block of its own',
+    otherwise: 'folds the attribution into the result like any other reminder',
+    spans: [{ from: '2.1.290' }],
   },
   {
     id: 'seam-newline',

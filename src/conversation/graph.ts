@@ -238,12 +238,16 @@ function newestLeaf(doc: Doc, cols: Columns, ix: Index): number | undefined {
   return best ?? lastLeaf(cols, ix);
 }
 
-/** The line the last `last-prompt` entry names, if it is a conversation line. */
+/**
+ * The line the last `last-prompt` entry names, if it is a conversation line
+ * that is still a leaf (a turn written under it after the entry, such as a
+ * prompt appended to the file, passes it over).
+ */
 function promptedLeaf(doc: Doc, cols: Columns, ix: Index): number | undefined {
   for (let i = cols.flags.length - 1; i >= 0; i--) {
     if (!(cols.flags[i]! & LAST_PROMPT)) continue;
     const pos = ownerOf(ix, internedId(doc.lines[i]!.info.leafUuid!));
-    return pos !== -1 && cols.flags[pos]! & CONVERSATION ? pos : undefined;
+    return pos !== -1 && cols.flags[pos]! & CONVERSATION && !hasTurnAfter(cols, ix, pos) ? pos : undefined;
   }
   return undefined;
 }

@@ -27,7 +27,7 @@ describe('check', () => {
     const lines = r.out.split('\n');
     expect(lines[0]).toBe(`${DEMO}: 1 error · 3 warnings, checked for ${NEWEST_WRITER}`);
     expect(lines[1]).toBe(
-      '  warning tool-result-missing  line 22, turn 2: tool_use toolu_01BBB (Bash) has no tool_result in the next message (Claude Code 2.1.80+ drops a tool_use that has no tool_result in the next message)',
+      '  warning tool-result-missing  line 22, turn 2: tool_use toolu_01BBB (Bash) has no tool_result in the next message (Claude Code 2.1.80–2.1.268 drops a tool_use that has no tool_result in the next message; 2.1.269+ answers a call of the last response left unanswered beside the results of its other calls with an is_error result saying it was interrupted, after those results)',
     );
     expect(lines[2]).toBe(
       '          API: messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_01BBB. Each `tool_use` block must have a corresponding `tool_result` block in the next message.',

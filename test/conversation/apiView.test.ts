@@ -129,10 +129,14 @@ describe('compaction', () => {
     expect(render(doc, view)[0]!.content[0]!.text.startsWith('This session is being continued from a previous conversation')).toBe(true);
   });
 
-  test('fork (s2.jsonl): after the boundary, the summary and what followed it', () => {
+  test('fork (s2.jsonl): after the boundary, the summary, the messages it kept (as its boundary lists them) and what followed it', () => {
     const doc = realDoc('fork');
+    // As 2.1.160+ send it (fixtures/recordings: fork-s2-uuid-session): the kept messages' parentUuids do not lead
+    // from the segment's tail to its head, so only their list names them.
     expect(render(doc)).toEqual([
       { role: 'user', content: [{ type: 'text', text: expect.stringMatching(/^This session is being continued/) }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'Second answer' }] },
+      { role: 'user', content: [{ type: 'text', text: 'Keep going' }] },
       { role: 'assistant', content: [{ type: 'text', text: 'Kept going' }] },
       { role: 'user', content: [{ type: 'text', text: 'After compaction' }] },
       { role: 'assistant', content: [{ type: 'text', text: 'Final answer' }] },

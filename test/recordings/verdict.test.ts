@@ -13,10 +13,7 @@ const REFUSED_ID = /--resume requires a valid session ID/;
  * (test/recordings/apiView.test.ts and scripts/record/compare.mjs show the difference): each must leave
  * this table when the view model learns it.
  */
-const VIEW_NOT_YET_MODELLED: readonly Exclusion[] = [
-  { cases: ['user-image-empty-text-end'], from: '2.1.32', until: '2.1.133', reason: 'the client sends the empty text block after the pasted image' },
-  { cases: ['tool-result-duplicate'], from: '2.1.77', reason: 'the client sends one of the two results' },
-];
+const VIEW_NOT_YET_MODELLED: readonly Exclusion[] = [];
 
 const notYetModelled = (caseName: string, version: string) => VIEW_NOT_YET_MODELLED.some((e) => inRange(e, version, caseName));
 const anyNotYetModelled = (caseName: string) => VIEW_NOT_YET_MODELLED.some((e) => e.cases.includes(caseName));

@@ -44,21 +44,23 @@ describe('first-role', () => {
 });
 
 describe('role-alternation', () => {
-  // The fork fixture without the prompt between its last two answers.
+  // The fork fixture without the prompt between its last two answers. 2.1.160+ send the messages its compaction
+  // kept (listed in preservedMessages) after the summary (fixtures/recordings: fork-s2-uuid-session), so the two
+  // answers are turns 4 and 5.
   const doc = () => docOf(dropLinked(entries('fork'), 'p1u'));
 
   test('a warning for the Anthropic API, which merges consecutive turns', () => {
-    expect(rows(doc())).toEqual([{ rule: 'role-alternation', severity: 'warning', line: 11, turn: 3, apiError: ALTERNATE }]);
+    expect(rows(doc())).toEqual([{ rule: 'role-alternation', severity: 'warning', line: 11, turn: 5, apiError: ALTERNATE }]);
   });
 
   test('an error for Bedrock: the second response joins the first', () => {
-    expect(rows(doc(), { provider: 'bedrock' })).toEqual([{ rule: 'role-alternation', severity: 'error', line: 11, turn: 3, apiError: ALTERNATE }]);
+    expect(rows(doc(), { provider: 'bedrock' })).toEqual([{ rule: 'role-alternation', severity: 'error', line: 11, turn: 5, apiError: ALTERNATE }]);
     const res = expectRepair(
       doc(),
       { applied: ['role-alternation@11: merge it into the previous response'], changed: [11], removed: [], added: 0 },
       { provider: 'bedrock' },
     );
     expect(entryAt(res.doc, 10).message.id).toBe(entry(entries('fork'), 'b2a2').message.id);
-    expect(res.analysis.view.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(res.analysis.view.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
   });
 });

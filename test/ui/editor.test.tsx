@@ -34,10 +34,10 @@ describe('the editor on the demo transcript (real faults)', () => {
     const ui = await editor(await load(tempCopy(DEMO)));
     const f = await ui.press('n');
     expect(status(f)).toBe('problem 1/4: tool-result-missing · f: insert a tool_result "[tool result lost]" (is_error) for toolu_01BBB');
-    // Claude Code 2.1.80+ (the session's) drop the unanswered call when they send: a warning.
+    // Claude Code 2.1.80+ (the session's) drop the unanswered call when they send, 2.1.269+ answer it: a warning.
     expect(f).toMatch(/▲ +tool_use +Bash echo beta +\[toolu_01BBB\] +tool-result-missing/);
     expect(f).toContain(
-      'WARNING tool-result-missing (line 22, turn 2): tool_use toolu_01BBB (Bash) has no tool_result in the next message (Claude Code 2.1.80+ drops',
+      'WARNING tool-result-missing (line 22, turn 2): tool_use toolu_01BBB (Bash) has no tool_result in the next message (Claude Code 2.1.80–2.1.268 drops',
     );
     expect(f).toContain('API would answer: messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_01BBB.');
     expect(f).toContain('fix (f): insert a tool_result "[tool result lost]" (is_error) for toolu_01BBB');
