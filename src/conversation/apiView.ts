@@ -1,4 +1,4 @@
-import { API_ERROR, ASSISTANT, LOCAL_COMMAND, RESULTS, SENT, columnsOf } from '../transcript/columns.js';
+import { API_ERROR, ASSISTANT, LOCAL_COMMAND, RESULTS, SENT, columnsOf, isLocalCommandInfo } from '../transcript/columns.js';
 import { type Doc, entryOf } from '../transcript/document.js';
 import { internedCount } from '../transcript/intern.js';
 import { valueAt } from '../transcript/jsonPath.js';
@@ -94,7 +94,7 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
   const kept = walked.length > 0 && doc.lines[walked[0]!]!.info.preservedSegment !== undefined;
   const chain = kept && client.has('splice-preserved-segment') ? withPreservedSegment(doc, graph, walked, client.has('relink-preserved-messages')) : walked;
   // Which lines are sent, answer, or hold results: read from the columns, not from 30k line objects.
-  const { flags, uid, mid } = columnsOf(doc.lines);
+  const { flags, uid, mid, stamp } = columnsOf(doc.lines);
   const order: number[] = [];
   const emitted = new Uint8Array(doc.lines.length);
   // Where each line stands on the chain (1-based; 0: off it): a response's lines go in chain order.
@@ -125,7 +125,7 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
     let group: ArrayLike<number> & Iterable<number> = mid[p]! >= 0 ? graph.linesOfMessage(mid[p]!) : [p];
     // A client that takes the side branches too puts the response's lines the chain holds first, then
     // the others, oldest first (after a gap it did not bridge, the response's opening lines come last).
-    if (group.length > 1) group = withChainFirst(doc, group, inChain);
+    if (group.length > 1) group = withChainFirst(group, inChain, stamp);
     let results: number[] | undefined;
     for (const g of group) {
       if (!isSentAssistant(g)) continue;
@@ -138,7 +138,7 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
     // timestamps (call by call where those tie or are missing); the others in file order.
     if (results && results.length > 1) {
       const inFile = [...results].sort((a, b) => a - b);
-      const written = byTime(doc, results);
+      const written = byTime(results, stamp);
       results = written.some((r, i) => r !== inFile[i]) && client.has('results-in-call-order') ? written : inFile;
     }
     results?.forEach(emit);
@@ -147,8 +147,8 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
 }
 
 /** Positions in the order of their lines' timestamps, stably (kept as they are when one has none). */
-function byTime(doc: Doc, positions: number[]): number[] {
-  const at = positions.map((p) => Date.parse(doc.lines[p]!.info.timestamp ?? ''));
+function byTime(positions: number[], stamp: Float64Array): number[] {
+  const at = positions.map((p) => stamp[p]!);
   if (at.some(Number.isNaN)) return positions;
   return positions
     .map((p, i) => ({ p, t: at[i]! }))
@@ -157,12 +157,16 @@ function byTime(doc: Doc, positions: number[]): number[] {
 }
 
 /** A response's lines those the chain holds first, in chain order, then the others by timestamp (file order breaks ties). */
-function withChainFirst(doc: Doc, group: ArrayLike<number> & Iterable<number>, inChain: Uint32Array): number[] {
+function withChainFirst(group: ArrayLike<number> & Iterable<number>, inChain: Uint32Array, stamp: Float64Array): ArrayLike<number> & Iterable<number> {
+  // Most responses lie on the chain in its order already: they are taken as they are, with nothing copied.
+  let ordered = true;
+  for (let k = 0; k < group.length && ordered; k++) ordered = inChain[group[k]!]! > (k === 0 ? 0 : inChain[group[k - 1]!]!);
+  if (ordered) return group;
   const lines = [...group];
   const onChain = lines.filter((g) => inChain[g]).sort((a, b) => inChain[a]! - inChain[b]!);
   if (onChain.length === lines.length) return onChain;
-  const stamp = (g: number) => Date.parse(doc.lines[g]!.info.timestamp ?? '') || 0;
-  return [...onChain, ...lines.filter((g) => !inChain[g]).sort((a, b) => stamp(a) - stamp(b) || a - b)];
+  const at = (g: number) => stamp[g]! || 0;
+  return [...onChain, ...lines.filter((g) => !inChain[g]).sort((a, b) => at(a) - at(b) || a - b)];
 }
 
 /**
@@ -192,8 +196,6 @@ function withPreservedSegment(doc: Doc, graph: Graph, chain: readonly number[], 
   if (!segment.length || doc.lines[segment[segment.length - 1]!]!.info.uuid !== kept.head) return chain;
   return [...chain.slice(0, at + 1), ...segment.reverse(), ...chain.slice(at + 1)];
 }
-
-const isLocalCommand = (info: LineInfo) => info.type === 'system' && info.subtype === 'local_command';
 
 /** The lines a compact boundary lists as kept (`compactMetadata.preservedMessages.uuids`), in its order, those the file holds. */
 function preservedList(doc: Doc, graph: Graph, boundary: number): number[] | undefined {
@@ -398,7 +400,7 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
     } else if (role === 'user' && info.blocks[0]?.type === 'text') {
       // Joining a user entry to the message before ends that message's text with a newline.
       const end = last.blocks[last.blocks.length - 1];
-      if (end?.info.type === 'text' && client.has('seam-newline')) last.blocks[last.blocks.length - 1] = { ...end, suffix: `${end.suffix ?? ''}\n` };
+      if (end?.info.type === 'text' && client.has('seam-newline')) last.blocks[last.blocks.length - 1] = endingInNewline(end);
     }
     last.lines.push(p);
     const blocks = info.blocks;
@@ -419,6 +421,9 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
 }
 
 const REWORDING_IDS = Object.keys(REWORDINGS) as BehaviourId[];
+
+/** A text block sent with a newline at its end: where the next user entry joins its message (seam-newline). */
+const endingInNewline = (b: ViewBlock): ViewBlock => ({ ...b, suffix: `${b.suffix ?? ''}\n` });
 
 /** Whether the client keeps an empty text of this line (else, dropping blank text, it drops it): of a response, or beside an image. */
 function keepsEmpty(role: 'user' | 'assistant', blocks: readonly BlockInfo[], client: Client): boolean {
@@ -760,8 +765,7 @@ const endOnAnswer: Step = (messages, client, doc) => {
     client.has('continue-after-merged-interruption') && last.blocks[0]?.info.type === 'tool_result' && sentBlankResponseLine(doc, messages);
   if ((end?.info.type === 'tool_result' || interruptedResults) && client.has('continue-after-results')) {
     // The request to continue is a user entry of its own: joining it ends a text before it with a newline.
-    const blocks =
-      end?.info.type === 'text' && client.has('seam-newline') ? [...last.blocks.slice(0, -1), { ...end, suffix: `${end.suffix ?? ''}\n` }] : last.blocks;
+    const blocks = end?.info.type === 'text' && client.has('seam-newline') ? [...last.blocks.slice(0, -1), endingInNewline(end)] : last.blocks;
     prompt = { ...last, blocks: [...blocks, madeText(at, CONTINUE)] };
     patches.push({ by: 'continue-after-results', change: 'made', pos: at, index: -1, message: messages.length - 1 });
   }
@@ -942,7 +946,7 @@ function sentAsFinished(doc: Doc, chain: readonly number[], stage: Stage, moved:
   const answer =
     client.has('answer-final-prompt') &&
     !endsOnUnsentError(doc, chain, client) &&
-    (!end || !isLocalCommand(end.info) || client.has('answer-after-local-commands'));
+    (!end || !isLocalCommandInfo(end.info) || client.has('answer-after-local-commands'));
   // A client that takes a conversation ending on an attachment for an interrupted turn asks to continue it.
   const afterAttachment = answer && end?.info.type === 'attachment' && client.has('continue-after-attachment');
   const asked = afterAttachment ? askedToContinue(messages) : undefined;
@@ -954,8 +958,9 @@ function sentAsFinished(doc: Doc, chain: readonly number[], stage: Stage, moved:
 
 /** The local-command lines that end the lines sent. */
 function trailingLocalCommands(doc: Doc, lines: readonly number[]): number[] {
+  const { flags } = columnsOf(doc.lines);
   let i = lines.length;
-  while (i > 0 && isLocalCommand(doc.lines[lines[i - 1]!]!.info)) i--;
+  while (i > 0 && flags[lines[i - 1]!]! & LOCAL_COMMAND) i--;
   return lines.slice(i);
 }
 

@@ -1,4 +1,15 @@
-import { CONVERSATION, type Columns, ENTRY, LAST_PROMPT, RESULTS, columnsOf, isConversationInfo } from '../transcript/columns.js';
+import {
+  CONVERSATION,
+  type Columns,
+  ENTRY,
+  LAST_PROMPT,
+  LOCAL_COMMAND,
+  MAIN_SYSTEM,
+  PROGRESS,
+  RESULTS,
+  columnsOf,
+  isConversationInfo,
+} from '../transcript/columns.js';
 import type { Doc, Line } from '../transcript/document.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
@@ -62,8 +73,6 @@ export interface Gap {
 /** Clients that bridge a gap do so only when the entry before it was written this close (ms). */
 export const BRIDGE_WINDOW_MS = 5000;
 
-const isLocalCommand = (l: Line) => l.info.type === 'system' && l.info.subtype === 'local_command';
-
 /** A main-chain line of the conversation itself (what a leaf can be, and what a broken chain is bridged to). */
 export const isConversationLine = (l: Line): boolean => isConversationInfo(l.info);
 
@@ -110,7 +119,8 @@ const kidsOf = (ix: Index, id: number) => members(ix.children, id);
 /** The line an interned uuid id names, or -1. */
 const ownerOf = (ix: Index, id: number) => (id >= 0 && id < ix.owner.length ? ix.owner[id]! : -1);
 
-const stampOf = (doc: Doc, pos: number) => Date.parse(doc.lines[pos]?.info.timestamp ?? '');
+/** A line's timestamp in ms, NaN when it has none (read from the columns: leaves and gaps are chosen after every edit). */
+export const stampOf = (doc: Doc, pos: number): number => columnsOf(doc.lines).stamp[pos] ?? Number.NaN;
 
 /**
  * The entry a line with a missing parent would hang under: of the conversation
@@ -177,7 +187,7 @@ function walk(doc: Doc, cols: Columns, ix: Index, start: number, client: Client)
     const parent = cols.pid[pos]!;
     let next = ownerOf(ix, parent);
     // A client that does not read progress lines finds no line for a parent that is one.
-    const progress = next !== -1 && doc.lines[next]!.info.type === 'progress' && !client.has('walk-progress-lines');
+    const progress = next !== -1 && (cols.flags[next]! & PROGRESS) !== 0 && !client.has('walk-progress-lines');
     if (progress) next = -1;
     if (parent < 0 || next !== -1) {
       pos = next;
@@ -215,20 +225,18 @@ function lastLeaf(cols: Columns, ix: Index, end = cols.flags.length): number | u
   return fallback;
 }
 
-/** A system line of the main chain (a hook summary, a turn's duration): the client loads it with the conversation, though it sends none. */
-const isMainSystemLine = (l: Line) => l.info.kind === 'entry' && !!l.info.uuid && !l.info.isSidechain && l.info.type === 'system';
-
 /**
  * The conversation line with the newest timestamp, the first of those written in the same millisecond:
  * the client takes the newest of all its entries, system lines too, not only of those nothing follows
  * (two local-command lines stamped alike resume from the first).
  */
-function newestLeaf(doc: Doc, cols: Columns, ix: Index): number | undefined {
+function newestLeaf(cols: Columns, ix: Index): number | undefined {
   let best: number | undefined;
   let bestAt = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < cols.flags.length; i++) {
-    if (!(cols.flags[i]! & CONVERSATION) && !(cols.flags[i]! & ENTRY && isMainSystemLine(doc.lines[i]!))) continue;
-    const t = stampOf(doc, i);
+    // A system line of the main chain (a hook summary, a turn's duration) counts: the client loads it with the conversation, though it sends none.
+    if (!(cols.flags[i]! & (CONVERSATION | MAIN_SYSTEM))) continue;
+    const t = cols.stamp[i]!;
     const at = Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
     if (best === undefined || at > bestAt) {
       best = i;
@@ -264,16 +272,16 @@ function chooseLeaf(doc: Doc, di: DocIndex, client: Client): number | undefined 
     if (!('lastTurn' in leaves)) leaves.lastTurn = aboveLocalCommands(doc, ix, lastLeafOf(di));
     return leaves.lastTurn;
   }
-  if (!('newest' in leaves)) leaves.newest = newestLeaf(doc, di.cols, ix);
+  if (!('newest' in leaves)) leaves.newest = newestLeaf(di.cols, ix);
   return leaves.newest;
 }
 
 /** The line a run of local-command lines ending at `pos` hangs under (`pos` itself when it is no local command). */
 function aboveLocalCommands(doc: Doc, ix: Index, pos: number | undefined): number | undefined {
-  const { pid } = columnsOf(doc.lines);
+  const { pid, flags } = columnsOf(doc.lines);
   const seen = new Set<number>();
   let p = pos;
-  while (p !== undefined && isLocalCommand(doc.lines[p]!) && !seen.has(p)) {
+  while (p !== undefined && flags[p]! & LOCAL_COMMAND && !seen.has(p)) {
     seen.add(p);
     const parent = ownerOf(ix, pid[p]!);
     p = parent === -1 ? undefined : parent;

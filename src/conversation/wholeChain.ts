@@ -1,6 +1,6 @@
 import { columnsOf } from '../transcript/columns.js';
 import type { Doc } from '../transcript/document.js';
-import { type Graph, isConversationLine, latestEarlierEntry } from './graph.js';
+import { type Graph, isConversationLine, latestEarlierEntry, stampOf } from './graph.js';
 
 /**
  * Where the walk up from the leaf met a parentUuid that names no line (a lost
@@ -28,8 +28,6 @@ export interface WholeChain {
   readonly bridges: readonly Bridge[];
   readonly crossings: readonly Crossing[];
 }
-
-const stamp = (doc: Doc, pos: number) => Date.parse(doc.lines[pos]?.info.timestamp ?? '');
 
 /**
  * Where a line whose parent (interned `missing`) is gone hangs in the whole
@@ -84,7 +82,7 @@ export function wholeChain(doc: Doc, graph: Graph): WholeChain {
         continue;
       }
       const to = bridgeTarget(doc, graph, pos, parent, excluded);
-      if (to !== undefined) bridges.push({ pos, to, gapMs: stamp(doc, pos) - stamp(doc, to) });
+      if (to !== undefined) bridges.push({ pos, to, gapMs: stampOf(doc, pos) - stampOf(doc, to) });
       pos = to;
       continue;
     }

@@ -134,7 +134,7 @@ export class LineStore {
     if (!this.owned) {
       const c = this.cols;
       this.lines = [...this.lines];
-      this.cols = { key: c.key.slice(), flags: c.flags.slice(), uid: c.uid.slice(), pid: c.pid.slice(), mid: c.mid.slice() };
+      this.cols = { key: c.key.slice(), flags: c.flags.slice(), uid: c.uid.slice(), pid: c.pid.slice(), mid: c.mid.slice(), stamp: c.stamp.slice() };
       this.owned = true;
     }
     const lines = this.lines as Line[];

@@ -16,6 +16,10 @@ export const LAST_PROMPT = 32;
 export const API_ERROR = 64;
 /** A local command's line (`/model`, `/clear`…): clients that send them send it as user text. */
 export const LOCAL_COMMAND = 128;
+/** A `progress` entry (hook and tool progress), which releases before 2.1.19 do not read. */
+export const PROGRESS = 256;
+/** A `system` entry of the main chain (a hook summary, a turn's duration, a local command). */
+export const MAIN_SYSTEM = 512;
 
 const CONVERSATION_TYPES = new Set(['user', 'assistant', 'attachment']);
 
@@ -26,8 +30,11 @@ const CONVERSATION_TYPES = new Set(['user', 'assistant', 'attachment']);
  */
 export function isConversationInfo(i: LineInfo): boolean {
   if (i.kind !== 'entry' || !i.uuid || i.isSidechain) return false;
-  return CONVERSATION_TYPES.has(i.type ?? '') || (i.type === 'system' && i.subtype === 'local_command');
+  return CONVERSATION_TYPES.has(i.type ?? '') || isLocalCommandInfo(i);
 }
+
+/** A local command's line: a slash command and its output, as `system` `local_command`. */
+export const isLocalCommandInfo = (i: LineInfo): boolean => i.type === 'system' && i.subtype === 'local_command';
 
 /**
  * Lines Claude Code keeps in the file but never sends. A compact summary is
@@ -47,7 +54,9 @@ function flagsOf(i: LineInfo): number {
   if (isConversationInfo(i)) f |= CONVERSATION;
   if (i.type === 'last-prompt' && i.leafUuid) f |= LAST_PROMPT;
   if (i.isApiErrorMessage && !i.isSidechain) f |= API_ERROR;
-  if (i.type === 'system' && i.subtype === 'local_command') f |= LOCAL_COMMAND;
+  if (isLocalCommandInfo(i)) f |= LOCAL_COMMAND;
+  if (i.type === 'progress') f |= PROGRESS;
+  if (i.type === 'system' && i.uuid && !i.isSidechain) f |= MAIN_SYSTEM;
   return f;
 }
 
@@ -59,12 +68,14 @@ function flagsOf(i: LineInfo): number {
  */
 export interface Columns {
   readonly key: Int32Array;
-  /** ENTRY, SENT, ASSISTANT, RESULTS, CONVERSATION, LAST_PROMPT, API_ERROR, LOCAL_COMMAND bits (0 for an unreadable or blank line). */
-  readonly flags: Uint8Array;
+  /** ENTRY, SENT, ASSISTANT, RESULTS, CONVERSATION, LAST_PROMPT, API_ERROR, LOCAL_COMMAND, PROGRESS, MAIN_SYSTEM bits (0 for an unreadable or blank line). */
+  readonly flags: Uint16Array;
   /** Interned ids (see intern.ts); -1 when absent and for unreadable lines. */
   readonly uid: Int32Array;
   readonly pid: Int32Array;
   readonly mid: Int32Array;
+  /** The line's timestamp in ms (NaN when it has none): leaves and gaps are chosen by time, after every edit. */
+  readonly stamp: Float64Array;
 }
 
 export type IdField = 'uid' | 'pid' | 'mid';
@@ -106,10 +117,11 @@ export class ColumnsBuilder {
   constructor(capacity: number) {
     this.c = {
       key: new Int32Array(capacity),
-      flags: new Uint8Array(capacity),
+      flags: new Uint16Array(capacity),
       uid: new Int32Array(capacity),
       pid: new Int32Array(capacity),
       mid: new Int32Array(capacity),
+      stamp: new Float64Array(capacity),
     };
   }
 
@@ -122,6 +134,7 @@ export class ColumnsBuilder {
     c.uid.set(from.uid.subarray(start, end), n);
     c.pid.set(from.pid.subarray(start, end), n);
     c.mid.set(from.mid.subarray(start, end), n);
+    c.stamp.set(from.stamp.subarray(start, end), n);
     this.n += end - start;
   }
 
@@ -135,6 +148,7 @@ export class ColumnsBuilder {
     c.uid[n] = entry ? info.uid : -1;
     c.pid[n] = entry ? info.pid : -1;
     c.mid[n] = entry ? info.mid : -1;
+    c.stamp[n] = Date.parse(info.timestamp ?? '');
     this.n++;
   }
 
@@ -143,6 +157,13 @@ export class ColumnsBuilder {
     const { c, n } = this;
     if (n === c.key.length) return c;
     // Views, not copies: every MB of typed arrays an edit allocates brings V8's next collection closer.
-    return { key: c.key.subarray(0, n), flags: c.flags.subarray(0, n), uid: c.uid.subarray(0, n), pid: c.pid.subarray(0, n), mid: c.mid.subarray(0, n) };
+    return {
+      key: c.key.subarray(0, n),
+      flags: c.flags.subarray(0, n),
+      uid: c.uid.subarray(0, n),
+      pid: c.pid.subarray(0, n),
+      mid: c.mid.subarray(0, n),
+      stamp: c.stamp.subarray(0, n),
+    };
   }
 }
