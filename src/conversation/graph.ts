@@ -120,7 +120,7 @@ const kidsOf = (ix: Index, id: number) => members(ix.children, id);
 const ownerOf = (ix: Index, id: number) => (id >= 0 && id < ix.owner.length ? ix.owner[id]! : -1);
 
 /** A line's timestamp in ms, NaN when it has none (read from the columns: leaves and gaps are chosen after every edit). */
-export const stampOf = (doc: Doc, pos: number): number => columnsOf(doc.lines).stamp[pos] ?? Number.NaN;
+export const writtenAt = (doc: Doc, pos: number): number => columnsOf(doc.lines).stamp[pos] ?? Number.NaN;
 
 /**
  * The entry a line with a missing parent would hang under: of the conversation
@@ -147,7 +147,7 @@ export function latestEarlierEntry(
     }
   }
   const candidate = (p: number) => p !== pos && !below[p] && isConversationLine(doc.lines[p]!) && !excluded(p);
-  const at = stampOf(doc, pos);
+  const at = writtenAt(doc, pos);
   if (Number.isNaN(at)) {
     for (let p = pos - 1; p >= 0; p--) if (candidate(p)) return p;
     return undefined;
@@ -156,7 +156,7 @@ export function latestEarlierEntry(
   let bestAt = Number.NEGATIVE_INFINITY;
   for (let p = 0; p < doc.lines.length; p++) {
     if (!candidate(p)) continue;
-    const t = stampOf(doc, p);
+    const t = writtenAt(doc, p);
     if (!(t < at || (t === at && p < pos))) continue;
     if (t >= bestAt) {
       best = p;
@@ -199,7 +199,7 @@ function walk(doc: Doc, cols: Columns, ix: Index, start: number, client: Client)
       (id) => kidsOf(ix, id),
       (p) => seen[p] === 1,
     );
-    const gapMs = to === undefined ? Number.NaN : stampOf(doc, pos) - stampOf(doc, to);
+    const gapMs = to === undefined ? Number.NaN : writtenAt(doc, pos) - writtenAt(doc, to);
     // Asked only where it decides something: clients that differ on it walk a chain with no such gap alike.
     const bridged = to !== undefined && gapMs <= BRIDGE_WINDOW_MS && client.has('bridge-gaps');
     gaps.push({ pos, to, gapMs, bridged, ...(progress ? { progress } : {}) });

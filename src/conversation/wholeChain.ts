@@ -1,6 +1,6 @@
 import { columnsOf } from '../transcript/columns.js';
 import type { Doc } from '../transcript/document.js';
-import { type Graph, isConversationLine, latestEarlierEntry, stampOf } from './graph.js';
+import { type Graph, isConversationLine, latestEarlierEntry, writtenAt } from './graph.js';
 
 /**
  * Where the walk up from the leaf met a parentUuid that names no line (a lost
@@ -82,7 +82,7 @@ export function wholeChain(doc: Doc, graph: Graph): WholeChain {
         continue;
       }
       const to = bridgeTarget(doc, graph, pos, parent, excluded);
-      if (to !== undefined) bridges.push({ pos, to, gapMs: stampOf(doc, pos) - stampOf(doc, to) });
+      if (to !== undefined) bridges.push({ pos, to, gapMs: writtenAt(doc, pos) - writtenAt(doc, to) });
       pos = to;
       continue;
     }
