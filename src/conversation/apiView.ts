@@ -358,21 +358,45 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   const filtered = sent.filter((p) => !isAttachment(infos[p]!.info) || sendsAttachment(client, infos[p]!.info));
   const hoisting = filtered.some((p) => isAttachment(infos[p]!.info)) ? hoisted(doc, filtered) : filtered;
   const lines = hoisting.some((p, i) => p !== filtered[i]) && client.has('hoist-attachments') ? hoisting : filtered;
-  const patches: Patch[] = [];
-  const drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[] = [];
-  let openerId: string | undefined;
-  let droppedBlank = false;
+  // What the loop asks is kept with its trace: a later version resumes it only for a client that answers alike.
+  const answers = new Map<BehaviourId, boolean>();
+  const has = (id: BehaviourId) => {
+    let yes = answers.get(id);
+    if (yes === undefined) answers.set(id, (yes = client.has(id)));
+    return yes;
+  };
+  const from = resumable(doc, lines, client);
+  // The prefix resumed went the same way for the trace's answers: they are asked again, so ByAnswers keeps them.
+  if (from) for (const [id] of from.trace.answers) has(id);
+  const c = from?.draft ?? 0;
+  const drafts: RawDraft[] = from ? from.trace.drafts.slice(0, c) : [];
+  const patches: Patch[] = from ? from.trace.patches.slice(0, from.trace.patchesBefore[c]) : [];
+  const starts = from ? from.trace.starts.slice(0, c) : [];
+  const openers = from ? from.trace.openers.slice(0, c) : [];
+  const patchesBefore = from ? from.trace.patchesBefore.slice(0, c) : [];
+  const droppedBefore = from ? from.trace.droppedBefore.slice(0, c) : [];
+  let openerId = from ? from.trace.openers[c] : undefined;
+  let droppedBlank = from ? from.trace.droppedBefore[c]! : false;
   const apart = new Set<ViewBlock>();
-  for (const p of lines) {
+  let i = from ? from.trace.starts[c]! : 0;
+  const open = (draft: RawDraft) => {
+    starts.push(i);
+    openers.push(openerId);
+    patchesBefore.push(patches.length);
+    droppedBefore.push(droppedBlank);
+    drafts.push(draft);
+  };
+  for (; i < lines.length; i++) {
+    const p = lines[i]!;
     const info = infos[p]!.info;
     const role = info.role!;
     let last = drafts[drafts.length - 1];
     if (isAttachment(info)) {
-      const reworded = REWORDING_IDS.find((id) => REWORDINGS[id]!.type === info.attachment && client.has(id));
+      const reworded = REWORDING_IDS.find((id) => REWORDINGS[id]!.type === info.attachment && has(id));
       info.blocks.forEach((b, index) => {
         const block: ViewBlock = { pos: p, index, info: b, ...(reworded ? { reworded } : {}) };
         if (last?.role !== 'user') {
-          drafts.push({ role: 'user', blocks: [block], lines: [p] });
+          open({ role: 'user', blocks: [block], lines: [p] });
           return;
         }
         // A reminder a client keeps apart stays a block of its own after the result, and the next is still folded into it.
@@ -380,11 +404,11 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
         while (at >= 0 && apart.has(last.blocks[at]!)) at--;
         const end = last.blocks[at];
         if (!last.lines.includes(p)) last.lines.push(p);
-        const afterResult = end?.info.type === 'tool_result' && client.has('fold-reminders-into-results');
-        if (afterResult && info.attachment === 'remote_session_change' && client.has('attribution-apart-from-results')) {
+        const afterResult = end?.info.type === 'tool_result' && has('fold-reminders-into-results');
+        if (afterResult && info.attachment === 'remote_session_change' && has('attribution-apart-from-results')) {
           apart.add(block);
           last.blocks.push(block);
-        } else if (afterResult && (!end!.info.listContent || client.has('fold-reminders-into-list-results'))) {
+        } else if (afterResult && (!end!.info.listContent || has('fold-reminders-into-list-results'))) {
           last.blocks[at] = { ...end!, folded: [...(end!.folded ?? []), block] };
           patches.push({ by: 'fold-reminders-into-results', change: 'moved', pos: p, index, message: drafts.length - 1 });
         } else last.blocks.push(block);
@@ -395,18 +419,18 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
     }
     if (!last || role !== last.role || (role === 'assistant' && (!info.messageId || info.messageId !== openerId))) {
       last = { role, blocks: [], lines: [] };
-      drafts.push(last);
+      open(last);
       openerId = info.messageId;
     } else if (role === 'user' && info.blocks[0]?.type === 'text') {
       // Joining a user entry to the message before ends that message's text with a newline.
       const end = last.blocks[last.blocks.length - 1];
-      if (end?.info.type === 'text' && client.has('seam-newline')) last.blocks[last.blocks.length - 1] = endingInNewline(end);
+      if (end?.info.type === 'text' && has('seam-newline')) last.blocks[last.blocks.length - 1] = endingInNewline(end);
     }
     last.lines.push(p);
     const blocks = info.blocks;
     for (let index = 0; index < blocks.length; index++) {
       const b = blocks[index]!;
-      const drops = b.type === 'text' && (b.empty || b.whitespace) && client.has('drop-blank-text') && !(b.empty && keepsEmpty(role, blocks, client));
+      const drops = b.type === 'text' && (b.empty || b.whitespace) && has('drop-blank-text') && !(b.empty && keepsEmpty(role, blocks, has));
       if (drops) {
         droppedBlank = true;
         patches.push({ by: 'drop-blank-text', change: 'dropped', pos: p, index, message: drafts.length - 1 });
@@ -417,7 +441,89 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   }
   // A client that drops blank text also drops messages empty as written.
   const drops = droppedBlank || (drafts.some((d) => !d.blocks.length) && client.has('drop-blank-text'));
-  return drops ? withoutEmptyMessages(drafts, patches, client) : { messages: drafts, patches };
+  const stage = drops ? withoutEmptyMessages(drafts, patches, client) : { messages: drafts, patches };
+  remember(stage, {
+    source: doc.source,
+    lines,
+    infos: lines.map((p) => infos[p]!.info),
+    answers: [...answers],
+    drafts,
+    patches,
+    starts,
+    openers,
+    patchesBefore,
+    droppedBefore,
+  });
+  return stage;
+}
+
+/** A message as the merge builds it: only the newest one changes, and once the next opens it is never changed again. */
+type RawDraft = { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] };
+
+/**
+ * How a merge went, message by message: what the merge of a later version of
+ * the document resumes from. The merge reads each line's info, in the order
+ * sent, and the client's answers, and nothing else; so where a later version
+ * sends the same line objects at the same positions, in the same order, up to
+ * where a message opened, the merge went the same way up to there, for a
+ * client that answers alike: the messages before it are taken as they are.
+ */
+interface MergeTrace {
+  readonly source: Doc['source'];
+  /** The lines merged, in order, and each one's info as it was merged (a line an edit changes has another). */
+  readonly lines: readonly number[];
+  readonly infos: readonly LineInfo[];
+  /** What the merge asked the client. */
+  readonly answers: readonly (readonly [BehaviourId, boolean])[];
+  readonly drafts: readonly RawDraft[];
+  /** The merge's own patches (withoutEmptyMessages adds its after them). */
+  readonly patches: readonly Patch[];
+  /** For each message: the index in `lines` of the line that opened it, and the merge's state then. */
+  readonly starts: readonly number[];
+  readonly openers: readonly (string | undefined)[];
+  readonly patchesBefore: readonly number[];
+  readonly droppedBefore: readonly boolean[];
+}
+
+/**
+ * The merges made last, of any document: an edit's merge looks for its previous version's among them.
+ * A version's analysis merges for several generations (sent and as written), so the previous version's
+ * are among the last few dozen.
+ */
+const RECENT_MERGES = 64;
+const recentMerges: WeakRef<MergeTrace>[] = [];
+/** A trace lives as long as the merge it traced (it goes with the views made from it). */
+const traceOf = new WeakMap<Stage, MergeTrace>();
+
+function remember(stage: Stage, trace: MergeTrace): void {
+  traceOf.set(stage, trace);
+  recentMerges.push(new WeakRef(trace));
+  if (recentMerges.length > RECENT_MERGES) recentMerges.shift();
+}
+
+/**
+ * The recent merge this one can resume, and the message it resumes at: the
+ * last one opened by a line before the first the two send differently. (A
+ * message opened by the first line that differs is made again: that line may
+ * now join the message before, which is then made again too; and a line is
+ * merged whole, from the first message it opened.)
+ */
+function resumable(doc: Doc, lines: readonly number[], client: Client): { trace: MergeTrace; draft: number } | undefined {
+  // The newest merge of the same file for a client that answers alike: most often the version just edited.
+  for (let r = recentMerges.length - 1; r >= 0; r--) {
+    const trace = recentMerges[r]!.deref();
+    if (!trace || trace.source !== doc.source || !trace.answers.every(([id, yes]) => client.has(id) === yes)) continue;
+    const n = Math.min(lines.length, trace.lines.length);
+    let same = 0;
+    while (same < n && lines[same] === trace.lines[same] && doc.lines[lines[same]!]!.info === trace.infos[same]) same++;
+    // The last message opened by a line before `same` (its lines up to `same` merge alike).
+    let draft = trace.starts.length - 1;
+    while (draft >= 0 && trace.starts[draft]! >= same) draft--;
+    // An attachment after an answer opens a message for each of its parts: its line is merged again from its first.
+    while (draft > 0 && trace.starts[draft - 1] === trace.starts[draft]) draft--;
+    if (draft > 0) return { trace, draft };
+  }
+  return undefined;
 }
 
 const REWORDING_IDS = Object.keys(REWORDINGS) as BehaviourId[];
@@ -426,8 +532,8 @@ const REWORDING_IDS = Object.keys(REWORDINGS) as BehaviourId[];
 const endingInNewline = (b: ViewBlock): ViewBlock => ({ ...b, suffix: `${b.suffix ?? ''}\n` });
 
 /** Whether the client keeps an empty text of this line (else, dropping blank text, it drops it): of a response, or beside an image. */
-function keepsEmpty(role: 'user' | 'assistant', blocks: readonly BlockInfo[], client: Client): boolean {
-  return role === 'assistant' ? client.has('keep-empty-response-text') : blocks.some((b) => b.type === 'image') && client.has('keep-empty-text-beside-image');
+function keepsEmpty(role: 'user' | 'assistant', blocks: readonly BlockInfo[], has: (id: BehaviourId) => boolean): boolean {
+  return role === 'assistant' ? has('keep-empty-response-text') : blocks.some((b) => b.type === 'image') && has('keep-empty-text-beside-image');
 }
 
 /**
@@ -437,8 +543,18 @@ function keepsEmpty(role: 'user' | 'assistant', blocks: readonly BlockInfo[], cl
  * message is answered "No response requested." instead. Works on the fresh
  * drafts of a merge.
  */
-function withoutEmptyMessages(drafts: { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] }[], patches: Patch[], client: Client): Stage {
-  const out: typeof drafts = [];
+function withoutEmptyMessages(drafts: readonly RawDraft[], patches: Patch[], client: Client): Stage {
+  // The drafts are left as they are (a later merge may resume from them): a message changed here is a copy.
+  const out: RawDraft[] = [];
+  const copied = new Set<RawDraft>();
+  const lastOut = () => {
+    const prev = out[out.length - 1];
+    if (!prev || copied.has(prev)) return prev;
+    const copy = { role: prev.role, blocks: [...prev.blocks], lines: [...prev.lines] };
+    copied.add(copy);
+    out[out.length - 1] = copy;
+    return copy;
+  };
   const lastAssistant = drafts.findLastIndex((d) => d.role === 'assistant');
   let dropped = false;
   drafts.forEach((d, i) => {
@@ -447,11 +563,10 @@ function withoutEmptyMessages(drafts: { role: 'user' | 'assistant'; blocks: View
       // them, and asks so (see endOnAnswer).
       const afterResults = out[out.length - 1]?.blocks.at(-1)?.info.type === 'tool_result';
       if (i === lastAssistant && !(afterResults && i === drafts.length - 1 && client.has('continue-after-results'))) {
-        d.blocks.push(madeText(d.lines[d.lines.length - 1]!, NO_RESPONSE));
+        d = { ...d, blocks: [madeText(d.lines[d.lines.length - 1]!, NO_RESPONSE)] };
         patches.push({ by: 'drop-blank-text', change: 'made', pos: d.lines[d.lines.length - 1]!, index: -1, message: out.length });
       } else {
-        const prev = out[out.length - 1];
-        if (prev) prev.lines.push(...d.lines);
+        lastOut()?.lines.push(...d.lines);
         dropped = true;
         return;
       }
@@ -460,8 +575,9 @@ function withoutEmptyMessages(drafts: { role: 'user' | 'assistant'; blocks: View
     const joins = dropped && prev?.role === d.role && d.role === 'user';
     dropped = false;
     if (prev && joins) {
-      prev.blocks.push(...d.blocks);
-      prev.lines.push(...d.lines);
+      const into = lastOut()!;
+      into.blocks.push(...d.blocks);
+      into.lines.push(...d.lines);
       return;
     }
     out.push(d);
