@@ -1,5 +1,5 @@
-import { API_ERROR, ASSISTANT, LOCAL_COMMAND, RESULTS, SENT, columnsOf, isLocalCommandInfo } from '../transcript/columns.js';
-import { type Doc, entryOf } from '../transcript/document.js';
+import { API_ERROR, ASSISTANT, ATTACHMENT, LOCAL_COMMAND, RESULTS, SENT, columnsOf, isLocalCommandInfo } from '../transcript/columns.js';
+import { type Doc, type Line, entryOf } from '../transcript/document.js';
 import { internedCount } from '../transcript/intern.js';
 import { valueAt } from '../transcript/jsonPath.js';
 import { type BlockInfo, blockInfoOf, type LineInfo } from '../transcript/lineInfo.js';
@@ -355,9 +355,12 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   // Each behaviour is asked where it decides something (see ByAnswers), so clients that differ only in
   // behaviours this document never calls on share the merge.
   const infos = doc.lines;
-  const filtered = sent.filter((p) => !isAttachment(infos[p]!.info) || sendsAttachment(client, infos[p]!.info));
-  const hoisting = filtered.some((p) => isAttachment(infos[p]!.info)) ? hoisted(doc, filtered) : filtered;
-  const lines = hoisting.some((p, i) => p !== filtered[i]) && client.has('hoist-attachments') ? hoisting : filtered;
+  // Which lines are attachments is read from the columns: a look at each line's info costs more than the merge resumed.
+  const { flags } = columnsOf(infos);
+  const attachments = sent.some((p) => flags[p]! & ATTACHMENT);
+  const filtered = attachments ? sent.filter((p) => !(flags[p]! & ATTACHMENT) || sendsAttachment(client, infos[p]!.info)) : sent;
+  const hoisting = attachments && filtered.some((p) => flags[p]! & ATTACHMENT) ? hoisted(doc, filtered) : filtered;
+  const lines = hoisting !== filtered && hoisting.some((p, i) => p !== filtered[i]) && client.has('hoist-attachments') ? hoisting : filtered;
   // What the loop asks is kept with its trace: a later version resumes it only for a client that answers alike.
   const answers = new Map<BehaviourId, boolean>();
   const has = (id: BehaviourId) => {
@@ -445,7 +448,7 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   remember(stage, {
     source: doc.source,
     lines,
-    infos: lines.map((p) => infos[p]!.info),
+    docLines: infos,
     answers: [...answers],
     drafts,
     patches,
@@ -470,9 +473,9 @@ type RawDraft = { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number
  */
 interface MergeTrace {
   readonly source: Doc['source'];
-  /** The lines merged, in order, and each one's info as it was merged (a line an edit changes has another). */
+  /** The lines merged, in order, and the document's lines they are positions in (a line an edit changes is another object). */
   readonly lines: readonly number[];
-  readonly infos: readonly LineInfo[];
+  readonly docLines: readonly Line[];
   /** What the merge asked the client. */
   readonly answers: readonly (readonly [BehaviourId, boolean])[];
   readonly drafts: readonly RawDraft[];
@@ -515,7 +518,7 @@ function resumable(doc: Doc, lines: readonly number[], client: Client): { trace:
     if (!trace || trace.source !== doc.source || !trace.answers.every(([id, yes]) => client.has(id) === yes)) continue;
     const n = Math.min(lines.length, trace.lines.length);
     let same = 0;
-    while (same < n && lines[same] === trace.lines[same] && doc.lines[lines[same]!]!.info === trace.infos[same]) same++;
+    while (same < n && lines[same] === trace.lines[same] && doc.lines[lines[same]!] === trace.docLines[lines[same]!]) same++;
     // The last message opened by a line before `same` (its lines up to `same` merge alike).
     let draft = trace.starts.length - 1;
     while (draft >= 0 && trace.starts[draft]! >= same) draft--;

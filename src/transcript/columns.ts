@@ -20,6 +20,8 @@ export const LOCAL_COMMAND = 128;
 export const PROGRESS = 256;
 /** A `system` entry of the main chain (a hook summary, a turn's duration, a local command). */
 export const MAIN_SYSTEM = 512;
+/** An `attachment` entry (what a client hoists, folds or leaves out on the way). */
+export const ATTACHMENT = 1024;
 
 const CONVERSATION_TYPES = new Set(['user', 'assistant', 'attachment']);
 
@@ -57,6 +59,7 @@ function flagsOf(i: LineInfo): number {
   if (isLocalCommandInfo(i)) f |= LOCAL_COMMAND;
   if (i.type === 'progress') f |= PROGRESS;
   if (i.type === 'system' && i.uuid && !i.isSidechain) f |= MAIN_SYSTEM;
+  if (i.type === 'attachment') f |= ATTACHMENT;
   return f;
 }
 
@@ -68,7 +71,7 @@ function flagsOf(i: LineInfo): number {
  */
 export interface Columns {
   readonly key: Int32Array;
-  /** ENTRY, SENT, ASSISTANT, RESULTS, CONVERSATION, LAST_PROMPT, API_ERROR, LOCAL_COMMAND, PROGRESS, MAIN_SYSTEM bits (0 for an unreadable or blank line). */
+  /** ENTRY, SENT, ASSISTANT, RESULTS, CONVERSATION, LAST_PROMPT, API_ERROR, LOCAL_COMMAND, PROGRESS, MAIN_SYSTEM, ATTACHMENT bits (0 for an unreadable or blank line). */
   readonly flags: Uint16Array;
   /** Interned ids (see intern.ts); -1 when absent and for unreadable lines. */
   readonly uid: Int32Array;
