@@ -504,6 +504,18 @@ function remember(stage: Stage, trace: MergeTrace): void {
   if (recentMerges.length > RECENT_MERGES) recentMerges.shift();
 }
 
+/** The index of the last of `sorted` (ascending) below `bound`; -1 if none. */
+function lastBelow(sorted: readonly number[], bound: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < bound) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
 /**
  * The recent merge this one can resume, and the message it resumes at: the
  * last one opened by a line before the first the two send differently. (A
@@ -520,8 +532,7 @@ function resumable(doc: Doc, lines: readonly number[], client: Client): { trace:
     let same = 0;
     while (same < n && lines[same] === trace.lines[same] && doc.lines[lines[same]!] === trace.docLines[lines[same]!]) same++;
     // The last message opened by a line before `same` (its lines up to `same` merge alike).
-    let draft = trace.starts.length - 1;
-    while (draft >= 0 && trace.starts[draft]! >= same) draft--;
+    let draft = lastBelow(trace.starts, same);
     // An attachment after an answer opens a message for each of its parts: its line is merged again from its first.
     while (draft > 0 && trace.starts[draft - 1] === trace.starts[draft]) draft--;
     if (draft > 0) return { trace, draft };
