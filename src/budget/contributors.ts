@@ -47,7 +47,7 @@ export function whatBlockIs(info: BlockInfo, calls: ToolCalls, line?: LineInfo):
       return `${textKind(line)}, ${formatCount(info.chars)} characters`;
     case 'tool_result': {
       const call = info.toolUseId === undefined ? undefined : calls.get(info.toolUseId);
-      return `${call ? `${callName(call)} output` : 'tool output'}, ${formatCount(info.chars)} characters${info.images.length ? ` and ${info.images.length} image${info.images.length === 1 ? '' : 's'}` : ''}`;
+      return `${call ? `${callName(call)} output` : 'tool output'}, ${formatCount(info.chars)} characters${attachedMedia(info)}`;
     }
     case 'tool_use':
     case 'server_tool_use':
@@ -69,6 +69,17 @@ export function whatBlockIs(info: BlockInfo, calls: ToolCalls, line?: LineInfo):
     default:
       return `${info.type}, ${formatCount(info.chars)} characters`;
   }
+}
+
+/** The images and documents a tool result holds beside its text, as ` and 2 images` or ` and a PDF of 100 pages`. */
+function attachedMedia(info: BlockInfo): string {
+  const parts: string[] = [];
+  if (info.images.length) parts.push(`${info.images.length} image${info.images.length === 1 ? '' : 's'}`);
+  for (const d of info.documents ?? []) {
+    const kind = d.mediaType === 'application/pdf' ? 'a PDF' : `a ${d.mediaType} document`;
+    parts.push(d.pages ? `${kind} of ${d.pages} page${d.pages === 1 ? '' : 's'}` : kind);
+  }
+  return parts.length ? ` and ${parts.join(' and ')}` : '';
 }
 
 export interface Contributor {

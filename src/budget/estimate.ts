@@ -35,9 +35,14 @@ const IMAGE_MAX_PIXELS = 1_200_000;
 const PIXELS_PER_TOKEN = 750;
 /** An image whose size could not be read costs what the largest image costs. */
 const IMAGE_MAX_TOKENS = Math.ceil(IMAGE_MAX_PIXELS / PIXELS_PER_TOKEN);
-/** A PDF page is sent as its text and as an image of the page. */
-const PDF_PAGE_TOKENS = 2500;
-/** When a PDF's pages cannot be read: about this many bytes a page. */
+/**
+ * A PDF page is sent as an image of the page and as its text. The image is
+ * scaled to the vision limit, so it costs what the largest image costs.
+ */
+const PDF_PAGE_IMAGE_TOKENS = IMAGE_MAX_TOKENS;
+/** A page whose text could not be read counts as a page of dense text: about 2,500 characters. */
+const PDF_UNREAD_PAGE_TEXT_TOKENS = 750;
+/** When a PDF's pages cannot be counted: about this many bytes a page. */
 const PDF_BYTES_PER_PAGE = 60_000;
 
 export function imageTokens(img: Pick<ImageRef, 'width' | 'height'>): number {
@@ -47,11 +52,15 @@ export function imageTokens(img: Pick<ImageRef, 'width' | 'height'>): number {
   return Math.ceil((w * scale * (h * scale)) / PIXELS_PER_TOKEN);
 }
 
-/** A PDF by its pages (or its size, when they cannot be counted); any other document by its text. */
+/**
+ * A PDF by its pages (or its size, when they cannot be counted) and the text
+ * they show; any other document by its text.
+ */
 export function documentTokens(d: DocumentRef): number {
   if (d.mediaType !== 'application/pdf') return Math.ceil(d.bytes * CALIBRATION.text);
   const pages = d.pages ?? Math.max(1, Math.round(d.bytes / PDF_BYTES_PER_PAGE));
-  return pages * PDF_PAGE_TOKENS;
+  const text = d.textChars === undefined ? pages * PDF_UNREAD_PAGE_TEXT_TOKENS : Math.ceil(d.textChars * CALIBRATION.text);
+  return pages * PDF_PAGE_IMAGE_TOKENS + text;
 }
 
 /** The tokens a text costs when sent: for estimates elsewhere (a hand-off summary's size, say). */

@@ -216,10 +216,15 @@ export function analyze(file: Doc, options: AnalyzeOptions = {}): Analysis {
   }
 }
 
-/** The generation whose graph and written lines an analysis for `target` shows: the oldest of the target's. */
+/**
+ * The generation whose graph and written lines an analysis for `target`
+ * shows: the newest of the target's, which resumes the most of a file (it
+ * bridges gaps and reads every kind of line), so `--client all` shows the
+ * whole conversation rather than the little the oldest release reads.
+ */
 export function shownGeneration(target: readonly Client[]): Client {
   const targets = new Set(target.map(generationOf));
-  return GENERATIONS.find((g) => targets.has(g))!;
+  return GENERATIONS.findLast((g) => targets.has(g))!;
 }
 
 /**

@@ -25,13 +25,14 @@ function lineWords(info: LineInfo): string {
   return first ? `${what}: ${clip(blockWords(first), 70)}${more}` : what;
 }
 
-/** Indices (into `xs`) of a longest increasing run of values: the lines that kept their order. */
-function increasing(xs: readonly number[]): Set<number> {
-  const tails: number[] = [];
-  const prev = new Array<number>(xs.length).fill(-1);
+/** Which indices of `xs` are in a longest increasing run of its values: the lines that kept their order. */
+function increasing(xs: Int32Array): Uint8Array {
+  const tails = new Int32Array(xs.length);
+  let length = 0;
+  const prev = new Int32Array(xs.length).fill(-1);
   for (let i = 0; i < xs.length; i++) {
     let lo = 0;
-    let hi = tails.length;
+    let hi = length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (xs[tails[mid]!]! < xs[i]!) lo = mid + 1;
@@ -39,9 +40,10 @@ function increasing(xs: readonly number[]): Set<number> {
     }
     if (lo > 0) prev[i] = tails[lo - 1]!;
     tails[lo] = i;
+    if (lo === length) length++;
   }
-  const keep = new Set<number>();
-  for (let i = tails.length ? tails[tails.length - 1]! : -1; i !== -1; i = prev[i]!) keep.add(i);
+  const keep = new Uint8Array(xs.length);
+  for (let i = length ? tails[length - 1]! : -1; i !== -1; i = prev[i]!) keep[i] = 1;
   return keep;
 }
 
@@ -74,20 +76,31 @@ function blockChanges(before: readonly BlockInfo[], after: readonly BlockInfo[])
  * blocks), each added line, each line moved among the others.
  */
 export function changesBetween(saved: Doc, present: Doc): Changes {
-  const at = new Map<number, number>();
-  saved.lines.forEach((l, i) => at.set(l.key, i));
-  const kept = new Set(present.lines.map((l) => l.key));
+  // Keys are small integers below nextKey: arrays indexed by key, not maps, keep this fast on a million lines.
+  const keys = Math.max(saved.nextKey, present.nextKey);
+  const at = new Int32Array(keys).fill(-1);
+  saved.lines.forEach((l, i) => {
+    at[l.key] = i;
+  });
+  const kept = new Uint8Array(keys);
+  for (const l of present.lines) kept[l.key] = 1;
   const entries: { order: number; text: string }[] = [];
   let removed = 0;
   saved.lines.forEach((l, i) => {
-    if (kept.has(l.key)) return;
+    if (kept[l.key]) return;
     removed++;
     entries.push({ order: i, text: `- line ${i + 1} removed: ${lineWords(l.info)}` });
   });
 
   let byUuid: Map<string, number> | undefined;
   const lineOfUuid = (uuid: string) => {
-    byUuid ??= new Map(present.lines.flatMap((l, i) => (l.info.uuid ? [[l.info.uuid, i] as const] : [])));
+    if (!byUuid) {
+      byUuid = new Map();
+      for (let i = 0; i < present.lines.length; i++) {
+        const u = present.lines[i]!.info.uuid;
+        if (u) byUuid.set(u, i);
+      }
+    }
     return byUuid.get(uuid);
   };
   const parentChange = (old: LineInfo, now: LineInfo): string[] => {
@@ -95,36 +108,38 @@ export function changesBetween(saved: Doc, present: Doc): Changes {
     if (!now.parentUuid) return ['parent link cleared (it now starts the conversation)'];
     const p = lineOfUuid(now.parentUuid);
     if (p === undefined) return [`parent relinked to ${now.parentUuid.slice(0, 8)}… (not in the file)`];
-    const was = at.get(present.lines[p]!.key);
-    return [was === undefined ? `parent relinked to the new line ${p + 1}` : `parent relinked to line ${was + 1}`];
+    const was = at[present.lines[p]!.key]!;
+    return [was === -1 ? `parent relinked to the new line ${p + 1}` : `parent relinked to line ${was + 1}`];
   };
 
   // Lines kept in their order; the others were moved past them.
-  const oldIndex = present.lines.flatMap((l) => (at.has(l.key) ? [at.get(l.key)!] : []));
-  const inOrder = increasing(oldIndex);
+  const oldIndex = new Int32Array(present.lines.length);
+  let survivors = 0;
+  for (const l of present.lines) if (at[l.key] !== -1) oldIndex[survivors++] = at[l.key]!;
+  const inOrder = increasing(oldIndex.subarray(0, survivors));
   let added = 0;
   let changed = 0;
   let moved = 0;
   let survivor = -1;
   let lastOld = -1;
-  /** The line before this one in the saved file, as the preview names it. */
-  let previous = '';
+  // The line before this one, as the preview names it: a saved line's number, or (negative) a new line's.
+  let previous = 0;
+  const after = () => (previous === 0 ? ' first' : previous > 0 ? ` after line ${previous}` : ` after new line ${-previous}`);
   present.lines.forEach((l: Line, i) => {
-    const old = at.get(l.key);
-    const after = previous ? ` after ${previous}` : ' first';
-    if (old === undefined) {
+    const old = at[l.key]!;
+    if (old === -1) {
       added++;
-      entries.push({ order: lastOld + 0.5, text: `+ new line ${i + 1} (${after.trim()}): ${lineWords(l.info)}` });
-      previous = `new line ${i + 1}`;
+      entries.push({ order: lastOld + 0.5, text: `+ new line ${i + 1} (${after().trim()}): ${lineWords(l.info)}` });
+      previous = -(i + 1);
       return;
     }
     survivor++;
     lastOld = old;
-    previous = `line ${old + 1}`;
     const before = saved.lines[old]!;
     const what = before === l ? [] : [...parentChange(before.info, l.info), ...blockChanges(before.info.blocks, l.info.blocks)];
     if (before !== l && !what.length) what.push('rewritten (the same blocks)');
-    if (!inOrder.has(survivor)) what.unshift(`moved: now comes${after}`);
+    if (!inOrder[survivor]) what.unshift(`moved: now comes${after()}`);
+    previous = old + 1;
     if (!what.length) return;
     if (before !== l) changed++;
     else moved++;

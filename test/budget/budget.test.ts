@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { loadedOverheads, requestBudget } from '../../src/budget/budget.js';
-import { blockTokens, estimateTextTokens, imageTokens, toolResultTokens } from '../../src/budget/estimate.js';
+import { blockTokens, documentTokens, estimateTextTokens, imageTokens, toolResultTokens } from '../../src/budget/estimate.js';
 import { planFit } from '../../src/budget/fit.js';
 import { describeBudget } from '../../src/budget/format.js';
 import { contextWindow } from '../../src/budget/window.js';
@@ -9,6 +9,7 @@ import { applyEdits } from '../../src/edit/apply.js';
 import { analyze } from '../../src/rules/analyze.js';
 import { readLineInfo } from '../../src/transcript/document.js';
 import { decodeLineInfos, encodeLineInfos } from '../../src/transcript/lineInfoWire.js';
+import { type DocumentFacts, documentFacts } from '../../src/transcript/pdf.js';
 import { docOf, realDoc } from '../helpers/fixtures.js';
 import { type Entry, entries } from '../rules/helpers.js';
 
@@ -96,14 +97,43 @@ describe('the estimate of a block', () => {
     expect(image!.images[0]).toMatchObject({ mediaType: 'image/png', width: 1440, height: 900 });
     expect(blockTokens(image!)).toBe(1600 + 3);
     expect(doc!.documents).toEqual([
-      { mediaType: 'application/pdf', bytes: doc!.documents![0]!.bytes, validPdf: true, pages: 3, path: ['message', 'content', 1] },
+      { mediaType: 'application/pdf', bytes: doc!.documents![0]!.bytes, validPdf: true, pages: 3, textChars: 0, path: ['message', 'content', 1] },
     ]);
     expect(doc!.preview).toBe('application/pdf');
-    expect(blockTokens(doc!)).toBe(3 * 2500 + 3);
+    // Three blank pages: an image of each page at the vision limit, no text.
+    expect(blockTokens(doc!)).toBe(3 * 1600 + 3);
     expect(plain!.documents).toEqual([{ mediaType: 'text/plain', bytes: 23, path: ['message', 'content', 2] }]);
     expect(blockTokens(plain!)).toBe(7 + 3);
     // The document facts cross between threads with the rest of the line's summary.
     expect(decodeLineInfos(encodeLineInfos([info]))[0]!.blocks[1]).toEqual(doc);
+  });
+});
+
+describe('a PDF by its pages and the text they show', () => {
+  /** A one-page PDF whose content stream shows `shown` (as text operators), compressed or not. */
+  function pdfShowing(shown: string, filter: 'none' | 'flate' | 'lzw'): DocumentFacts {
+    const content = Buffer.from(shown, 'latin1');
+    const data = filter === 'flate' ? deflateSync(content) : content;
+    const dict = filter === 'none' ? '' : filter === 'flate' ? ' /Filter /FlateDecode' : ' /Filter [/LZWDecode]';
+    const head = `%PDF-1.4\n1 0 obj << /Type /Page /MediaBox [0 0 612 792] /Contents 2 0 R >> endobj\n2 0 obj << /Length ${data.length}${dict} >>\nstream\n`;
+    const bytes = Buffer.concat([Buffer.from(head, 'latin1'), data, Buffer.from('\nendstream\nendobj\n%%EOF\n', 'latin1')]);
+    return documentFacts({ type: 'base64', media_type: 'application/pdf', data: bytes.toString('base64') }, undefined)!;
+  }
+  const page = 'BT /F1 12 Tf 72 720 Td (Total \\(net\\): 12) Tj 0 -14 Td [(Ker) -20 (ning)] TJ <48656C6C6F> Tj ET';
+
+  test('the characters of its text operators, plain or Flate-compressed, beside an image of each page', () => {
+    // "Total (net): 12" is 15 characters (an escape is one), "Kerning" 7, the hex string "Hello" 5.
+    expect(pdfShowing(page, 'none')).toMatchObject({ pages: 1, textChars: 27 });
+    expect(pdfShowing(page, 'flate')).toMatchObject({ pages: 1, textChars: 27 });
+    expect(documentTokens({ ...pdfShowing(page, 'flate'), path: [] })).toBe(1600 + 9);
+    // Drawing operators outside a text object show nothing.
+    expect(pdfShowing('0 0 612 792 re f', 'none').textChars).toBe(0);
+  });
+
+  test('a stream it cannot read counts as a page of dense text', () => {
+    const unread = pdfShowing(page, 'lzw');
+    expect(unread.textChars).toBeUndefined();
+    expect(documentTokens({ ...unread, path: [] })).toBe(1600 + 750);
   });
 });
 

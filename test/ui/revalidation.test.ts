@@ -37,12 +37,12 @@ function start(checks?: (doc: Doc) => Checks): EditorState {
 /** The first problem n goes to, and the cursor on it. */
 const atFirstProblem = (s: EditorState) => run(s, 'nextProblem');
 
-// For every client the editor shows the oldest release's lines: releases before 2.1.19 cut this 2.1.39 session at its
-// first progress line, so the first problem (a whitespace-only text on line 760) is off their view and n shows it in
-// the raw view, where d deletes its line.
+// For every client the editor shows the newest release's lines, as for the session's own client: the first problem
+// (a whitespace-only text on line 760) is a block of the view, and d deletes that block. (Releases before 2.1.19 cut
+// this 2.1.39 session at its first progress line; showing their view would leave the problem off it.)
 describe.each([
   ['the session’s own client', undefined, 'deleted text block · u undoes'],
-  ['every client', (doc: Doc) => checksFor(doc, 'anthropic', EVERY_GENERATION), 'deleted line 760 · u undoes'],
+  ['every client', (doc: Doc) => checksFor(doc, 'anthropic', EVERY_GENERATION), 'deleted text block · u undoes'],
 ])('an edit revalidates after its frame (%s)', (_, checks, deleted) => {
   test('the edit shows at once: the target’s lines as the full analysis has them, the old problems where their lines are now', () => {
     const before = atFirstProblem(start(checks));
