@@ -505,10 +505,13 @@ const broken = [
     name: 'tool-use-id-reused-later',
     source: FIXTURES.lean219,
     description: 'the later Edit call (and its result) reuses the id of the earlier Write call',
-    transform: edit((l) => {
-      l.updateBlock(L.edit, (b) => (b.id = 'toolu_01WriteHealth'));
-      l.updateBlock(L.editResult, (b) => (b.tool_use_id = 'toolu_01WriteHealth'));
-    }),
+    transform: editCallAs('toolu_01WriteHealth'),
+  },
+  {
+    name: 'tool-result-id-batch-entry',
+    source: FIXTURES.lean219,
+    description: 'the later Edit call (and its result) has the id of the earlier Write call and "_2" (how fix once renamed a reused id)',
+    transform: editCallAs('toolu_01WriteHealth_2'),
   },
   {
     name: 'tool-result-duplicate',
@@ -907,6 +910,7 @@ const FIXED = {
   'final-text-whitespace-only': ['fix', 'warnings'],
   'tool-use-id-duplicate-line': ['fix', 'warnings'],
   'tool-use-id-reused-later': ['fix', 'warnings'],
+  'tool-result-id-batch-entry': ['warnings'],
   'tool-result-duplicate': ['fix', 'warnings'],
   'tool-result-error-empty': ['fix', 'warnings'],
   'tool-id-invalid-chars': ['fix', 'warnings'],
@@ -977,6 +981,14 @@ export function caseNamed(name) {
   const found = CASES.find((c) => c.name === name);
   if (!found) throw new Error(`no recording case named ${name}`);
   return found;
+}
+
+/** The lean session's later Edit call and its result, under another id. @param {string} id */
+function editCallAs(id) {
+  return edit((l) => {
+    l.updateBlock(L.edit, (b) => (b.id = id));
+    l.updateBlock(L.editResult, (b) => (b.tool_use_id = id));
+  });
 }
 
 /** The bytes a client is given for this case. @param {RecordingCase} c */

@@ -647,6 +647,53 @@ const dedupeToolIds: Step = (messages) => {
   return out.result();
 };
 
+/** What a client sends as the result of a call whose result it took for an entry of a batch call. */
+export const RESULT_MISSING = '[Tool result missing due to internal error]';
+
+/** A batch call's entries answer under its id and `_<n>`. */
+const BATCH_ENTRY = /_\d+$/;
+
+/**
+ * A tool_result whose id is another call's id and `_<n>` is taken for the
+ * result of one entry of a batch call by that id and folded into a result for
+ * that call. Its own call is then unanswered: the client puts an is_error
+ * result saying so first in the message, and drops the folded result, which
+ * answers no call of the message before. (Where the other call is in the
+ * message before too, the folded result stays; no recording shows that, so it
+ * is sent as written here.)
+ */
+const batchEntryResults: Step = (messages) => {
+  const suffixed = (b: ViewBlock) => b.info.type === 'tool_result' && b.info.toolUseId !== undefined && BATCH_ENTRY.test(b.info.toolUseId);
+  // Most sessions have no such id: no set of every call id is made for them.
+  if (!messages.some((m) => m.role === 'user' && m.blocks.some(suffixed))) return undefined;
+  const calls = new Set<string>();
+  for (const m of messages) for (const c of callsOf(m)) if (c.info.id !== undefined) calls.add(c.info.id);
+  const entryOf = (b: ViewBlock) => {
+    if (!suffixed(b)) return undefined;
+    const id = b.info.toolUseId!;
+    const batch = id.slice(0, BATCH_ENTRY.exec(id)!.index);
+    return calls.has(batch) ? batch : undefined;
+  };
+  const out = new Patching(messages);
+  messages.forEach((m, i) => {
+    if (m.role !== 'user' || i === 0) return;
+    const before = callsOf(messages[i - 1]);
+    const folded = m.blocks.filter((b) => {
+      const batch = entryOf(b);
+      return batch !== undefined && !before.some((c) => c.info.id === batch);
+    });
+    if (!folded.length) return;
+    // Each in its call's order, made where the result it stands for was.
+    const made = before.flatMap((c) => {
+      const r = folded.find((b) => b.info.tid === c.info.tid);
+      return r ? [madeBlock(r.pos, { type: 'tool_result', tool_use_id: c.info.id, content: RESULT_MISSING, is_error: true }, c.info.tid)] : [];
+    });
+    out.put(i, { ...m, blocks: [...made, ...m.blocks.filter((b) => !folded.includes(b))] });
+    for (const r of folded) out.patches.push({ by: 'batch-entry-results', change: 'changed', pos: r.pos, index: r.index, message: i });
+  });
+  return out.result();
+};
+
 /** Each block of a line holding an unpaired UTF-16 surrogate is sent with U+FFFD in its place (at render). */
 const sanitizeSurrogates: Step = (messages, _client, doc) => {
   const out = new Patching(messages);
@@ -879,6 +926,7 @@ const STEPS: readonly { readonly by: BehaviourId; readonly step: Step }[] = [
   { by: 'drop-opening-orphans', step: dropOpeningOrphans },
   { by: 'dedupe-calls-in-response', step: dedupeCallsInResponse },
   { by: 'dedupe-rewritten-results', step: dedupeRewrittenResults },
+  { by: 'batch-entry-results', step: batchEntryResults },
   { by: 'dedupe-tool-ids', step: dedupeToolIds },
   { by: 'drop-unanswered-calls', step: dropUnansweredCalls },
   { by: 'task-as-agent', step: taskAsAgent },

@@ -39,6 +39,7 @@ export type BehaviourId =
   | 'dedupe-tool-ids'
   | 'dedupe-calls-in-response'
   | 'dedupe-rewritten-results'
+  | 'batch-entry-results'
   | 'bridge-gaps'
   | 'refuse-large-images'
   | 'leaf-last-entry'
@@ -203,6 +204,14 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     does: 'drops a tool_use whose id was used before, and its result',
     otherwise: 'sends a repeated tool_use id as written',
     spans: [{ from: '2.1.88' }],
+  },
+  {
+    // What fix wrote from tool-use-id-reused-later (the later call renamed <id>_2) shows it; 2.1.132 and 2.1.160 send the result.
+    id: 'batch-entry-results',
+    kind: 'patch',
+    does: 'takes a tool_result whose id is another call\'s id and `_<n>` for an entry of a batch call by that id: its own call is answered "[Tool result missing due to internal error]" and the result dropped',
+    otherwise: 'sends the result as written',
+    spans: [{ from: '2.1.251' }],
   },
   {
     id: 'walk-progress-lines',

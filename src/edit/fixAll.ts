@@ -28,6 +28,10 @@ export interface FixAllResult {
 /** Rules about the uuid chain itself (which lines form the conversation), not about what is sent. */
 const CHAIN_RULES = new Set(RULES.filter((r) => r.family === 'chain').map((r) => r.id));
 
+/** Rules about the roles of the messages sent, which the tool pairing decides in part (a call left unanswered is not sent). */
+const ROLE_RULES = new Set(RULES.filter((r) => r.family === 'roles').map((r) => r.id));
+const TOOL_RULES = new Set(RULES.filter((r) => r.family === 'tools').map((r) => r.id));
+
 /** The first safe fix of a diagnostic, if `fix` may apply it. */
 export function safeFixOf(d: Diagnostic, warnings: boolean): Diagnostic['fixes'][number] | undefined {
   if (d.severity === 'info' || (d.severity === 'warning' && !warnings)) return undefined;
@@ -50,7 +54,11 @@ export function fixAll(doc: Doc, options: FixAllOptions = {}, analysed: Analysis
     // Repairs to the chain change which lines are sent: fix the rest on the repaired chain, next round
     // (else a first-role fix papers over a torn or dangling link with a "[conversation resumed]" line).
     const chain = fixable.filter((d) => CHAIN_RULES.has(d.rule));
-    for (const d of chain.length ? chain : fixable) {
+    // Pairing repairs change which responses are sent next to each other: a response whose calls a client
+    // drops unanswered may meet the next one only until its results are put back. Roles wait for them (else
+    // the next response takes that response's message id, and clients send the two as one).
+    const paired = fixable.some((d) => TOOL_RULES.has(d.rule)) ? fixable.filter((d) => !ROLE_RULES.has(d.rule)) : fixable;
+    for (const d of chain.length ? chain : paired) {
       const fix = safeFixOf(d, options.warnings ?? false)!;
       const keys = [d.key, ...fix.edits.flatMap(keysOf)];
       if (keys.some((k) => touched.has(k))) continue;

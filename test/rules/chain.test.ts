@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { clientOf } from '../../src/conversation/clients.js';
 import { analyze } from '../../src/rules/analyze.js';
-import { docOf, realBytes } from '../helpers/fixtures.js';
+import { docOf, realBytes, realDoc } from '../helpers/fixtures.js';
 import { at, entries, entry, entryAt, expectRepair, rows, textAt } from './helpers.js';
 
 const FIRST_ROLE = 'messages: first message must use the "user" role';
@@ -92,6 +92,24 @@ describe('chain-dangling', () => {
     );
     expect(entryAt(res.doc, 8).parentUuid).toBe(entry(lean(), 'c8cd14ac').uuid);
     expect(res.analysis.view.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant', 'user', 'assistant']);
+  });
+});
+
+describe('chain-progress-parent', () => {
+  // The real 2.1.38 session: the Glob call hangs under a hook's progress line, which releases before 2.1.19 do not read.
+  const progressParent = (target: string) =>
+    analyze(realDoc('localCommand'), { target: [clientOf(target)!] }).diagnostics.find((d) => d.rule === 'chain-progress-parent')!;
+  const MESSAGE =
+    'parent c45785f8-6c6d-429f-9608-65b454721668 is a progress line: a client that does not read progress lines loses everything before this line on resume (Claude Code before 2.1.19 resumes only what follows it)';
+
+  test('names the releases it cuts, an error for them and a warning for a client that reads progress lines', () => {
+    for (const [target, severity] of [
+      ['2.0.77', 'error'],
+      ['2.1.39', 'warning'],
+    ] as const) {
+      const d = progressParent(target);
+      expect([d.severity, d.message]).toEqual([severity, MESSAGE]);
+    }
   });
 });
 

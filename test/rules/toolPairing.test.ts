@@ -240,15 +240,15 @@ describe('tool-use-duplicate', () => {
     const res = expectRepair(
       doc,
       {
-        applied: ["tool-use-duplicate@12: rename the later call's id to toolu_01WriteHealth_2, and its result's"],
+        applied: ["tool-use-duplicate@12: rename the later call's id to toolu_01WriteHealth-2, and its result's"],
         changed: [12, 13],
         removed: [],
         added: 0,
       },
       forClient('2.1.87'),
     );
-    expect(blocksOf(entryAt(res.doc, 11))[0]!.id).toBe('toolu_01WriteHealth_2');
-    expect(blocksOf(entryAt(res.doc, 12))[0]!.tool_use_id).toBe('toolu_01WriteHealth_2');
+    expect(blocksOf(entryAt(res.doc, 11))[0]!.id).toBe('toolu_01WriteHealth-2');
+    expect(blocksOf(entryAt(res.doc, 12))[0]!.tool_use_id).toBe('toolu_01WriteHealth-2');
   });
 });
 

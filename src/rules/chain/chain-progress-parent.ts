@@ -26,7 +26,8 @@ export default defineRule(
         at: { pos: gap.pos },
         severity: 'error',
         effect: 'loses',
-        message: `parent ${infoOf(ctx, gap.pos).parentUuid} is a progress line, which this client does not read: everything before this line is lost on resume`,
+        // Which releases do not read progress lines, settle adds: "(Claude Code before 2.1.19 resumes only what follows it)".
+        message: `parent ${infoOf(ctx, gap.pos).parentUuid} is a progress line: a client that does not read progress lines loses everything before this line on resume`,
         fixes: target
           ? [safeFix(`relink to ${target}, the line above the progress lines (where newer clients hang it)`, setAt(ctx, gap.pos, ['parentUuid'], target))]
           : [],

@@ -27,9 +27,11 @@ export default defineRule({ id: 'tool-use-duplicate', description: 'a tool_use i
     answers.push(answer);
     let fix: Fix;
     if (own) {
+      // Not `<id>_<n>`: Claude Code 2.1.251+ takes a result under that id for an entry of a batch call <id> and
+      // sends the renamed call unanswered (batch-entry-results).
       let n = 2;
-      while (used.has(`${id}_${n}`)) n++;
-      const fresh = `${id}_${n}`;
+      while (used.has(`${id}-${n}`)) n++;
+      const fresh = `${id}-${n}`;
       used.add(fresh);
       fix = safeFix(`rename the later call's id to ${fresh}, and its result's`, setField(ctx, call, ['id'], fresh), setField(ctx, own, ['tool_use_id'], fresh));
     } else fix = safeFix('remove the later tool_use (it has no result of its own)', removeBlock(ctx, call));
