@@ -387,16 +387,19 @@ const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
  * from summarising so that a load spread over threads (see load.ts) still
  * interns in file order: ids then never depend on how a file was read.
  */
-export function internIds(info: LineInfo): void {
+export function internIds(info: LineInfo, previous?: LineInfo): void {
   // Each id's string is held once: a parent's uuid, a message id split over lines and a tool id
   // in its result all point at the first copy (a 2 GB transcript has a million of each).
+  // Most lines follow the line before them in the file (its child, the next part of its message,
+  // the results of its calls): comparing with that line's ids spares a lookup in a table of
+  // every id, which a load does for each line on the main thread.
   if (info.uuid) info.uid = intern(info.uuid);
   if (info.parentUuid) {
-    info.pid = intern(info.parentUuid);
+    info.pid = previous !== undefined && previous.uid >= 0 && info.parentUuid === previous.uuid ? previous.uid : intern(info.parentUuid);
     info.parentUuid = internedString(info.pid);
   }
   if (info.messageId) {
-    info.mid = intern(info.messageId);
+    info.mid = previous !== undefined && previous.mid >= 0 && info.messageId === previous.messageId ? previous.mid : intern(info.messageId);
     info.messageId = internedString(info.mid);
   }
   for (const b of info.blocks) {
@@ -404,10 +407,16 @@ export function internIds(info: LineInfo): void {
       b.tid = intern(b.id);
       b.id = internedString(b.tid);
     } else if (b.toolUseId !== undefined) {
-      b.tid = intern(b.toolUseId);
+      b.tid = (previous && callIn(previous, b.toolUseId)) ?? intern(b.toolUseId);
       b.toolUseId = internedString(b.tid);
     }
   }
+}
+
+/** The interned id of the block of `info` that has the id `id` (a call its result answers), if any. */
+function callIn(info: LineInfo, id: string): number | undefined {
+  for (const b of info.blocks) if (b.tid >= 0 && b.id === id) return b.tid;
+  return undefined;
 }
 
 /**
@@ -415,26 +424,30 @@ export function internIds(info: LineInfo): void {
  * agent, block types and tool names) point at one copy each, kept in `seen` for one load:
  * JSON.parse makes a new copy on every line.
  */
-export function shareStrings(info: LineInfo, seen: Map<string, string>): void {
-  const one = (s: string | undefined): string | undefined => {
-    if (s === undefined) return s;
-    const known = seen.get(s);
-    if (known !== undefined) return known;
-    seen.set(s, s);
-    return s;
-  };
-  if (info.type !== undefined) info.type = one(info.type);
-  if (info.subtype !== undefined) info.subtype = one(info.subtype);
-  if (info.sessionId !== undefined) info.sessionId = one(info.sessionId);
-  if (info.version !== undefined) info.version = one(info.version);
-  if (info.cwd !== undefined) info.cwd = one(info.cwd);
-  if (info.gitBranch !== undefined) info.gitBranch = one(info.gitBranch);
-  if (info.model !== undefined) info.model = one(info.model);
-  if (info.agentId !== undefined) info.agentId = one(info.agentId);
+export function shareStrings(info: LineInfo, seen: Map<string, string>, previous?: LineInfo): void {
+  // The line before usually has the same session, version, cwd…: the same copy (an identity
+  // check when a worker's table already shared them) or one equal to it, cheaper than a lookup.
+  const p = previous;
+  if (info.type !== undefined) info.type = info.type === p?.type ? p.type : one(info.type, seen);
+  if (info.subtype !== undefined) info.subtype = info.subtype === p?.subtype ? p.subtype : one(info.subtype, seen);
+  if (info.sessionId !== undefined) info.sessionId = info.sessionId === p?.sessionId ? p.sessionId : one(info.sessionId, seen);
+  if (info.version !== undefined) info.version = info.version === p?.version ? p.version : one(info.version, seen);
+  if (info.cwd !== undefined) info.cwd = info.cwd === p?.cwd ? p.cwd : one(info.cwd, seen);
+  if (info.gitBranch !== undefined) info.gitBranch = info.gitBranch === p?.gitBranch ? p.gitBranch : one(info.gitBranch, seen);
+  if (info.model !== undefined) info.model = info.model === p?.model ? p.model : one(info.model, seen);
+  if (info.agentId !== undefined) info.agentId = info.agentId === p?.agentId ? p.agentId : one(info.agentId, seen);
   for (const b of info.blocks) {
-    b.type = one(b.type)!;
-    if (b.name !== undefined) b.name = one(b.name);
+    b.type = one(b.type, seen);
+    if (b.name !== undefined) b.name = one(b.name, seen);
   }
+}
+
+/** The copy of `s` kept in `seen`, kept there now if it is the first. */
+function one(s: string, seen: Map<string, string>): string {
+  const known = seen.get(s);
+  if (known !== undefined) return known;
+  seen.set(s, s);
+  return s;
 }
 
 /**

@@ -119,11 +119,13 @@ export async function readPart(read: ReadAt, start: number, end: number, between
 function linesOf(parts: readonly Part[], firstKey = 0): Line[] {
   const lines: Line[] = [];
   const seen = new Map<string, string>();
+  let previous: LineInfo | undefined;
   for (const p of parts) {
     for (let i = 0; i < p.infos.length; i++) {
       const info = p.infos[i]!;
-      internIds(info);
-      shareStrings(info, seen);
+      internIds(info, previous);
+      shareStrings(info, seen, previous);
+      previous = info;
       lines.push({ key: firstKey + lines.length, span: { offset: p.offsets[i]!, length: p.lengths[i]! }, eol: EOLS[p.eols[i]!]!, info });
     }
   }
