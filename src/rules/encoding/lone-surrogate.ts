@@ -1,8 +1,32 @@
+import type { Line } from '../../transcript/document.js';
 import { defineRule } from '../kit/define.js';
 import { keyOf, safeFix } from '../kit/fixes.js';
 import { infoOf } from '../kit/where.js';
 
+/**
+ * Which lines hold an unpaired surrogate (none, in nearly every file), marked
+ * once per line array: every view sends tens of thousands of lines, whose
+ * summaries lie all over the heap.
+ */
+const marked = new WeakMap<readonly Line[], Uint8Array | null>();
+
+function withSurrogates(lines: readonly Line[]): Uint8Array | null {
+  let marks = marked.get(lines);
+  if (marks === undefined) {
+    marks = null;
+    for (let p = 0; p < lines.length; p++) {
+      if (!lines[p]!.info.loneSurrogates.length) continue;
+      marks ??= new Uint8Array(lines.length);
+      marks[p] = 1;
+    }
+    marked.set(lines, marks);
+  }
+  return marks;
+}
+
 export default defineRule({ id: 'lone-surrogate', description: 'an unpaired UTF-16 surrogate in a string' }, (ctx, report) => {
+  const marks = withSurrogates(ctx.doc.lines);
+  if (!marks) return;
   // Lines whose blocks a client sends with U+FFFD in place of each unpaired surrogate.
   const sanitized = new Set(ctx.view.patches.filter((p) => p.by === 'sanitize-surrogates').map((p) => p.pos));
   const { messages } = ctx.view;
@@ -11,8 +35,8 @@ export default defineRule({ id: 'lone-surrogate', description: 'an unpaired UTF-
     const lines = messages[i]!.lines;
     for (let j = 0; j < lines.length; j++) {
       const pos = lines[j]!;
+      if (!marks[pos] || sanitized.has(pos)) continue;
       const info = infoOf(ctx, pos);
-      if (!info.loneSurrogates.length || sanitized.has(pos)) continue;
       // The API's JSON parser names the first bad unit: a high one with no low after it, or a low one alone.
       const what = info.firstLoneSurrogate === 'low' ? 'invalid high surrogate in string' : 'no low surrogate in string';
       report({

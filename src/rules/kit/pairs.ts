@@ -61,6 +61,8 @@ export class ToolPairs {
   private readonly resultId: Int32Array;
   /** How many different ids there are (numbers run from 0 to count - 1). */
   private readonly count: number;
+  /** Per use, whether its message is an assistant's. */
+  private readonly byAssistant: Uint8Array;
   private readonly scratch: IdSet;
 
   constructor(view: ApiView) {
@@ -83,6 +85,8 @@ export class ToolPairs {
     for (let k = 0; k < this.resultId.length; k++) this.resultId[k] = number(results.blocks[k]!.info.tid);
     this.count = count;
     this.scratch = new IdSet(count);
+    this.byAssistant = new Uint8Array(uses.blocks.length);
+    for (let k = 0; k < uses.blocks.length; k++) this.byAssistant[k] = this.isAssistant(uses.message[k]!) ? 1 : 0;
   }
 
   private isUser(i: number): boolean {
@@ -167,6 +171,17 @@ export class ToolPairs {
     return out ?? NONE;
   }
 
+  /**
+   * The last tool_use of an assistant message in the view with the id the
+   * view's `k`th tool_result names (in send order, see Blocks), if any.
+   */
+  lastCallFor(k: number): ViewBlock | undefined {
+    const n = this.resultId[k]!;
+    if (n < 0) return undefined;
+    for (let u = this.useId.length - 1; u >= 0; u--) if (this.useId[u] === n && this.byAssistant[u]) return this.uses.blocks[u];
+    return undefined;
+  }
+
   /** Assistant tool calls whose id an earlier assistant call already has, in send order. */
   repeatedCalls(): RepeatedCall[] {
     const { uses, useId } = this;
@@ -176,7 +191,7 @@ export class ToolPairs {
     for (let k = 0; k < useId.length; k++) {
       const n = useId[k]!;
       const message = uses.message[k]!;
-      if (n < 0 || !this.isAssistant(message)) continue;
+      if (n < 0 || !this.byAssistant[k]) continue;
       const f = firstUse[n]!;
       if (f < 0) firstUse[n] = k;
       else out.push({ call: uses.blocks[k]!, message, first: uses.blocks[f]!, firstMessage: uses.message[f]! });
