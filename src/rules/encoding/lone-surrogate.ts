@@ -1,28 +1,9 @@
-import type { Line } from '../../transcript/document.js';
 import { defineRule } from '../kit/define.js';
 import { keyOf, safeFix } from '../kit/fixes.js';
-import { infoOf } from '../kit/where.js';
+import { infoOf, markLines } from '../kit/where.js';
 
-/**
- * Which lines hold an unpaired surrogate (none, in nearly every file), marked
- * once per line array: every view sends tens of thousands of lines, whose
- * summaries lie all over the heap.
- */
-const marked = new WeakMap<readonly Line[], Uint8Array | null>();
-
-function withSurrogates(lines: readonly Line[]): Uint8Array | null {
-  let marks = marked.get(lines);
-  if (marks === undefined) {
-    marks = null;
-    for (let p = 0; p < lines.length; p++) {
-      if (!lines[p]!.info.loneSurrogates.length) continue;
-      marks ??= new Uint8Array(lines.length);
-      marks[p] = 1;
-    }
-    marked.set(lines, marks);
-  }
-  return marks;
-}
+/** The lines holding an unpaired surrogate. */
+const withSurrogates = markLines((info) => info.loneSurrogates.length > 0);
 
 export default defineRule({ id: 'lone-surrogate', description: 'an unpaired UTF-16 surrogate in a string' }, (ctx, report) => {
   const marks = withSurrogates(ctx.doc.lines);

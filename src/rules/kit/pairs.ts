@@ -9,8 +9,9 @@ import { type Blocks, perView, viewIndex } from './blocks.js';
  * reading them again in every rule was most of those rules' time on a long
  * session. So the ids are numbered once per view and compared as small
  * numbers in dense arrays; the numbering starts from the ids interned at load
- * (BlockInfo.tid), so it reads no string (through a Map of 40k strings it was
- * ~12 ms of every edit on 200 MB). The blocks themselves are read for reports.
+ * (BlockInfo.tid, as the view index copied it), so it reads no string and no
+ * block (through a Map of 40k strings it was ~12 ms of every edit on 200 MB).
+ * The blocks themselves are read for reports.
  *
  * The API merges consecutive messages of one role before it pairs tool calls
  * (a response split in two, say by a line that lost its message.id, is still
@@ -80,9 +81,9 @@ export class ToolPairs {
     };
     const { uses, results } = this;
     this.useId = new Int32Array(uses.blocks.length);
-    for (let k = 0; k < this.useId.length; k++) this.useId[k] = number(uses.blocks[k]!.info.tid);
+    for (let k = 0; k < this.useId.length; k++) this.useId[k] = number(uses.tid[k]!);
     this.resultId = new Int32Array(results.blocks.length);
-    for (let k = 0; k < this.resultId.length; k++) this.resultId[k] = number(results.blocks[k]!.info.tid);
+    for (let k = 0; k < this.resultId.length; k++) this.resultId[k] = number(results.tid[k]!);
     this.count = count;
     this.scratch = new IdSet(count);
     this.byAssistant = new Uint8Array(uses.blocks.length);

@@ -1,4 +1,5 @@
 import type { ViewBlock } from '../../conversation/apiView.js';
+import type { Line } from '../../transcript/document.js';
 import type { LineInfo } from '../../transcript/lineInfo.js';
 import type { RuleContext } from '../types.js';
 
@@ -40,4 +41,27 @@ export function nextOnChain(ctx: RuleContext, pos: number): number | undefined {
   }
   const k = places[pos]!;
   return k < 0 ? undefined : ctx.graph.chain[k + 1];
+}
+
+/**
+ * Marks, once per line array, the lines whose summary `test` picks; null when it picks none (as
+ * in nearly every file). A rule after the shapes of a few lines then skips the rest of each view
+ * (tens of thousands of lines, their summaries all over the heap) without reading them. A view
+ * block (but one the client makes) has its line's own summary of the block.
+ */
+export function markLines(test: (info: LineInfo) => boolean): (lines: readonly Line[]) => Uint8Array | null {
+  const marked = new WeakMap<readonly Line[], Uint8Array | null>();
+  return (lines) => {
+    let marks = marked.get(lines);
+    if (marks === undefined) {
+      marks = null;
+      for (let p = 0; p < lines.length; p++) {
+        if (!test(lines[p]!.info)) continue;
+        marks ??= new Uint8Array(lines.length);
+        marks[p] = 1;
+      }
+      marked.set(lines, marks);
+    }
+    return marks;
+  };
 }
