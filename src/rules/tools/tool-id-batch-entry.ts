@@ -9,8 +9,8 @@ import { infoOf } from '../kit/where.js';
 const TAKING = versionRanges(GENERATIONS.filter((g) => g.has('batch-entry-results'))).join(', ');
 
 /*
- * A valid pair whose id is another call's id and `_<n>` (as fix once renamed a
- * reused id): the API takes it, but the clients with batch-entry-results send
+ * A valid pair whose id is another call's id and `_<n>` (a reused id told apart
+ * so): the API takes it, but the clients with batch-entry-results send
  * its call answered by an error in place of its result, so the model loses
  * what the call did. Found in the request those clients send, by their patch.
  * The pair is renamed `<id>-<n>`, which no client reads as a batch entry.
