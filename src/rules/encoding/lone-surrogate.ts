@@ -1,13 +1,11 @@
+import { LONE_SURROGATE } from '../../transcript/columns.js';
 import { defineRule } from '../kit/define.js';
 import { keyOf, safeFix } from '../kit/fixes.js';
-import { infoOf, markLines } from '../kit/where.js';
-
-/** The lines holding an unpaired surrogate. */
-const withSurrogates = markLines((info) => info.loneSurrogates.length > 0);
+import { anyLineFlagged, infoOf } from '../kit/where.js';
 
 export default defineRule({ id: 'lone-surrogate', description: 'an unpaired UTF-16 surrogate in a string' }, (ctx, report) => {
-  const marks = withSurrogates(ctx.doc.lines);
-  if (!marks) return;
+  const flags = anyLineFlagged(ctx, LONE_SURROGATE);
+  if (!flags) return;
   // Lines whose blocks a client sends with U+FFFD in place of each unpaired surrogate.
   const sanitized = new Set(ctx.view.patches.filter((p) => p.by === 'sanitize-surrogates').map((p) => p.pos));
   const { messages } = ctx.view;
@@ -16,7 +14,7 @@ export default defineRule({ id: 'lone-surrogate', description: 'an unpaired UTF-
     const lines = messages[i]!.lines;
     for (let j = 0; j < lines.length; j++) {
       const pos = lines[j]!;
-      if (!marks[pos] || sanitized.has(pos)) continue;
+      if (!(flags[pos]! & LONE_SURROGATE) || sanitized.has(pos)) continue;
       const info = infoOf(ctx, pos);
       // The API's JSON parser names the first bad unit: a high one with no low after it, or a low one alone.
       const what = info.firstLoneSurrogate === 'low' ? 'invalid high surrogate in string' : 'no low surrogate in string';

@@ -1,5 +1,5 @@
 import type { ViewBlock } from '../../conversation/apiView.js';
-import type { Line } from '../../transcript/document.js';
+import { columnsOf } from '../../transcript/columns.js';
 import type { LineInfo } from '../../transcript/lineInfo.js';
 import type { RuleContext } from '../types.js';
 
@@ -44,24 +44,13 @@ export function nextOnChain(ctx: RuleContext, pos: number): number | undefined {
 }
 
 /**
- * Marks, once per line array, the lines whose summary `test` picks; null when it picks none (as
- * in nearly every file). A rule after the shapes of a few lines then skips the rest of each view
- * (tens of thousands of lines, their summaries all over the heap) without reading them. A view
- * block (but one the client makes) has its line's own summary of the block.
+ * The lines' flags (see columns.ts) when some line has `bit`, else undefined. A rule after a
+ * shape few files have at all (LONE_SURROGATE, BAD_TOOL_ID) then returns at once, or reads the
+ * flags by position and skips the other lines of each view (tens of thousands, their summaries
+ * all over the heap) unread. A view block, but one the client makes, has its line's own summary.
  */
-export function markLines(test: (info: LineInfo) => boolean): (lines: readonly Line[]) => Uint8Array | null {
-  const marked = new WeakMap<readonly Line[], Uint8Array | null>();
-  return (lines) => {
-    let marks = marked.get(lines);
-    if (marks === undefined) {
-      marks = null;
-      for (let p = 0; p < lines.length; p++) {
-        if (!test(lines[p]!.info)) continue;
-        marks ??= new Uint8Array(lines.length);
-        marks[p] = 1;
-      }
-      marked.set(lines, marks);
-    }
-    return marks;
-  };
+export function anyLineFlagged(ctx: RuleContext, bit: number): Uint16Array | undefined {
+  const { flags } = columnsOf(ctx.doc.lines);
+  for (let p = 0; p < flags.length; p++) if (flags[p]! & bit) return flags;
+  return undefined;
 }

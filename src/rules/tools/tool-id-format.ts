@@ -1,27 +1,20 @@
 import type { Edit } from '../../edit/types.js';
-import type { BlockInfo } from '../../transcript/lineInfo.js';
+import { BAD_TOOL_ID, TOOL_ID } from '../../transcript/columns.js';
 import { viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
 import { safeFix, setField } from '../kit/fixes.js';
 import { derivedUuid } from '../kit/newLines.js';
 import { toolPairs } from '../kit/pairs.js';
-import { apiPath, infoOf, markLines, messageOf } from '../kit/where.js';
-
-const ID_PATTERN = /^[a-zA-Z0-9_-]+$/;
-
-const isBadCall = (b: BlockInfo): boolean => b.type === 'tool_use' && (b.id === undefined || !ID_PATTERN.test(b.id));
-
-/** The lines holding a tool_use with a bad id. */
-const withBadCalls = markLines((info) => info.blocks.some(isBadCall));
+import { anyLineFlagged, apiPath, infoOf, messageOf } from '../kit/where.js';
 
 export default defineRule({ id: 'tool-id-format', description: 'a tool_use id is missing or does not match ^[a-zA-Z0-9_-]+$' }, (ctx, report) => {
-  const marks = withBadCalls(ctx.doc.lines);
-  if (!marks) return;
+  const flags = anyLineFlagged(ctx, BAD_TOOL_ID);
+  if (!flags) return;
   const pairs = toolPairs(ctx.view);
   for (const u of viewIndex(ctx.view).ofType('tool_use').blocks) {
-    if (!marks[u.pos]) continue;
+    if (!(flags[u.pos]! & BAD_TOOL_ID)) continue;
     const id = u.info.id;
-    if (id !== undefined && ID_PATTERN.test(id)) continue;
+    if (id !== undefined && TOOL_ID.test(id)) continue;
     const i = messageOf(ctx, u);
     if (ctx.view.messages[i]!.role !== 'assistant') continue;
     const fresh = id
