@@ -7,6 +7,7 @@ import { isSubagentTranscript } from '../transcript/subagents.js';
 import { detailLines } from './detail.js';
 import { Footer, statusLines } from './Footer.js';
 import { Header, type SubagentOf } from './Header.js';
+import { keysOf } from './keyTable.js';
 import { checksFor } from './memo.js';
 import type { KeyPress } from './keys.js';
 import { ConflictPanel, DetailPanel, FitPanel, HelpPanel, SavePanel } from './Panels.js';
@@ -54,11 +55,13 @@ function Middle({
   subagents?: SubagentCounts;
 }) {
   const row = selectedRow(state);
-  const detail = useMemo(
-    () => detailLines(state.analysis, diagnosticsAt(state), row, width - 4),
-    // biome-ignore lint/correctness/useExhaustiveDependencies: the row's id and the analysis are what the text depends on
-    [state.analysis, row?.id, width],
-  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the row's id and the analysis are what the text depends on
+  const detail = useMemo(() => {
+    const lines = detailLines(state.analysis, diagnosticsAt(state), row, width - 4);
+    // A subagent's row is its call's, with what opens its transcript.
+    if (row?.subagent === undefined) return lines;
+    return [`↳ subagent ${row.subagent}: ${keysOf('openSubagent')} opens it (${keysOf('quit')} there comes back here)`, '', ...lines];
+  }, [state.analysis, row?.id, width]);
   const height = layout.tree + layout.detail;
   const o = state.overlay;
   if (o.kind === 'help') return <HelpPanel height={height} width={width} top={o.top} />;

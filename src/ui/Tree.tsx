@@ -3,7 +3,7 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { blockTokens } from '../budget/estimate.js';
 import { formatEstimate } from '../budget/format.js';
 import type { Severity } from '../rules/types.js';
-import { type Marks, type Row, rowMarks } from './rows.js';
+import { type Marks, type Row, rowMarks, subagentCallAt } from './rows.js';
 import { type EditorState, diagnosticsAt, labelOf, rowsOf } from './state.js';
 import { type SubagentCounts, countText } from './subagents.js';
 import { type Theme, useTheme } from './theme.js';
@@ -33,7 +33,7 @@ function sizeOf(state: EditorState, row: Row): string {
 const SIZE_WIDTH = 12;
 
 /** The id of the call a subagent's row is under. */
-const callOf = (state: EditorState, row: Row): string => state.analysis.doc.lines[row.pos]!.info.blocks[row.block!]!.id!;
+const callOf = (state: EditorState, row: Row): string => subagentCallAt(state.analysis, row, state.memo.subagents)!;
 
 const NOTHING = () => () => {};
 const NO_VERSION = () => 0;

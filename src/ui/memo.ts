@@ -224,7 +224,7 @@ export class EditorMemo {
     const c = this.rowsCache;
     const { doc, view } = analysis;
     if (c?.doc === doc && c.messages === view.messages && c.raw === raw && c.collapsed === collapsed) return c.rows;
-    const rows = raw ? rawRows(analysis) : treeRows(analysis, collapsed, this.subagents);
+    const rows = raw ? rawRows(analysis, this.subagents) : treeRows(analysis, collapsed, this.subagents);
     this.rowsCache = { doc, messages: view.messages, raw, collapsed, rows };
     return rows;
   }

@@ -86,18 +86,39 @@ export function treeRows(a: Analysis, collapsed: ReadonlySet<number>, subagents:
     rows.push({ kind: 'turn', id: `t${firstKey}`, pos: m.lines[0]!, turn });
     if (collapsed.has(firstKey)) return;
     for (const b of m.blocks) {
-      const id = `b${key[b.pos]!}:${b.index}`;
-      rows.push({ kind: 'block', id, pos: b.pos, block: b.index, turn });
-      const subagent = b.info.type === 'tool_use' && b.info.id !== undefined ? subagents.get(b.info.id) : undefined;
-      if (subagent !== undefined) rows.push({ kind: 'block', id: `${id}:subagent`, pos: b.pos, block: b.index, turn, subagent });
+      const row: Row = { kind: 'block', id: `b${key[b.pos]!}:${b.index}`, pos: b.pos, block: b.index, turn };
+      rows.push(row);
+      const subagent = subagentOf(b.info, subagents);
+      if (subagent !== undefined) rows.push({ ...row, id: `${row.id}:subagent`, subagent });
     }
   });
   return rows;
 }
 
-/** Raw rows: every line of the file. */
-export function rawRows(a: Analysis): Row[] {
-  return a.doc.lines.map((l, pos) => ({ kind: 'line' as const, id: `l${l.key}`, pos, turn: a.view.messageOf.get(pos) }));
+/** The file name of the subagent transcript a block's call ran, if `subagents` (file names by call id) has one. */
+const subagentOf = (b: BlockInfo, subagents: ReadonlyMap<string, string>) => (b.type === 'tool_use' && b.id !== undefined ? subagents.get(b.id) : undefined);
+
+/** Raw rows: every line of the file, and under a line with a call that ran a subagent, a row for its transcript (as in treeRows). */
+export function rawRows(a: Analysis, subagents: ReadonlyMap<string, string> = new Map()): Row[] {
+  const rows: Row[] = [];
+  a.doc.lines.forEach((l, pos) => {
+    const row: Row = { kind: 'line', id: `l${l.key}`, pos, turn: a.view.messageOf.get(pos) };
+    rows.push(row);
+    if (!subagents.size) return;
+    l.info.blocks.forEach((b, block) => {
+      const subagent = subagentOf(b, subagents);
+      if (subagent !== undefined) rows.push({ ...row, id: `${row.id}:${block}:subagent`, block, subagent });
+    });
+  });
+  return rows;
+}
+
+/** The id of the call whose subagent transcript is at a row: its own row's, or its call's (a block, or a line's first such call). */
+export function subagentCallAt(a: Analysis, row: Row | undefined, subagents: ReadonlyMap<string, string>): string | undefined {
+  if (!row || row.kind === 'turn') return undefined;
+  const blocks = a.doc.lines[row.pos]!.info.blocks;
+  const call = (row.block === undefined ? blocks.find((b) => subagentOf(b, subagents) !== undefined) : blocks[row.block])?.id;
+  return call !== undefined && subagents.has(call) ? call : undefined;
 }
 
 /** The lines of the active chain and of the chain before the last compaction. */

@@ -17,7 +17,7 @@ import { planDelete, planMerge, planMove, type Planned, rewindKeys } from './edi
 import { type Command, type Mode, commandFor, isBound, keysOf } from './keyTable.js';
 import { type KeyPress, typedText } from './keys.js';
 import { type Checks, EditorMemo } from './memo.js';
-import { type Row, rowLabel, rowOfDiagnostic } from './rows.js';
+import { type Row, rowLabel, rowOfDiagnostic, subagentCallAt } from './rows.js';
 
 /*
  * The editor's whole state and its pure reducer: documents (with undo
@@ -436,9 +436,8 @@ const SAVE_AS_SUFFIX = '.ccmend.jsonl';
 
 /** o: the subagent transcript of the call at the cursor (its row or the one under it), to open. */
 function openSubagent(s: EditorState): EditorState {
-  const row = selectedRow(s);
-  const call = row?.kind === 'block' ? s.analysis.doc.lines[row.pos]!.info.blocks[row.block!]!.id : undefined;
-  if (call === undefined || !s.memo.subagents.has(call))
+  const call = subagentCallAt(s.analysis, selectedRow(s), s.memo.subagents);
+  if (call === undefined)
     return { ...s, status: `no subagent transcript here: ${keysOf('openSubagent')} opens the one under a Task or Agent call (↳ subagent)` };
   return { ...s, effect: { kind: 'open', call } };
 }

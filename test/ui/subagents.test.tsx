@@ -168,6 +168,7 @@ describe("a session's subagent transcript in the editor", () => {
     // Where it was left: on the subagent's row (its call's detail below), now checked again as saved.
     const recounted = await ui.until((fr) => fr.includes('↳ subagent agent-a2a1187e63e41ffc2.jsonl · no problems'), 'the count as saved');
     expect(lineAndNext(recounted, CALL)[1]).toBe(`        ↳ subagent ${AGENT} · no problems`);
+    expect(recounted).toContain(`│ ↳ subagent ${AGENT}: o opens it (q there comes back here)`);
     expect(recounted).toContain('│ Agent toolu_01AgentTest');
     // The session's history came back with it.
     const undone = await ui.press('u');
@@ -186,6 +187,27 @@ describe("a session's subagent transcript in the editor", () => {
     expect(back.split('\n')[0]).toMatch(/^ccmend {2}0 errors · 0 warnings {2}for Claude Code/);
     expect(readFileSync(agent).equals(broken)).toBe(true);
     expect(readdirSync(join(agent, '..')).filter((n) => n.endsWith('.bak'))).toEqual([]);
+  });
+
+  test('in the raw view, under the line of a call made before the last compaction (which the request leaves out)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccmend-ui-subagents-'));
+    dirs.push(dir);
+    const { main } = copyWithSubagents('compact', dir);
+    const ui = await mount(<App path={main} provider="anthropic" deps={deps()} size={SIZE} />);
+    await ui.until((f) => / errors? · /.test(f), 'the editor');
+    expect(status(await ui.press('/', ...'subagent', '\r'))).toBe('"subagent" not found');
+    // / offers the last search again.
+    expect(status(await ui.press('a', '/', '\r'))).toBe('found "subagent" (/ Enter finds the next)');
+    const f = await ui.until((fr) => fr.includes('↳ subagent agent-a7903128f83f736cb.jsonl · no problems'), "the subagent's row");
+    const lines = f.split('\n');
+    const at = lines.findIndex((l) => l.includes('↳ subagent'));
+    expect(lines[at - 1]!.trimEnd()).toBe('  L57     assistant              (before compaction) Agent Find routes');
+    expect(lines[at]!.trimEnd()).toBe('        ↳ subagent agent-a7903128f83f736cb.jsonl · no problems');
+    const opened = await ui.press('o');
+    expect(opened.split('\n')[1]!.trimEnd()).toBe('subagent of 55cec905-72ad-4d63-801c-986d82b42bf0.jsonl run by toolu_01AgentRoutes (Find routes)');
+    const back = await ui.press('q');
+    expect(status(back)).toBe('back from the subagent agent-a7903128f83f736cb.jsonl');
+    expect(back).toContain('raw file view: every line');
   });
 
   test('o elsewhere says where it works', async () => {
