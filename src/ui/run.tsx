@@ -149,7 +149,7 @@ function Screens({ path, provider, deps, size, onOutcome }: AppProps) {
       setPhase((p) => (p.kind === 'loading' ? { ...p, read, total } : p));
     };
     // A subagent's transcript that cannot be opened leaves its session as it was, saying why.
-    const failed = (message: string) => (from ? back(from, `cannot open ${basename(phase.path)}: ${message}`) : setPhase({ kind: 'failed', message }));
+    const failed = (message: string) => (from ? back(from, `cannot open the subagent's transcript: ${message}`) : setPhase({ kind: 'failed', message }));
     deps.load(phase.path, progress).then(
       (doc) => {
         const refused = notATranscript(doc);
@@ -200,7 +200,6 @@ function Screens({ path, provider, deps, size, onOutcome }: AppProps) {
       };
       return (
         <Editor
-          key="session"
           doc={doc}
           provider={provider}
           target={deps.target(doc)}
@@ -213,7 +212,7 @@ function Screens({ path, provider, deps, size, onOutcome }: AppProps) {
           status={
             demo
               ? `demo: press ${keysOf('nextProblem')} to go to the first problem, ${keysOf('fixAll')} to fix everything`
-              : `${keysOf('nextProblem')}: next problem · ${keysOf('help')}: help`
+              : `${keysOf('nextProblem')}: next problem · ${keysOf('help')}: help${subagents?.byCall.size ? ` · ${keysOf('openSubagent')}: open a subagent's transcript (its ↳ row, under its call)` : ''}`
           }
         />
       );
@@ -247,7 +246,6 @@ function SubagentEditor({
   };
   return (
     <Editor
-      key={`subagent ${doc.path}`}
       doc={doc}
       provider={provider}
       target={from.state.checks.target}

@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { ioMessage } from '../report/errors.js';
 import { plural } from '../report/text.js';
 import type { Target } from '../report/target.js';
 import { configuredModel } from '../report/settings.js';
@@ -14,10 +15,10 @@ export type SubagentCount =
   | { readonly kind: 'checked'; readonly counts: Analysis['counts']; readonly severity?: Severity; readonly rules: readonly string[] }
   | { readonly kind: 'failed'; readonly message: string };
 
-/** The count as the tree's row says it: "2 errors", "1 warning", "no problems", "checking…". */
+/** The count as the tree's row says it: "2 errors", "1 warning", "no problems", "checking…", or why it could not be read. */
 export function countText(c: SubagentCount): string {
   if (c.kind === 'checking') return 'checking…';
-  if (c.kind === 'failed') return `cannot read: ${c.message}`;
+  if (c.kind === 'failed') return c.message;
   const { error, warning } = c.counts;
   if (!error && !warning) return 'no problems';
   return [error ? plural(error, 'error') : '', warning ? plural(warning, 'warning') : ''].filter(Boolean).join(', ');
@@ -115,7 +116,7 @@ export class SubagentCounts {
     try {
       doc = await this.load(file.path);
     } catch (e) {
-      return { kind: 'failed', message: String((e as Error)?.message ?? e) };
+      return { kind: 'failed', message: ioMessage(e, basename(file.path)) };
     }
     try {
       const steps = analysisSteps(doc, {

@@ -91,6 +91,7 @@ describe("a session's subagent transcript in the editor", () => {
     const { ui, main, agent } = await openSession(loaded);
     // The call is further down than the first screen: nothing of the subagent was read yet.
     expect(ui.frame()).not.toContain('↳ subagent');
+    expect(status(ui.frame())).toBe("n: next problem · ?: help · o: open a subagent's transcript (its ↳ row, under its call)");
     expect(loaded).toEqual([main]);
     await ui.press('/', ...'subagent', '\r');
     const f = await ui.until((fr) => ROW.test(fr), "the subagent's count");
@@ -208,6 +209,18 @@ describe("a session's subagent transcript in the editor", () => {
     const back = await ui.press('q');
     expect(status(back)).toBe('back from the subagent agent-a7903128f83f736cb.jsonl');
     expect(back).toContain('raw file view: every line');
+  });
+
+  test('a transcript gone from disk says so on its row, and o leaves the session as it was', async () => {
+    const { ui, agent } = await openSession();
+    rmSync(agent);
+    await ui.press('/', ...'subagent', '\r');
+    const f = await ui.until((fr) => fr.includes('no such file'), 'the row');
+    expect(lineAndNext(f, CALL)[1]).toBe(`        ↳ subagent ${AGENT} · ${AGENT}: no such file`);
+    const back = await ui.press('o');
+    // The status wraps, mid-path: its lines are the frame's last two.
+    expect(back.trimEnd().split('\n').slice(-2).join('')).toBe(`cannot open the subagent's transcript: ${agent}: no such file`);
+    expect(back.split('\n')[0]).toContain(`${SESSION}.jsonl`);
   });
 
   test('o elsewhere says where it works', async () => {
