@@ -53,11 +53,25 @@ function useSubagentCounts(subagents: SubagentCounts | undefined, state: EditorS
 }
 
 /** A subagent's row: its file and its problems, marked as its worst problem is. */
-function subagentRow(subagents: SubagentCounts | undefined, state: EditorState, row: Row): { text: string; marks: Marks } {
+function subagentRow(subagents: SubagentCounts | undefined, state: EditorState, row: Row): { count: string; marks: Marks } {
   const count = subagents?.get(callOf(state, row), state.checks.target);
-  const text = `${labelOf(state, row)} · ${countText(count ?? { kind: 'checking' })}`;
-  return { text, marks: count?.kind === 'checked' ? { severity: count.severity, rules: count.rules } : { rules: [] } };
+  return {
+    count: ` · ${countText(count ?? { kind: 'checking' })}`,
+    marks: count?.kind === 'checked' ? { severity: count.severity, rules: count.rules } : { rules: [] },
+  };
 }
+
+/** A subagent row's text in `room` columns: the file's name is cut in the middle first ("agent-a2a1….jsonl"), so its problems stay. */
+function subagentLabel(label: string, name: string, count: string, room: number): string {
+  const over = label.length + count.length - room;
+  if (over <= 0) return label + count;
+  const stem = name.replace(/\.jsonl$/, '');
+  const kept = Math.max(SHORTEST_STEM, stem.length - over - 1);
+  return label.replace(name, `${stem.slice(0, kept)}…${name.slice(stem.length)}`) + count;
+}
+
+/** What a cut file name keeps at least: "agent-" and three characters of its id. */
+const SHORTEST_STEM = 9;
 
 /** Only the rows in the viewport are rendered: a 40k-line transcript costs the same as a small one. */
 export function Tree({ state, width, subagents }: { state: EditorState; width: number; subagents?: SubagentCounts }) {
@@ -76,7 +90,7 @@ export function Tree({ state, width, subagents }: { state: EditorState; width: n
         const rules = marks.rules.length ? ` ${marks.rules.join(',')}` : '';
         const size = state.sizes ? sizeOf(state, row).padStart(SIZE_WIDTH) : '';
         const room = Math.max(10, width - 3 - rules.length - size.length);
-        const text = sub?.text ?? labelOf(state, row);
+        const text = sub ? subagentLabel(labelOf(state, row), row.subagent!, sub.count, room) : labelOf(state, row);
         const label = text.length > room ? `${text.slice(0, room - 1)}…` : text.padEnd(room);
         const focused = !selected && inFocus(row, state);
         return (

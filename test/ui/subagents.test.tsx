@@ -223,6 +223,15 @@ describe("a session's subagent transcript in the editor", () => {
     expect(back.split('\n')[0]).toContain(`${SESSION}.jsonl`);
   });
 
+  test('at 80 columns the file name is cut in the middle, and its problems stay', async () => {
+    const { main } = session();
+    const ui = await mount(<App path={main} provider="anthropic" deps={deps()} size={{ columns: 80, rows: 24 }} />, 80);
+    await ui.until((f) => / errors? · /.test(f), 'the editor');
+    await ui.press('/', ...'subagent', '\r');
+    const f = await ui.until((fr) => fr.includes('1 warning'), "the subagent's count");
+    expect(lineAndNext(f, CALL)[1]).toBe('▲       ↳ subagent agent-a2a1187e63e41ff….jsonl · 1 warning tool-result-missing');
+  });
+
   test('o elsewhere says where it works', async () => {
     const { ui } = await openSession();
     expect(status(await ui.press('o'))).toBe('no subagent transcript here: o opens the one under a Task or Agent call (↳ subagent)');
