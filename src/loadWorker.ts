@@ -1,31 +1,27 @@
 // A worker thread of a parallel load (see loadFile in transcript/load.ts): reads
-// and summarises one part of the file through the main thread's descriptor.
+// and summarises one part of the file through the main thread's descriptor,
+// handing its lines over piece by piece as it goes.
 import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeLineInfos } from './transcript/lineInfoWire.js';
-import { type WorkerMessage, readPart } from './transcript/load.js';
+import { type WorkerMessage, readPart, wirePiece } from './transcript/load.js';
 
 const { fd, start, end } = workerData as { fd: number; start: number; end: number };
 const port = parentPort!;
-/** Progress every 8 MiB is plenty for a bar redrawn every 100 ms. */
-const EVERY = 8 << 20;
-let reported = 0;
+/**
+ * A piece every 2 MiB read: the main thread decodes each between its own
+ * chunks, and what is left once this part is read is one small piece.
+ */
+const EVERY = 2 << 20;
+let posted = 0;
 
-const part = await readPart(
+const rest = await readPart(
   (into, offset) => readSync(fd, into, 0, into.length, offset),
   start,
   end,
-  (done) => {
-    if (done - reported < EVERY) return;
-    reported = done;
-    port.postMessage({ done } satisfies WorkerMessage);
+  (done, take) => {
+    if (done - posted < EVERY) return;
+    posted = done;
+    port.postMessage({ ...wirePiece(take()), done } satisfies WorkerMessage);
   },
 );
-const message: WorkerMessage = {
-  offsets: Float64Array.from(part.offsets),
-  lengths: Float64Array.from(part.lengths),
-  eols: Uint8Array.from(part.eols),
-  wire: encodeLineInfos(part.infos),
-  end: part.end,
-};
-port.postMessage(message);
+port.postMessage({ ...wirePiece(rest), end: rest.end } satisfies WorkerMessage);

@@ -115,8 +115,12 @@ export function largestBlocks(view: ApiView, n: number, size: (info: BlockInfo) 
  * request body; and the largest, where the problem is best seen.
  */
 export function largestNamed(doc: Doc, view: ApiView, n: number, by: 'tokens' | 'bytes' = 'tokens'): { at?: ViewBlock; names: string } {
-  const calls = toolCalls(view);
   const top = by === 'tokens' ? largestBlocks(view, n) : largestBlocks(view, n, (info) => info.sent);
+  return namedContributors(doc, top, toolCalls(view), by);
+}
+
+/** Contributors (largest first) named as largestNamed names them; `calls` needs only the calls of their tool results. */
+export function namedContributors(doc: Doc, top: readonly Contributor[], calls: ToolCalls, by: 'tokens' | 'bytes'): { at?: ViewBlock; names: string } {
   const size = (c: Contributor) => (by === 'tokens' ? `≈ ${formatEstimate(c.tokens)}` : formatBytes(c.tokens));
   const names = top
     .map((c) => `line ${formatCount(c.block.pos + 1)}, ${whatBlockIs(c.block.info, calls, doc.lines[c.block.pos]?.info)} (${size(c)})`)

@@ -22,6 +22,13 @@ export const PROGRESS = 256;
 export const MAIN_SYSTEM = 512;
 /** An `attachment` entry (what a client hoists, folds or leaves out on the way). */
 export const ATTACHMENT = 1024;
+/** A line with a string holding an unpaired UTF-16 surrogate (see LineInfo.loneSurrogates). */
+export const LONE_SURROGATE = 2048;
+/** A line with a tool_use whose id is missing or does not match TOOL_ID. */
+export const BAD_TOOL_ID = 4096;
+
+/** The tool ids the API takes. */
+export const TOOL_ID = /^[a-zA-Z0-9_-]+$/;
 
 const CONVERSATION_TYPES = new Set(['user', 'assistant', 'attachment']);
 
@@ -60,6 +67,8 @@ function flagsOf(i: LineInfo): number {
   if (i.type === 'progress') f |= PROGRESS;
   if (i.type === 'system' && i.uuid && !i.isSidechain) f |= MAIN_SYSTEM;
   if (i.type === 'attachment') f |= ATTACHMENT;
+  if (i.loneSurrogates.length) f |= LONE_SURROGATE;
+  if (i.blocks.some((b) => b.type === 'tool_use' && (b.id === undefined || !TOOL_ID.test(b.id)))) f |= BAD_TOOL_ID;
   return f;
 }
 
@@ -71,7 +80,7 @@ function flagsOf(i: LineInfo): number {
  */
 export interface Columns {
   readonly key: Int32Array;
-  /** ENTRY, SENT, ASSISTANT, RESULTS, CONVERSATION, LAST_PROMPT, API_ERROR, LOCAL_COMMAND, PROGRESS, MAIN_SYSTEM, ATTACHMENT bits (0 for an unreadable or blank line). */
+  /** ENTRY, SENT, ASSISTANT, RESULTS, CONVERSATION, LAST_PROMPT, API_ERROR, LOCAL_COMMAND, PROGRESS, MAIN_SYSTEM, ATTACHMENT, LONE_SURROGATE, BAD_TOOL_ID bits (0 for an unreadable or blank line). */
   readonly flags: Uint16Array;
   /** Interned ids (see intern.ts); -1 when absent and for unreadable lines. */
   readonly uid: Int32Array;

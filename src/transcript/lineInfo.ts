@@ -128,9 +128,14 @@ const TRAILING_WS = /\s$/;
 const BASE64 = /^[A-Za-z0-9+/_-]+=*$/;
 const INPUT_KEYS = ['command', 'file_path', 'path', 'pattern', 'url', 'query', 'description', 'prompt'];
 
+/** The first `n` characters of a text with its whitespace runs made single spaces and its ends trimmed: a prefix of the whole text's. */
+const flatHead = (text: string, n: number): string => (text.length > n ? text.slice(0, n) : text).replace(/\s+/g, ' ').trim();
+
 export function preview(text: string): string {
-  const head = text.length > PREVIEW * 4 ? text.slice(0, PREVIEW * 4) : text;
-  const flat = head.replace(/\s+/g, ' ').trim();
+  // Flattening a prefix gives a prefix of the flattened text: when twice the preview's length
+  // already flattens to more than a preview (nearly always), the rest need not be read.
+  let flat = flatHead(text, PREVIEW * 2);
+  if (flat.length <= PREVIEW && text.length > PREVIEW * 2) flat = flatHead(text, PREVIEW * 4);
   return flat.length > PREVIEW ? `${flat.slice(0, PREVIEW - 1)}…` : flat;
 }
 

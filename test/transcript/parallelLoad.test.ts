@@ -84,6 +84,12 @@ describe('loading on several threads', () => {
     for (const name of ['long', 'compact', 'old', 'queue'] as const) await expectSameLoad(realBytes(name), parts);
   });
 
+  test('a part a worker hands over in several pieces (one every 2 MiB read) loads as on one thread', async () => {
+    const long = realBytes('long');
+    // 9.5 MB: each worker's part is two pieces or more, with CRLF and a damaged line among them.
+    await expectSameLoad(Buffer.concat([long, damaged(long, [{ kind: 'crlf-all' }]), damaged(long, [{ kind: 'truncate', at: 700, cut: 0.5 }])]), 2);
+  });
+
   test('CRLF ends of line, a last line with no newline, and damaged lines at the cuts', async () => {
     const long = realBytes('long');
     await expectSameLoad(damaged(long, [{ kind: 'crlf-all' }]), 3);

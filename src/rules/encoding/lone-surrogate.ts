@@ -1,8 +1,11 @@
+import { LONE_SURROGATE } from '../../transcript/columns.js';
 import { defineRule } from '../kit/define.js';
 import { keyOf, safeFix } from '../kit/fixes.js';
-import { infoOf } from '../kit/where.js';
+import { anyLineFlagged, infoOf } from '../kit/where.js';
 
 export default defineRule({ id: 'lone-surrogate', description: 'an unpaired UTF-16 surrogate in a string' }, (ctx, report) => {
+  const flags = anyLineFlagged(ctx, LONE_SURROGATE);
+  if (!flags) return;
   // Lines whose blocks a client sends with U+FFFD in place of each unpaired surrogate.
   const sanitized = new Set(ctx.view.patches.filter((p) => p.by === 'sanitize-surrogates').map((p) => p.pos));
   const { messages } = ctx.view;
@@ -11,8 +14,8 @@ export default defineRule({ id: 'lone-surrogate', description: 'an unpaired UTF-
     const lines = messages[i]!.lines;
     for (let j = 0; j < lines.length; j++) {
       const pos = lines[j]!;
+      if (!(flags[pos]! & LONE_SURROGATE) || sanitized.has(pos)) continue;
       const info = infoOf(ctx, pos);
-      if (!info.loneSurrogates.length || sanitized.has(pos)) continue;
       // The API's JSON parser names the first bad unit: a high one with no low after it, or a low one alone.
       const what = info.firstLoneSurrogate === 'low' ? 'invalid high surrogate in string' : 'no low surrogate in string';
       report({

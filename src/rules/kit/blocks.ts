@@ -28,6 +28,8 @@ export interface Blocks {
   readonly slot: Int32Array;
   /** Each block's `info.sent`, to rank blocks by size without reading them again. */
   readonly sent: Float64Array;
+  /** Each block's `info.tid`, to pair tool ids without reading them again. */
+  readonly tid: Int32Array;
   /** The blocks of message m are those from start[m] up to start[m + 1]. */
   readonly start: Int32Array;
 }
@@ -56,6 +58,7 @@ class List implements Blocks {
   readonly message: Int32Array;
   readonly slot: Int32Array;
   readonly sent: Float64Array;
+  readonly tid: Int32Array;
   readonly start: Int32Array;
   private length = 0;
 
@@ -64,16 +67,18 @@ class List implements Blocks {
     this.message = new Int32Array(size);
     this.slot = new Int32Array(size);
     this.sent = new Float64Array(size);
+    this.tid = new Int32Array(size);
     this.start = new Int32Array(messageCount + 1);
   }
 
-  /** Adds block `b`, in slot `slot` of message `m`, of size `sent`; blocks come in send order. */
-  add(b: ViewBlock, m: number, slot: number, sent: number): void {
+  /** Adds block `b`, in slot `slot` of message `m`, of size `sent` and tool id `tid`; blocks come in send order. */
+  add(b: ViewBlock, m: number, slot: number, sent: number, tid: number): void {
     const k = this.length++;
     this.blocks[k] = b;
     this.message[k] = m;
     this.slot[k] = slot;
     this.sent[k] = sent;
+    this.tid[k] = tid;
     this.start[m + 1]!++;
   }
 
@@ -122,6 +127,7 @@ function build(view: ApiView): ViewIndex {
   const hasDocuments = new Uint8Array(blockCount);
   let documentBlocks = 0;
   const sent = new Float64Array(blockCount);
+  const tid = new Int32Array(blockCount);
   let imageBlocks = 0;
   let sentBytes = 0;
   for (let m = 0, p = 0; m < messages.length; m++) {
@@ -141,6 +147,7 @@ function build(view: ApiView): ViewIndex {
         documentBlocks++;
       }
       sent[p] = info.sent;
+      tid[p] = info.tid;
       sentBytes += info.sent;
     }
   }
@@ -151,9 +158,9 @@ function build(view: ApiView): ViewIndex {
   for (let m = 0, p = 0; m < messages.length; m++) {
     const blocks = messages[m]!.blocks;
     for (let j = 0; j < blocks.length; j++, p++) {
-      lists[typeOf[p]!]!.add(blocks[j]!, m, j, sent[p]!);
-      if (hasImages[p]) withImages.add(blocks[j]!, m, j, sent[p]!);
-      if (hasDocuments[p]) withDocuments.add(blocks[j]!, m, j, sent[p]!);
+      lists[typeOf[p]!]!.add(blocks[j]!, m, j, sent[p]!, tid[p]!);
+      if (hasImages[p]) withImages.add(blocks[j]!, m, j, sent[p]!, tid[p]!);
+      if (hasDocuments[p]) withDocuments.add(blocks[j]!, m, j, sent[p]!, tid[p]!);
     }
   }
   lists.forEach((l) => l.done());

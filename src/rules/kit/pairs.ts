@@ -9,8 +9,9 @@ import { type Blocks, perView, viewIndex } from './blocks.js';
  * reading them again in every rule was most of those rules' time on a long
  * session. So the ids are numbered once per view and compared as small
  * numbers in dense arrays; the numbering starts from the ids interned at load
- * (BlockInfo.tid), so it reads no string (through a Map of 40k strings it was
- * ~12 ms of every edit on 200 MB). The blocks themselves are read for reports.
+ * (BlockInfo.tid, as the view index copied it), so it reads no string and no
+ * block (through a Map of 40k strings it was ~12 ms of every edit on 200 MB).
+ * The blocks themselves are read for reports.
  *
  * The API merges consecutive messages of one role before it pairs tool calls
  * (a response split in two, say by a line that lost its message.id, is still
@@ -61,6 +62,8 @@ export class ToolPairs {
   private readonly resultId: Int32Array;
   /** How many different ids there are (numbers run from 0 to count - 1). */
   private readonly count: number;
+  /** Per use, whether its message is an assistant's. */
+  private readonly byAssistant: Uint8Array;
   private readonly scratch: IdSet;
 
   constructor(view: ApiView) {
@@ -78,11 +81,13 @@ export class ToolPairs {
     };
     const { uses, results } = this;
     this.useId = new Int32Array(uses.blocks.length);
-    for (let k = 0; k < this.useId.length; k++) this.useId[k] = number(uses.blocks[k]!.info.tid);
+    for (let k = 0; k < this.useId.length; k++) this.useId[k] = number(uses.tid[k]!);
     this.resultId = new Int32Array(results.blocks.length);
-    for (let k = 0; k < this.resultId.length; k++) this.resultId[k] = number(results.blocks[k]!.info.tid);
+    for (let k = 0; k < this.resultId.length; k++) this.resultId[k] = number(results.tid[k]!);
     this.count = count;
     this.scratch = new IdSet(count);
+    this.byAssistant = new Uint8Array(uses.blocks.length);
+    for (let k = 0; k < uses.blocks.length; k++) this.byAssistant[k] = this.isAssistant(uses.message[k]!) ? 1 : 0;
   }
 
   private isUser(i: number): boolean {
@@ -167,6 +172,17 @@ export class ToolPairs {
     return out ?? NONE;
   }
 
+  /**
+   * The last tool_use of an assistant message in the view with the id the
+   * view's `k`th tool_result names (in send order, see Blocks), if any.
+   */
+  lastCallFor(k: number): ViewBlock | undefined {
+    const n = this.resultId[k]!;
+    if (n < 0) return undefined;
+    for (let u = this.useId.length - 1; u >= 0; u--) if (this.useId[u] === n && this.byAssistant[u]) return this.uses.blocks[u];
+    return undefined;
+  }
+
   /** Assistant tool calls whose id an earlier assistant call already has, in send order. */
   repeatedCalls(): RepeatedCall[] {
     const { uses, useId } = this;
@@ -176,7 +192,7 @@ export class ToolPairs {
     for (let k = 0; k < useId.length; k++) {
       const n = useId[k]!;
       const message = uses.message[k]!;
-      if (n < 0 || !this.isAssistant(message)) continue;
+      if (n < 0 || !this.byAssistant[k]) continue;
       const f = firstUse[n]!;
       if (f < 0) firstUse[n] = k;
       else out.push({ call: uses.blocks[k]!, message, first: uses.blocks[f]!, firstMessage: uses.message[f]! });

@@ -1,4 +1,5 @@
 import type { ViewBlock } from '../../conversation/apiView.js';
+import { columnsOf } from '../../transcript/columns.js';
 import type { LineInfo } from '../../transcript/lineInfo.js';
 import type { RuleContext } from '../types.js';
 
@@ -40,4 +41,16 @@ export function nextOnChain(ctx: RuleContext, pos: number): number | undefined {
   }
   const k = places[pos]!;
   return k < 0 ? undefined : ctx.graph.chain[k + 1];
+}
+
+/**
+ * The lines' flags (see columns.ts) when some line has `bit`, else undefined. A rule after a
+ * shape few files have at all (LONE_SURROGATE, BAD_TOOL_ID) then returns at once, or reads the
+ * flags by position and skips the other lines of each view (tens of thousands, their summaries
+ * all over the heap) unread. A view block, but one the client makes, has its line's own summary.
+ */
+export function anyLineFlagged(ctx: RuleContext, bit: number): Uint16Array | undefined {
+  const { flags } = columnsOf(ctx.doc.lines);
+  for (let p = 0; p < flags.length; p++) if (flags[p]! & bit) return flags;
+  return undefined;
 }
