@@ -1085,8 +1085,23 @@ function kept<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): un
   return value;
 }
 
-function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Stage {
+/** Work that pauses between its steps (see Steps in rules/analyze.ts): each `next()` runs one. */
+type Paused<T> = Generator<void, T, void>;
+
+function finish<T>(steps: Paused<T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The stage a client sends, a step at a time: the lines sent, their merge, each of the client's
+ * steps, and the finish, each memoised on its own, so a view built in steps is the one built at once.
+ */
+function* sentStageSteps(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Paused<Stage> {
   const sentLines = sentLinesOf(doc, graph, client, chain);
+  yield;
   // A client that moves the local commands ending the conversation into the new prompt's message sends them after the answer.
   const trailing = kept(beforeTrailing, sentLines, () => {
     const moved = trailingLocalCommands(doc, sentLines);
@@ -1095,6 +1110,7 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
   const moving = trailing.moved.length > 0 && client.has('move-trailing-local-commands');
   const lines = moving ? trailing.lines : sentLines;
   let stage = kept(merged, lines, () => new ByAnswers<Stage>()).get(client, (asking) => merge(doc, lines, asking));
+  yield;
   for (const { by, step } of STEPS) {
     if (!client.has(by)) continue;
     const from = stage;
@@ -1103,6 +1119,7 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
       const made = step(from.messages, asking, doc);
       return made ? { messages: made.messages, patches: [...from.patches, ...made.patches] } : from;
     });
+    yield;
   }
   const last = stage;
   // Whether local commands were moved is in the stage: made from the lines before them.
@@ -1188,7 +1205,13 @@ function indexOf(doc: Doc, messages: readonly Draft[]): MessageIndex {
  * what they send alike: their messages are not to be changed.
  */
 export function buildApiView(doc: Doc, graph: Graph, client: Client = NEWEST, chain: readonly number[] = graph.chain): ApiView {
-  const { messages, patches } = sentStage(doc, graph, client, chain);
+  return finish(apiViewSteps(doc, graph, client, chain));
+}
+
+/** buildApiView a step at a time (each one of the passes that make it), for work done between keys. */
+export function* apiViewSteps(doc: Doc, graph: Graph, client: Client = NEWEST, chain: readonly number[] = graph.chain): Paused<ApiView> {
+  const { messages, patches } = yield* sentStageSteps(doc, graph, client, chain);
+  yield;
   return { client, messages, messageOf: indexOf(doc, messages), patches };
 }
 
