@@ -369,8 +369,10 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
     return yes;
   };
   const from = resumable(doc, lines, client);
-  // The prefix resumed went the same way for the trace's answers: they are asked again, so ByAnswers keeps them.
-  if (from) for (const [id] of from.trace.answers) has(id);
+  // Past the last line the edit changed, a message the trace opened where this merge opens one is merged alike from there on.
+  const tail = endOf(doc, lines, client);
+  // What is taken from the traces went the same way for their answers: they are asked again, so ByAnswers keeps them.
+  for (const t of [from?.trace, tail?.trace]) if (t) for (const [id] of t.answers) has(id);
   const c = from?.draft ?? 0;
   const drafts: RawDraft[] = from ? from.trace.drafts.slice(0, c) : [];
   const patches: Patch[] = from ? from.trace.patches.slice(0, from.trace.patchesBefore[c]) : [];
@@ -382,6 +384,23 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   let droppedBlank = from ? from.trace.droppedBefore[c]! : false;
   const apart = new Set<ViewBlock>();
   let i = from ? from.trace.starts[c]! : 0;
+  /** Takes the trace's messages from its `d`th on, as merged: their patches name messages `shift` later here. */
+  const adopt = (t: MergeTrace, d: number) => {
+    const shift = drafts.length - d;
+    const base = patches.length - t.patchesBefore[d]!;
+    for (let k = d; k < t.drafts.length; k++) {
+      starts.push(t.starts[k]!);
+      openers.push(t.openers[k]);
+      patchesBefore.push(t.patchesBefore[k]! + base);
+      droppedBefore.push(t.droppedBefore[k]!);
+      drafts.push(t.drafts[k]!);
+    }
+    for (let k = t.patchesBefore[d]!; k < t.ownPatches; k++) {
+      const patch = t.patches[k]!;
+      patches.push(shift ? { ...patch, message: patch.message + shift } : patch);
+    }
+    droppedBlank = t.dropped;
+  };
   const open = (draft: RawDraft) => {
     starts.push(i);
     openers.push(openerId);
@@ -421,6 +440,11 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
       continue;
     }
     if (!last || role !== last.role || (role === 'assistant' && (!info.messageId || info.messageId !== openerId))) {
+      const d = tail && i > tail.after ? openedAt(tail.trace, i) : -1;
+      if (d !== -1 && tail!.trace.droppedBefore[d] === droppedBlank) {
+        adopt(tail!.trace, d);
+        break;
+      }
       last = { role, blocks: [], lines: [] };
       open(last);
       openerId = info.messageId;
@@ -444,6 +468,7 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   }
   // A client that drops blank text also drops messages empty as written.
   const drops = droppedBlank || (drafts.some((d) => !d.blocks.length) && client.has('drop-blank-text'));
+  const ownPatches = patches.length;
   const stage = drops ? withoutEmptyMessages(drafts, patches, client) : { messages: drafts, patches };
   remember(stage, {
     source: doc.source,
@@ -456,6 +481,8 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
     openers,
     patchesBefore,
     droppedBefore,
+    ownPatches,
+    dropped: droppedBlank,
   });
   return stage;
 }
@@ -479,8 +506,11 @@ interface MergeTrace {
   /** What the merge asked the client. */
   readonly answers: readonly (readonly [BehaviourId, boolean])[];
   readonly drafts: readonly RawDraft[];
-  /** The merge's own patches (withoutEmptyMessages adds its after them). */
+  /** The merge's own patches, the first `ownPatches` (withoutEmptyMessages adds its after them). */
   readonly patches: readonly Patch[];
+  readonly ownPatches: number;
+  /** Whether the merge dropped a blank text. */
+  readonly dropped: boolean;
   /** For each message: the index in `lines` of the line that opened it, and the merge's state then. */
   readonly starts: readonly number[];
   readonly openers: readonly (string | undefined)[];
@@ -538,6 +568,44 @@ function resumable(doc: Doc, lines: readonly number[], client: Client): { trace:
     if (draft > 0) return { trace, draft };
   }
   return undefined;
+}
+
+/**
+ * The recent merge of as many lines, of the same file for a client that answers alike, that merged
+ * the longest run of the same lines at the end, and the index after which it did (see sameAfter).
+ */
+function endOf(doc: Doc, lines: readonly number[], client: Client): { trace: MergeTrace; after: number } | undefined {
+  let best: { trace: MergeTrace; after: number } | undefined;
+  for (let r = recentMerges.length - 1; r >= 0; r--) {
+    const trace = recentMerges[r]!.deref();
+    if (!trace || trace.source !== doc.source || trace.lines.length !== lines.length || !trace.answers.every(([id, yes]) => client.has(id) === yes)) continue;
+    const after = sameAfter(doc, lines, trace);
+    if (after < (best?.after ?? lines.length - 1)) best = { trace, after };
+  }
+  return best;
+}
+
+/**
+ * The last index of `lines` (as many as `trace` merged) where they differ from the lines the trace
+ * merged (another position, or a line an edit changed): after it the two merge the same line
+ * objects in the same order. -1 when none differs. (An edit that adds or removes lines moves every
+ * position after it: the messages there are made again.)
+ */
+function sameAfter(doc: Doc, lines: readonly number[], trace: MergeTrace): number {
+  let k = lines.length - 1;
+  while (k >= 0 && lines[k] === trace.lines[k] && doc.lines[lines[k]!] === trace.docLines[lines[k]!]) k--;
+  return k;
+}
+
+/**
+ * The message of `trace` that line `i` of its lines opened (a line that is no attachment opens one
+ * at most), or -1. From there on a merge in the same state (a message opened at the same line, the
+ * same blank text dropped before) of the same lines goes as the trace went: a message's merge reads
+ * no message before it.
+ */
+function openedAt(trace: MergeTrace, i: number): number {
+  const d = lastBelow(trace.starts, i + 1);
+  return d >= 0 && trace.starts[d] === i ? d : -1;
 }
 
 const REWORDING_IDS = Object.keys(REWORDINGS) as BehaviourId[];

@@ -78,10 +78,7 @@ export class EditorMemo {
   /** The model the settings choose. */
   private settings?: { model?: string };
   private budgetCache?: { doc: Doc; messages: Analysis['view']['messages']; budget: RequestBudget };
-  /**
-   * What a provisional analysis shows of the request's size: the budget of the full analysis it
-   * was made from, as it shows that one's problems, until its own is done (see `provisional`).
-   */
+  /** What a provisional analysis shows of the request's size (see shownBudget). */
   private readonly carriedBudgets = new WeakMap<Analysis, RequestBudget>();
   private largestCache?: { analysis: Analysis; blocks: readonly Contributor[] };
   /** By document; weighed as the analyses are: a job half done holds the graphs and views of several clients. */
@@ -171,10 +168,9 @@ export class EditorMemo {
     const counts = { error: 0, warning: 0, info: 0 };
     for (const d of diagnostics) counts[d.severity]++;
     const shown: Analysis = { ...before, doc, graph, view, sent: view, target: checks.target.clients, diagnostics, counts };
-    // Carried while each turn keeps its place: the size column reads the budget by turn.
     const c = this.budgetCache;
     const carried = this.carriedBudgets.get(before) ?? (c?.doc === before.doc && c.messages === before.view.messages ? c.budget : undefined);
-    if (carried?.messages.length === view.messages.length) this.carriedBudgets.set(shown, carried);
+    if (carried) this.carriedBudgets.set(shown, carried);
     return shown;
   }
 
@@ -236,13 +232,19 @@ export class EditorMemo {
 
   /** What the request of an analysis costs, once per analysis. */
   budget(analysis: Analysis): RequestBudget {
-    const carried = this.carriedBudgets.get(analysis);
-    if (carried) return carried;
     const c = this.budgetCache;
     const { doc, view } = analysis;
     if (c?.doc !== doc || c.messages !== view.messages)
       this.budgetCache = { doc, messages: view.messages, budget: requestBudget(doc, view, this.budgetOptions(doc)) };
     return this.budgetCache!.budget;
+  }
+
+  /**
+   * The request's size as the header shows it: for a provisional analysis, that of the analysis it
+   * was made from, as the header shows that one's counts, until the full analysis is done.
+   */
+  shownBudget(analysis: Analysis): RequestBudget {
+    return this.carriedBudgets.get(analysis) ?? this.budget(analysis);
   }
 
   /** The largest blocks of the request, largest first, for the key that goes to them. */
