@@ -384,12 +384,13 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   let droppedBlank = from ? from.trace.droppedBefore[c]! : false;
   const apart = new Set<ViewBlock>();
   let i = from ? from.trace.starts[c]! : 0;
-  /** Takes the trace's messages from its `d`th on, as merged: their patches name messages `shift` later here. */
-  const adopt = (t: MergeTrace, d: number) => {
+  /** Takes the messages of `tail` from its `d`th on, as merged: here they are `shift` messages later, opened `tail.lines` lines earlier. */
+  const adopt = (tail: Tail, d: number) => {
+    const { trace: t, lines: back } = tail;
     const shift = drafts.length - d;
     const base = patches.length - t.patchesBefore[d]!;
     for (let k = d; k < t.drafts.length; k++) {
-      starts.push(t.starts[k]!);
+      starts.push(t.starts[k]! - back);
       openers.push(t.openers[k]);
       patchesBefore.push(t.patchesBefore[k]! + base);
       droppedBefore.push(t.droppedBefore[k]!);
@@ -440,9 +441,9 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
       continue;
     }
     if (!last || role !== last.role || (role === 'assistant' && (!info.messageId || info.messageId !== openerId))) {
-      const d = tail && i > tail.after ? openedAt(tail.trace, i) : -1;
+      const d = tail && i > tail.after ? openedAt(tail.trace, i + tail.lines) : -1;
       if (d !== -1 && tail!.trace.droppedBefore[d] === droppedBlank) {
-        adopt(tail!.trace, d);
+        adopt(tail!, d);
         break;
       }
       last = { role, blocks: [], lines: [] };
@@ -570,31 +571,41 @@ function resumable(doc: Doc, lines: readonly number[], client: Client): { trace:
   return undefined;
 }
 
+/** A recent merge whose end a merge can take: past index `after` of its lines, they are the trace's, `lines` further on in the trace's. */
+interface Tail {
+  readonly trace: MergeTrace;
+  readonly after: number;
+  readonly lines: number;
+}
+
 /**
- * The recent merge of as many lines, of the same file for a client that answers alike, that merged
- * the longest run of the same lines at the end, and the index after which it did (see sameAfter).
+ * The recent merge of the same file, for a client that answers alike, that merged the longest run
+ * of the same lines at the end (see sameAfter).
  */
-function endOf(doc: Doc, lines: readonly number[], client: Client): { trace: MergeTrace; after: number } | undefined {
-  let best: { trace: MergeTrace; after: number } | undefined;
+function endOf(doc: Doc, lines: readonly number[], client: Client): Tail | undefined {
+  let best: Tail | undefined;
   for (let r = recentMerges.length - 1; r >= 0; r--) {
     const trace = recentMerges[r]!.deref();
-    if (!trace || trace.source !== doc.source || trace.lines.length !== lines.length || !trace.answers.every(([id, yes]) => client.has(id) === yes)) continue;
-    const after = sameAfter(doc, lines, trace);
-    if (after < (best?.after ?? lines.length - 1)) best = { trace, after };
+    if (!trace || trace.source !== doc.source || !trace.answers.every(([id, yes]) => client.has(id) === yes)) continue;
+    const tail = sameAfter(doc, lines, trace);
+    if (tail.after < (best?.after ?? lines.length - 1)) best = tail;
   }
   return best;
 }
 
 /**
- * The last index of `lines` (as many as `trace` merged) where they differ from the lines the trace
- * merged (another position, or a line an edit changed): after it the two merge the same line
- * objects in the same order. -1 when none differs. (An edit that adds or removes lines moves every
- * position after it: the messages there are made again.)
+ * How the end of `lines` is the end of the lines `trace` merged: the last index where they differ
+ * (-1 when none does), after which the two merge the same line objects, at the same positions, in
+ * the same order (an edit may have changed which lines are sent before them). Of a document that
+ * gained or lost lines, every position after the edit moved: its messages there are made again
+ * (copying them at their new positions costs as much as merging them).
  */
-function sameAfter(doc: Doc, lines: readonly number[], trace: MergeTrace): number {
+function sameAfter(doc: Doc, lines: readonly number[], trace: MergeTrace): Tail {
+  const back = trace.lines.length - lines.length;
+  if (doc.lines.length !== trace.docLines.length) return { trace, after: lines.length - 1, lines: back };
   let k = lines.length - 1;
-  while (k >= 0 && lines[k] === trace.lines[k] && doc.lines[lines[k]!] === trace.docLines[lines[k]!]) k--;
-  return k;
+  while (k >= 0 && k + back >= 0 && lines[k] === trace.lines[k + back] && doc.lines[lines[k]!] === trace.docLines[lines[k]!]) k--;
+  return { trace, after: k, lines: back };
 }
 
 /**
