@@ -139,7 +139,11 @@ export function largestBlocks(view: ApiView, n: number, size: (info: BlockInfo) 
  * request body; and the largest, where the problem is best seen.
  */
 export function largestNamed(doc: Doc, view: ApiView, n: number, by: 'tokens' | 'bytes' = 'tokens'): { at?: ViewBlock; names: string } {
-  const top = by === 'tokens' ? largestBlocks(view, n) : largestBlocks(view, n, (info) => info.sent);
+  return named(doc, view, by === 'tokens' ? largestBlocks(view, n) : largestBlocks(view, n, (info) => info.sent), by);
+}
+
+/** Blocks ranked by estimated tokens or by bytes, named as largestNamed names them. */
+export function named(doc: Doc, view: ApiView, top: readonly Contributor[], by: 'tokens' | 'bytes'): { at?: ViewBlock; names: string } {
   const calls = callsAnswered(
     view,
     top.map((c) => c.block.info),

@@ -351,7 +351,7 @@ function hoisted(doc: Doc, lines: readonly number[]): readonly number[] {
  * drops blank text drops it here, and a message it leaves with nothing goes
  * with it (see withoutEmptyMessages).
  */
-function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
+function* merge(doc: Doc, sent: readonly number[], client: Client): Paused<Stage> {
   // Each behaviour is asked where it decides something (see ByAnswers), so clients that differ only in
   // behaviours this document never calls on share the merge.
   const infos = doc.lines;
@@ -409,7 +409,8 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
     droppedBefore.push(droppedBlank);
     drafts.push(draft);
   };
-  for (; i < lines.length; i++) {
+  for (let read = 0; i < lines.length; i++) {
+    if (++read % MERGED_PER_STEP === 0) yield;
     const p = lines[i]!;
     const info = infos[p]!.info;
     const role = info.role!;
@@ -487,6 +488,9 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   });
   return stage;
 }
+
+/** Lines merged per step: a long session's merge is a few steps (see apiViewSteps). */
+const MERGED_PER_STEP = 5000;
 
 /** A message as the merge builds it: only the newest one changes, and once the next opens it is never changed again. */
 type RawDraft = { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] };
@@ -1188,7 +1192,7 @@ function* sentStageSteps(doc: Doc, graph: Graph, client: Client, chain: readonly
   });
   const moving = trailing.moved.length > 0 && client.has('move-trailing-local-commands');
   const lines = moving ? trailing.lines : sentLines;
-  let stage = kept(merged, lines, () => new ByAnswers<Stage>()).get(client, (asking) => merge(doc, lines, asking));
+  let stage = yield* kept(merged, lines, () => new ByAnswers<Stage>()).stepwise(client, (asking) => merge(doc, lines, asking));
   yield;
   for (const { by, step } of STEPS) {
     if (!client.has(by)) continue;

@@ -250,7 +250,7 @@ export function shownGeneration(target: readonly Client[]): Client {
 export type Steps<T> = Generator<void, T, void>;
 
 /** Findings settled per step: a long session has thousands, each looked up in every generation's findings. */
-const SETTLED_PER_STEP = 500;
+const SETTLED_PER_STEP = 150;
 
 /** analyze, one step at a time: what the editor runs between keys. */
 export function* analysisSteps(file: Doc, options: AnalyzeOptions = {}): Steps<Analysis> {
