@@ -864,7 +864,7 @@ const dedupeToolIds: Step = (messages) => {
 export const RESULT_MISSING = '[Tool result missing due to internal error]';
 
 /** A batch call's entries answer under its id and `_<n>`. */
-const BATCH_ENTRY = /_\d+$/;
+export const BATCH_ENTRY = /_(\d+)$/;
 
 /**
  * A tool_result whose id is another call's id and `_<n>` is taken for the

@@ -25,6 +25,7 @@ import thinkingOrder from './thinking/thinking-order.js';
 import thinkingSignature from './thinking/thinking-signature.js';
 import errorResultEmpty from './tools/error-result-empty.js';
 import serverToolResultOrphan from './tools/server-tool-result-orphan.js';
+import toolIdBatchEntry from './tools/tool-id-batch-entry.js';
 import toolIdFormat from './tools/tool-id-format.js';
 import toolInputType from './tools/tool-input-type.js';
 import toolName from './tools/tool-name.js';
@@ -51,6 +52,7 @@ export const RULES: readonly Rule[] = [
     toolUseDuplicate,
     toolResultDuplicate,
     toolIdFormat,
+    toolIdBatchEntry,
     toolInputType,
     errorResultEmpty,
     serverToolResultOrphan,

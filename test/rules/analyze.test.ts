@@ -13,6 +13,7 @@ test('the registry holds one rule per shape of DESIGN §4, each tested in this f
     'tool-use-duplicate',
     'tool-result-duplicate',
     'tool-id-format',
+    'tool-id-batch-entry',
     'tool-input-type',
     'error-result-empty',
     'server-tool-result-orphan',

@@ -49,6 +49,14 @@ function withFixture(name: RealName, uuid: string, change: (block: Entry) => voi
 /** The lean 2.1.19 session with `change` made to the first block of one line. */
 const leanWith = (uuid: string, change: (block: Entry) => void) => withFixture('lean', uuid, change);
 
+/** The lean session with the call of one line and the result of another under `id`. */
+function leanPairAs(call: string, result: string, id: string): Doc {
+  const lines = entries('lean');
+  blocksOf(entry(lines, call))[0]!.id = id;
+  blocksOf(entry(lines, result))[0]!.tool_use_id = id;
+  return docOf(lines);
+}
+
 /** The real PNG of the image fixture, as an image block. */
 const withImageBlock = () => structuredClone(blocksOf(entry(entries('image'), '3bc009e6'))[0]!.content[0]);
 
@@ -77,15 +85,9 @@ const CASES: Record<string, Case> = {
   // 2.1.80 sends the parallel calls' side branches and both calls (2.1.88+ drop the second).
   'tool-use-duplicate': { from: 'lean', doc: () => leanCopied('d1c67e04', (e) => e.uuid), options: forClient('2.1.80') },
   'tool-result-duplicate': { from: 'lean', doc: () => leanCopied('b89f34a5', (e) => e.parentUuid) },
-  'tool-id-format': {
-    from: 'lean',
-    doc: () => {
-      const lines = entries('lean');
-      blocksOf(entry(lines, 'd1c67e04'))[0]!.id = 'functions.Write:0';
-      blocksOf(entry(lines, 'b89f34a5'))[0]!.tool_use_id = 'functions.Write:0';
-      return docOf(lines);
-    },
-  },
+  'tool-id-format': { from: 'lean', doc: () => leanPairAs('d1c67e04', 'b89f34a5', 'functions.Write:0') },
+  // The later Edit call and its result named after the earlier Write call and "_2", as the recorded case tool-result-id-batch-entry.
+  'tool-id-batch-entry': { from: 'lean', doc: () => leanPairAs('7e285a2a', 'd8f9c4c6', 'toolu_01WriteHealth_2') },
   'tool-input-type': { from: 'lean', doc: () => leanWith('d1c67e04', (u) => (u.input = JSON.stringify(u.input))) },
   'error-result-empty': { from: 'lean', doc: () => leanWith('b89f34a5', (r) => (r.content = '')) },
   'server-tool-result-orphan': { from: 'webSearch', doc: () => docOf(dropLinked(entries('webSearch'), '1dc34c4d')) },

@@ -1,8 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { asWritten, NEWEST } from '../../src/conversation/clients.js';
+import { asWritten, GENERATIONS, NEWEST } from '../../src/conversation/clients.js';
 import { buildApiView, renderApiMessages } from '../../src/conversation/apiView.js';
 import { buildGraph } from '../../src/conversation/graph.js';
-import { analyze } from '../../src/rules/analyze.js';
+import { type AnalyzeOptions, analyze } from '../../src/rules/analyze.js';
+import type { Doc } from '../../src/transcript/document.js';
+import { docFromBuffer } from '../../src/transcript/load.js';
+import { caseNamed, caseText } from '../../scripts/record/cases.mjs';
 import { docOf, realBytes } from '../helpers/fixtures.js';
 import { at, blocksOf, dropLinked, entries, type Entry, entry, entryAt, expectRepair, forClient, rows, textAt } from './helpers.js';
 
@@ -294,6 +297,81 @@ describe('tool-id-format', () => {
     });
     expect(blocksOf(entryAt(res.doc, 9))[0]!.id).toBe('functions_Write_0');
     expect(blocksOf(entryAt(res.doc, 10))[0]!.tool_use_id).toBe('functions_Write_0');
+  });
+});
+
+/** The recorded case tool-result-id-batch-entry: the lean 2.1.19 session with its Edit call (line 12) and result named toolu_01WriteHealth_2. */
+const batchEntryCase = () => docFromBuffer(Buffer.from(caseText(caseNamed('tool-result-id-batch-entry'))), 'tool-result-id-batch-entry.jsonl');
+
+/** What a client sends as the Edit call's result (message 7). */
+const editResultSent = (doc: Doc, options: AnalyzeOptions) => (renderApiMessages(doc, analyze(doc, options).sent) as { content: Entry[] }[])[6]!.content;
+
+describe('tool-id-batch-entry', () => {
+  const BATCH =
+    'tool_result id toolu_01WriteHealth_2 reads as entry 2 of call toolu_01WriteHealth: Claude Code 2.1.251+ answers this call "[Tool result missing due to internal error]" and drops its result';
+  const warning = { rule: 'tool-id-batch-entry', severity: 'warning', line: 13, turn: 7 };
+
+  test('a valid pair named toolu_01WriteHealth_2 beside a call toolu_01WriteHealth (2.1.19): a warning for the clients that drop its result', () => {
+    const doc = batchEntryCase();
+    const [d, ...rest] = analyze(doc).diagnostics;
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ ...warning, message: BATCH, block: 0, apiError: undefined });
+    expect(editResultSent(doc, {})).toEqual([
+      { type: 'tool_result', tool_use_id: 'toolu_01WriteHealth_2', content: '[Tool result missing due to internal error]', is_error: true },
+    ]);
+    // Only the clients that take it for a batch entry are warned for; the others send it as written.
+    for (const g of GENERATIONS) {
+      const found = rows(doc, forClient(g.version)).filter((r) => r.rule === 'tool-id-batch-entry');
+      expect([g.version, found]).toEqual([g.version, g.has('batch-entry-results') ? [warning] : []]);
+    }
+    expect(rows(doc, forClient('2.1.250'))).toEqual([]);
+    expect(rows(doc, forClient('2.1.132'))).toEqual([]);
+    expect(
+      analyze(doc, { target: GENERATIONS })
+        .diagnostics.filter((x) => x.rule === 'tool-id-batch-entry')
+        .map((x) => [x.line, x.severity, x.message]),
+    ).toEqual([[13, 'warning', BATCH]]);
+  });
+
+  test('fix --warnings renames the pair toolu_01WriteHealth-2: every client sends its real result, and finds what it finds in the session as written', () => {
+    const doc = batchEntryCase();
+    const res = expectRepair(
+      doc,
+      { applied: ["tool-id-batch-entry@13: rename the call's id to toolu_01WriteHealth-2, and its result's"], changed: [12, 13], removed: [], added: 0 },
+      { warnings: true },
+    );
+    expect(blocksOf(entryAt(res.doc, 11))[0]!.id).toBe('toolu_01WriteHealth-2');
+    expect(blocksOf(entryAt(res.doc, 12))[0]!.tool_use_id).toBe('toolu_01WriteHealth-2');
+    expect(editResultSent(res.doc, {})).toEqual([
+      {
+        type: 'tool_result',
+        tool_use_id: 'toolu_01WriteHealth-2',
+        content: '<tool_use_error>File has not been read yet. Read it first before writing to it.</tool_use_error>',
+        is_error: true,
+      },
+    ]);
+    const original = docOf(entries('lean'));
+    for (const g of GENERATIONS) expect([g.version, rows(res.doc, forClient(g.version))]).toEqual([g.version, rows(original, forClient(g.version))]);
+  });
+
+  /** The lean session with its Edit call and result under `id`. */
+  const editCallAs = (id: string) => {
+    const lines = entries('lean');
+    blocksOf(entry(lines, '7e285a2a'))[0]!.id = id;
+    blocksOf(entry(lines, 'd8f9c4c6'))[0]!.tool_use_id = id;
+    return lines;
+  };
+
+  test('a fresh id already in use is passed over', () => {
+    const lines = editCallAs('toolu_01WriteHealth_2');
+    blocksOf(entry(lines, 'ed05c3e4'))[0]!.id = 'toolu_01WriteHealth-2';
+    blocksOf(entry(lines, '785a36a8'))[0]!.tool_use_id = 'toolu_01WriteHealth-2';
+    const [d] = analyze(docOf(lines)).diagnostics;
+    expect(d!.fixes.map((f) => f.label)).toEqual(["rename the call's id to toolu_01WriteHealth-3, and its result's"]);
+  });
+
+  test('an id ending in _<n> with no call by the rest of it is sent as written', () => {
+    expect(rows(docOf(editCallAs('toolu_01EditHealth_2')))).toEqual([]);
   });
 });
 
