@@ -1,3 +1,4 @@
+import { type Steps, finish } from './steps.js';
 import { API_ERROR, ASSISTANT, ATTACHMENT, LOCAL_COMMAND, RESULTS, SENT, columnsOf, isLocalCommandInfo } from '../transcript/columns.js';
 import { type Doc, type Line, entryOf } from '../transcript/document.js';
 import { internedCount } from '../transcript/intern.js';
@@ -351,7 +352,7 @@ function hoisted(doc: Doc, lines: readonly number[]): readonly number[] {
  * drops blank text drops it here, and a message it leaves with nothing goes
  * with it (see withoutEmptyMessages).
  */
-function* merge(doc: Doc, sent: readonly number[], client: Client): Paused<Stage> {
+function* merge(doc: Doc, sent: readonly number[], client: Client): Steps<Stage> {
   // Each behaviour is asked where it decides something (see ByAnswers), so clients that differ only in
   // behaviours this document never calls on share the merge.
   const infos = doc.lines;
@@ -1168,21 +1169,11 @@ function kept<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): un
   return value;
 }
 
-/** Work that pauses between its steps (see Steps in rules/analyze.ts): each `next()` runs one. */
-type Paused<T> = Generator<void, T, void>;
-
-function finish<T>(steps: Paused<T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
 /**
  * The stage a client sends, a step at a time: the lines sent, their merge, each of the client's
  * steps, and the finish, each memoised on its own, so a view built in steps is the one built at once.
  */
-function* sentStageSteps(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Paused<Stage> {
+function* sentStageSteps(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Steps<Stage> {
   const sentLines = sentLinesOf(doc, graph, client, chain);
   yield;
   // A client that moves the local commands ending the conversation into the new prompt's message sends them after the answer.
@@ -1292,7 +1283,7 @@ export function buildApiView(doc: Doc, graph: Graph, client: Client = NEWEST, ch
 }
 
 /** buildApiView a step at a time (each one of the passes that make it), for work done between keys. */
-export function* apiViewSteps(doc: Doc, graph: Graph, client: Client = NEWEST, chain: readonly number[] = graph.chain): Paused<ApiView> {
+export function* apiViewSteps(doc: Doc, graph: Graph, client: Client = NEWEST, chain: readonly number[] = graph.chain): Steps<ApiView> {
   const { messages, patches } = yield* sentStageSteps(doc, graph, client, chain);
   yield;
   return { client, messages, messageOf: indexOf(doc, messages), patches };

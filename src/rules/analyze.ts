@@ -3,7 +3,8 @@ import { asWritten, type BehaviourId, ByAnswers, behaviour, type Client, GENERAT
 import { type Graph, buildGraph } from '../conversation/graph.js';
 import type { BudgetOptions } from '../budget/budget.js';
 import { type Doc, asOwnConversation } from '../transcript/document.js';
-import { viewIndex } from './kit/blocks.js';
+import { type Steps, finish } from '../conversation/steps.js';
+import { viewIndexSteps } from './kit/blocks.js';
 import { runRule } from './kit/define.js';
 import { RULES } from './registry.js';
 import type { Diagnostic, Provider, RuleContext } from './types.js';
@@ -57,8 +58,8 @@ interface Pass {
 function* findings(checking: Checking, graph: Graph, view: ApiView): Steps<Map<string, Diagnostic>> {
   const ctx: RuleContext = { ...checking, graph, view, segment: 'active' };
   const out: Diagnostic[] = [];
-  // The index of the view's blocks that most rules read: a step of its own, not the first rule's.
-  viewIndex(view);
+  // The index of the view's blocks that most rules read: steps of its own, not the first rule's.
+  yield* viewIndexSteps(view);
   yield;
   for (const rule of RULES) {
     runRule(rule, ctx, out);
@@ -224,11 +225,7 @@ function describe(d: Diagnostic, breaking: readonly Pass[], patching: readonly P
  * diagnostic can say which other clients a shape breaks.
  */
 export function analyze(file: Doc, options: AnalyzeOptions = {}): Analysis {
-  const steps = analysisSteps(file, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return finish(analysisSteps(file, options));
 }
 
 /**
@@ -241,13 +238,6 @@ export function shownGeneration(target: readonly Client[]): Client {
   const targets = new Set(target.map(generationOf));
   return GENERATIONS.findLast((g) => targets.has(g))!;
 }
-
-/**
- * Work that pauses between its steps: each `next()` runs one step (a graph, a
- * view, one rule over one request) and the last returns the result. Whoever
- * drives it chooses when the next step runs, or drops it half done.
- */
-export type Steps<T> = Generator<void, T, void>;
 
 /** Findings settled per step: a long session has thousands, each looked up in every generation's findings. */
 const SETTLED_PER_STEP = 150;
