@@ -10,6 +10,7 @@ import { RULES } from './registry.js';
 import type { Diagnostic, Provider, RuleContext } from './types.js';
 
 export interface Analysis {
+  /** The document as given: a subagent's lines are read as its own conversation by the rules only (edits and saves keep them). */
   readonly doc: Doc;
   /** The uuid graph as the (first) target client walks it. */
   readonly graph: Graph;
@@ -283,5 +284,5 @@ export function* analysisSteps(file: Doc, options: AnalyzeOptions = {}): Steps<A
     counts[d.severity]++;
     if (d.severity === 'warning' && d.clients?.breaks.length) elsewhere++;
   }
-  return { doc, graph: main.graph, view: main.written, sent: main.sent, target, diagnostics, counts, elsewhere };
+  return { doc: file, graph: main.graph, view: main.written, sent: main.sent, target, diagnostics, counts, elsewhere };
 }

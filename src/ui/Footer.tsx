@@ -4,8 +4,11 @@ import { keyBar, keysOf } from './keyTable.js';
 import { type EditorState, modeOf } from './state.js';
 import { useTheme } from './theme.js';
 
-/** What the status line asks while a prompt is open, with the keys that answer it. */
-export function promptOf(state: EditorState): string | undefined {
+/**
+ * What the status line asks while a prompt is open, with the keys that answer it. `leaving`: where
+ * quitting goes, when it does not end the app (a subagent's editor goes back to its session).
+ */
+export function promptOf(state: EditorState, leaving?: string): string | undefined {
   const o = state.overlay;
   const yesNo = `(${keysOf('yes', 'confirm')}/${keysOf('no', 'confirm')})`;
   const entry = (verb: string, mode: 'search' | 'saveAs') => `(${keysOf('submit', mode)} ${verb}, ${keysOf('cancel', mode)} cancels)`;
@@ -13,7 +16,7 @@ export function promptOf(state: EditorState): string | undefined {
     case 'rewind':
       return `Rewind: drop everything after turn #${o.turn + 1} on the active branch? ${yesNo}`;
     case 'quit':
-      return `Quit without saving your changes? ${yesNo}`;
+      return `${leaving ? `Go back to ${leaving}` : 'Quit'} without saving your changes? ${yesNo}`;
     case 'reload':
       return `Reload ${state.saved.path ?? 'the file'} from disk and drop your changes? ${yesNo}`;
     case 'search':
@@ -29,14 +32,14 @@ export function promptOf(state: EditorState): string | undefined {
 const MAX_STATUS_LINES = 3;
 
 /** Lines the status (or prompt) needs at this width. */
-export function statusLines(state: EditorState, width: number): number {
-  return Math.min(MAX_STATUS_LINES, wrap(promptOf(state) ?? state.status, width).length);
+export function statusLines(state: EditorState, width: number, leaving?: string): number {
+  return Math.min(MAX_STATUS_LINES, wrap(promptOf(state, leaving) ?? state.status, width).length);
 }
 
 /** The key bar of the current mode, then the prompt or the status (wrapped to `lines`). */
-export function Footer({ state, width, lines }: { state: EditorState; width: number; lines: number }) {
+export function Footer({ state, width, lines, leaving }: { state: EditorState; width: number; lines: number; leaving?: string }) {
   const theme = useTheme();
-  const prompt = promptOf(state);
+  const prompt = promptOf(state, leaving);
   const text = prompt ?? (state.status || ' ');
   return (
     <Box flexDirection="column">

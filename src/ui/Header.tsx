@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { formatEstimate } from '../budget/format.js';
@@ -29,6 +30,14 @@ export interface HeaderPart {
 
 /** The target as the header names it: "Claude Code 2.1.330" or "all clients". */
 const clientName = (t: Target) => (t.option === 'all' ? 'all clients' : `Claude Code ${t.clients[0]!.version}`);
+
+/** A subagent's transcript opened from its session: the session's file and the call that ran it. */
+export interface SubagentOf {
+  readonly session: string;
+  readonly call: string;
+  /** What it was asked to do, as its meta file says. */
+  readonly description?: string;
+}
 
 /** The header's pieces, in order. A new fact (such as the target client) is one more part. */
 export function headerParts(state: EditorState, facts: ReturnType<typeof fileFacts>): HeaderPart[] {
@@ -75,7 +84,7 @@ export function fitParts(parts: readonly HeaderPart[], width: number, gap = 2): 
   return parts.filter((p) => kept.has(p));
 }
 
-export function Header({ state, demo, width }: { state: EditorState; demo: boolean; width: number }) {
+export function Header({ state, demo, width, of }: { state: EditorState; demo: boolean; width: number; of?: SubagentOf }) {
   const theme = useTheme();
   const facts = useMemo(() => fileFacts(state.analysis.doc), [state.analysis.doc]);
   const parts = fitParts(headerParts(state, facts), width);
@@ -89,6 +98,12 @@ export function Header({ state, demo, width }: { state: EditorState; demo: boole
           </Text>
         ))}
       </Text>
+      {of ? (
+        <Text color={theme.accent} wrap="truncate">
+          subagent of {basename(of.session)} run by {of.call}
+          {of.description ? ` (${of.description})` : ''}
+        </Text>
+      ) : null}
       {demo ? (
         <Text color={theme.demo} wrap="truncate">
           DEMO: no Claude Code sessions found here; this is a bundled sample with real faults (a copy).

@@ -48,6 +48,7 @@ const SPECS = {
   toggleSizes: { help: 'size column (tokens)', bar: ['tokens', 15] },
   largest: { help: 'go to the largest block', bar: ['largest', 16] },
   fitRequest: { help: 'cut to fit the window', bar: ['fit', 15] },
+  openSubagent: { help: "open a call's subagent", bar: ['subagent', 16] },
   unfocus: { help: 'clear the problem focus' },
   help: { help: 'this help', bar: ['help', 0] },
   close: { help: 'close', bar: ['close', 0] },
@@ -105,6 +106,7 @@ const EDITING: Bindings = [
   ['toggleSizes', ['t']],
   ['largest', ['T']],
   ['fitRequest', ['x']],
+  ['openSubagent', ['o']],
   ['help', ['?']],
   ['quit', ['q']],
 ];

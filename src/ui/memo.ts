@@ -10,7 +10,7 @@ import type { Steps } from '../conversation/steps.js';
 import type { Edit } from '../edit/types.js';
 import { type Target, resolveTarget } from '../report/target.js';
 import type { Diagnostic, Provider } from '../rules/types.js';
-import type { Doc } from '../transcript/document.js';
+import { type Doc, asOwnConversation } from '../transcript/document.js';
 import type { ByteSource } from '../transcript/source.js';
 import { Recent } from '../transcript/recent.js';
 import { columnsOf } from '../transcript/columns.js';
@@ -20,6 +20,8 @@ import { type ChainSets, type Row, diagnosticsByPos, rawRows, treeRows } from '.
 export interface Checks {
   readonly provider: Provider;
   readonly target: Target;
+  /** Whose conversation the documents are (see AnalyzeOptions): a session's by default. */
+  readonly conversation?: 'main' | 'subagent';
 }
 
 /** Checks for a document: the target given, else the newest version that wrote it (no `claude` is asked). */
@@ -85,8 +87,14 @@ export class EditorMemo {
   /** By document; weighed as the analyses are: a job half done holds the graphs and views of several clients. */
   private readonly jobs = new Recent<Doc, Job>(JOBS, (doc) => doc.lines.length, ANALYSED_LINES);
 
-  /** `deferLines`: see DEFER_LINES. */
-  constructor(private readonly deferLines = DEFER_LINES) {}
+  /**
+   * `deferLines`: see DEFER_LINES. `subagents`: the file names of the subagent transcripts
+   * beside the session, by the id of the call that ran each (the tree shows each under its call).
+   */
+  constructor(
+    private readonly deferLines = DEFER_LINES,
+    readonly subagents: ReadonlyMap<string, string> = new Map(),
+  ) {}
 
   /** The full analysis of a document, finishing the one under way if there is one. */
   analysisOf(doc: Doc, checks: Checks): Analysis {
@@ -140,7 +148,12 @@ export class EditorMemo {
     yield;
     yield* apiViewSteps(doc, graph, asWritten(generation));
     yield;
-    const analysis = yield* analysisSteps(doc, { provider: checks.provider, target: checks.target.clients, budget: this.budgetOptions(doc) });
+    const analysis = yield* analysisSteps(doc, {
+      provider: checks.provider,
+      target: checks.target.clients,
+      conversation: checks.conversation,
+      budget: this.budgetOptions(doc),
+    });
     yield;
     // The header's budget, measured here rather than in the frame that shows the analysis.
     measure(doc, analysis.view);
@@ -156,8 +169,9 @@ export class EditorMemo {
    */
   provisional(doc: Doc, checks: Checks, before: Analysis): Analysis {
     const generation = shownGeneration(checks.target.clients);
-    const graph = buildGraph(doc, generation);
-    const view = buildApiView(doc, graph, asWritten(generation));
+    const read = checks.conversation === 'subagent' ? asOwnConversation(doc) : doc;
+    const graph = buildGraph(read, generation);
+    const view = buildApiView(read, graph, asWritten(generation));
     // Where the lines with problems are now: one pass over the keys, without a map of every line.
     const posOf = new Map<number, number>(before.diagnostics.map((d) => [d.key, -1]));
     const { key } = columnsOf(doc.lines);
@@ -221,7 +235,7 @@ export class EditorMemo {
     const c = this.rowsCache;
     const { doc, view } = analysis;
     if (c?.doc === doc && c.messages === view.messages && c.raw === raw && c.collapsed === collapsed) return c.rows;
-    const rows = raw ? rawRows(analysis) : treeRows(analysis, collapsed);
+    const rows = raw ? rawRows(analysis, this.subagents) : treeRows(analysis, collapsed, this.subagents);
     this.rowsCache = { doc, messages: view.messages, raw, collapsed, rows };
     return rows;
   }

@@ -19,6 +19,11 @@ export interface Row {
   readonly block?: number;
   /** Index of the API message (turn and block rows, and raw lines that are sent). */
   readonly turn?: number;
+  /**
+   * The file name of the subagent transcript the block's Task or Agent call ran: the row under
+   * the call that shows it (its other keys act on the call, as on the call's own row).
+   */
+  readonly subagent?: string;
 }
 
 export interface Marks {
@@ -69,22 +74,51 @@ function unique(xs: readonly string[]): string[] {
   return [...new Set(xs)];
 }
 
-/** Tree rows: each API message, and its blocks unless the turn is collapsed. */
-export function treeRows(a: Analysis, collapsed: ReadonlySet<number>): Row[] {
+/**
+ * Tree rows: each API message, and its blocks unless the turn is collapsed; under a call whose
+ * id `subagents` names (the file name of the transcript it ran, by call id), a row for that transcript.
+ */
+export function treeRows(a: Analysis, collapsed: ReadonlySet<number>, subagents: ReadonlyMap<string, string> = new Map()): Row[] {
   const rows: Row[] = [];
   const { key } = columnsOf(a.doc.lines);
   a.view.messages.forEach((m, turn) => {
     const firstKey = key[m.lines[0]!]!;
     rows.push({ kind: 'turn', id: `t${firstKey}`, pos: m.lines[0]!, turn });
     if (collapsed.has(firstKey)) return;
-    for (const b of m.blocks) rows.push({ kind: 'block', id: `b${key[b.pos]!}:${b.index}`, pos: b.pos, block: b.index, turn });
+    for (const b of m.blocks) {
+      const row: Row = { kind: 'block', id: `b${key[b.pos]!}:${b.index}`, pos: b.pos, block: b.index, turn };
+      rows.push(row);
+      const subagent = subagentOf(b.info, subagents);
+      if (subagent !== undefined) rows.push({ ...row, id: `${row.id}:subagent`, subagent });
+    }
   });
   return rows;
 }
 
-/** Raw rows: every line of the file. */
-export function rawRows(a: Analysis): Row[] {
-  return a.doc.lines.map((l, pos) => ({ kind: 'line' as const, id: `l${l.key}`, pos, turn: a.view.messageOf.get(pos) }));
+/** The file name of the subagent transcript a block's call ran, if `subagents` (file names by call id) has one. */
+const subagentOf = (b: BlockInfo, subagents: ReadonlyMap<string, string>) => (b.type === 'tool_use' && b.id !== undefined ? subagents.get(b.id) : undefined);
+
+/** Raw rows: every line of the file, and under a line with a call that ran a subagent, a row for its transcript (as in treeRows). */
+export function rawRows(a: Analysis, subagents: ReadonlyMap<string, string> = new Map()): Row[] {
+  const rows: Row[] = [];
+  a.doc.lines.forEach((l, pos) => {
+    const row: Row = { kind: 'line', id: `l${l.key}`, pos, turn: a.view.messageOf.get(pos) };
+    rows.push(row);
+    if (!subagents.size) return;
+    l.info.blocks.forEach((b, block) => {
+      const subagent = subagentOf(b, subagents);
+      if (subagent !== undefined) rows.push({ ...row, id: `${row.id}:${block}:subagent`, block, subagent });
+    });
+  });
+  return rows;
+}
+
+/** The id of the call whose subagent transcript is at a row: its own row's, or its call's (a block, or a line's first such call). */
+export function subagentCallAt(a: Analysis, row: Row | undefined, subagents: ReadonlyMap<string, string>): string | undefined {
+  if (!row || row.kind === 'turn') return undefined;
+  const blocks = a.doc.lines[row.pos]!.info.blocks;
+  const call = (row.block === undefined ? blocks.find((b) => subagentOf(b, subagents) !== undefined) : blocks[row.block])?.id;
+  return call !== undefined && subagents.has(call) ? call : undefined;
 }
 
 /** The lines of the active chain and of the chain before the last compaction. */
@@ -104,9 +138,13 @@ function lineNote(a: Analysis, chains: ChainSets, pos: number): string {
   return 'metadata';
 }
 
+/** How far a subagent's row is indented: under its call's text. */
+const SUBAGENT_INDENT = '      ';
+
 /** A row's text as the tree shows it (`chains` is asked for raw lines only). */
 export function rowLabel(a: Analysis, row: Row, collapsed: ReadonlySet<number>, chains: () => ChainSets): string {
   const { doc } = a;
+  if (row.subagent !== undefined) return `${SUBAGENT_INDENT}↳ subagent ${row.subagent}`;
   if (row.kind === 'block') return `    ${describeBlock(doc.lines[row.pos]!.info.blocks[row.block!]!)}`;
   if (row.kind === 'turn') {
     const m = a.view.messages[row.turn!]!;
@@ -121,8 +159,9 @@ export function rowLabel(a: Analysis, row: Row, collapsed: ReadonlySet<number>, 
   return `L${String(row.pos + 1).padEnd(6)} ${what.padEnd(22).slice(0, 22)} ${where.padEnd(6)} ${i.blocks[0]?.preview ?? ''}`;
 }
 
-/** The markers of a row: for a turn, the problems of all its lines; for a block, its own. */
+/** The markers of a row: for a turn, the problems of all its lines; for a block, its own; none for a subagent's (the tree marks it with its transcript's). */
 export function rowMarks(a: Analysis, byPos: Map<number, Diagnostic[]>, row: Row): Marks {
+  if (row.subagent !== undefined) return { rules: [] };
   let ds: Diagnostic[];
   if (row.kind === 'turn') ds = a.view.messages[row.turn!]!.lines.flatMap((p) => byPos.get(p) ?? []).filter((d) => d.severity !== 'info');
   else if (row.kind === 'block') ds = (byPos.get(row.pos) ?? []).filter((d) => d.severity !== 'info' && (d.block === undefined || d.block === row.block));

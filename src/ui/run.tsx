@@ -17,11 +17,14 @@ import { type Progress, type StartedLoad, loadFile } from '../transcript/load.js
 import { saveInPlaceKept, saveToKept } from '../transcript/save.js';
 import { type SessionFile, encodeProjectDir, listSessions } from '../transcript/sessions.js';
 import { FileSource } from '../transcript/source.js';
+import { subagentsOf } from '../transcript/subagents.js';
 import { Editor, type EditorDeps } from './Editor.js';
 import { commandFor, keyBar, keysOf } from './keyTable.js';
 import { KeyRouterProvider, useKeys } from './input.js';
 import type { KeyPress } from './keys.js';
 import { Picker } from './Picker.js';
+import type { EditorState } from './state.js';
+import { SubagentCounts } from './subagents.js';
 import { type Size, type Terminal, TerminalContext, useTerminal, useTerminalSize } from './terminal.js';
 import { type Theme, ThemeContext, themeFor } from './theme.js';
 
@@ -43,10 +46,25 @@ export type Outcome = { readonly kind: 'done' } | { readonly kind: 'failed'; rea
 
 const PROGRESS_EVERY_MS = 100;
 
+/** A session left for one of its subagent transcripts: what going back returns to. */
+interface Left {
+  readonly doc: Doc;
+  readonly demo: boolean;
+  /** The session's editor as it was left (its unsaved edits, cursor, target). */
+  readonly state: EditorState;
+  readonly subagents: SubagentCounts;
+  /** The call that ran the subagent. */
+  readonly call: string;
+}
+
+/**
+ * What the app shows. A subagent transcript opened from its session loads and is edited as any
+ * file is, with `from` the session to go back to; the session then goes on from the state it was left in.
+ */
 type Phase =
   | { kind: 'pick' }
-  | { kind: 'loading'; path: string; read: number; total: number; demo: boolean }
-  | { kind: 'edit'; doc: Doc; demo: boolean; keys: readonly KeyPress[] }
+  | { kind: 'loading'; path: string; read: number; total: number; demo: boolean; from?: Left }
+  | { kind: 'edit'; doc: Doc; demo: boolean; keys: readonly KeyPress[]; subagents?: SubagentCounts; from?: Left; resume?: EditorState }
   | { kind: 'failed'; message: string };
 
 /** While the file loads: progress, and the keys pressed meanwhile kept for the editor (q and Ctrl+C quit at once). */
@@ -111,11 +129,17 @@ function Screens({ path, provider, deps, size, onOutcome }: AppProps) {
     onOutcome?.({ kind: 'quitWhileLoading' });
     exit();
   }, []);
+  /** Back to the session `from`, as it was left, saying `status`. */
+  const back = useCallback(
+    (from: Left, status: string) =>
+      setPhase({ kind: 'edit', doc: from.doc, demo: from.demo, keys: [], subagents: from.subagents, resume: { ...from.state, effect: undefined, status } }),
+    [],
+  );
   const loadingPath = phase.kind === 'loading' ? phase.path : undefined;
   // biome-ignore lint/correctness/useExhaustiveDependencies: a load starts once per path
   useEffect(() => {
     if (phase.kind !== 'loading') return;
-    const { demo } = phase;
+    const { demo, from } = phase;
     // A redraw per 1 MiB read would add about 0.4 s to a 200 MB load: show progress a few times a second.
     let shown = 0;
     const progress = (read: number, total: number) => {
@@ -124,15 +148,21 @@ function Screens({ path, provider, deps, size, onOutcome }: AppProps) {
       shown = now;
       setPhase((p) => (p.kind === 'loading' ? { ...p, read, total } : p));
     };
+    // A subagent's transcript that cannot be opened leaves its session as it was, saying why.
+    const failed = (message: string) => (from ? back(from, `cannot open the subagent's transcript: ${message}`) : setPhase({ kind: 'failed', message }));
     deps.load(phase.path, progress).then(
       (doc) => {
         const refused = notATranscript(doc);
         if (refused) {
           doc.source.close();
-          setPhase({ kind: 'failed', message: refused });
-        } else setPhase({ kind: 'edit', doc, demo, keys: early.current.splice(0) });
+          failed(refused);
+        } else if (from) setPhase({ kind: 'edit', doc, demo, keys: [...from.state.queued, ...early.current.splice(0)], from });
+        else {
+          const subagents = doc.path && !demo ? new SubagentCounts(subagentsOf(doc.path), (p) => deps.load(p, () => {}), provider) : undefined;
+          setPhase({ kind: 'edit', doc, demo, keys: early.current.splice(0), subagents });
+        }
       },
-      (e: unknown) => setPhase({ kind: 'failed', message: ioMessage(e, phase.path) }),
+      (e: unknown) => failed(ioMessage(e, phase.path)),
     );
   }, [loadingPath]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a failure ends the app once
@@ -154,28 +184,78 @@ function Screens({ path, provider, deps, size, onOutcome }: AppProps) {
           onQuit={exit}
         />
       );
-    case 'loading':
-      return <Loading phase={phase} size={size} keys={early.current} onQuit={quitWhileLoading} />;
+    case 'loading': {
+      const { from } = phase;
+      const onQuit = from ? () => back(from, `${basename(phase.path)} not opened`) : quitWhileLoading;
+      return <Loading phase={phase} size={size} keys={early.current} onQuit={onQuit} />;
+    }
     case 'failed':
       return <Text>ccmend: {phase.message}</Text>;
-    case 'edit':
+    case 'edit': {
+      const { doc, demo, from, subagents } = phase;
+      if (from) return <SubagentEditor phase={{ ...phase, from }} provider={provider} deps={deps.editor} size={size} back={back} />;
+      const open = (call: string, state: EditorState) => {
+        const file = subagents!.byCall.get(call)!;
+        setPhase({ kind: 'loading', path: file.path, read: 0, total: 0, demo: false, from: { doc, demo, state, subagents: subagents!, call } });
+      };
       return (
         <Editor
-          doc={phase.doc}
+          doc={doc}
           provider={provider}
-          target={deps.target(phase.doc)}
-          deps={deps.editor}
-          demo={phase.demo}
+          target={deps.target(doc)}
+          deps={subagents ? { ...deps.editor, open } : deps.editor}
+          demo={demo}
           keys={phase.keys}
           size={size}
+          subagents={subagents}
+          resume={phase.resume}
           status={
-            phase.demo
+            demo
               ? `demo: press ${keysOf('nextProblem')} to go to the first problem, ${keysOf('fixAll')} to fix everything`
-              : `${keysOf('nextProblem')}: next problem · ${keysOf('help')}: help`
+              : `${keysOf('nextProblem')}: next problem · ${keysOf('help')}: help${subagents?.byCall.size ? ` · ${keysOf('openSubagent')}: open a subagent's transcript (its ↳ row, under its call)` : ''}`
           }
         />
       );
+    }
   }
+}
+
+/**
+ * A subagent's transcript opened from its session, checked for the target the session was, as a
+ * conversation of its own. Quitting (once its changes are saved, or after asking) goes back.
+ */
+function SubagentEditor({
+  phase,
+  provider,
+  deps,
+  size,
+  back,
+}: {
+  phase: Extract<Phase, { kind: 'edit' }> & { from: Left };
+  provider: Provider;
+  deps: EditorDeps;
+  size?: Size;
+  back: (from: Left, status: string) => void;
+}) {
+  const { doc, from } = phase;
+  const name = basename(doc.path!);
+  const leave = (state: EditorState) => {
+    state.saved.source.close();
+    from.subagents.forget(doc.path!);
+    back(from, `back from the subagent ${name}`);
+  };
+  return (
+    <Editor
+      doc={doc}
+      provider={provider}
+      target={from.state.checks.target}
+      deps={{ ...deps, leave }}
+      keys={phase.keys}
+      size={size}
+      subagentOf={{ session: from.doc.path!, call: from.call, description: from.subagents.byCall.get(from.call)?.description }}
+      status={`subagent ${name}, run by ${from.call}: ${keysOf('quit')} goes back to the session · ${keysOf('nextProblem')}: next problem`}
+    />
+  );
 }
 
 /** The bundled demo transcript, under the package root. */

@@ -17,7 +17,7 @@ import { planDelete, planMerge, planMove, type Planned, rewindKeys } from './edi
 import { type Command, type Mode, commandFor, isBound, keysOf } from './keyTable.js';
 import { type KeyPress, typedText } from './keys.js';
 import { type Checks, EditorMemo } from './memo.js';
-import { type Row, rowLabel, rowOfDiagnostic } from './rows.js';
+import { type Row, rowLabel, rowOfDiagnostic, subagentCallAt } from './rows.js';
 
 /*
  * The editor's whole state and its pure reducer: documents (with undo
@@ -48,7 +48,9 @@ export type Effect =
   | { readonly kind: 'reload' }
   | { readonly kind: 'export' }
   | { readonly kind: 'quit' }
-  | { readonly kind: 'suspend' };
+  | { readonly kind: 'suspend' }
+  /** The subagent transcript the call `call` ran, opened in an editor of its own. */
+  | { readonly kind: 'open'; readonly call: string };
 
 const NONE: Overlay = { kind: 'none' };
 
@@ -326,7 +328,7 @@ export function targetsAfter(first: Target): readonly Target[] {
 /** Checks the document for the next target client (everything revalidates). */
 function switchClient(s: EditorState): EditorState {
   const next = s.targets[(s.targets.indexOf(s.checks.target) + 1) % s.targets.length]!;
-  const checks: Checks = { provider: s.checks.provider, target: next };
+  const checks: Checks = { ...s.checks, target: next };
   const keep = selectedRow(s)?.id;
   const shown = analysed(s, s.history.present, checks);
   // While it revalidates the header says so, and shows the counts once they are known.
@@ -378,7 +380,13 @@ function fixEverything(s: EditorState): EditorState {
   // The present document is analysed already, and fixAll ends with the analysis of its result.
   const result = fixAll(
     s.history.present,
-    { provider: s.checks.provider, target: s.checks.target.clients, warnings: true, budget: s.memo.budgetOptions(s.history.present) },
+    {
+      provider: s.checks.provider,
+      target: s.checks.target.clients,
+      conversation: s.checks.conversation,
+      warnings: true,
+      budget: s.memo.budgetOptions(s.history.present),
+    },
     s.analysis,
   );
   const n = result.applied.length;
@@ -425,6 +433,14 @@ function proposeFit(s: EditorState): EditorState {
 }
 
 const SAVE_AS_SUFFIX = '.ccmend.jsonl';
+
+/** o: the subagent transcript of the call at the cursor (its row or the one under it), to open. */
+function openSubagent(s: EditorState): EditorState {
+  const call = subagentCallAt(s.analysis, selectedRow(s), s.memo.subagents);
+  if (call === undefined)
+    return { ...s, status: `no subagent transcript here: ${keysOf('openSubagent')} opens the one under a Task or Agent call (↳ subagent)` };
+  return { ...s, effect: { kind: 'open', call } };
+}
 
 /** The tree's and the detail pane's commands. */
 function editorCommand(s: EditorState, c: Command): EditorState {
@@ -518,6 +534,8 @@ function editorCommand(s: EditorState, c: Command): EditorState {
       return gotoLargest(s);
     case 'fitRequest':
       return proposeFit(s);
+    case 'openSubagent':
+      return openSubagent(s);
     case 'toggleRaw': {
       const keepPos = row?.pos;
       const next: EditorState = { ...s, raw: !s.raw, cursor: 0, top: 0 };

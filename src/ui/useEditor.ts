@@ -30,6 +30,10 @@ export interface EditorDeps {
   reload(doc: Doc): Promise<Doc>;
   /** Exports the hand-off summary; resolves to a status line. */
   exportSummary(doc: Doc, analysis: Analysis): Promise<string>;
+  /** Opens the subagent transcript the call `call` ran, leaving the editor in `state` (to come back to). */
+  open?(call: string, state: EditorState): void;
+  /** What quitting does, given the state quit from: ends the app unless this is given (a subagent's editor goes back to its session). */
+  leave?(state: EditorState): void;
 }
 
 /** After a pause this long (keys held down repeat faster) the fix f, or n then f, would apply is worked out. */
@@ -56,7 +60,11 @@ export function useEditorEffects(state: EditorState, dispatch: Dispatch<Action>,
     const saved = (r: Saved) => dispatch({ type: 'saved', doc: r.doc, status: r.status, continues: r.continues });
     switch (effect.kind) {
       case 'quit':
-        exit();
+        if (deps.leave) deps.leave(state);
+        else exit();
+        return;
+      case 'open':
+        deps.open?.(effect.call, state);
         return;
       case 'suspend':
         terminal.suspend();

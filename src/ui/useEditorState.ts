@@ -28,11 +28,19 @@ export interface EditorStart {
   readonly keys: readonly KeyPress[];
   /** Documents of more lines are revalidated between keys after an edit (default DEFER_LINES). */
   readonly deferLines?: number;
+  /** The subagent transcripts the tree shows under their calls (see EditorMemo). */
+  readonly subagents?: ReadonlyMap<string, string>;
+  /** The state an editor of the same document was left in (for a subagent's): it goes on from there. */
+  readonly resume?: EditorState;
 }
 
 /** The editor's state and its reducer, starting with a tree `treeHeight` rows high. */
 export function useEditorState(start: EditorStart, treeHeight: number): [EditorState, Dispatch<Action>] {
-  return useReducer(reduce, undefined, () => initialState(start.doc, start.checks, treeHeight, start.status, start.keys, new EditorMemo(start.deferLines)));
+  return useReducer(
+    reduce,
+    undefined,
+    () => start.resume ?? initialState(start.doc, start.checks, treeHeight, start.status, start.keys, new EditorMemo(start.deferLines, start.subagents)),
+  );
 }
 
 /** The reducer pages by the tree's height: it follows the layout (a resize, the raw view's extra header line). */

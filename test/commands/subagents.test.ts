@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { run } from './run.js';
-import { realPath } from '../helpers/fixtures.js';
+import { copyWithSubagents } from '../helpers/fixtures.js';
 import { type Entry, dropLinked } from '../rules/helpers.js';
 
 const SESSION = '55cec905-72ad-4d63-801c-986d82b42bf0';
@@ -25,10 +25,8 @@ afterEach(() => {
 function session(breakAgent?: (lines: Entry[]) => Entry[]): { main: string; agent: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ccmend-subagents-'));
   dirs.push(dir);
-  const main = join(dir, `${SESSION}.jsonl`);
-  cpSync(realPath('compact'), main);
-  cpSync(join(realPath('compact').replace(/\.jsonl$/, ''), 'subagents'), join(dir, SESSION, 'subagents'), { recursive: true });
-  const agent = join(dir, SESSION, 'subagents', AGENT);
+  const { main, subagents } = copyWithSubagents('compact', dir);
+  const agent = join(subagents, AGENT);
   if (breakAgent) writeFileSync(agent, jsonl(breakAgent(parse(agent))));
   return { main, agent };
 }

@@ -1,5 +1,5 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Doc } from '../../src/transcript/document.js';
 import { docFromBuffer } from '../../src/transcript/load.js';
@@ -43,6 +43,15 @@ export type RealName = keyof typeof REAL;
 
 export function realPath(name: RealName): string {
   return join(PROJECTS, REAL[name]);
+}
+
+/** A copy in `dir` of a real session with its subagent transcripts beside it (`<dir>/<session>/subagents/`): its path and that folder's. */
+export function copyWithSubagents(name: RealName, dir: string): { main: string; subagents: string } {
+  const main = join(dir, basename(REAL[name]));
+  const subagents = join(dir, basename(main, '.jsonl'), 'subagents');
+  cpSync(realPath(name), main);
+  cpSync(join(realPath(name).replace(/\.jsonl$/, ''), 'subagents'), subagents, { recursive: true });
+  return { main, subagents };
 }
 
 export function realBytes(name: RealName): Buffer {
