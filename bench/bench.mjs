@@ -13,6 +13,7 @@
 //   --huge         the 2 GB file only
 //   --runs=N       runs per whole-process figure, median shown (default 3)
 //   --only=LIST    some of floor,check,hook,fit,editor,pty,save,edits (the floor is always measured)
+//   --client=V     the target the editor in a pty checks for (as `ccmend FILE --client V`: a version, or all)
 //   CCMEND_BENCH_DIR=/x   where the generated files are kept (default: ccmend-bench in the OS temp dir)
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -26,7 +27,7 @@ import { median, medianRun, timeNode } from './process.mjs';
 import { editorInPty, saveInPty } from './pty.mjs';
 
 const { values: opts } = parseArgs({
-  options: { quick: { type: 'boolean' }, huge: { type: 'boolean' }, runs: { type: 'string' }, only: { type: 'string' } },
+  options: { quick: { type: 'boolean' }, huge: { type: 'boolean' }, runs: { type: 'string' }, only: { type: 'string' }, client: { type: 'string' } },
 });
 const runs = Number(opts.runs ?? 3);
 const only = opts.only ? new Set(['floor', ...opts.only.split(',')]) : undefined;
@@ -124,9 +125,10 @@ async function scenario(s) {
     // On 2 GB each edit waits for a whole analysis: one round keeps the run affordable.
     const rounds = s.mb > 1000 ? 1 : 5;
     const timeoutMs = 120_000 + (size / MB) * 300 + keys.length * rounds * (s.mb > 1000 ? 180_000 : 10_000);
-    const first = await editorInPty(file, { keys, rounds, timeoutMs });
+    const args = opts.client ? ['--client', opts.client] : [];
+    const first = await editorInPty(file, { keys, rounds, timeoutMs, args });
     const frames = [first];
-    for (let i = 1; i < runs; i++) frames.push(await editorInPty(file, { timeoutMs }));
+    for (let i = 1; i < runs; i++) frames.push(await editorInPty(file, { timeoutMs, args }));
     const pty = { ...[...frames].sort((a, b) => a.ms - b.ms)[Math.floor(frames.length / 2)], latency: first.latency, rounds };
     pty.maxRssMB = Math.max(...frames.map((f) => f.maxRssMB)); // the keys' run, whose edits cost memory, counts
     res.pty = pty;
@@ -188,7 +190,9 @@ const load = () =>
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(' ');
-console.log(`runs per figure: ${runs} (median shown); node ${process.version}; ${os.cpus().length} cores; load average ${load()}; files in ${benchDir()}`);
+console.log(
+  `runs per figure: ${runs} (median shown);${opts.client ? ` editor target --client ${opts.client};` : ''} node ${process.version}; ${os.cpus().length} cores; load average ${load()}; files in ${benchDir()}`,
+);
 for (const s of SCENARIOS) await scenario(s);
 verdicts();
 console.log(`\nload average at the end: ${load()}`);

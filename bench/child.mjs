@@ -26,11 +26,12 @@ async function measureEditor(file, t0) {
   const doc = await loadFile(file);
   const deps = { save: async () => ({ doc, status: '' }), exportSummary: async () => '' };
   const app = render(React.createElement(Editor, { doc, provider: 'anthropic', deps, size: { columns: 120, rows: 40 } }));
+  // The first full frame shows the header's counts; after it any new frame is the key's (a rewind may leave no problem to count).
   const frameAfter = async (before) => {
     const deadline = performance.now() + 30_000;
     while (performance.now() < deadline) {
       const f = app.lastFrame() ?? '';
-      if (f !== before && f.includes('errors ·')) return;
+      if (f !== before && (before || f.includes('errors ·'))) return;
       await new Promise((r) => setImmediate(r));
     }
     throw new Error('no new frame within 30 s');

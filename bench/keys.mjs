@@ -10,4 +10,10 @@ export const KEYS = [
   ['U (redo)', 'U'],
   ['d (delete the selection)', 'd'],
   ['u (undo the delete)', 'u'],
+  ['K (move up)', 'K'],
+  ['J (move down)', 'J'],
+  ['m (merge)', 'm'],
+  ['r (rewind: the question)', 'r'],
+  ['y (rewind)', 'y'],
+  ['u (undo the rewind)', 'u'],
 ];

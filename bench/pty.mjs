@@ -37,7 +37,7 @@ function peakRssUnder(pid) {
 
 /** One editor in a terminal: what it shows, keys written to it, and how it ended. */
 class PtyEditor {
-  constructor(file, timeoutMs) {
+  constructor(file, timeoutMs, args = []) {
     // As a user runs it: the binary chooses production itself.
     const { NODE_ENV, ...env } = process.env;
     this.rss = rssProbe();
@@ -46,7 +46,7 @@ class PtyEditor {
     this.tail = ''; // the last output, to show in an error
     this.listener = undefined; // the current wait: hears each read, and undefined once the editor has ended
     this.ended = false;
-    const cmd = `stty cols 120 rows 40; exec ${sh(process.execPath)} -r ${sh(PRELOAD)} ${sh(BIN)} ${sh(file)}`;
+    const cmd = `stty cols 120 rows 40; exec ${sh(process.execPath)} -r ${sh(PRELOAD)} ${sh(BIN)} ${[file, ...args].map(sh).join(' ')}`;
     this.p = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { ...env, CCMEND_BENCH_RSS: this.rss.path }, stdio: ['pipe', 'pipe', 'inherit'] });
     this.p.stdin.on('error', () => {}); // the editor may be gone by the time a last key arrives
     const timer = setTimeout(() => this.p.kill('SIGKILL'), timeoutMs);
@@ -115,10 +115,10 @@ class PtyEditor {
  * One session of the editor on `file`. Resolves with the time from spawn until the terminal shows the
  * first full frame, its peak RSS, how many loading screens showed progress, and, for each of `keys`
  * ([name, bytes] pressed in turn, `rounds` times, 120 ms apart as a person types), the times from
- * writing the key to the first bytes of the frame it causes.
+ * writing the key to the first bytes of the frame it causes. `args` follow the file on the command line.
  */
-export async function editorInPty(file, { keys = [], rounds = 5, timeoutMs = 120_000 } = {}) {
-  const e = new PtyEditor(file, timeoutMs);
+export async function editorInPty(file, { keys = [], rounds = 5, timeoutMs = 120_000, args = [] } = {}) {
+  const e = new PtyEditor(file, timeoutMs, args);
   const ms = await e.until(HEADER, e.t0);
   const latency = {};
   if (keys.length) await sleep(300);

@@ -22,6 +22,30 @@ export function toolCalls(view: ApiView): ToolCalls {
 
 const callsOf = new WeakMap<ApiView, ToolCalls>();
 
+/**
+ * The calls of a view that the tool results among `infos` answer, by id: to
+ * name a few blocks, one pass comparing interned ids (a map of every call
+ * reads each id's string, scattered over a large heap: most of what naming
+ * the largest blocks of a long session cost).
+ */
+export function callsAnswered(view: ApiView, infos: readonly BlockInfo[]): ToolCalls {
+  const known = callsOf.get(view);
+  if (known) return known;
+  const wanted = infos.filter((i) => i.type === 'tool_result' && i.toolUseId !== undefined);
+  const made = new Map<string, BlockInfo>();
+  if (!wanted.length) return made;
+  const answers = (call: BlockInfo, result: BlockInfo) => (call.tid >= 0 && result.tid >= 0 ? call.tid === result.tid : call.id === result.toolUseId);
+  for (const m of view.messages) {
+    if (m.role !== 'assistant') continue;
+    for (const b of m.blocks) {
+      const call = b.info;
+      if (call.id !== undefined && (call.type === 'tool_use' || call.type === 'server_tool_use') && wanted.some((r) => answers(call, r)))
+        made.set(call.id, call);
+    }
+  }
+  return made;
+}
+
 /** A tool call as a person names it: the tool and its command, file, pattern or URL ("Bash `npm test`"). */
 function callName(call: BlockInfo): string {
   const name = call.name ?? 'a tool';
@@ -115,12 +139,15 @@ export function largestBlocks(view: ApiView, n: number, size: (info: BlockInfo) 
  * request body; and the largest, where the problem is best seen.
  */
 export function largestNamed(doc: Doc, view: ApiView, n: number, by: 'tokens' | 'bytes' = 'tokens'): { at?: ViewBlock; names: string } {
-  const top = by === 'tokens' ? largestBlocks(view, n) : largestBlocks(view, n, (info) => info.sent);
-  return namedContributors(doc, top, toolCalls(view), by);
+  return named(doc, view, by === 'tokens' ? largestBlocks(view, n) : largestBlocks(view, n, (info) => info.sent), by);
 }
 
-/** Contributors (largest first) named as largestNamed names them; `calls` needs only the calls of their tool results. */
-export function namedContributors(doc: Doc, top: readonly Contributor[], calls: ToolCalls, by: 'tokens' | 'bytes'): { at?: ViewBlock; names: string } {
+/** Blocks ranked by estimated tokens or by bytes, named as largestNamed names them. */
+export function named(doc: Doc, view: ApiView, top: readonly Contributor[], by: 'tokens' | 'bytes'): { at?: ViewBlock; names: string } {
+  const calls = callsAnswered(
+    view,
+    top.map((c) => c.block.info),
+  );
   const size = (c: Contributor) => (by === 'tokens' ? `≈ ${formatEstimate(c.tokens)}` : formatBytes(c.tokens));
   const names = top
     .map((c) => `line ${formatCount(c.block.pos + 1)}, ${whatBlockIs(c.block.info, calls, doc.lines[c.block.pos]?.info)} (${size(c)})`)

@@ -1,3 +1,4 @@
+import { type Steps, finish } from './steps.js';
 import { API_ERROR, ASSISTANT, ATTACHMENT, LOCAL_COMMAND, RESULTS, SENT, columnsOf, isLocalCommandInfo } from '../transcript/columns.js';
 import { type Doc, type Line, entryOf } from '../transcript/document.js';
 import { internedCount } from '../transcript/intern.js';
@@ -351,7 +352,7 @@ function hoisted(doc: Doc, lines: readonly number[]): readonly number[] {
  * drops blank text drops it here, and a message it leaves with nothing goes
  * with it (see withoutEmptyMessages).
  */
-function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
+function* merge(doc: Doc, sent: readonly number[], client: Client): Steps<Stage> {
   // Each behaviour is asked where it decides something (see ByAnswers), so clients that differ only in
   // behaviours this document never calls on share the merge.
   const infos = doc.lines;
@@ -369,8 +370,10 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
     return yes;
   };
   const from = resumable(doc, lines, client);
-  // The prefix resumed went the same way for the trace's answers: they are asked again, so ByAnswers keeps them.
-  if (from) for (const [id] of from.trace.answers) has(id);
+  // Past the last line the edit changed, a message the trace opened where this merge opens one is merged alike from there on.
+  const tail = endOf(doc, lines, client);
+  // What is taken from the traces went the same way for their answers: they are asked again, so ByAnswers keeps them.
+  for (const t of [from?.trace, tail?.trace]) if (t) for (const [id] of t.answers) has(id);
   const c = from?.draft ?? 0;
   const drafts: RawDraft[] = from ? from.trace.drafts.slice(0, c) : [];
   const patches: Patch[] = from ? from.trace.patches.slice(0, from.trace.patchesBefore[c]) : [];
@@ -382,6 +385,24 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   let droppedBlank = from ? from.trace.droppedBefore[c]! : false;
   const apart = new Set<ViewBlock>();
   let i = from ? from.trace.starts[c]! : 0;
+  /** Takes the messages of `tail` from its `d`th on, as merged: here they are `shift` messages later, opened `tail.lines` lines earlier. */
+  const adopt = (tail: Tail, d: number) => {
+    const { trace: t, lines: back } = tail;
+    const shift = drafts.length - d;
+    const base = patches.length - t.patchesBefore[d]!;
+    for (let k = d; k < t.drafts.length; k++) {
+      starts.push(t.starts[k]! - back);
+      openers.push(t.openers[k]);
+      patchesBefore.push(t.patchesBefore[k]! + base);
+      droppedBefore.push(t.droppedBefore[k]!);
+      drafts.push(t.drafts[k]!);
+    }
+    for (let k = t.patchesBefore[d]!; k < t.ownPatches; k++) {
+      const patch = t.patches[k]!;
+      patches.push(shift ? { ...patch, message: patch.message + shift } : patch);
+    }
+    droppedBlank = t.dropped;
+  };
   const open = (draft: RawDraft) => {
     starts.push(i);
     openers.push(openerId);
@@ -389,7 +410,8 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
     droppedBefore.push(droppedBlank);
     drafts.push(draft);
   };
-  for (; i < lines.length; i++) {
+  for (let read = 0; i < lines.length; i++) {
+    if (++read % MERGED_PER_STEP === 0) yield;
     const p = lines[i]!;
     const info = infos[p]!.info;
     const role = info.role!;
@@ -421,6 +443,11 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
       continue;
     }
     if (!last || role !== last.role || (role === 'assistant' && (!info.messageId || info.messageId !== openerId))) {
+      const d = tail && i > tail.after ? openedAt(tail.trace, i + tail.lines) : -1;
+      if (d !== -1 && tail!.trace.droppedBefore[d] === droppedBlank) {
+        adopt(tail!, d);
+        break;
+      }
       last = { role, blocks: [], lines: [] };
       open(last);
       openerId = info.messageId;
@@ -444,6 +471,7 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
   }
   // A client that drops blank text also drops messages empty as written.
   const drops = droppedBlank || (drafts.some((d) => !d.blocks.length) && client.has('drop-blank-text'));
+  const ownPatches = patches.length;
   const stage = drops ? withoutEmptyMessages(drafts, patches, client) : { messages: drafts, patches };
   remember(stage, {
     source: doc.source,
@@ -456,9 +484,14 @@ function merge(doc: Doc, sent: readonly number[], client: Client): Stage {
     openers,
     patchesBefore,
     droppedBefore,
+    ownPatches,
+    dropped: droppedBlank,
   });
   return stage;
 }
+
+/** Lines merged per step: a long session's merge is a few steps (see apiViewSteps). */
+const MERGED_PER_STEP = 5000;
 
 /** A message as the merge builds it: only the newest one changes, and once the next opens it is never changed again. */
 type RawDraft = { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] };
@@ -479,8 +512,11 @@ interface MergeTrace {
   /** What the merge asked the client. */
   readonly answers: readonly (readonly [BehaviourId, boolean])[];
   readonly drafts: readonly RawDraft[];
-  /** The merge's own patches (withoutEmptyMessages adds its after them). */
+  /** The merge's own patches, the first `ownPatches` (withoutEmptyMessages adds its after them). */
   readonly patches: readonly Patch[];
+  readonly ownPatches: number;
+  /** Whether the merge dropped a blank text. */
+  readonly dropped: boolean;
   /** For each message: the index in `lines` of the line that opened it, and the merge's state then. */
   readonly starts: readonly number[];
   readonly openers: readonly (string | undefined)[];
@@ -538,6 +574,54 @@ function resumable(doc: Doc, lines: readonly number[], client: Client): { trace:
     if (draft > 0) return { trace, draft };
   }
   return undefined;
+}
+
+/** A recent merge whose end a merge can take: past index `after` of its lines, they are the trace's, `lines` further on in the trace's. */
+interface Tail {
+  readonly trace: MergeTrace;
+  readonly after: number;
+  readonly lines: number;
+}
+
+/**
+ * The recent merge of the same file, for a client that answers alike, that merged the longest run
+ * of the same lines at the end (see sameAfter).
+ */
+function endOf(doc: Doc, lines: readonly number[], client: Client): Tail | undefined {
+  let best: Tail | undefined;
+  for (let r = recentMerges.length - 1; r >= 0; r--) {
+    const trace = recentMerges[r]!.deref();
+    if (!trace || trace.source !== doc.source || !trace.answers.every(([id, yes]) => client.has(id) === yes)) continue;
+    const tail = sameAfter(doc, lines, trace);
+    if (tail.after < (best?.after ?? lines.length - 1)) best = tail;
+  }
+  return best;
+}
+
+/**
+ * How the end of `lines` is the end of the lines `trace` merged: the last index where they differ
+ * (-1 when none does), after which the two merge the same line objects, at the same positions, in
+ * the same order (an edit may have changed which lines are sent before them). Of a document that
+ * gained or lost lines, every position after the edit moved: its messages there are made again
+ * (copying them at their new positions costs as much as merging them).
+ */
+function sameAfter(doc: Doc, lines: readonly number[], trace: MergeTrace): Tail {
+  const back = trace.lines.length - lines.length;
+  if (doc.lines.length !== trace.docLines.length) return { trace, after: lines.length - 1, lines: back };
+  let k = lines.length - 1;
+  while (k >= 0 && k + back >= 0 && lines[k] === trace.lines[k + back] && doc.lines[lines[k]!] === trace.docLines[lines[k]!]) k--;
+  return { trace, after: k, lines: back };
+}
+
+/**
+ * The message of `trace` that line `i` of its lines opened (a line that is no attachment opens one
+ * at most), or -1. From there on a merge in the same state (a message opened at the same line, the
+ * same blank text dropped before) of the same lines goes as the trace went: a message's merge reads
+ * no message before it.
+ */
+function openedAt(trace: MergeTrace, i: number): number {
+  const d = lastBelow(trace.starts, i + 1);
+  return d >= 0 && trace.starts[d] === i ? d : -1;
 }
 
 const REWORDING_IDS = Object.keys(REWORDINGS) as BehaviourId[];
@@ -1085,8 +1169,13 @@ function kept<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): un
   return value;
 }
 
-function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Stage {
+/**
+ * The stage a client sends, a step at a time: the lines sent, their merge, each of the client's
+ * steps, and the finish, each memoised on its own, so a view built in steps is the one built at once.
+ */
+function* sentStageSteps(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Steps<Stage> {
   const sentLines = sentLinesOf(doc, graph, client, chain);
+  yield;
   // A client that moves the local commands ending the conversation into the new prompt's message sends them after the answer.
   const trailing = kept(beforeTrailing, sentLines, () => {
     const moved = trailingLocalCommands(doc, sentLines);
@@ -1094,7 +1183,8 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
   });
   const moving = trailing.moved.length > 0 && client.has('move-trailing-local-commands');
   const lines = moving ? trailing.lines : sentLines;
-  let stage = kept(merged, lines, () => new ByAnswers<Stage>()).get(client, (asking) => merge(doc, lines, asking));
+  let stage = yield* kept(merged, lines, () => new ByAnswers<Stage>()).stepwise(client, (asking) => merge(doc, lines, asking));
+  yield;
   for (const { by, step } of STEPS) {
     if (!client.has(by)) continue;
     const from = stage;
@@ -1103,6 +1193,7 @@ function sentStage(doc: Doc, graph: Graph, client: Client, chain: readonly numbe
       const made = step(from.messages, asking, doc);
       return made ? { messages: made.messages, patches: [...from.patches, ...made.patches] } : from;
     });
+    yield;
   }
   const last = stage;
   // Whether local commands were moved is in the stage: made from the lines before them.
@@ -1188,7 +1279,13 @@ function indexOf(doc: Doc, messages: readonly Draft[]): MessageIndex {
  * what they send alike: their messages are not to be changed.
  */
 export function buildApiView(doc: Doc, graph: Graph, client: Client = NEWEST, chain: readonly number[] = graph.chain): ApiView {
-  const { messages, patches } = sentStage(doc, graph, client, chain);
+  return finish(apiViewSteps(doc, graph, client, chain));
+}
+
+/** buildApiView a step at a time (each one of the passes that make it), for work done between keys. */
+export function* apiViewSteps(doc: Doc, graph: Graph, client: Client = NEWEST, chain: readonly number[] = graph.chain): Steps<ApiView> {
+  const { messages, patches } = yield* sentStageSteps(doc, graph, client, chain);
+  yield;
   return { client, messages, messageOf: indexOf(doc, messages), patches };
 }
 

@@ -536,8 +536,30 @@ export class ByAnswers<T> {
   private readonly known: { readonly answers: readonly (readonly [BehaviourId, boolean])[]; readonly version?: string; readonly value: T }[] = [];
 
   get(client: Client, compute: (asking: Client) => T): T {
-    for (const k of this.known)
-      if ((k.version === undefined || k.version === client.version) && k.answers.every(([id, yes]) => client.has(id) === yes)) return k.value;
+    const known = this.find(client);
+    if (known) return known.value;
+    const { asking, keep } = this.asker(client);
+    return keep(compute(asking));
+  }
+
+  /**
+   * get, for a computation that pauses between its steps (each `next()` runs one). One done
+   * meanwhile for a client that answers alike is taken instead, so that they share one value.
+   */
+  *stepwise(client: Client, compute: (asking: Client) => Generator<void, T, void>): Generator<void, T, void> {
+    const known = this.find(client);
+    if (known) return known.value;
+    const { asking, keep } = this.asker(client);
+    const value = yield* compute(asking);
+    return this.find(client)?.value ?? keep(value);
+  }
+
+  private find(client: Client) {
+    return this.known.find((k) => (k.version === undefined || k.version === client.version) && k.answers.every(([id, yes]) => client.has(id) === yes));
+  }
+
+  /** The client as a computation asks it, recording what it asks; `keep` stores the value with those answers. */
+  private asker(client: Client): { asking: Client; keep: (value: T) => T } {
     const answers = new Map<BehaviourId, boolean>();
     let version: string | undefined;
     const asking: Client = {
@@ -551,9 +573,11 @@ export class ByAnswers<T> {
         return yes;
       },
     };
-    const value = compute(asking);
-    this.known.push({ answers: [...answers], version, value });
-    return value;
+    const keep = (value: T) => {
+      this.known.push({ answers: [...answers], version, value });
+      return value;
+    };
+    return { asking, keep };
   }
 }
 

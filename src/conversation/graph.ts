@@ -321,20 +321,59 @@ interface DocIndex {
 /** Documents are never changed in place (an edit makes a new one), so their index is built once. */
 const indexes = new WeakMap<Doc, DocIndex>();
 
+/** The documents indexed last: an edit's document looks for its previous version's index among them. */
+const RECENT_INDEXES = 8;
+const recentIndexes: WeakRef<Doc>[] = [];
+
+const bytesOf = (a: Int32Array | Uint16Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/**
+ * Whether two line arrays link alike: the same ids (uuid, parent, message) and the same kinds of
+ * line at every position. Then the lines each id names, and each id's children, are the same: an
+ * edit of what a line says, not of where it is or what it hangs under, keeps the index.
+ */
+function linkAlike(a: Columns, b: Columns): boolean {
+  return (
+    a.key.length === b.key.length &&
+    bytesOf(a.flags).equals(bytesOf(b.flags)) &&
+    bytesOf(a.uid).equals(bytesOf(b.uid)) &&
+    bytesOf(a.pid).equals(bytesOf(b.pid)) &&
+    bytesOf(a.mid).equals(bytesOf(b.mid))
+  );
+}
+
+/** The index of a recent version of the same file whose lines link alike, if any. */
+function alikeIndex(doc: Doc, cols: Columns): DocIndex | undefined {
+  for (let r = recentIndexes.length - 1; r >= 0; r--) {
+    const other = recentIndexes[r]!.deref();
+    const known = other && other.source === doc.source ? indexes.get(other) : undefined;
+    if (known && linkAlike(known.cols, cols)) return known;
+  }
+  return undefined;
+}
+
 function docIndex(doc: Doc): DocIndex {
   const known = indexes.get(doc);
   if (known) return known;
-  const duplicateUuids = new Map<string, number[]>();
   const cols = columnsOf(doc.lines);
-  const ix = buildIndex(doc, cols, duplicateUuids);
-  const dangling: number[] = [];
-  const unreadable: number[] = [];
-  for (let i = 0; i < cols.flags.length; i++) {
-    if (!(cols.flags[i]! & ENTRY)) unreadable.push(i);
-    else if (cols.pid[i]! >= 0 && ownerOf(ix, cols.pid[i]!) === -1) dangling.push(i);
+  const alike = alikeIndex(doc, cols);
+  let made: DocIndex;
+  // Leaves and walks read timestamps and each line's own fields: they are found again.
+  if (alike) made = { ...alike, cols, leaves: {}, walks: new Map() };
+  else {
+    const duplicateUuids = new Map<string, number[]>();
+    const ix = buildIndex(doc, cols, duplicateUuids);
+    const dangling: number[] = [];
+    const unreadable: number[] = [];
+    for (let i = 0; i < cols.flags.length; i++) {
+      if (!(cols.flags[i]! & ENTRY)) unreadable.push(i);
+      else if (cols.pid[i]! >= 0 && ownerOf(ix, cols.pid[i]!) === -1) dangling.push(i);
+    }
+    made = { cols, ix, duplicateUuids, dangling, unreadable, leaves: {}, walks: new Map() };
   }
-  const made = { cols, ix, duplicateUuids, dangling, unreadable, leaves: {}, walks: new Map() };
   indexes.set(doc, made);
+  recentIndexes.push(new WeakRef(doc));
+  if (recentIndexes.length > RECENT_INDEXES) recentIndexes.shift();
   return made;
 }
 

@@ -1,4 +1,4 @@
-import { type Columns, ColumnsBuilder, columnsOf } from '../transcript/columns.js';
+import { type Columns, ColumnsBuilder, ENTRY, columnsOf } from '../transcript/columns.js';
 import { type Doc, type Line, makeLine } from '../transcript/document.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount } from '../transcript/intern.js';
@@ -113,6 +113,37 @@ export class LineStore {
     } else if (id >= 0) {
       const ids = this.cols[field];
       for (let i = 0; i < ids.length; i++) if (ids[i] === id && !dead[i] && keep(lines[i]!)) out.push(lines[i]!);
+    }
+    return out;
+  }
+
+  /**
+   * The keys of the live original entries that descend from the uuids interned as `roots`, in the
+   * order a depth-first walk meets them (children in file order), but `except`: what a rewind
+   * removes while no line is edited or relinked yet, walked on the id columns alone.
+   */
+  descendantsOfIds(roots: readonly number[], except: ReadonlySet<number>): Set<number> {
+    const { pid } = this.ids();
+    const { uid, flags } = this.cols;
+    const { lines, dead } = this;
+    const out = new Set<number>();
+    const seen = new Uint8Array(internedCount());
+    const stack: number[] = [];
+    for (const id of roots) {
+      if (id < 0 || seen[id]) continue;
+      seen[id] = 1;
+      stack.push(id);
+    }
+    while (stack.length) {
+      for (const at of members(pid, stack.pop()!)) {
+        if (dead[at] || !(flags[at]! & ENTRY)) continue;
+        const key = lines[at]!.key;
+        if (!except.has(key)) out.add(key);
+        const id = uid[at]!;
+        if (id < 0 || seen[id]) continue;
+        seen[id] = 1;
+        stack.push(id);
+      }
     }
     return out;
   }

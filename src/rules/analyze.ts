@@ -1,8 +1,10 @@
-import { type ApiView, buildApiView, type Patch } from '../conversation/apiView.js';
+import { type ApiView, apiViewSteps, buildApiView, type Patch } from '../conversation/apiView.js';
 import { asWritten, type BehaviourId, ByAnswers, behaviour, type Client, GENERATIONS, generationOf, NEWEST, versionRanges } from '../conversation/clients.js';
 import { type Graph, buildGraph } from '../conversation/graph.js';
 import type { BudgetOptions } from '../budget/budget.js';
 import { type Doc, asOwnConversation } from '../transcript/document.js';
+import { type Steps, finish } from '../conversation/steps.js';
+import { viewIndexSteps } from './kit/blocks.js';
 import { runRule } from './kit/define.js';
 import { RULES } from './registry.js';
 import type { Diagnostic, Provider, RuleContext } from './types.js';
@@ -57,6 +59,9 @@ interface Pass {
 function* findings(checking: Checking, graph: Graph, view: ApiView): Steps<Map<string, Diagnostic>> {
   const ctx: RuleContext = { ...checking, graph, view, segment: 'active' };
   const out: Diagnostic[] = [];
+  // The index of the view's blocks that most rules read: steps of its own, not the first rule's.
+  yield* viewIndexSteps(view);
+  yield;
   for (const rule of RULES) {
     runRule(rule, ctx, out);
     yield;
@@ -140,10 +145,8 @@ function* passes(checking: Checking): Steps<Pass[]> {
       built.add(graph);
       yield;
     }
-    const written = buildApiView(doc, graph, asWritten(generation));
-    yield;
-    const sent = buildApiView(doc, graph, generation);
-    yield;
+    const written = yield* apiViewSteps(doc, graph, asWritten(generation));
+    const sent = yield* apiViewSteps(doc, graph, generation);
     const inSent = yield* rulesOn(graph, sent);
     const inWritten = yield* rulesOn(graph, written);
     out.push({ generation, graph, written, sent, inSent, inWritten });
@@ -151,9 +154,22 @@ function* passes(checking: Checking): Steps<Pass[]> {
   return out;
 }
 
+/** A view's patches by line, in order: each finding of every generation looks its line up. */
+const patchesByPos = new WeakMap<ApiView, Map<number, Patch[]>>();
+
 /** The patch a client made at a finding's line and block, if any. */
 function patchAt(view: ApiView, d: Diagnostic): Patch | undefined {
-  return view.patches.find((p) => p.pos === d.pos && (d.block === undefined || p.index === d.block || p.index === -1));
+  let byPos = patchesByPos.get(view);
+  if (!byPos) {
+    byPos = new Map();
+    for (const p of view.patches) {
+      const at = byPos.get(p.pos);
+      if (at) at.push(p);
+      else byPos.set(p.pos, [p]);
+    }
+    patchesByPos.set(view, byPos);
+  }
+  return byPos.get(d.pos)?.find((p) => d.block === undefined || p.index === d.block || p.index === -1);
 }
 
 const EFFECT_WORDS = { rejects: 'sends this and the API rejects it', loses: 'resumes only what follows it' } as const;
@@ -210,11 +226,7 @@ function describe(d: Diagnostic, breaking: readonly Pass[], patching: readonly P
  * diagnostic can say which other clients a shape breaks.
  */
 export function analyze(file: Doc, options: AnalyzeOptions = {}): Analysis {
-  const steps = analysisSteps(file, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return finish(analysisSteps(file, options));
 }
 
 /**
@@ -228,12 +240,8 @@ export function shownGeneration(target: readonly Client[]): Client {
   return GENERATIONS.findLast((g) => targets.has(g))!;
 }
 
-/**
- * Work that pauses between its steps: each `next()` runs one step (a graph, a
- * view, one rule over one request) and the last returns the result. Whoever
- * drives it chooses when the next step runs, or drops it half done.
- */
-export type Steps<T> = Generator<void, T, void>;
+/** Findings settled per step: a long session has thousands, each looked up in every generation's findings. */
+const SETTLED_PER_STEP = 150;
 
 /** analyze, one step at a time: what the editor runs between keys. */
 export function* analysisSteps(file: Doc, options: AnalyzeOptions = {}): Steps<Analysis> {
@@ -250,9 +258,11 @@ export function* analysisSteps(file: Doc, options: AnalyzeOptions = {}): Steps<A
   const seen = new Map<string, Diagnostic>();
   for (const p of [main, ...all]) for (const m of [p.inSent, p.inWritten]) for (const [id, d] of m) if (!seen.has(id)) seen.set(id, d);
   const diagnostics: Diagnostic[] = [];
+  let settling = 0;
   for (const [id, d] of seen) {
     const settled = settle(id, d, all, targets);
     if (settled) diagnostics.push(settled);
+    if (++settling % SETTLED_PER_STEP === 0) yield;
   }
   yield;
 

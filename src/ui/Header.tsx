@@ -47,7 +47,7 @@ export function headerParts(state: EditorState, facts: ReturnType<typeof fileFac
     { text: 'ccmend', keep: 9, bold: true },
     { text: countLine(analysis), keep: 10, color: error ? 'error' : warning ? 'warning' : 'ok', bold: true },
   ];
-  // The counts are the last full analysis's, carried to the edited lines, until the new one is done.
+  // The counts (and the request's size) are the last full analysis's, carried to the edited lines, until the new one is done.
   if (state.revalidating) parts.push({ text: 'revalidating…', keep: 9.5, color: 'info' });
   if (info) parts.push({ text: `(${info} info before the last compaction)`, keep: 5, color: 'info' });
   if (isDirty(state)) parts.push({ text: '[modified]', keep: 8, color: 'accent' });
@@ -56,7 +56,7 @@ export function headerParts(state: EditorState, facts: ReturnType<typeof fileFac
   if (facts.sessionId) parts.push({ text: `session ${facts.sessionId}`, keep: 4 });
   if (facts.version) parts.push({ text: `v${facts.version}`, keep: 5 });
   // What the request costs, against the window it must fit in.
-  const budget = state.memo.budget(analysis);
+  const budget = state.memo.shownBudget(analysis);
   const window = budget.window.tokens;
   const share = budget.total / window;
   parts.push({

@@ -1,11 +1,12 @@
-import { type BudgetOptions, type RecordedOverheads, type RequestBudget, loadedOverheads, requestBudget } from '../budget/budget.js';
+import { type BudgetOptions, type RecordedOverheads, type RequestBudget, loadedOverheads, measure, requestBudget } from '../budget/budget.js';
 import { type Contributor, largestBlocks } from '../budget/contributors.js';
 import { configuredModel } from '../report/settings.js';
 import { applyEdits } from '../edit/apply.js';
-import { buildApiView } from '../conversation/apiView.js';
+import { apiViewSteps, buildApiView } from '../conversation/apiView.js';
 import { asWritten } from '../conversation/clients.js';
 import { buildGraph } from '../conversation/graph.js';
-import { type Analysis, type Steps, analysisSteps, shownGeneration } from '../rules/analyze.js';
+import { type Analysis, analysisSteps, shownGeneration } from '../rules/analyze.js';
+import type { Steps } from '../conversation/steps.js';
 import type { Edit } from '../edit/types.js';
 import { type Target, resolveTarget } from '../report/target.js';
 import type { Diagnostic, Provider } from '../rules/types.js';
@@ -80,6 +81,8 @@ export class EditorMemo {
   /** The model the settings choose. */
   private settings?: { model?: string };
   private budgetCache?: { doc: Doc; messages: Analysis['view']['messages']; budget: RequestBudget };
+  /** What a provisional analysis shows of the request's size (see shownBudget). */
+  private readonly carriedBudgets = new WeakMap<Analysis, RequestBudget>();
   private largestCache?: { analysis: Analysis; blocks: readonly Contributor[] };
   /** By document; weighed as the analyses are: a job half done holds the graphs and views of several clients. */
   private readonly jobs = new Recent<Doc, Job>(JOBS, (doc) => doc.lines.length, ANALYSED_LINES);
@@ -143,22 +146,26 @@ export class EditorMemo {
     const generation = shownGeneration(checks.target.clients);
     const graph = buildGraph(doc, generation);
     yield;
-    buildApiView(doc, graph, asWritten(generation));
+    yield* apiViewSteps(doc, graph, asWritten(generation));
     yield;
-    return yield* analysisSteps(doc, {
+    const analysis = yield* analysisSteps(doc, {
       provider: checks.provider,
       target: checks.target.clients,
       conversation: checks.conversation,
       budget: this.budgetOptions(doc),
     });
+    yield;
+    // The header's budget, measured here rather than in the frame that shows the analysis.
+    measure(doc, analysis.view);
+    return analysis;
   }
 
   /**
    * What the editor shows of a document until its analysis is done: the
    * target's lines as its full analysis will have them (the same graph and
    * view: both are kept per document), with the problems `before` found,
-   * carried to where their lines are now. Problems the edit made are not there
-   * yet; the ones it mended still are.
+   * carried to where their lines are now, and the request's size it measured.
+   * Problems the edit made are not there yet; the ones it mended still are.
    */
   provisional(doc: Doc, checks: Checks, before: Analysis): Analysis {
     const generation = shownGeneration(checks.target.clients);
@@ -175,7 +182,11 @@ export class EditorMemo {
     });
     const counts = { error: 0, warning: 0, info: 0 };
     for (const d of diagnostics) counts[d.severity]++;
-    return { ...before, doc, graph, view, sent: view, target: checks.target.clients, diagnostics, counts };
+    const shown: Analysis = { ...before, doc, graph, view, sent: view, target: checks.target.clients, diagnostics, counts };
+    const c = this.budgetCache;
+    const carried = this.carriedBudgets.get(before) ?? (c?.doc === before.doc && c.messages === before.view.messages ? c.budget : undefined);
+    if (carried) this.carriedBudgets.set(shown, carried);
+    return shown;
   }
 
   /** What the request's size is measured against: the counts as loaded, once known, and the configured model. */
@@ -241,6 +252,14 @@ export class EditorMemo {
     if (c?.doc !== doc || c.messages !== view.messages)
       this.budgetCache = { doc, messages: view.messages, budget: requestBudget(doc, view, this.budgetOptions(doc)) };
     return this.budgetCache!.budget;
+  }
+
+  /**
+   * The request's size as the header shows it: for a provisional analysis, that of the analysis it
+   * was made from, as the header shows that one's counts, until the full analysis is done.
+   */
+  shownBudget(analysis: Analysis): RequestBudget {
+    return this.carriedBudgets.get(analysis) ?? this.budget(analysis);
   }
 
   /** The largest blocks of the request, largest first, for the key that goes to them. */

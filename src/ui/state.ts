@@ -1,4 +1,4 @@
-import { whatBlockIs, toolCalls } from '../budget/contributors.js';
+import { callsAnswered, whatBlockIs } from '../budget/contributors.js';
 import { type FitPlan, planFit } from '../budget/fit.js';
 import { describeWindow, formatCount, formatEstimate } from '../budget/format.js';
 import { TARGET_SHARE } from '../budget/verdict.js';
@@ -412,7 +412,7 @@ function gotoLargest(s: EditorState): EditorState {
   const state = showTurn({ ...s, raw: false }, message);
   const rows = rowsOf(state);
   const at = rows.findIndex((r) => r.kind === 'block' && r.pos === block.pos && r.block === block.index);
-  const what = whatBlockIs(block.info, toolCalls(s.analysis.view), s.analysis.doc.lines[block.pos]!.info);
+  const what = whatBlockIs(block.info, callsAnswered(s.analysis.view, [block.info]), s.analysis.doc.lines[block.pos]!.info);
   const status = `largest ${k + 1}/${largest.length}: line ${formatCount(block.pos + 1)}, ${what}: ≈ ${formatEstimate(tokens)} tokens (${keysOf('largest')}: the next)`;
   return { ...moveTo(state, at === -1 ? state.cursor : at), status };
 }

@@ -32,6 +32,25 @@ describe('ByAnswers', () => {
     expect(runs).toBe(3);
   });
 
+  test('a computation in steps is kept as get keeps one; one done meanwhile for a client that answers alike is the value both share', () => {
+    const memo = new ByAnswers<string>();
+    let runs = 0;
+    const inSteps = (c: Client) =>
+      memo.stepwise(c, function* (asking) {
+        const drops = asking.has('drop-blank-text');
+        yield;
+        return `${++runs}:${drops}`;
+      });
+    const paused = inSteps(client('2.1.32'));
+    expect(paused.next()).toEqual({ done: false, value: undefined });
+    // While it is paused, 2.1.330 (which drops blank text too) computes the value at once.
+    expect(memo.get(client('2.1.330'), (a) => `${++runs}:${a.has('drop-blank-text')}`)).toBe('1:true');
+    expect(paused.next()).toEqual({ done: true, value: '1:true' });
+    const again = inSteps(client('2.1.91'));
+    expect(again.next()).toEqual({ done: true, value: '1:true' });
+    expect(runs).toBe(2);
+  });
+
   test('a computation that reads the version is kept for that version only', () => {
     const memo = new ByAnswers<string>();
     const named = (c: Client) => memo.get(c, (a) => a.version);

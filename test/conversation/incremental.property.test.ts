@@ -58,6 +58,10 @@ const shapes = (doc: Doc, views: ReturnType<typeof viewsOf>) =>
 const sharedFirsts = (before: ReturnType<typeof viewsOf>, after: ReturnType<typeof viewsOf>) =>
   after.filter((v, g) => v.written.messages.length > 1 && v.written.messages[0] === before[g]!.written.messages[0]).length;
 
+/** How many views share the message before their last, the very object, with the same generation's view of the version before. */
+const sharedEnds = (before: ReturnType<typeof viewsOf>, after: ReturnType<typeof viewsOf>) =>
+  after.filter((v, g) => v.written.messages.length > 2 && v.written.messages.at(-2) === before[g]!.written.messages.at(-2)).length;
+
 describe('a view made after an edit, resuming the previous version’s merge, is the view made from scratch', () => {
   test.each(DOCS)('%s: random edits, every generation, views and analysis', (_name, start) => {
     let edits = 0;
@@ -83,6 +87,7 @@ describe('a view made after an edit, resuming the previous version’s merge, is
           expect(shapes(doc, made)).toEqual(shapes(scratch, full));
           // Made from scratch, a view shares nothing with one of another source.
           expect(sharedFirsts(before, full)).toBe(0);
+          expect(sharedEnds(before, full)).toBe(0);
           resumed += sharedFirsts(before, made);
           edits++;
           before = made;
@@ -98,5 +103,26 @@ describe('a view made after an edit, resuming the previous version’s merge, is
     // The edits applied, and views that resumed a merge (an edit of the first message's lines resumes none).
     expect(edits).toBeGreaterThan(0);
     expect(resumed).toBeGreaterThan(0);
+  });
+});
+
+describe('an edit of the first message that keeps every line in place: the merge takes the rest as the previous version merged it', () => {
+  test.each(REAL_NAMES)('%s: every generation, views and analysis', (name) => {
+    const start = realDoc(name);
+    const before = viewsOf(start);
+    // The first text block of the lines the first message sends, rewritten: no line moves.
+    const first = before[before.length - 1]!.written.messages[0]!;
+    const block = first.blocks.find((b) => b.info.type === 'text' && b.pos === first.lines[0])!;
+    const path = typeof block.info.path.at(-1) === 'number' ? [...block.info.path, 'text'] : block.info.path;
+    const doc = applyEdits(start, [{ op: 'set', key: start.lines[block.pos]!.key, path, value: 'rewritten' }]);
+    expect(doc.lines.length).toBe(start.lines.length);
+    const made = viewsOf(doc);
+    const scratch = fromScratch(doc);
+    expect(shapes(doc, made)).toEqual(shapes(scratch, viewsOf(scratch)));
+    expect(sharedEnds(before, made)).toBeGreaterThan(0);
+    const all = analyze(doc, { target: GENERATIONS });
+    const fresh = analyze(scratch, { target: GENERATIONS });
+    expect(all.diagnostics).toEqual(fresh.diagnostics);
+    expect(all.counts).toEqual(fresh.counts);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { largestNamed } from '../../src/budget/contributors.js';
 import { clientOf } from '../../src/conversation/clients.js';
 import { renderApiMessages } from '../../src/conversation/apiView.js';
 import { applyEdits } from '../../src/edit/apply.js';
@@ -169,7 +170,15 @@ describe('request-too-large', () => {
     expect(rows(doc)).toEqual([
       { rule: 'request-too-large', severity: 'error', line: 14, apiError: 'HTTP 413 request_too_large: Request exceeds the maximum allowed number of bytes' },
     ]);
-    const [d] = analyze(doc).diagnostics;
+    const analysis = analyze(doc);
+    const [d] = analysis.diagnostics;
+    // The three largest blocks by bytes, ranked on the view index's sizes as largestBlocks ranks every block.
+    const largest =
+      'line 7, Read `/home/demo/acme-shop/README.md` output, 34,603,008 characters (33.0 MB); line 12, Edit `/home/demo/acme-shop/src/health.js` call, 222 bytes of input (222 bytes); line 3, thinking, 93 characters (201 bytes)';
+    expect(largestNamed(doc, analysis.sent, 3, 'bytes').names).toBe(largest);
+    expect(d!.message).toBe(
+      `the request would be over 33.0 MB; the API accepts at most 32 MB; the largest: ${largest} (Claude Code 2.1.80+ sends this and the API rejects it)`,
+    );
     expect(d!.fixes).toEqual([
       {
         label: 'replace the 1 largest tool outputs/images with a note',

@@ -1,4 +1,5 @@
 import type { ApiView, ViewBlock } from '../../conversation/apiView.js';
+import { type Steps, finish } from '../../conversation/steps.js';
 
 /*
  * One walk over a view's blocks, shared by the rules. A long session has tens
@@ -113,7 +114,8 @@ class List implements Blocks {
   }
 }
 
-function build(view: ApiView): ViewIndex {
+/** The index a step at a time: its two passes over the blocks are a step each. */
+function* build(view: ApiView): Steps<ViewIndex> {
   const { messages } = view;
   let blockCount = 0;
   for (const m of messages) blockCount += m.blocks.length;
@@ -152,6 +154,7 @@ function build(view: ApiView): ViewIndex {
     }
   }
 
+  yield;
   const lists = typeCounts.map((n) => new List(n, messages.length));
   const withImages = new List(imageBlocks, messages.length);
   const withDocuments = new List(documentBlocks, messages.length);
@@ -182,5 +185,24 @@ export function perView<T>(build: (view: ApiView) => T): (view: ApiView) => T {
   };
 }
 
-/** The index of a view. */
-export const viewIndex = perView(build);
+const indexes = new WeakMap<ApiView, ViewIndex>();
+
+/** The index of a view, made once. */
+export function viewIndex(view: ApiView): ViewIndex {
+  const known = indexes.get(view);
+  if (known) return known;
+  const made = finish(build(view));
+  indexes.set(view, made);
+  return made;
+}
+
+/** viewIndex a step at a time; an index made meanwhile (a rule asked for it) is the one kept. */
+export function* viewIndexSteps(view: ApiView): Steps<ViewIndex> {
+  const known = indexes.get(view);
+  if (known) return known;
+  const made = yield* build(view);
+  const now = indexes.get(view);
+  if (now) return now;
+  indexes.set(view, made);
+  return made;
+}

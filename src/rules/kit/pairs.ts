@@ -172,17 +172,6 @@ export class ToolPairs {
     return out ?? NONE;
   }
 
-  /**
-   * The last tool_use of an assistant message in the view with the id the
-   * view's `k`th tool_result names (in send order, see Blocks), if any.
-   */
-  lastCallFor(k: number): ViewBlock | undefined {
-    const n = this.resultId[k]!;
-    if (n < 0) return undefined;
-    for (let u = this.useId.length - 1; u >= 0; u--) if (this.useId[u] === n && this.byAssistant[u]) return this.uses.blocks[u];
-    return undefined;
-  }
-
   /** Assistant tool calls whose id an earlier assistant call already has, in send order. */
   repeatedCalls(): RepeatedCall[] {
     const { uses, useId } = this;
