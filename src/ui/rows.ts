@@ -81,6 +81,7 @@ function unique(xs: readonly string[]): string[] {
 export function treeRows(a: Analysis, collapsed: ReadonlySet<number>, subagents: ReadonlyMap<string, string> = new Map()): Row[] {
   const rows: Row[] = [];
   const { key } = columnsOf(a.doc.lines);
+  const anySubagent = subagents.size > 0;
   a.view.messages.forEach((m, turn) => {
     const firstKey = key[m.lines[0]!]!;
     rows.push({ kind: 'turn', id: `t${firstKey}`, pos: m.lines[0]!, turn });
@@ -88,6 +89,7 @@ export function treeRows(a: Analysis, collapsed: ReadonlySet<number>, subagents:
     for (const b of m.blocks) {
       const row: Row = { kind: 'block', id: `b${key[b.pos]!}:${b.index}`, pos: b.pos, block: b.index, turn };
       rows.push(row);
+      if (!anySubagent) continue;
       const subagent = subagentOf(b.info, subagents);
       if (subagent !== undefined) rows.push({ ...row, id: `${row.id}:subagent`, subagent });
     }
