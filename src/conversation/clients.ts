@@ -206,12 +206,12 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     spans: [{ from: '2.1.88' }],
   },
   {
-    // What fix wrote from tool-use-id-reused-later (the later call renamed <id>_2) shows it; 2.1.132 and 2.1.160 send the result.
+    // Recorded on tool-result-id-batch-entry: 2.1.235 sends the result, 2.1.236 answers the call as missing.
     id: 'batch-entry-results',
     kind: 'patch',
     does: 'takes a tool_result whose id is another call\'s id and `_<n>` for an entry of a batch call by that id: its own call is answered "[Tool result missing due to internal error]" and the result dropped',
     otherwise: 'sends the result as written',
-    spans: [{ from: '2.1.251' }],
+    spans: [{ from: '2.1.236' }],
   },
   {
     id: 'walk-progress-lines',

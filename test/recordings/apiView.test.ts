@@ -87,7 +87,7 @@ const CANNOT_BE_EQUAL: readonly Exclusion[] = [
 const NOT_YET_MODELLED: readonly Exclusion[] = [];
 
 /** Pairs equal, excluded and not yet modelled. */
-const EQUAL = 4531;
+const EQUAL = 4539;
 const EXCLUDED = 330;
 const PENDING = 0;
 

@@ -5,7 +5,7 @@ import { defineRule } from '../kit/define.js';
 import { safeFix, setField } from '../kit/fixes.js';
 import { infoOf } from '../kit/where.js';
 
-/** The clients that take such a result for a batch entry, as people read versions ("2.1.251+"). */
+/** The clients that take such a result for a batch entry, as people read versions ("2.1.236+"). */
 const TAKING = versionRanges(GENERATIONS.filter((g) => g.has('batch-entry-results'))).join(', ');
 
 /*

@@ -27,7 +27,7 @@ export default defineRule({ id: 'tool-use-duplicate', description: 'a tool_use i
     answers.push(answer);
     let fix: Fix;
     if (own) {
-      // Not `<id>_<n>`: Claude Code 2.1.251+ takes a result under that id for an entry of a batch call <id> and
+      // Not `<id>_<n>`: Claude Code 2.1.236+ takes a result under that id for an entry of a batch call <id> and
       // sends the renamed call unanswered (batch-entry-results).
       let n = 2;
       while (used.has(`${id}-${n}`)) n++;
