@@ -1,3 +1,4 @@
+import type { ViewMessage } from '../conversation/apiView.js';
 import type { Analysis } from '../rules/analyze.js';
 import type { Diagnostic, Severity } from '../rules/types.js';
 import { columnsOf } from '../transcript/columns.js';
@@ -74,25 +75,53 @@ function unique(xs: readonly string[]): string[] {
   return [...new Set(xs)];
 }
 
+/** A message's rows as treeRows made them: for the same turn number, collapse and subagents, they are the same. */
+interface MessageRows {
+  readonly turn: number;
+  readonly collapsed: boolean;
+  readonly subagents: ReadonlyMap<string, string>;
+  readonly rows: readonly Row[];
+}
+
+/*
+ * By message object. An edit's view takes the messages it does not change from
+ * the version before, the very objects, with their lines where they were: so
+ * their rows are the version before's too, and a frame after an edit makes
+ * rows only for the messages that changed (on a long session, most of the
+ * tens of thousands of rows are not made again).
+ */
+const rowsOfMessage = new WeakMap<ViewMessage, MessageRows>();
+
+/** One map for callers with no subagents, so that their rows are kept too. */
+const NO_SUBAGENTS: ReadonlyMap<string, string> = new Map();
+
 /**
  * Tree rows: each API message, and its blocks unless the turn is collapsed; under a call whose
  * id `subagents` names (the file name of the transcript it ran, by call id), a row for that transcript.
  */
-export function treeRows(a: Analysis, collapsed: ReadonlySet<number>, subagents: ReadonlyMap<string, string> = new Map()): Row[] {
+export function treeRows(a: Analysis, collapsed: ReadonlySet<number>, subagents: ReadonlyMap<string, string> = NO_SUBAGENTS): Row[] {
   const rows: Row[] = [];
   const { key } = columnsOf(a.doc.lines);
   const anySubagent = subagents.size > 0;
   a.view.messages.forEach((m, turn) => {
     const firstKey = key[m.lines[0]!]!;
-    rows.push({ kind: 'turn', id: `t${firstKey}`, pos: m.lines[0]!, turn });
-    if (collapsed.has(firstKey)) return;
-    for (const b of m.blocks) {
-      const row: Row = { kind: 'block', id: `b${key[b.pos]!}:${b.index}`, pos: b.pos, block: b.index, turn };
-      rows.push(row);
-      if (!anySubagent) continue;
-      const subagent = subagentOf(b.info, subagents);
-      if (subagent !== undefined) rows.push({ ...row, id: `${row.id}:subagent`, subagent });
+    const isCollapsed = collapsed.has(firstKey);
+    const known = rowsOfMessage.get(m);
+    if (known && known.turn === turn && known.collapsed === isCollapsed && known.subagents === subagents) {
+      for (const r of known.rows) rows.push(r);
+      return;
     }
+    const start = rows.length;
+    rows.push({ kind: 'turn', id: `t${firstKey}`, pos: m.lines[0]!, turn });
+    if (!isCollapsed)
+      for (const b of m.blocks) {
+        const row: Row = { kind: 'block', id: `b${key[b.pos]!}:${b.index}`, pos: b.pos, block: b.index, turn };
+        rows.push(row);
+        if (!anySubagent) continue;
+        const subagent = subagentOf(b.info, subagents);
+        if (subagent !== undefined) rows.push({ ...row, id: `${row.id}:subagent`, subagent });
+      }
+    rowsOfMessage.set(m, { turn, collapsed: isCollapsed, subagents, rows: rows.slice(start) });
   });
   return rows;
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { analyze } from '../../src/rules/analyze.js';
+import { EditError, applyEdits } from '../../src/edit/apply.js';
 import type { Edit } from '../../src/edit/types.js';
 import type { Doc, Line } from '../../src/transcript/document.js';
 import type { JsonPath } from '../../src/transcript/lineInfo.js';
@@ -117,5 +118,16 @@ export function editsFor(doc: Doc, s: Step, serial: number): Edit[] {
       const f = d && pick(d.fixes, s.b);
       return f ? [...f.edits] : [];
     }
+  }
+}
+
+/** The document a step makes of `doc`, or undefined when it means no edit there or the editor refuses it (an EditError). */
+export function applyStep(doc: Doc, s: Step, serial: number): Doc | undefined {
+  try {
+    const edits = editsFor(doc, s, serial);
+    return edits.length ? applyEdits(doc, edits) : undefined;
+  } catch (e) {
+    if (!(e instanceof EditError)) throw e;
+    return undefined;
   }
 }

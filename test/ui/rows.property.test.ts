@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { analyze, type Analysis } from '../../src/rules/analyze.js';
+import type { Doc } from '../../src/transcript/document.js';
+import { columnsOf } from '../../src/transcript/columns.js';
+import { treeRows } from '../../src/ui/rows.js';
+import { type Step, applyStep, step } from '../helpers/editSteps.js';
+import { type RealName, realDoc } from '../helpers/fixtures.js';
+
+/*
+ * Tree rows are kept per message object: an edit's view shares the messages it
+ * does not change with the version before, and their rows are taken as they
+ * were. Whatever edits come, the rows are those made for fresh copies of the
+ * same messages, with every collapse, and the subagent rows too.
+ */
+
+const SEED = Number(process.env.CCMEND_FC_SEED ?? 20261203);
+const NAMES: RealName[] = ['long', 'compact', 'tasks', 'image'];
+
+/** The same analysis with copies of its messages: no row kept for them. */
+const fresh = (a: Analysis): Analysis => ({ ...a, view: { ...a.view, messages: a.view.messages.map((m) => ({ ...m })) } });
+
+/** Every other turn collapsed, by the key of its first line. */
+function everyOther(a: Analysis): Set<number> {
+  const { key } = columnsOf(a.doc.lines);
+  return new Set(a.view.messages.filter((_, i) => i % 2 === 0).map((m) => key[m.lines[0]!]!));
+}
+
+/** A subagent file name for the first call of the view, as the editor passes them. */
+function subagentsOf(a: Analysis): Map<string, string> {
+  const call = a.view.messages.flatMap((m) => m.blocks).find((b) => b.info.type === 'tool_use' && b.info.id !== undefined);
+  return new Map(call ? [[call.info.id!, 'agent-test.jsonl']] : []);
+}
+
+describe('tree rows kept per message equal rows made afresh', () => {
+  test.each(NAMES)('%s: random edits', (name) => {
+    const start = realDoc(name);
+    const subagents = subagentsOf(analyze(start));
+    let reused = 0;
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 5 }), (steps: Step[]) => {
+        let doc: Doc = start;
+        let before = analyze(doc);
+        treeRows(before, new Set(), subagents);
+        steps.forEach((s, i) => {
+          const next = applyStep(doc, s, i);
+          if (!next) return;
+          doc = next;
+          const after = analyze(doc);
+          if (after.view.messages.some((m) => before.view.messages.includes(m))) reused++;
+          // Collapsing and expanding again, with and without subagents: kept rows are taken only for the same.
+          for (const names of [subagents, undefined])
+            for (const collapsed of [new Set<number>(), everyOther(after), new Set<number>()])
+              expect(treeRows(after, collapsed, names)).toEqual(treeRows(fresh(after), collapsed, names));
+          before = after;
+        });
+      }),
+      { seed: SEED, numRuns: 8 },
+    );
+    // Views after edits shared messages with the version before, so kept rows were taken.
+    expect(reused).toBeGreaterThan(0);
+  });
+});
