@@ -6,12 +6,11 @@ import { type Blocks, perView, viewIndex } from './blocks.js';
  * How a view's tool calls and results pair. Only an assistant's tool_use and
  * a user's tool_result take part. The pairing rules compare tool ids across
  * messages; each id is a string of its own somewhere on a large heap, and
- * reading them again in every rule was most of those rules' time on a long
+ * reading them in every rule would be most of those rules' time on a long
  * session. So the ids are numbered once per view and compared as small
  * numbers in dense arrays; the numbering starts from the ids interned at load
  * (BlockInfo.tid, as the view index copied it), so it reads no string and no
- * block (through a Map of 40k strings it was ~12 ms of every edit on 200 MB).
- * The blocks themselves are read for reports.
+ * block. The blocks themselves are read for reports.
  *
  * The API merges consecutive messages of one role before it pairs tool calls
  * (a response split in two, say by a line that lost its message.id, is still
