@@ -5,11 +5,13 @@ import { type EditorState, modeOf } from './state.js';
 import { useTheme } from './theme.js';
 
 /**
- * What the status line asks while a prompt is open, with the keys that answer it. `leaving`: where
+ * What the status line asks while a prompt is open (or Ctrl+C waits for a second press), with the keys that answer it. `leaving`: where
  * quitting goes, when it does not end the app (a subagent's editor goes back to its session).
  */
 export function promptOf(state: EditorState, leaving?: string): string | undefined {
   const o = state.overlay;
+  if (state.armed)
+    return `unsaved changes: ${keysOf('interrupt')} again ${leaving ? `goes back to ${leaving}` : 'quits'} without saving them · ${keysOf('save')} saves · any other key goes on`;
   const yesNo = `(${keysOf('yes', 'confirm')}/${keysOf('no', 'confirm')})`;
   const entry = (verb: string, mode: 'search' | 'saveAs') => `(${keysOf('submit', mode)} ${verb}, ${keysOf('cancel', mode)} cancels)`;
   switch (o.kind) {

@@ -581,11 +581,8 @@ function textCommand(s: EditorState, c: Command, text: string, set: (text: strin
 /** Ctrl+C: quits at once with nothing unsaved; with unsaved changes the first warns and the second quits. */
 function interrupt(s: EditorState): EditorState {
   if (!isDirty(s) || s.armed) return { ...s, effect: { kind: 'quit' } };
-  return {
-    ...s,
-    armed: true,
-    status: `unsaved changes: ${keysOf('interrupt')} again quits without saving them · ${keysOf('save')} saves · any other key goes on`,
-  };
+  // What the second press does is said by the status line (promptOf): it depends on where quitting goes.
+  return { ...s, armed: true, status: '' };
 }
 
 function command(s: EditorState, c: Command): EditorState {

@@ -190,6 +190,25 @@ describe("a session's subagent transcript in the editor", () => {
     expect(readdirSync(join(agent, '..')).filter((n) => n.endsWith('.bak'))).toEqual([]);
   });
 
+  test('Ctrl+C with unsaved changes says it goes back to the session, and the second press does', async () => {
+    const { ui, agent, broken } = await openSession();
+    await ui.press('/', ...'subagent', '\r');
+    await ui.until((fr) => ROW.test(fr), "the subagent's count");
+    await ui.press('o', 'F');
+    const warned = await ui.press('\x03');
+    // The warning takes two status lines at this width.
+    const twoLines = warned
+      .trimEnd()
+      .split('\n')
+      .slice(-2)
+      .map((l) => l.trim())
+      .join(' ');
+    expect(twoLines).toBe(`unsaved changes: Ctrl+C again goes back to the session ${SESSION}.jsonl without saving them · s saves · any other key goes on`);
+    const back = await ui.press('\x03');
+    expect(status(back)).toBe(`back from the subagent ${AGENT}`);
+    expect(readFileSync(agent).equals(broken)).toBe(true);
+  });
+
   test('in the raw view, under the line of a call made before the last compaction (which the request leaves out)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ccmend-ui-subagents-'));
     dirs.push(dir);
