@@ -8,8 +8,9 @@ import { type WorkerMessage, readPart, wirePiece } from './transcript/load.js';
 const { fd, start, end } = workerData as { fd: number; start: number; end: number };
 const port = parentPort!;
 /**
- * A piece every 2 MiB read: the main thread decodes each between its own
- * chunks, and what is left once this part is read is one small piece.
+ * A piece every 2 MiB read: each is encoded while its summaries are young, and
+ * what is left once this part is read is one small piece (the main thread
+ * decodes them once the part is whole, see partInWorker).
  */
 const EVERY = 2 << 20;
 let posted = 0;

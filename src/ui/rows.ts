@@ -130,7 +130,7 @@ export function treeRows(a: Analysis, collapsed: ReadonlySet<number>, subagents:
 const subagentOf = (b: BlockInfo, subagents: ReadonlyMap<string, string>) => (b.type === 'tool_use' && b.id !== undefined ? subagents.get(b.id) : undefined);
 
 /** Raw rows: every line of the file, and under a line with a call that ran a subagent, a row for its transcript (as in treeRows). */
-export function rawRows(a: Analysis, subagents: ReadonlyMap<string, string> = new Map()): Row[] {
+export function rawRows(a: Analysis, subagents: ReadonlyMap<string, string> = NO_SUBAGENTS): Row[] {
   const rows: Row[] = [];
   a.doc.lines.forEach((l, pos) => {
     const row: Row = { kind: 'line', id: `l${l.key}`, pos, turn: a.view.messageOf.get(pos) };

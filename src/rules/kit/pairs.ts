@@ -61,8 +61,6 @@ export class ToolPairs {
   private readonly resultId: Int32Array;
   /** How many different ids there are (numbers run from 0 to count - 1). */
   private readonly count: number;
-  /** Per use, whether its message is an assistant's. */
-  private readonly byAssistant: Uint8Array;
   private readonly scratch: IdSet;
 
   constructor(view: ApiView) {
@@ -85,8 +83,6 @@ export class ToolPairs {
     for (let k = 0; k < this.resultId.length; k++) this.resultId[k] = number(results.tid[k]!);
     this.count = count;
     this.scratch = new IdSet(count);
-    this.byAssistant = new Uint8Array(uses.blocks.length);
-    for (let k = 0; k < uses.blocks.length; k++) this.byAssistant[k] = this.isAssistant(uses.message[k]!) ? 1 : 0;
   }
 
   private isUser(i: number): boolean {
@@ -180,7 +176,7 @@ export class ToolPairs {
     for (let k = 0; k < useId.length; k++) {
       const n = useId[k]!;
       const message = uses.message[k]!;
-      if (n < 0 || !this.byAssistant[k]) continue;
+      if (n < 0 || !this.isAssistant(message)) continue;
       const f = firstUse[n]!;
       if (f < 0) firstUse[n] = k;
       else out.push({ call: uses.blocks[k]!, message, first: uses.blocks[f]!, firstMessage: uses.message[f]! });

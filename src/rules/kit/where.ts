@@ -51,6 +51,18 @@ export function nextOnChain(ctx: RuleContext, pos: number): number | undefined {
  */
 export function anyLineFlagged(ctx: RuleContext, bit: number): Uint16Array | undefined {
   const { flags } = columnsOf(ctx.doc.lines);
-  for (let p = 0; p < flags.length; p++) if (flags[p]! & bit) return flags;
-  return undefined;
+  return everyFlagOf(flags) & bit ? flags : undefined;
 }
+
+/** The bits any line has, found once per document's flags (every rule pass of every generation asks). */
+function everyFlagOf(flags: Uint16Array): number {
+  let all = flagsSeen.get(flags);
+  if (all === undefined) {
+    all = 0;
+    for (let p = 0; p < flags.length; p++) all |= flags[p]!;
+    flagsSeen.set(flags, all);
+  }
+  return all;
+}
+
+const flagsSeen = new WeakMap<Uint16Array, number>();
