@@ -1,5 +1,6 @@
 import { rememberColumns } from '../transcript/columns.js';
 import { type Doc, defaultEol, entryOf, makeLine } from '../transcript/document.js';
+import { internedId } from '../transcript/intern.js';
 import { inArray, parentAt, valueAt } from '../transcript/jsonPath.js';
 import type { JsonPath } from '../transcript/lineInfo.js';
 import { EditError, LineStore } from './lineStore.js';
@@ -150,16 +151,22 @@ export class Draft {
     // Only a line of `keys` can hang from a removed line and stay (on a cycle through it): it goes to that line's parent.
     const { links, store } = this;
     const going = links.descendants(keys);
-    const held = new Set(keys.map((k) => links.parentOf(store.get(k))));
+    const held = new Set<string | null | undefined>();
+    const heldIds = new Set<number>();
+    const hold = (uuid: string | null | undefined) => {
+      held.add(uuid);
+      // An id never interned is carried by no line as read: only an edited one, whose value is asked.
+      if (uuid && internedId(uuid) >= 0) heldIds.add(internedId(uuid));
+    };
+    for (const k of keys) hold(links.parentOf(store.get(k)));
+    let goingSet: Set<number> | undefined;
     for (const k of going) {
-      const line = store.get(k);
-      const uuid = links.uuidOf(line);
-      if (uuid === undefined || !held.has(uuid)) {
+      if (!links.carriesOneOf(k, held, heldIds)) {
         this.drop(k);
         continue;
       }
-      held.add(links.parentOf(line));
-      this.deleteLine(k, going);
+      hold(links.parentOf(store.get(k)));
+      this.deleteLine(k, (goingSet ??= new Set(going)));
     }
   }
 

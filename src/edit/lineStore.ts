@@ -1,7 +1,7 @@
 import { type Columns, ColumnsBuilder, ENTRY, columnsOf } from '../transcript/columns.js';
 import { type Doc, type Line, makeLine } from '../transcript/document.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
-import { internedCount } from '../transcript/intern.js';
+import { internedCount, internedId } from '../transcript/intern.js';
 
 const SCANS_BEFORE_INDEX = 8;
 
@@ -63,6 +63,14 @@ export class LineStore {
     return line;
   }
 
+  /** The interned id of the uuid of the live line `key` as it was read (see Columns), -1 for none. */
+  uidOf(key: number): number {
+    const at = key >= 0 && key < this.slot.length ? this.slot[key]! : -1;
+    if (at >= 0) return this.cols.uid[at]!;
+    const uuid = this.get(key).info.uuid;
+    return uuid === undefined ? -1 : internedId(uuid);
+  }
+
   /** Every live line, in no particular order (for searches that look at all of them). */
   *live(): Generator<Line> {
     for (let i = 0; i < this.lines.length; i++) if (!this.dead[i]) yield this.lines[i]!;
@@ -120,13 +128,14 @@ export class LineStore {
   /**
    * The keys of the live original entries that descend from the uuids interned as `roots`, in the
    * order a depth-first walk meets them (children in file order), but `except`: what a rewind
-   * removes while no line is edited or relinked yet, walked on the id columns alone.
+   * removes while no line is edited or relinked yet, walked on the id columns alone (a rewind of
+   * 100k lines reads no line object, and each line is met once: its parent id is walked once).
    */
-  descendantsOfIds(roots: readonly number[], except: ReadonlySet<number>): Set<number> {
-    const { pid } = this.ids();
-    const { uid, flags } = this.cols;
-    const { lines, dead } = this;
-    const out = new Set<number>();
+  descendantsOfIds(roots: readonly number[], except: ReadonlySet<number>): number[] {
+    const { start, pos } = this.ids().pid;
+    const { key, uid, flags } = this.cols;
+    const { dead } = this;
+    const out: number[] = [];
     const seen = new Uint8Array(internedCount());
     const stack: number[] = [];
     for (const id of roots) {
@@ -135,10 +144,11 @@ export class LineStore {
       stack.push(id);
     }
     while (stack.length) {
-      for (const at of members(pid, stack.pop()!)) {
+      const parent = stack.pop()!;
+      for (let m = start[parent]!, end = start[parent + 1]!; m < end; m++) {
+        const at = pos[m]!;
         if (dead[at] || !(flags[at]! & ENTRY)) continue;
-        const key = lines[at]!.key;
-        if (!except.has(key)) out.add(key);
+        if (!except.has(key[at]!)) out.push(key[at]!);
         const id = uid[at]!;
         if (id < 0 || seen[id]) continue;
         seen[id] = 1;

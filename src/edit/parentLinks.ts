@@ -52,7 +52,21 @@ export class ParentLinks {
   }
 
   private touched(l: Line): boolean {
-    return (this.edited.size > 0 && this.edited.has(l.key)) || (this.relinks.size > 0 && this.relinks.has(l.key));
+    return this.touchedKey(l.key);
+  }
+
+  private touchedKey(key: number): boolean {
+    return (this.edited.size > 0 && this.edited.has(key)) || (this.relinks.size > 0 && this.relinks.has(key));
+  }
+
+  /**
+   * Whether the uuid of line `key` is one of `uuids`, whose interned ids are `ids`: an untouched
+   * line's is read from its column, not from the line (a rewind asks it of every line it removes).
+   */
+  carriesOneOf(key: number, uuids: ReadonlySet<string | null | undefined>, ids: ReadonlySet<number>): boolean {
+    if (!this.touchedKey(key)) return ids.has(this.store.uidOf(key));
+    const uuid = this.uuidOf(this.store.get(key));
+    return uuid !== undefined && uuids.has(uuid);
   }
 
   /**
@@ -80,8 +94,8 @@ export class ParentLinks {
     return this.candidates(uuid, 'uid').some((l) => l !== except && this.uuidOf(l) === uuid);
   }
 
-  /** Keys of every line that descends from any of `roots` (the roots themselves excluded). */
-  descendants(roots: readonly number[]): Set<number> {
+  /** Keys of every line that descends from any of `roots` (the roots themselves excluded), each once. */
+  descendants(roots: readonly number[]): readonly number[] {
     // Children found through the interned ids (see candidates): a rewind of a few lines does not read all 100k.
     const rootSet = new Set(roots);
     const stack = roots.map((k) => this.uuidOf(this.store.get(k))).filter((u): u is string => !!u);
@@ -91,11 +105,11 @@ export class ParentLinks {
         stack.map((u) => internedId(u)),
         rootSet,
       );
-    const out = new Set<number>();
+    const out: number[] = [];
     const seen = new Set(stack);
     while (stack.length) {
       for (const c of this.childrenOf(stack.pop()!)) {
-        if (!rootSet.has(c.key)) out.add(c.key);
+        if (!rootSet.has(c.key)) out.push(c.key);
         const u = this.uuidOf(c);
         if (u && !seen.has(u)) {
           seen.add(u);

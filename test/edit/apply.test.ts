@@ -315,6 +315,14 @@ describe('rewind', () => {
     expect(lineChanges(doc, after)).toEqual({ changed: [], removed: [3, 4, 5, 6, 7], added: 0 });
   });
 
+  test('a line on a cycle through the lines it drops stays, and everything after it goes', () => {
+    // Line 8's parent made line 10, a grandchild of its own: 8 -> 9 -> 10 -> 8.
+    const raw = rawLines('localCommand');
+    const doc = docOf(raw.map((l, i) => (i === 7 ? relinkedText(l, JSON.parse(raw[9]!).uuid) : l)));
+    const after = apply(doc, { op: 'rewind', keys: [keyOf(doc, 8)] });
+    expect(lineChanges(doc, after)).toEqual({ changed: [8], removed: [9, 10, 11, 12, 13, 14, 15], added: 0 });
+  });
+
   test('lines that are not descendants (metadata, other roots) stay', () => {
     const doc = realDoc('parallel');
     const after = apply(doc, { op: 'rewind', keys: [keyOf(doc, 22)] });
