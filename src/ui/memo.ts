@@ -14,7 +14,7 @@ import { type Doc, asOwnConversation } from '../transcript/document.js';
 import type { ByteSource } from '../transcript/source.js';
 import { Recent } from '../transcript/recent.js';
 import { columnsOf } from '../transcript/columns.js';
-import { type ChainSets, type Row, diagnosticsByPos, rawRows, treeRows } from './rows.js';
+import { type ChainSets, type Rows, diagnosticsByPos, rawRows, treeRows } from './rows.js';
 
 /** What the editor checks documents for: a provider's rules and the Claude Code versions whose requests count. */
 export interface Checks {
@@ -69,7 +69,7 @@ export class EditorMemo {
    */
   private readonly edited = new Recent<readonly Edit[], { from: WeakRef<Doc>; to: Doc }>(8, (_, e) => e.to.lines.length, ANALYSED_LINES);
   /** By document and messages, not analysis: a revalidated analysis has the lines its provisional one showed. */
-  private rowsCache?: { doc: Doc; messages: Analysis['view']['messages']; raw: boolean; collapsed: ReadonlySet<number>; rows: readonly Row[] };
+  private rowsCache?: { doc: Doc; messages: Analysis['view']['messages']; raw: boolean; collapsed: ReadonlySet<number>; rows: Rows };
   private byPosCache?: { analysis: Analysis; byPos: Map<number, Diagnostic[]> };
   private chainsCache?: { graph: Analysis['graph']; sets: ChainSets };
   /**
@@ -231,7 +231,7 @@ export class EditorMemo {
   }
 
   /** The rows of the tree (or of the raw view) of an analysis: built once per analysis, view and set of collapsed turns. */
-  rows(analysis: Analysis, raw: boolean, collapsed: ReadonlySet<number>): readonly Row[] {
+  rows(analysis: Analysis, raw: boolean, collapsed: ReadonlySet<number>): Rows {
     const c = this.rowsCache;
     const { doc, view } = analysis;
     if (c?.doc === doc && c.messages === view.messages && c.raw === raw && c.collapsed === collapsed) return c.rows;

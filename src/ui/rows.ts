@@ -75,7 +75,26 @@ function unique(xs: readonly string[]): string[] {
   return [...new Set(xs)];
 }
 
-/** A message's rows as treeRows made them: for the same turn number, collapse and subagents, they are the same. */
+/**
+ * The rows of the tree or of the raw view. The tree's are made where they are
+ * read: a frame reads a screenful, an edit looks up the row the cursor was on,
+ * so after an edit of a long session its tens of thousands of rows are counted,
+ * not made.
+ */
+export interface Rows {
+  readonly length: number;
+  at(i: number): Row | undefined;
+  /** Rows start to end (end excluded, both within the rows). */
+  slice(start: number, end: number): Row[];
+  /** The index of a row with this id (the first, if ids repeat); -1 if none. */
+  indexOfId(id: string): number;
+  /** The first row `test` accepts, from the top (it reads every row before it); -1 if none. */
+  findIndex(test: (row: Row) => boolean): number;
+  /** The row a diagnostic points at: its block, else its line's first row, else its turn; -1 if not shown. */
+  rowOf(d: Diagnostic): number;
+}
+
+/** A message's rows as they were made: for the same turn number, collapse and subagents, they are the same. */
 interface MessageRows {
   readonly turn: number;
   readonly collapsed: boolean;
@@ -86,51 +105,194 @@ interface MessageRows {
 /*
  * By message object. An edit's view takes the messages it does not change from
  * the version before, the very objects, with their lines where they were: so
- * their rows are the version before's too, and a frame after an edit makes
- * rows only for the messages that changed (on a long session, most of the
- * tens of thousands of rows are not made again).
+ * their rows are the version before's too.
  */
 const rowsOfMessage = new WeakMap<ViewMessage, MessageRows>();
 
+/** How many subagent rows a message has, by message object, for the map of subagents it was counted with. */
+const subagentRowsOfMessage = new WeakMap<ViewMessage, { subagents: ReadonlyMap<string, string>; count: number }>();
+
 /** One map for callers with no subagents, so that their rows are kept too. */
 const NO_SUBAGENTS: ReadonlyMap<string, string> = new Map();
+
+/** The first index in ascending `first` whose value is above `i`, less one: the group row `i` falls in. */
+function groupOf(first: Int32Array, i: number): number {
+  let lo = 0;
+  let hi = first.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (first[mid]! <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
 
 /**
  * Tree rows: each API message, and its blocks unless the turn is collapsed; under a call whose
  * id `subagents` names (the file name of the transcript it ran, by call id), a row for that transcript.
  */
-export function treeRows(a: Analysis, collapsed: ReadonlySet<number>, subagents: ReadonlyMap<string, string> = NO_SUBAGENTS): Row[] {
-  const rows: Row[] = [];
-  const { key } = columnsOf(a.doc.lines);
-  const anySubagent = subagents.size > 0;
-  a.view.messages.forEach((m, turn) => {
-    const firstKey = key[m.lines[0]!]!;
-    const isCollapsed = collapsed.has(firstKey);
-    const known = rowsOfMessage.get(m);
-    if (known && known.turn === turn && known.collapsed === isCollapsed && known.subagents === subagents) {
-      for (const r of known.rows) rows.push(r);
-      return;
+export function treeRows(a: Analysis, collapsed: ReadonlySet<number>, subagents: ReadonlyMap<string, string> = NO_SUBAGENTS): Rows {
+  return new TreeRows(a, collapsed, subagents);
+}
+
+class TreeRows implements Rows {
+  readonly length: number;
+  /** The index of each message's turn row; the last entry, the number of rows. */
+  private readonly first: Int32Array;
+  private readonly key: Uint32Array | Int32Array | Float64Array;
+  /** Line position by key, made on the first lookup by id. */
+  private posByKey?: Int32Array;
+
+  constructor(
+    private readonly a: Analysis,
+    private readonly collapsed: ReadonlySet<number>,
+    private readonly subagents: ReadonlyMap<string, string>,
+  ) {
+    const { messages } = a.view;
+    this.key = columnsOf(a.doc.lines).key;
+    const first = new Int32Array(messages.length + 1);
+    for (let t = 0; t < messages.length; t++) {
+      const m = messages[t]!;
+      first[t + 1] = first[t]! + 1 + (this.isCollapsed(m) ? 0 : m.blocks.length + this.subagentRows(m));
     }
-    const start = rows.length;
-    rows.push({ kind: 'turn', id: `t${firstKey}`, pos: m.lines[0]!, turn });
+    this.first = first;
+    this.length = first[messages.length]!;
+  }
+
+  private isCollapsed(m: ViewMessage): boolean {
+    return this.collapsed.size > 0 && this.collapsed.has(this.key[m.lines[0]!]!);
+  }
+
+  private subagentRows(m: ViewMessage): number {
+    const { subagents } = this;
+    if (!subagents.size) return 0;
+    const known = subagentRowsOfMessage.get(m);
+    if (known?.subagents === subagents) return known.count;
+    let count = 0;
+    for (const b of m.blocks) if (subagentOf(b.info, subagents) !== undefined) count++;
+    subagentRowsOfMessage.set(m, { subagents, count });
+    return count;
+  }
+
+  /** The rows of message `turn`, made on first sight (or taken as made for the same message object). */
+  private rowsOf(turn: number): readonly Row[] {
+    const m = this.a.view.messages[turn]!;
+    const { key, subagents } = this;
+    const isCollapsed = this.isCollapsed(m);
+    const known = rowsOfMessage.get(m);
+    if (known && known.turn === turn && known.collapsed === isCollapsed && known.subagents === subagents) return known.rows;
+    const firstKey = key[m.lines[0]!]!;
+    const rows: Row[] = [{ kind: 'turn', id: `t${firstKey}`, pos: m.lines[0]!, turn }];
     if (!isCollapsed)
       for (const b of m.blocks) {
-        const row: Row = { kind: 'block', id: `b${key[b.pos]!}:${b.index}`, pos: b.pos, block: b.index, turn };
+        const row: Row = { kind: 'block', id: blockRowId(key[b.pos]!, b.index), pos: b.pos, block: b.index, turn };
         rows.push(row);
-        if (!anySubagent) continue;
-        const subagent = subagentOf(b.info, subagents);
+        const subagent = subagents.size ? subagentOf(b.info, subagents) : undefined;
         if (subagent !== undefined) rows.push({ ...row, id: `${row.id}:subagent`, subagent });
       }
-    rowsOfMessage.set(m, { turn, collapsed: isCollapsed, subagents, rows: rows.slice(start) });
-  });
-  return rows;
+    rowsOfMessage.set(m, { turn, collapsed: isCollapsed, subagents, rows });
+    return rows;
+  }
+
+  at(i: number): Row | undefined {
+    if (i < 0 || i >= this.length) return undefined;
+    const turn = groupOf(this.first, i);
+    return this.rowsOf(turn)[i - this.first[turn]!];
+  }
+
+  slice(start: number, end: number): Row[] {
+    const out: Row[] = [];
+    for (let i = Math.max(0, start); i < Math.min(end, this.length); i++) out.push(this.at(i)!);
+    return out;
+  }
+
+  findIndex(test: (row: Row) => boolean): number {
+    for (let turn = 0; turn < this.first.length - 1; turn++) {
+      const at = this.rowsOf(turn).findIndex(test);
+      if (at !== -1) return this.first[turn]! + at;
+    }
+    return -1;
+  }
+
+  /**
+   * The messages whose lines hold line `pos`: a line's blocks go into one message, or (an
+   * attachment's parts) into messages one after another. Empty when no message has it.
+   */
+  private turnsOfLine(pos: number): number[] {
+    const { messages, messageOf } = this.a.view;
+    const last = messageOf.get(pos);
+    if (last === undefined) return [];
+    let from = last;
+    while (from > 0 && messages[from - 1]!.lines.includes(pos)) from--;
+    return Array.from({ length: last - from + 1 }, (_, k) => from + k);
+  }
+
+  /** The indexes of the rows of line `pos` in the messages that hold it, in order. */
+  private rowsOfLine(pos: number): number[] {
+    return this.turnsOfLine(pos).flatMap((turn) => this.rowsOf(turn).flatMap((r, k) => (r.pos === pos ? [this.first[turn]! + k] : [])));
+  }
+
+  indexOfId(id: string): number {
+    // Ids are "t<key>", "b<key>:<block>" and "b<key>:<block>:subagent" (see rowsOf).
+    const key = Number.parseInt(id.slice(1), 10);
+    if (!this.posByKey) {
+      const posByKey = new Int32Array(this.a.doc.nextKey).fill(-1);
+      this.key.forEach((k, pos) => (posByKey[k] = pos));
+      this.posByKey = posByKey;
+    }
+    const pos = key >= 0 && key < this.posByKey.length ? this.posByKey[key]! : -1;
+    const near = pos === -1 ? undefined : this.rowsOfLine(pos).find((i) => this.at(i)!.id === id);
+    // A block a client made may stand for a line in a message that does not hold it.
+    return near ?? this.findIndex((r) => r.id === id);
+  }
+
+  rowOf(d: Diagnostic): number {
+    const near = this.rowsOfLine(d.pos);
+    if (!near.length) return rowOfDiagnostic(this, d);
+    return near.find((i) => pointsAt(this.at(i)!, d)) ?? near[0]!;
+  }
+}
+
+/** The id of the tree row of block `index` of the line with `key`. */
+export const blockRowId = (key: number, index: number) => `b${key}:${index}`;
+
+/** Whether a row of a diagnostic's line is where it points: a block (or a raw line) it is in. */
+const pointsAt = (r: Row, d: Diagnostic) => r.kind !== 'turn' && (d.block === undefined || r.block === undefined || r.block === d.block);
+
+/** Rows made all at once (the raw view's: a row per line). */
+class RowArray implements Rows {
+  constructor(private readonly rows: readonly Row[]) {}
+
+  get length(): number {
+    return this.rows.length;
+  }
+
+  at(i: number): Row | undefined {
+    return this.rows[i];
+  }
+
+  slice(start: number, end: number): Row[] {
+    return this.rows.slice(start, end);
+  }
+
+  indexOfId(id: string): number {
+    return this.rows.findIndex((r) => r.id === id);
+  }
+
+  findIndex(test: (row: Row) => boolean): number {
+    return this.rows.findIndex(test);
+  }
+
+  rowOf(d: Diagnostic): number {
+    return rowOfDiagnostic(this, d);
+  }
 }
 
 /** The file name of the subagent transcript a block's call ran, if `subagents` (file names by call id) has one. */
 const subagentOf = (b: BlockInfo, subagents: ReadonlyMap<string, string>) => (b.type === 'tool_use' && b.id !== undefined ? subagents.get(b.id) : undefined);
 
 /** Raw rows: every line of the file, and under a line with a call that ran a subagent, a row for its transcript (as in treeRows). */
-export function rawRows(a: Analysis, subagents: ReadonlyMap<string, string> = NO_SUBAGENTS): Row[] {
+export function rawRows(a: Analysis, subagents: ReadonlyMap<string, string> = NO_SUBAGENTS): Rows {
   const rows: Row[] = [];
   a.doc.lines.forEach((l, pos) => {
     const row: Row = { kind: 'line', id: `l${l.key}`, pos, turn: a.view.messageOf.get(pos) };
@@ -141,7 +303,7 @@ export function rawRows(a: Analysis, subagents: ReadonlyMap<string, string> = NO
       if (subagent !== undefined) rows.push({ ...row, id: `${row.id}:${block}:subagent`, block, subagent });
     });
   });
-  return rows;
+  return new RowArray(rows);
 }
 
 /** The id of the call whose subagent transcript is at a row: its own row's, or its call's (a block, or a line's first such call). */
@@ -200,13 +362,13 @@ export function rowMarks(a: Analysis, byPos: Map<number, Diagnostic[]>, row: Row
   return { severity: worst(ds), rules: unique(ds.map((d) => d.rule)) };
 }
 
-/** The row a diagnostic points at: its block, else its line's first row, else its turn; -1 if not shown. */
-export function rowOfDiagnostic(rows: readonly Row[], d: Diagnostic): number {
+/** Rows.rowOf, reading the rows from the top. */
+function rowOfDiagnostic(rows: Rows, d: Diagnostic): number {
   let sameLine = -1;
   let turnRow = -1;
   for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    if (r.pos === d.pos && r.kind !== 'turn' && (d.block === undefined || r.block === undefined || r.block === d.block)) return i;
+    const r = rows.at(i)!;
+    if (r.pos === d.pos && pointsAt(r, d)) return i;
     if (r.pos === d.pos && sameLine === -1) sameLine = i;
     if (r.kind === 'turn' && turnRow === -1 && r.turn !== undefined && r.turn + 1 === d.turn) turnRow = i;
   }

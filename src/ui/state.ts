@@ -17,7 +17,7 @@ import { planDelete, planMerge, planMove, type Planned, rewindKeys } from './edi
 import { type Command, type Mode, commandFor, isBound, keysOf } from './keyTable.js';
 import { type KeyPress, typedText } from './keys.js';
 import { type Checks, EditorMemo } from './memo.js';
-import { type Row, rowLabel, rowOfDiagnostic, subagentCallAt } from './rows.js';
+import { type Row, type Rows, blockRowId, rowLabel, subagentCallAt } from './rows.js';
 
 /*
  * The editor's whole state and its pure reducer: documents (with undo
@@ -110,9 +110,9 @@ export type Action =
   | { readonly type: 'revalidated'; readonly analysis: Analysis; readonly checks: Checks };
 
 /** The rows of the tree or the raw view: derived from the analysis, built once per version (see EditorMemo). */
-export const rowsOf = (s: EditorState): readonly Row[] => s.memo.rows(s.analysis, s.raw, s.collapsed);
+export const rowsOf = (s: EditorState): Rows => s.memo.rows(s.analysis, s.raw, s.collapsed);
 
-export const selectedRow = (s: EditorState): Row | undefined => rowsOf(s)[s.cursor];
+export const selectedRow = (s: EditorState): Row | undefined => rowsOf(s).at(s.cursor);
 
 export const diagnosticsAt = (s: EditorState): Map<number, Diagnostic[]> => s.memo.byPos(s.analysis);
 
@@ -145,7 +145,7 @@ function placed(s: EditorState, keepId?: string): EditorState {
   const rows = rowsOf(s);
   let cursor = Math.min(s.cursor, Math.max(0, rows.length - 1));
   if (keepId) {
-    const at = rows.findIndex((r) => r.id === keepId);
+    const at = rows.indexOfId(keepId);
     if (at !== -1) cursor = at;
   }
   return scrolled({ ...s, cursor });
@@ -307,7 +307,7 @@ function gotoProblem(s: EditorState, dir: 1 | -1): EditorState {
   let state: EditorState = s;
   if (!s.raw && turn === undefined) state = { ...s, raw: true };
   if (!state.raw && turn !== undefined) state = showTurn(state, turn);
-  const at = rowOfDiagnostic(rowsOf(state), next);
+  const at = rowsOf(state).rowOf(next);
   const index = list.indexOf(next) + 1;
   const fix = next.fixes[0];
   const what = info
@@ -368,7 +368,7 @@ function search(s: EditorState, query: string): EditorState {
   const rows = rowsOf(s);
   for (let i = 1; i <= rows.length; i++) {
     const at = (s.cursor + i) % rows.length;
-    if (labelOf(s, rows[at]!).toLowerCase().includes(q))
+    if (labelOf(s, rows.at(at)!).toLowerCase().includes(q))
       return { ...moveTo(closed, at), status: `found "${query}" (${keysOf('search')} ${keysOf('submit', 'search')} finds the next)` };
   }
   return { ...closed, status: `"${query}" not found` };
@@ -411,7 +411,7 @@ function gotoLargest(s: EditorState): EditorState {
   const { block, message, tokens } = largest[k]!;
   const state = showTurn({ ...s, raw: false }, message);
   const rows = rowsOf(state);
-  const at = rows.findIndex((r) => r.kind === 'block' && r.pos === block.pos && r.block === block.index);
+  const at = rows.indexOfId(blockRowId(s.analysis.doc.lines[block.pos]!.key, block.index));
   const what = whatBlockIs(block.info, callsAnswered(s.analysis.view, [block.info]), s.analysis.doc.lines[block.pos]!.info);
   const status = `largest ${k + 1}/${largest.length}: line ${formatCount(block.pos + 1)}, ${what}: ≈ ${formatEstimate(tokens)} tokens (${keysOf('largest')}: the next)`;
   return { ...moveTo(state, at === -1 ? state.cursor : at), status };

@@ -3,7 +3,9 @@ import { describe, expect, test } from 'vitest';
 import { analyze, type Analysis } from '../../src/rules/analyze.js';
 import type { Doc } from '../../src/transcript/document.js';
 import { columnsOf } from '../../src/transcript/columns.js';
-import { treeRows } from '../../src/ui/rows.js';
+import type { Diagnostic } from '../../src/rules/types.js';
+import { type Row, type Rows, treeRows } from '../../src/ui/rows.js';
+import { everyRow } from '../helpers/rows.js';
 import { type Step, applyStep, step } from '../helpers/editSteps.js';
 import { type RealName, realDoc } from '../helpers/fixtures.js';
 
@@ -11,7 +13,9 @@ import { type RealName, realDoc } from '../helpers/fixtures.js';
  * Tree rows are kept per message object: an edit's view shares the messages it
  * does not change with the version before, and their rows are taken as they
  * were. Whatever edits come, the rows are those made for fresh copies of the
- * same messages, with every collapse, and the subagent rows too.
+ * same messages, with every collapse, and the subagent rows too. And they are
+ * made where they are read: what a lookup finds is what reading every row from
+ * the top finds.
  */
 
 const SEED = Number(process.env.CCMEND_FC_SEED ?? 20261203);
@@ -51,7 +55,7 @@ describe('tree rows kept per message equal rows made afresh', () => {
           // Collapsing and expanding again, with and without subagents: kept rows are taken only for the same.
           for (const names of [subagents, undefined])
             for (const collapsed of [new Set<number>(), everyOther(after), new Set<number>()])
-              expect(treeRows(after, collapsed, names)).toEqual(treeRows(fresh(after), collapsed, names));
+              expect(everyRow(treeRows(after, collapsed, names))).toEqual(everyRow(treeRows(fresh(after), collapsed, names)));
           before = after;
         });
       }),
@@ -59,5 +63,55 @@ describe('tree rows kept per message equal rows made afresh', () => {
     );
     // Views after edits shared messages with the version before, so kept rows were taken.
     expect(reused).toBeGreaterThan(0);
+  });
+});
+
+/** Where a diagnostic's row is, read from the top: its block (or raw line), else its line's first row, else its turn's row. */
+function rowOfRead(rows: readonly Row[], d: Diagnostic): number {
+  const ofLine = rows.findIndex((r) => r.pos === d.pos && r.kind !== 'turn' && (d.block === undefined || r.block === undefined || r.block === d.block));
+  if (ofLine !== -1) return ofLine;
+  const first = rows.findIndex((r) => r.pos === d.pos);
+  return first !== -1 ? first : rows.findIndex((r) => r.kind === 'turn' && r.turn !== undefined && r.turn + 1 === d.turn);
+}
+
+/** Each row read once, from the bottom up: rows made out of order are the rows made in order. */
+const readBackwards = (rows: Rows) => {
+  for (let i = rows.length - 1; i >= 0; i--) rows.at(i);
+  return rows;
+};
+
+describe('looking rows up equals reading them all', () => {
+  test.each(NAMES)('%s: ids and diagnostics, after random edits, with turns collapsed', (name) => {
+    const start = realDoc(name);
+    const subagents = subagentsOf(analyze(start));
+    let looked = 0;
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 0, maxLength: 3 }), (steps: Step[]) => {
+        let doc: Doc = start;
+        steps.forEach((s, i) => {
+          doc = applyStep(doc, s, i) ?? doc;
+        });
+        const a = analyze(doc);
+        for (const collapsed of [new Set<number>(), everyOther(a)]) {
+          const rows = treeRows(fresh(a), collapsed, subagents);
+          const all = everyRow(readBackwards(treeRows(fresh(a), collapsed, subagents)));
+          expect(everyRow(rows)).toEqual(all);
+          expect(rows.length).toBe(all.length);
+          for (const [i, r] of all.entries()) {
+            expect(rows.at(i)).toEqual(r);
+            expect(rows.indexOfId(r.id)).toBe(all.findIndex((o) => o.id === r.id));
+          }
+          expect(rows.indexOfId('b999999:0')).toBe(-1);
+          // Its problems, and a probe at each line: the whole line, its second block, and a turn of its own.
+          const probes = a.doc.lines.flatMap((_, pos) => [{ pos }, { pos, block: 1 }, { pos, turn: (pos % 7) + 1 }] as Diagnostic[]);
+          for (const d of [...a.diagnostics, ...probes]) {
+            expect(rows.rowOf(d)).toBe(rowOfRead(all, d));
+            looked++;
+          }
+        }
+      }),
+      { seed: SEED, numRuns: 6 },
+    );
+    expect(looked).toBeGreaterThan(0);
   });
 });
