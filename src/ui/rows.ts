@@ -215,21 +215,33 @@ class TreeRows implements Rows {
   }
 
   /**
-   * The messages whose lines hold line `pos`: a line's blocks go into one message, or (an
-   * attachment's parts) into messages one after another. Empty when no message has it.
+   * The first and last message with a row of each line (its blocks, or its turn row when it opens
+   * the message), made on the first lookup: a line's blocks go into one message, or into messages
+   * one after another, and a block a client makes may stand for a line anywhere.
    */
-  private turnsOfLine(pos: number): number[] {
-    const { messages, messageOf } = this.a.view;
-    const last = messageOf.get(pos);
-    if (last === undefined) return [];
-    let from = last;
-    while (from > 0 && messages[from - 1]!.lines.includes(pos)) from--;
-    return Array.from({ length: last - from + 1 }, (_, k) => from + k);
-  }
+  private turnsByPos?: { first: Int32Array; last: Int32Array };
 
-  /** The indexes of the rows of line `pos` in the messages that hold it, in order. */
+  /** The indexes of the rows of line `pos`, in order. */
   private rowsOfLine(pos: number): number[] {
-    return this.turnsOfLine(pos).flatMap((turn) => this.rowsOf(turn).flatMap((r, k) => (r.pos === pos ? [this.first[turn]! + k] : [])));
+    if (!this.turnsByPos) {
+      const size = this.a.doc.lines.length;
+      const first = new Int32Array(size).fill(-1);
+      const last = new Int32Array(size).fill(-1);
+      const seen = (p: number, turn: number) => {
+        if (first[p] === -1) first[p] = turn;
+        last[p] = turn;
+      };
+      this.a.view.messages.forEach((m, turn) => {
+        seen(m.lines[0]!, turn);
+        for (const b of m.blocks) seen(b.pos, turn);
+      });
+      this.turnsByPos = { first, last };
+    }
+    const { first, last } = this.turnsByPos;
+    const out: number[] = [];
+    if (pos < 0 || pos >= first.length || first[pos] === -1) return out;
+    for (let turn = first[pos]!; turn <= last[pos]!; turn++) this.rowsOf(turn).forEach((r, k) => r.pos === pos && out.push(this.first[turn]! + k));
+    return out;
   }
 
   indexOfId(id: string): number {
@@ -241,15 +253,14 @@ class TreeRows implements Rows {
       this.posByKey = posByKey;
     }
     const pos = key >= 0 && key < this.posByKey.length ? this.posByKey[key]! : -1;
-    const near = pos === -1 ? undefined : this.rowsOfLine(pos).find((i) => this.at(i)!.id === id);
-    // A block a client made may stand for a line in a message that does not hold it.
-    return near ?? this.findIndex((r) => r.id === id);
+    return this.rowsOfLine(pos).find((i) => this.at(i)!.id === id) ?? -1;
   }
 
   rowOf(d: Diagnostic): number {
-    const near = this.rowsOfLine(d.pos);
-    if (!near.length) return rowOfDiagnostic(this, d);
-    return near.find((i) => pointsAt(this.at(i)!, d)) ?? near[0]!;
+    const ofLine = this.rowsOfLine(d.pos);
+    if (ofLine.length) return ofLine.find((i) => pointsAt(this.at(i)!, d)) ?? ofLine[0]!;
+    const turn = d.turn === undefined ? -1 : d.turn - 1;
+    return turn >= 0 && turn < this.first.length - 1 ? this.first[turn]! : -1;
   }
 }
 
@@ -259,7 +270,7 @@ export const blockRowId = (key: number, index: number) => `b${key}:${index}`;
 /** Whether a row of a diagnostic's line is where it points: a block (or a raw line) it is in. */
 const pointsAt = (r: Row, d: Diagnostic) => r.kind !== 'turn' && (d.block === undefined || r.block === undefined || r.block === d.block);
 
-/** Rows made all at once (the raw view's: a row per line). */
+/** Rows made all at once: the raw view's, a row per line and one under it for each subagent it ran. */
 class RowArray implements Rows {
   constructor(private readonly rows: readonly Row[]) {}
 
@@ -284,7 +295,8 @@ class RowArray implements Rows {
   }
 
   rowOf(d: Diagnostic): number {
-    return rowOfDiagnostic(this, d);
+    // A line's own row comes first (its subagents' after it) and stands for all of the line.
+    return this.rows.findIndex((r) => r.pos === d.pos);
   }
 }
 
@@ -362,15 +374,3 @@ export function rowMarks(a: Analysis, byPos: Map<number, Diagnostic[]>, row: Row
   return { severity: worst(ds), rules: unique(ds.map((d) => d.rule)) };
 }
 
-/** Rows.rowOf, reading the rows from the top. */
-function rowOfDiagnostic(rows: Rows, d: Diagnostic): number {
-  let sameLine = -1;
-  let turnRow = -1;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows.at(i)!;
-    if (r.pos === d.pos && pointsAt(r, d)) return i;
-    if (r.pos === d.pos && sameLine === -1) sameLine = i;
-    if (r.kind === 'turn' && turnRow === -1 && r.turn !== undefined && r.turn + 1 === d.turn) turnRow = i;
-  }
-  return sameLine !== -1 ? sameLine : turnRow;
-}
