@@ -215,33 +215,22 @@ class TreeRows implements Rows {
   }
 
   /**
-   * The first and last message with a row of each line (its blocks, or its turn row when it opens
-   * the message), made on the first lookup: a line's blocks go into one message, or into messages
-   * one after another, and a block a client makes may stand for a line anywhere.
+   * The messages with rows of line `pos`, in order: those whose lines hold it (a line's blocks go
+   * into one message, or an attachment's parts into messages one after another). The tree shows
+   * the lines as written (no client's patches), so no block stands for a line its message lacks.
    */
-  private turnsByPos?: { first: Int32Array; last: Int32Array };
+  private turnsOfLine(pos: number): number[] {
+    const { messages, messageOf } = this.a.view;
+    const last = messageOf.get(pos);
+    if (last === undefined) return [];
+    let from = last;
+    while (from > 0 && messages[from - 1]!.lines.includes(pos)) from--;
+    return Array.from({ length: last - from + 1 }, (_, k) => from + k);
+  }
 
   /** The indexes of the rows of line `pos`, in order. */
   private rowsOfLine(pos: number): number[] {
-    if (!this.turnsByPos) {
-      const size = this.a.doc.lines.length;
-      const first = new Int32Array(size).fill(-1);
-      const last = new Int32Array(size).fill(-1);
-      const seen = (p: number, turn: number) => {
-        if (first[p] === -1) first[p] = turn;
-        last[p] = turn;
-      };
-      this.a.view.messages.forEach((m, turn) => {
-        seen(m.lines[0]!, turn);
-        for (const b of m.blocks) seen(b.pos, turn);
-      });
-      this.turnsByPos = { first, last };
-    }
-    const { first, last } = this.turnsByPos;
-    const out: number[] = [];
-    if (pos < 0 || pos >= first.length || first[pos] === -1) return out;
-    for (let turn = first[pos]!; turn <= last[pos]!; turn++) this.rowsOf(turn).forEach((r, k) => r.pos === pos && out.push(this.first[turn]! + k));
-    return out;
+    return this.turnsOfLine(pos).flatMap((turn) => this.rowsOf(turn).flatMap((r, k) => (r.pos === pos ? [this.first[turn]! + k] : [])));
   }
 
   indexOfId(id: string): number {
@@ -373,4 +362,3 @@ export function rowMarks(a: Analysis, byPos: Map<number, Diagnostic[]>, row: Row
   else ds = byPos.get(row.pos) ?? [];
   return { severity: worst(ds), rules: unique(ds.map((d) => d.rule)) };
 }
-
