@@ -491,7 +491,7 @@ function* merge(doc: Doc, sent: readonly number[], client: Client): Steps<Stage>
 }
 
 /** Lines merged per step: a long session's merge is a few steps (see apiViewSteps). */
-const MERGED_PER_STEP = 5000;
+const MERGED_PER_STEP = 2000;
 
 /** A message as the merge builds it: only the newest one changes, and once the next opens it is never changed again. */
 type RawDraft = { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] };

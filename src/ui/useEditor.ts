@@ -90,7 +90,7 @@ export function useEditorEffects(state: EditorState, dispatch: Dispatch<Action>,
 }
 
 /** Steps of background work run back to back for this long before input and frames get their turn. */
-const SLICE_MS = 10;
+const SLICE_MS = 3;
 
 /**
  * Runs `step` (true once the work is done) a slice at a time, between the

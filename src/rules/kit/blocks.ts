@@ -115,6 +115,9 @@ class List implements Blocks {
 }
 
 /** The index a step at a time: its two passes over the blocks are a step each. */
+/** Messages indexed per step: each of the index's two passes over a long session is a few steps (see viewIndexSteps). */
+const INDEXED_PER_STEP = 3000;
+
 function* build(view: ApiView): Steps<ViewIndex> {
   const { messages } = view;
   let blockCount = 0;
@@ -133,6 +136,7 @@ function* build(view: ApiView): Steps<ViewIndex> {
   let imageBlocks = 0;
   let sentBytes = 0;
   for (let m = 0, p = 0; m < messages.length; m++) {
+    if (m % INDEXED_PER_STEP === INDEXED_PER_STEP - 1) yield;
     const blocks = messages[m]!.blocks;
     for (let j = 0; j < blocks.length; j++, p++) {
       const info = blocks[j]!.info;
@@ -159,6 +163,7 @@ function* build(view: ApiView): Steps<ViewIndex> {
   const withImages = new List(imageBlocks, messages.length);
   const withDocuments = new List(documentBlocks, messages.length);
   for (let m = 0, p = 0; m < messages.length; m++) {
+    if (m % INDEXED_PER_STEP === INDEXED_PER_STEP - 1) yield;
     const blocks = messages[m]!.blocks;
     for (let j = 0; j < blocks.length; j++, p++) {
       lists[typeOf[p]!]!.add(blocks[j]!, m, j, sent[p]!, tid[p]!);
