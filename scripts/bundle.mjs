@@ -5,6 +5,7 @@
 // to a chunk of its own (dist/chunks/), so `ccmend check` never reads ink. The
 // worker of a parallel load (src/loadWorker.ts) is a second entry beside it.
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -44,6 +45,30 @@ const inkCachesAcrossFrames = {
   },
 };
 
+/**
+ * Ink measures every text of a frame afresh to decide whether to wrap it
+ * (render-node-to-output.js): string-width segments each line into graphemes,
+ * about 5 ms of each frame at 120×40, for texts most of which the frame before
+ * measured. The widths are kept across frames; bounded like the caches above.
+ */
+const textWidthsAcrossFrames = {
+  name: 'text-widths-across-frames',
+  setup(b) {
+    const original = "import widestLine from 'widest-line';";
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]render-node-to-output\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(original)) throw new Error(`ink's render-node-to-output.js no longer has \`${original}\`: revisit ${import.meta.url}`);
+      return { contents: source.replace(original, "import widestLine from 'ccmend:kept-widest-line';"), loader: 'js', resolveDir: dirname(args.path) };
+    });
+    b.onResolve({ filter: /^ccmend:kept-widest-line$/ }, (args) => ({ path: 'kept-widest-line', namespace: 'ccmend', pluginData: args.resolveDir }));
+    b.onLoad({ filter: /^kept-widest-line$/, namespace: 'ccmend' }, (args) => ({
+      contents: `${original}\nconst widths = new Map();\nexport default (text) => {\n  let width = widths.get(text);\n  if (width === undefined) {\n    if (widths.size >= 20000) widths.clear();\n    widths.set(text, (width = widestLine(text)));\n  }\n  return width;\n};\n`,
+      loader: 'js',
+      resolveDir: args.pluginData,
+    }));
+  },
+};
+
 rmSync(path('../dist/chunks'), { recursive: true, force: true });
 await build({
   entryPoints: [path('../src/bin.ts'), path('../src/loadWorker.ts')],
@@ -63,7 +88,7 @@ await build({
   logOverride: { 'assign-to-define': 'silent' },
   // clipboardy finds its helper binaries (fallbacks/…) next to its own files: it loads from node_modules.
   external: ['clipboardy'],
-  plugins: [inkWithoutDevMode, inkCachesAcrossFrames],
+  plugins: [inkWithoutDevMode, inkCachesAcrossFrames, textWidthsAcrossFrames],
   // CommonJS dependencies (react, the reconciler, …) call require('node:…'), which an ES module lacks.
   banner: { js: "import { createRequire as __ccmendRequire } from 'node:module'; const require = __ccmendRequire(import.meta.url);" },
 });
