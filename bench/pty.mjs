@@ -12,6 +12,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const HEADER = 'errors ·';
 /** Any output at all: a frame has begun. */
 const ANY = /[\s\S]/;
+/**
+ * What the raw file view shows under the header. `n` goes there for a problem on a line not sent;
+ * the keys are timed in the conversation view (in the raw view h and l change nothing: no frame).
+ */
+export const RAW_VIEW = 'raw file view: every line';
 
 /** The pids under `pid` (Linux /proc), itself included. */
 function descendants(pid) {
@@ -44,6 +49,7 @@ class PtyEditor {
     this.t0 = performance.now();
     this.progress = 0; // loading screens seen that show a partial read
     this.tail = ''; // the last output, to show in an error
+    this.frames = ''; // enough of the last output to hold the last whole frame
     this.listener = undefined; // the current wait: hears each read, and undefined once the editor has ended
     this.ended = false;
     const cmd = `stty cols 120 rows 40; exec ${sh(process.execPath)} -r ${sh(PRELOAD)} ${sh(BIN)} ${[file, ...args].map(sh).join(' ')}`;
@@ -66,6 +72,7 @@ class PtyEditor {
     this.p.stdout.setEncoding('utf8').on('data', (d) => {
       if (/MB read \((?!0%|100%)\d+%\)/.test(d)) this.progress++;
       this.tail = (this.tail + d).slice(-300);
+      this.frames = (this.frames + d).slice(-20_000);
       this.listener?.(d);
     });
   }
@@ -98,6 +105,12 @@ class PtyEditor {
     return shown;
   }
 
+  /** Whether the last frame drawn (from its header on) is the raw file view's. */
+  showsRawView() {
+    const at = this.frames.lastIndexOf(HEADER);
+    return at !== -1 && this.frames.indexOf(RAW_VIEW, at) !== -1;
+  }
+
   /** Quits (answering the question unsaved changes ask); resolves with the peak RSS in MB once it has exited. */
   async quit() {
     this.p.stdin.write('q');
@@ -126,6 +139,11 @@ export async function editorInPty(file, { keys = [], rounds = 5, timeoutMs = 120
     for (const [name, key] of keys) {
       (latency[name] ??= []).push(await e.press(key));
       await sleep(120);
+    }
+    // Back to the conversation view for the next round, untimed (a toggles the raw view).
+    if (e.showsRawView()) {
+      await e.press('a');
+      await sleep(300);
     }
   }
   return { ms, progress: e.progress, latency, maxRssMB: await e.quit() };
