@@ -39,7 +39,7 @@ export class Draft {
   }
 
   /** Removes a line, relinking its children (but those in `going`, removed with it) to its parent. */
-  deleteLine(key: number, going?: ReadonlySet<number>): void {
+  deleteLine(key: number, going?: { has(key: number): boolean }): void {
     const { links } = this;
     const line = this.store.get(key);
     const uuid = links.uuidOf(line);
@@ -159,14 +159,24 @@ export class Draft {
       if (uuid && internedId(uuid) >= 0) heldIds.add(internedId(uuid));
     };
     for (const k of keys) hold(links.parentOf(store.get(k)));
-    let goingSet: Set<number> | undefined;
+    // Which keys go, asked of a few children each time a held line goes: marked once, by key.
+    let marked: Uint8Array | undefined;
+    const gone = {
+      has: (key: number) => {
+        if (!marked) {
+          marked = new Uint8Array(store.keyLimit);
+          for (const g of going) marked[g] = 1;
+        }
+        return marked[key] === 1;
+      },
+    };
     for (const k of going) {
       if (!links.carriesOneOf(k, held, heldIds)) {
         this.drop(k);
         continue;
       }
       hold(links.parentOf(store.get(k)));
-      this.deleteLine(k, (goingSet ??= new Set(going)));
+      this.deleteLine(k, gone);
     }
   }
 
