@@ -143,11 +143,16 @@ export function largestNamed(doc: Doc, view: ApiView, n: number, by: 'tokens' | 
 }
 
 /** Blocks ranked by estimated tokens or by bytes, named as largestNamed names them. */
-export function named(doc: Doc, view: ApiView, top: readonly Contributor[], by: 'tokens' | 'bytes'): { at?: ViewBlock; names: string } {
-  const calls = callsAnswered(
+export function named(
+  doc: Doc,
+  view: ApiView,
+  top: readonly Contributor[],
+  by: 'tokens' | 'bytes',
+  calls: ToolCalls = callsAnswered(
     view,
     top.map((c) => c.block.info),
-  );
+  ),
+): { at?: ViewBlock; names: string } {
   const size = (c: Contributor) => (by === 'tokens' ? `≈ ${formatEstimate(c.tokens)}` : formatBytes(c.tokens));
   const names = top
     .map((c) => `line ${formatCount(c.block.pos + 1)}, ${whatBlockIs(c.block.info, calls, doc.lines[c.block.pos]?.info)} (${size(c)})`)
