@@ -30,6 +30,12 @@ const inkWithoutDevMode = {
  * one frame. A key changes a few of the editor's ~40 rows, so kept across
  * frames they spare the rest, about 10 ms of each frame at 120×40. Bounded:
  * started afresh past 4,000 lines (~25 MB of styled characters).
+ *
+ * It also turns each row of cells into a string afresh, about 5 ms of a frame.
+ * With the caches kept, a row drawn as before holds the very same cell objects
+ * (its blank cells made one shared cell, never changed in place), so a row
+ * whose cells are all the ones of the row drawn there before takes that row's
+ * string.
  */
 const inkCachesAcrossFrames = {
   name: 'ink-caches-across-frames',
@@ -38,9 +44,38 @@ const inkCachesAcrossFrames = {
       const source = readFileSync(args.path, 'utf8');
       const field = '    caches = new OutputCaches();';
       if (!source.includes(field)) throw new Error(`ink's output.js no longer has \`${field.trim()}\`: revisit ${import.meta.url}`);
-      const shared =
-        '\nlet shared;\nfunction sharedCaches() {\n  if (!shared || shared.styledChars.size > 4000 || shared.widths.size > 50000) shared = new OutputCaches();\n  return shared;\n}\n';
-      return { contents: source.replace(field, '    caches = sharedCaches();') + shared, loader: 'js' };
+      const blank = `                row.push({
+                    type: 'char',
+                    value: ' ',
+                    fullWidth: false,
+                    styles: [],
+                });`;
+      const toStrings = `            .map(line => {
+            // See https://github.com/vadimdemedes/ink/pull/564#issuecomment-1637022742
+            const lineWithoutEmptyItems = line.filter(item => item !== undefined);
+            return styledCharsToString(lineWithoutEmptyItems).trimEnd();
+        })`;
+      for (const part of [field, blank, toStrings])
+        if (!source.includes(part)) throw new Error(`ink's output.js no longer has \`${part.trim()}\`: revisit ${import.meta.url}`);
+      const shared = `
+let shared;
+function sharedCaches() {
+  if (!shared || shared.styledChars.size > 4000 || shared.widths.size > 50000) shared = new OutputCaches();
+  return shared;
+}
+const BLANK_CELL = { type: 'char', value: ' ', fullWidth: false, styles: [] };
+const drawn = [];
+function rowString(row, y) {
+  const cells = row.filter((cell) => cell !== undefined);
+  const before = drawn[y];
+  if (before && before.cells.length === cells.length && before.cells.every((cell, i) => cell === cells[i])) return before.text;
+  const text = styledCharsToString(cells).trimEnd();
+  drawn[y] = { cells, text };
+  return text;
+}
+`;
+      const contents = source.replace(field, '    caches = sharedCaches();').replace(blank, '                row.push(BLANK_CELL);').replace(toStrings, '            .map(rowString)');
+      return { contents: contents + shared, loader: 'js' };
     });
   },
 };
