@@ -74,7 +74,10 @@ function rowString(row, y) {
   return text;
 }
 `;
-      const contents = source.replace(field, '    caches = sharedCaches();').replace(blank, '                row.push(BLANK_CELL);').replace(toStrings, '            .map(rowString)');
+      const contents = source
+        .replace(field, '    caches = sharedCaches();')
+        .replace(blank, '                row.push(BLANK_CELL);')
+        .replace(toStrings, '            .map(rowString)');
       return { contents: contents + shared, loader: 'js' };
     });
   },
