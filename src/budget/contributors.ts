@@ -1,4 +1,5 @@
 import type { ApiView, ViewBlock } from '../conversation/apiView.js';
+import { viewIndex } from '../rules/kit/blocks.js';
 import type { Doc } from '../transcript/document.js';
 import type { BlockInfo, LineInfo } from '../transcript/lineInfo.js';
 import { blockTokens } from './estimate.js';
@@ -24,9 +25,10 @@ const callsOf = new WeakMap<ApiView, ToolCalls>();
 
 /**
  * The calls of a view that the tool results among `infos` answer, by id: to
- * name a few blocks, one pass comparing interned ids (a map of every call
- * reads each id's string, scattered over a large heap: most of what naming
- * the largest blocks of a long session cost).
+ * name a few blocks, one pass over the interned ids of the view index's calls,
+ * reading only the infos of those that answer (the infos of every call are
+ * scattered over a large heap: reading them was most of what naming the
+ * largest blocks of a long session cost).
  */
 export function callsAnswered(view: ApiView, infos: readonly BlockInfo[]): ToolCalls {
   const known = callsOf.get(view);
@@ -34,15 +36,19 @@ export function callsAnswered(view: ApiView, infos: readonly BlockInfo[]): ToolC
   const wanted = infos.filter((i) => i.type === 'tool_result' && i.toolUseId !== undefined);
   const made = new Map<string, BlockInfo>();
   if (!wanted.length) return made;
-  const answers = (call: BlockInfo, result: BlockInfo) => (call.tid >= 0 && result.tid >= 0 ? call.tid === result.tid : call.id === result.toolUseId);
-  for (const m of view.messages) {
-    if (m.role !== 'assistant') continue;
-    for (const b of m.blocks) {
-      const call = b.info;
-      if (call.id !== undefined && (call.type === 'tool_use' || call.type === 'server_tool_use') && wanted.some((r) => answers(call, r)))
-        made.set(call.id, call);
-    }
+  // Ids compared as interned where both have one, else as strings (reading the call's info).
+  const answers = (tid: number, call: ViewBlock, result: BlockInfo) => (tid >= 0 && result.tid >= 0 ? tid === result.tid : call.info.id === result.toolUseId);
+  const ix = viewIndex(view);
+  const found: { call: ViewBlock; m: number; slot: number }[] = [];
+  for (const type of ['tool_use', 'server_tool_use']) {
+    const { blocks, tid, message, slot } = ix.ofType(type);
+    for (let k = 0; k < blocks.length; k++)
+      if (wanted.some((r) => answers(tid[k]!, blocks[k]!, r)) && view.messages[message[k]!]!.role === 'assistant')
+        found.push({ call: blocks[k]!, m: message[k]!, slot: slot[k]! });
   }
+  // In send order, as the messages hold them: of two calls with one id, the later is named.
+  found.sort((a, b) => a.m - b.m || a.slot - b.slot);
+  for (const { call } of found) if (call.info.id !== undefined) made.set(call.info.id, call.info);
   return made;
 }
 
@@ -143,16 +149,11 @@ export function largestNamed(doc: Doc, view: ApiView, n: number, by: 'tokens' | 
 }
 
 /** Blocks ranked by estimated tokens or by bytes, named as largestNamed names them. */
-export function named(
-  doc: Doc,
-  view: ApiView,
-  top: readonly Contributor[],
-  by: 'tokens' | 'bytes',
-  calls: ToolCalls = callsAnswered(
+export function named(doc: Doc, view: ApiView, top: readonly Contributor[], by: 'tokens' | 'bytes'): { at?: ViewBlock; names: string } {
+  const calls = callsAnswered(
     view,
     top.map((c) => c.block.info),
-  ),
-): { at?: ViewBlock; names: string } {
+  );
   const size = (c: Contributor) => (by === 'tokens' ? `≈ ${formatEstimate(c.tokens)}` : formatBytes(c.tokens));
   const names = top
     .map((c) => `line ${formatCount(c.block.pos + 1)}, ${whatBlockIs(c.block.info, calls, doc.lines[c.block.pos]?.info)} (${size(c)})`)

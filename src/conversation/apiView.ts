@@ -541,7 +541,7 @@ function remember(stage: Stage, trace: MergeTrace): void {
 }
 
 /** The index of the last of `sorted` (ascending) below `bound`; -1 if none. */
-function lastBelow(sorted: readonly number[], bound: number): number {
+export function lastBelow(sorted: ArrayLike<number>, bound: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

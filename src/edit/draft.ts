@@ -38,14 +38,14 @@ export class Draft {
     return v;
   }
 
-  /** Removes a line, relinking its children (but those in `going`, removed with it) to its parent. */
-  deleteLine(key: number, going?: { has(key: number): boolean }): void {
+  /** Removes a line, relinking its children (but those `going` marks by key, removed with it) to its parent. */
+  deleteLine(key: number, going?: Uint8Array): void {
     const { links } = this;
     const line = this.store.get(key);
     const uuid = links.uuidOf(line);
     // Children name a uuid, not a line: if another line carries it too (a duplicate), they keep their parent.
     const shared = !!uuid && links.carried(uuid, line);
-    if (uuid && !shared) for (const c of links.childrenOf(uuid)) if (!going?.has(c.key)) links.setParent(c.key, links.parentOf(line));
+    if (uuid && !shared) for (const c of links.childrenOf(uuid)) if (!going?.[c.key]) links.setParent(c.key, links.parentOf(line));
     this.drop(key);
   }
 
@@ -159,17 +159,9 @@ export class Draft {
       if (uuid && internedId(uuid) >= 0) heldIds.add(internedId(uuid));
     };
     for (const k of keys) hold(links.parentOf(store.get(k)));
-    // Which keys go, asked of a few children each time a held line goes: marked once, by key.
-    let marked: Uint8Array | undefined;
-    const gone = {
-      has: (key: number) => {
-        if (!marked) {
-          marked = new Uint8Array(store.keyLimit);
-          for (const g of going) marked[g] = 1;
-        }
-        return marked[key] === 1;
-      },
-    };
+    // Which keys go, by key: asked of the children of each held line that goes.
+    const gone = new Uint8Array(store.keyLimit);
+    for (const g of going) gone[g] = 1;
     for (const k of going) {
       if (!links.carriesOneOf(k, held, heldIds)) {
         this.drop(k);

@@ -1,4 +1,4 @@
-import { type Columns, ColumnsBuilder, ENTRY, columnsOf } from '../transcript/columns.js';
+import { type Columns, ColumnsBuilder, ENTRY, columnsOf, positionsByKey } from '../transcript/columns.js';
 import { type Doc, type Line, makeLine } from '../transcript/document.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
@@ -44,10 +44,7 @@ export class LineStore {
   }
 
   private slots(): Int32Array {
-    const slot = new Int32Array(this.nextKey).fill(-1);
-    const { key } = this.cols;
-    for (let i = 0; i < key.length; i++) slot[key[i]!] = i;
-    return slot;
+    return positionsByKey(this.cols.key, this.nextKey);
   }
 
   /** The live line with `key`, if any. */

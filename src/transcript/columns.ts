@@ -111,6 +111,13 @@ export function columnsOf(lines: readonly Line[]): Columns {
   return cols;
 }
 
+/** The position of each key in a key column (`size`: above every key), -1 for a key not there. */
+export function positionsByKey(key: ArrayLike<number>, size: number): Int32Array {
+  const at = new Int32Array(size).fill(-1);
+  for (let i = 0; i < key.length; i++) at[key[i]!] = i;
+  return at;
+}
+
 /** Records the columns of a new line array, built alongside it (see ColumnsBuilder). */
 export function rememberColumns(lines: readonly Line[], cols: Columns): void {
   if (cols.key.length !== lines.length) throw new Error('columns do not match their lines');

@@ -1,7 +1,7 @@
-import type { ViewMessage } from '../conversation/apiView.js';
+import { type ViewMessage, lastBelow } from '../conversation/apiView.js';
 import type { Analysis } from '../rules/analyze.js';
 import type { Diagnostic, Severity } from '../rules/types.js';
-import { columnsOf } from '../transcript/columns.js';
+import { type Columns, columnsOf, positionsByKey } from '../transcript/columns.js';
 import type { BlockInfo } from '../transcript/lineInfo.js';
 
 /**
@@ -115,18 +115,6 @@ const subagentRowsOfMessage = new WeakMap<ViewMessage, { subagents: ReadonlyMap<
 /** One map for callers with no subagents, so that their rows are kept too. */
 const NO_SUBAGENTS: ReadonlyMap<string, string> = new Map();
 
-/** The first index in ascending `first` whose value is above `i`, less one: the group row `i` falls in. */
-function groupOf(first: Int32Array, i: number): number {
-  let lo = 0;
-  let hi = first.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (first[mid]! <= i) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 /**
  * Tree rows: each API message, and its blocks unless the turn is collapsed; under a call whose
  * id `subagents` names (the file name of the transcript it ran, by call id), a row for that transcript.
@@ -139,7 +127,7 @@ class TreeRows implements Rows {
   readonly length: number;
   /** The index of each message's turn row; the last entry, the number of rows. */
   private readonly first: Int32Array;
-  private readonly key: Uint32Array | Int32Array | Float64Array;
+  private readonly key: Columns['key'];
   /** Line position by key, made on the first lookup by id. */
   private posByKey?: Int32Array;
 
@@ -196,7 +184,8 @@ class TreeRows implements Rows {
 
   at(i: number): Row | undefined {
     if (i < 0 || i >= this.length) return undefined;
-    const turn = groupOf(this.first, i);
+    // The last message whose turn row is at or above row i (every message has one: `first` rises).
+    const turn = lastBelow(this.first, i + 1);
     return this.rowsOf(turn)[i - this.first[turn]!];
   }
 
@@ -236,11 +225,7 @@ class TreeRows implements Rows {
   indexOfId(id: string): number {
     // Ids are "t<key>", "b<key>:<block>" and "b<key>:<block>:subagent" (see rowsOf).
     const key = Number.parseInt(id.slice(1), 10);
-    if (!this.posByKey) {
-      const posByKey = new Int32Array(this.a.doc.nextKey).fill(-1);
-      this.key.forEach((k, pos) => (posByKey[k] = pos));
-      this.posByKey = posByKey;
-    }
+    this.posByKey ??= positionsByKey(this.key, this.a.doc.nextKey);
     const pos = key >= 0 && key < this.posByKey.length ? this.posByKey[key]! : -1;
     return this.rowsOfLine(pos).find((i) => this.at(i)!.id === id) ?? -1;
   }

@@ -1,18 +1,11 @@
-import { type Contributor, type ToolCalls, named } from '../../budget/contributors.js';
+import { type Contributor, named } from '../../budget/contributors.js';
 import type { ViewBlock } from '../../conversation/apiView.js';
 import type { Edit } from '../../edit/types.js';
-import type { BlockInfo } from '../../transcript/lineInfo.js';
 import { type ViewIndex, viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
 import { replaceBlock, setField } from '../kit/fixes.js';
 import type { RuleContext } from '../types.js';
 import { MAX_REQUEST_BYTES, requestBytes } from './shared.js';
-
-/** The three blocks largest in the request body, named. */
-function largestNamed(ctx: RuleContext, ix: ViewIndex): string {
-  const top = largestSent(ix, 3);
-  return named(ctx.doc, ctx.view, top, 'bytes', callsOfResults(ctx, ix, top)).names;
-}
 
 /**
  * Stubs the biggest tool results and images (of equal sizes, the one sent
@@ -61,25 +54,6 @@ function largestSent(ix: ViewIndex, n: number): Contributor[] {
   return top.map((t) => ({ block: ix.ofType(t.type).blocks[t.k]!, message: t.m, tokens: t.sent }));
 }
 
-/**
- * The calls that the results among `top` answer, found on the index's tool ids without reading the
- * other calls (callsAnswered reads the info of every call: most of what naming cost on a long session);
- * undefined when a result has no interned id to match on.
- */
-function callsOfResults(ctx: RuleContext, ix: ViewIndex, top: readonly Contributor[]): ToolCalls | undefined {
-  const wanted = top.map((c) => c.block.info).filter((i) => i.type === 'tool_result' && i.toolUseId !== undefined);
-  if (wanted.some((i) => i.tid < 0)) return undefined;
-  const calls = new Map<string, BlockInfo>();
-  for (const type of ['tool_use', 'server_tool_use']) {
-    const { blocks, tid, message } = ix.ofType(type);
-    for (let k = 0; k < blocks.length; k++) {
-      const call = blocks[k]!.info;
-      if (wanted.some((r) => r.tid === tid[k]) && call.id !== undefined && ctx.view.messages[message[k]!]!.role === 'assistant') calls.set(call.id, call);
-    }
-  }
-  return calls;
-}
-
 export default defineRule({ id: 'request-too-large', description: 'the rebuilt request is over 32 MB' }, (ctx, report) => {
   const { messages } = ctx.view;
   const sent = requestBytes(ctx.view);
@@ -90,7 +64,7 @@ export default defineRule({ id: 'request-too-large', description: 'the rebuilt r
   report({
     at: { pos: messages[messages.length - 1]!.lines.at(-1)! },
     severity: 'error',
-    message: `the request would be over ${(sent / 1024 / 1024).toFixed(1)} MB; the API accepts at most 32 MB; the largest: ${largestNamed(ctx, ix)}`,
+    message: `the request would be over ${(sent / 1024 / 1024).toFixed(1)} MB; the API accepts at most 32 MB; the largest: ${named(ctx.doc, ctx.view, largestSent(ix, 3), 'bytes').names}`,
     apiError: 'HTTP 413 request_too_large: Request exceeds the maximum allowed number of bytes',
     // Offered only if stubbing outputs can make it fit (it cannot when the bulk is, say, a tool's input).
     fixes: left <= 0 ? [{ label: `replace the ${edits.length} largest tool outputs/images with a note`, safe: false, edits }] : [],
