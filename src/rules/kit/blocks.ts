@@ -114,10 +114,10 @@ class List implements Blocks {
   }
 }
 
-/** The index a step at a time: its two passes over the blocks are a step each. */
-/** Messages indexed per step: each of the index's two passes over a long session is a few steps (see viewIndexSteps). */
+/** Messages indexed per step: each of the index's two passes over a long session is a few steps. */
 const INDEXED_PER_STEP = 3000;
 
+/** The index a step at a time: its two passes over the blocks, each INDEXED_PER_STEP messages a step. */
 function* build(view: ApiView): Steps<ViewIndex> {
   const { messages } = view;
   let blockCount = 0;
