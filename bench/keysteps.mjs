@@ -12,7 +12,7 @@ const { values: opts, positionals } = parseArgs({ allowPositionals: true, option
 const file = positionals[0] ?? (await benchFile({ mb: 200, compacted: false }, console.log));
 const { loadFile } = await import('../dist/transcript/load.js');
 const { checksFor } = await import('../dist/ui/memo.js');
-const { initialState, reduce, rowsOf, diagnosticsAt, labelOf, selectedRow, prepareFix } = await import('../dist/ui/state.js');
+const { initialState, reduce, rowsOf, diagnosticsAt, labelOf, selectedRow, prepareEdit } = await import('../dist/ui/state.js');
 const { detailLines } = await import('../dist/ui/detail.js');
 const { resolveTarget } = await import('../dist/report/target.js');
 
@@ -81,8 +81,8 @@ for (const k of keys) {
     s = reduce(s, { type: 'revalidated', analysis, checks: s.checks });
     console.log(`       revalidate: ${summary(steps)}; take ${ms(t)} ms; frame ${JSON.stringify(frame(s))}`);
   } else {
-    const fixed = prepareFix(s);
-    if (fixed) console.log(`       prepare f: ${summary(drive(() => s.memo.advance(fixed, s.checks) !== undefined))}`);
+    const prepared = prepareEdit(s);
+    if (prepared) console.log(`       prepare: ${summary(drive(() => s.memo.advance(prepared, s.checks) !== undefined))}`);
   }
 }
 doc.source.close();

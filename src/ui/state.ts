@@ -33,7 +33,8 @@ export type Overlay =
   | { readonly kind: 'none' }
   | { readonly kind: 'help'; readonly top: number }
   | { readonly kind: 'search'; readonly query: string }
-  | { readonly kind: 'rewind'; readonly keys: readonly number[]; readonly turn: number }
+  /** The rewind y confirms: one edit list, which the editor prepares while the question is open (see prepareEdit). */
+  | { readonly kind: 'rewind'; readonly edits: readonly Edit[]; readonly turn: number }
   | { readonly kind: 'save'; readonly changes: Changes; readonly top: number }
   /** The cuts that would bring the request under the target, to confirm. */
   | { readonly kind: 'fit'; readonly plan: FitPlan; readonly top: number }
@@ -162,23 +163,31 @@ function scrolled(s: EditorState): EditorState {
 }
 
 /**
- * Works out what f would do at the cursor (or, off any problem, after n), before
- * the key: the fixed document lands in the editor's memo, and its analysis
- * once the caller has driven it there (see EditorMemo.advance); f then only
+ * Works out what the next key would apply, before it is pressed: y with the
+ * rewind question open, else f at the cursor (or, off any problem, after n).
+ * The edited document lands in the editor's memo, and its analysis once the
+ * caller has driven it there (see EditorMemo.advance); the key then only
  * redraws. The editor calls this when the user pauses, reading. The first call
  * also readies the code every edit runs (a cold first edit of 200 MB costs
- * three times a warm one). Returns the fixed document, or undefined when there
- * is nothing to fix, the present document is still being revalidated, an
- * overlay is open, or an effect runs (a save closes the document's file).
+ * three times a warm one). Returns the edited document, or undefined when
+ * there is nothing to apply, the present document is still being
+ * revalidated (but for a rewind), another overlay is open, or an effect runs
+ * (a save closes the document's file).
  */
-export function prepareFix(s: EditorState): Doc | undefined {
-  if (s.overlay.kind !== 'none' || s.effect || s.revalidating) return undefined;
-  const fix = (problemAtCursor(s) ?? problemAfter(s, problems(s).list, 1))?.fixes[0];
-  if (!fix) return undefined;
+export function prepareEdit(s: EditorState): Doc | undefined {
+  // A fix is of a problem the full analysis may not find; a rewind's lines are those the question names.
+  if (s.effect || (s.revalidating && s.overlay.kind !== 'rewind')) return undefined;
+  const edits =
+    s.overlay.kind === 'rewind'
+      ? s.overlay.edits
+      : s.overlay.kind === 'none'
+        ? (problemAtCursor(s) ?? problemAfter(s, problems(s).list, 1))?.fixes[0]?.edits
+        : undefined;
+  if (!edits) return undefined;
   try {
-    return s.memo.applied(s.history.present, fix.edits);
+    return s.memo.applied(s.history.present, edits);
   } catch (e) {
-    if (e instanceof EditError) return undefined; // f will say why
+    if (e instanceof EditError) return undefined; // the key will say why
     throw e;
   }
 }
@@ -491,7 +500,7 @@ function editorCommand(s: EditorState, c: Command): EditorState {
     case 'merge':
       return row ? planned(s, planMerge(s.analysis, row)) : s;
     case 'rewind':
-      return row ? { ...s, overlay: { kind: 'rewind', keys: rewindKeys(s.analysis, row), turn: row.turn ?? -1 } } : s;
+      return row ? { ...s, overlay: { kind: 'rewind', edits: [{ op: 'rewind', keys: rewindKeys(s.analysis, row) }], turn: row.turn ?? -1 } } : s;
     case 'fix': {
       if (s.revalidating) return editorCommand(revalidated(s), c);
       const d = problemAtCursor(s);
@@ -626,7 +635,7 @@ function command(s: EditorState, c: Command): EditorState {
       return { ...s, overlay: NONE, status: `not saved; your changes are kept (${keysOf('save')} tries again)` };
     case 'rewind':
       if (c === 'no') return { ...s, overlay: NONE, status: 'cancelled' };
-      return edit({ ...s, overlay: NONE }, [{ op: 'rewind', keys: o.keys }], `rewound: dropped everything after turn #${o.turn + 1}`);
+      return edit({ ...s, overlay: NONE }, o.edits, `rewound: dropped everything after turn #${o.turn + 1}`);
     case 'quit':
       return c === 'yes' ? { ...s, overlay: NONE, effect: { kind: 'quit' } } : { ...s, overlay: NONE, status: 'cancelled' };
     case 'reload':

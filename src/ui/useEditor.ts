@@ -6,7 +6,7 @@ import { SaveConflictError } from '../transcript/save.js';
 import { SourceChangedError } from '../transcript/source.js';
 import { useKeys } from './input.js';
 import type { KeyPress } from './keys.js';
-import { type Action, type EditorState, prepareFix } from './state.js';
+import { type Action, type EditorState, prepareEdit } from './state.js';
 import { useTerminal } from './terminal.js';
 
 /** A save done: the document the editor goes on with, and a status line. */
@@ -36,7 +36,7 @@ export interface EditorDeps {
   leave?(state: EditorState): void;
 }
 
-/** After a pause this long (keys held down repeat faster) the fix f, or n then f, would apply is worked out. */
+/** After a pause this long (keys held down repeat faster) the edit the next key would apply is worked out (see prepareEdit). */
 export const PREPARE_AFTER_MS = 60;
 
 /** Every key, one action each: a read that brought several keys brings several actions, each reduced in turn. */
@@ -122,24 +122,34 @@ function ahead<T>(work: () => T): T | undefined {
  * over one request: tens of milliseconds on 200 MB). While the present
  * document is revalidating, its full analysis (every client generation, every
  * rule) is worked out and replaces the provisional one. Otherwise, after a
- * pause, the fix f (or n then f) would apply is prepared (see prepareFix), so
- * that f only redraws. A newer state cancels what this one started; an
+ * pause, the edit the next key would apply (f's fix, or the rewind y
+ * confirms: that one even before a revalidation) is prepared (see
+ * prepareEdit), so that the key only redraws. A newer state cancels what this one started; an
  * analysis half done resumes where it stopped when it is asked for again.
  */
 export function useBackgroundWork(state: EditorState, dispatch: Dispatch<Action>): void {
   useEffect(() => {
     const { memo, checks } = state;
     const present = state.history.present;
-    if (state.revalidating)
+    if (state.revalidating) {
+      // The rewind question waits for y or n: the rewind is prepared first, then the revalidation goes on.
+      let preparing = state.overlay.kind === 'rewind';
+      let prepared: Doc | undefined;
       return inSlices(() => {
+        if (preparing) {
+          prepared ??= ahead(() => prepareEdit(state));
+          preparing = prepared !== undefined && !(ahead(() => memo.advance(prepared!, checks) !== undefined) ?? true);
+          return false;
+        }
         const analysis = memo.advance(present, checks);
         if (analysis) dispatch({ type: 'revalidated', analysis, checks });
         return analysis !== undefined;
       });
+    }
     let cancel: (() => void) | undefined;
     const timer = setTimeout(() => {
-      const fixed = ahead(() => prepareFix(state));
-      if (fixed) cancel = inSlices(() => ahead(() => memo.advance(fixed, checks) !== undefined) ?? true);
+      const prepared = ahead(() => prepareEdit(state));
+      if (prepared) cancel = inSlices(() => ahead(() => memo.advance(prepared, checks) !== undefined) ?? true);
     }, PREPARE_AFTER_MS);
     return () => {
       clearTimeout(timer);

@@ -5,7 +5,7 @@ import { EVERY_GENERATION } from '../../src/report/target.js';
 import type { Doc } from '../../src/transcript/document.js';
 import type { Command } from '../../src/ui/keyTable.js';
 import { type Checks, EditorMemo, checksFor } from '../../src/ui/memo.js';
-import { type EditorState, initialState, prepareFix, problemAtCursor, reduce, rowsOf, selectedRow } from '../../src/ui/state.js';
+import { type EditorState, initialState, prepareEdit, problemAtCursor, reduce, rowsOf, selectedRow } from '../../src/ui/state.js';
 import { serializeToBuffer } from '../../src/transcript/save.js';
 import { realDoc } from '../helpers/fixtures.js';
 import { everyRow } from '../helpers/rows.js';
@@ -160,10 +160,10 @@ describe('keys during revalidation', () => {
 
   test('the fix is prepared only once the present document is revalidated', () => {
     const s = run(atFirstProblem(start()), 'delete', 'nextProblem');
-    expect(prepareFix(s)).toBeUndefined();
+    expect(prepareEdit(s)).toBeUndefined();
     const done = revalidate(s);
     const edits = problemAtCursor(done)!.fixes[0]!.edits;
-    const prepared = prepareFix(done)!;
+    const prepared = prepareEdit(done)!;
     expect(serializeToBuffer(prepared).equals(serializeToBuffer(applyEdits(done.history.present, edits)))).toBe(true);
     // f takes the prepared document; its analysis, driven to the end ahead of f, is the one f shows.
     let analysis: ReturnType<EditorMemo['advance']>;

@@ -12,7 +12,7 @@ import { serializeToBuffer } from '../../src/transcript/save.js';
 import { realDoc } from '../helpers/fixtures.js';
 import { loadFile } from '../../src/transcript/load.js';
 import type { Command } from '../../src/ui/keyTable.js';
-import { type EditorState, initialState, isDirty, labelOf, prepareFix, reduce, rowsOf, selectedRow } from '../../src/ui/state.js';
+import { type EditorState, initialState, isDirty, labelOf, prepareEdit, reduce, rowsOf, selectedRow } from '../../src/ui/state.js';
 
 let doc: Doc;
 const HEIGHT = 20;
@@ -117,11 +117,11 @@ describe('cursor and viewport on a long document (20 MB, ~10k lines)', () => {
   });
 });
 
-describe('a fix worked out ahead of f (while the user reads the problem)', () => {
+describe('an edit worked out ahead of its key (while the user reads the problem or the question)', () => {
   test('f then takes the prepared document, and ends as a fix worked out on the spot', () => {
     const at = run(initialState(doc, checksFor(doc, 'anthropic'), HEIGHT), 'nextProblem');
     const fix = at.problem!.fixes[0]!;
-    const prepared = prepareFix(at);
+    const prepared = prepareEdit(at);
     expect(prepared).toBeDefined();
     const fixed = run(at, 'fix');
     expect(fixed.history.present).toBe(prepared);
@@ -137,19 +137,35 @@ describe('a fix worked out ahead of f (while the user reads the problem)', () =>
     const clean = rowsOf(s).findIndex((r) => !s.analysis.diagnostics.some((d) => d.pos === r.pos && d.severity !== 'info'));
     expect(clean).toBeGreaterThanOrEqual(0);
     const at = { ...s, cursor: clean };
-    const prepared = prepareFix(at);
+    const prepared = prepareEdit(at);
     expect(prepared).toBeDefined();
     expect(run(at, 'nextProblem', 'fix').history.present).toBe(prepared);
   });
 
+  test('the rewind the question asks about is prepared while it is open: y takes it, n leaves the document as it was', () => {
+    const s = initialState(doc, checksFor(doc, 'anthropic'), HEIGHT);
+    const turn = rowsOf(s).findIndex((r) => r.kind === 'turn' && r.turn === 3);
+    const asked = run({ ...s, cursor: turn }, 'rewind');
+    expect(asked.overlay.kind).toBe('rewind');
+    const prepared = prepareEdit(asked);
+    expect(prepared).toBeDefined();
+    expect(prepared!.lines.length).toBeLessThan(doc.lines.length);
+    const rewound = run(asked, 'yes');
+    expect(rewound.history.present).toBe(prepared);
+    expect(rewound.status).toBe('rewound: dropped everything after turn #4 · u undoes');
+    const fresh = applyEdits(doc, asked.overlay.kind === 'rewind' ? asked.overlay.edits : []);
+    expect(serializeToBuffer(rewound.history.present).equals(serializeToBuffer(fresh))).toBe(true);
+    expect(run(asked, 'no').history.present).toBe(doc);
+  });
+
   test('nothing is prepared where f would do nothing: an overlay open, a save running, a session with no problems', () => {
     const s = initialState(doc, checksFor(doc, 'anthropic'), HEIGHT);
-    expect(prepareFix({ ...run(s, 'nextProblem'), overlay: { kind: 'help', top: 0 } })).toBeUndefined();
-    expect(prepareFix({ ...run(s, 'nextProblem'), effect: { kind: 'save' } })).toBeUndefined();
+    expect(prepareEdit({ ...run(s, 'nextProblem'), overlay: { kind: 'help', top: 0 } })).toBeUndefined();
+    expect(prepareEdit({ ...run(s, 'nextProblem'), effect: { kind: 'save' } })).toBeUndefined();
     const clean = realDoc('compact');
     const c = initialState(clean, checksFor(clean, 'anthropic'), HEIGHT);
     expect(c.analysis.counts).toMatchObject({ error: 0, warning: 0 });
-    expect(prepareFix(c)).toBeUndefined();
+    expect(prepareEdit(c)).toBeUndefined();
   });
 });
 

@@ -7,26 +7,43 @@ import { docFromBuffer } from '../../src/transcript/load.js';
 import { serializeToBuffer } from '../../src/transcript/save.js';
 import type { Doc } from '../../src/transcript/document.js';
 import type { Command } from '../../src/ui/keyTable.js';
-import { type EditorState, initialState, prepareFix, problemAtCursor, reduce } from '../../src/ui/state.js';
+import { type EditorState, initialState, prepareEdit, problemAtCursor, reduce } from '../../src/ui/state.js';
 import { bytesOf, caseOf, SMALL_FIXTURES } from '../hardening/damage.js';
 import { EDITOR_COMMANDS } from '../helpers/editorCommands.js';
 import { realDoc } from '../helpers/fixtures.js';
 
 /*
- * A fix prepared ahead of f is memoised work: whatever the user did before
- * (moves, edits, undo, redo, fixes of other problems, preparations never
- * used), f must give exactly what the fix's edits make of the document.
+ * An edit prepared ahead of its key is memoised work: whatever the user did
+ * before (moves, edits, undo, redo, fixes of other problems, rewinds,
+ * preparations never used), f must give exactly what the fix's edits make of
+ * the document, and y at the rewind question what the rewind makes of it.
  */
 
-const step = fc.record({ command: fc.constantFrom(...EDITOR_COMMANDS), prepare: fc.boolean() });
+const step = fc.record({ command: fc.constantFrom<Command>(...EDITOR_COMMANDS, 'rewind'), prepare: fc.boolean(), confirm: fc.boolean() });
+type Step = { command: Command; prepare: boolean; confirm: boolean };
+
+/** How many rewinds `answered` confirmed and checked. */
+let rewinds = 0;
+
+/** Answers the question a command opened: y at the rewind question when `confirm` (checked against the rewind made afresh), else escape. */
+function answered(s: EditorState, { prepare, confirm }: Step): EditorState {
+  if (s.overlay.kind !== 'rewind' || !confirm) return reduce(s, { type: 'key', press: { name: 'escape' } });
+  const fresh = applyEdits(s.history.present, s.overlay.edits);
+  const prepared = prepare ? prepareEdit(s) : undefined;
+  const after = reduce(s, { type: 'key', press: { name: 'y' } });
+  if (prepared) expect(after.history.present).toBe(prepared);
+  rewinds++;
+  expect(serializeToBuffer(after.history.present).equals(serializeToBuffer(fresh))).toBe(true);
+  return after;
+}
 
 /** Runs the steps, then n, then checks f there; false when there was no fix to check. */
-function check(start: EditorState, steps: { command: Command; prepare: boolean }[]): boolean {
+function check(start: EditorState, steps: Step[]): boolean {
   let s = start;
-  for (const { command, prepare } of [...steps, { command: 'nextProblem' as const, prepare: false }]) {
-    if (prepare) prepareFix(s);
-    s = reduce(s, { type: 'command', command });
-    if (s.overlay.kind !== 'none') s = reduce(s, { type: 'key', press: { name: 'escape' } });
+  for (const st of [...steps, { command: 'nextProblem' as const, prepare: false, confirm: false }]) {
+    if (st.prepare) prepareEdit(s);
+    s = reduce(s, { type: 'command', command: st.command });
+    if (s.overlay.kind !== 'none') s = answered(s, st);
   }
   const fix = problemAtCursor(s)?.fixes[0];
   if (!fix) return false;
@@ -36,7 +53,7 @@ function check(start: EditorState, steps: { command: Command; prepare: boolean }
   } catch {
     return false; // f says why it cannot; nothing was prepared either
   }
-  const prepared = prepareFix(s);
+  const prepared = prepareEdit(s);
   const after = reduce(s, { type: 'command', command: 'fix' });
   expect(after.history.present).toBe(prepared);
   expect(serializeToBuffer(after.history.present).equals(serializeToBuffer(fresh))).toBe(true);
@@ -44,8 +61,9 @@ function check(start: EditorState, steps: { command: Command; prepare: boolean }
   return true;
 }
 
-describe('prepared fixes never change what f does', () => {
+describe('prepared edits never change what f or y does', () => {
   test('random commands and preparations on the real 2.1.39 session', () => {
+    rewinds = 0;
     const start = initialState(realDoc('long'), checksFor(realDoc('long'), 'anthropic'), 20);
     let checked = 0;
     fc.assert(
@@ -55,6 +73,7 @@ describe('prepared fixes never change what f does', () => {
       { numRuns: 40 },
     );
     expect(checked).toBeGreaterThan(20);
+    expect(rewinds).toBeGreaterThan(5);
   });
 
   test('random commands and preparations on randomly damaged real sessions', () => {

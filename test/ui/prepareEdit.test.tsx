@@ -9,10 +9,10 @@ import { DEMO, counts, mount, status, tempCopy } from './harness.js';
 
 vi.mock('../../src/ui/state.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/ui/state.js')>();
-  return { ...actual, prepareFix: vi.fn(actual.prepareFix) };
+  return { ...actual, prepareEdit: vi.fn(actual.prepareEdit) };
 });
-const prepareFix = vi.mocked(state.prepareFix);
-afterEach(() => prepareFix.mockClear());
+const prepareEdit = vi.mocked(state.prepareEdit);
+afterEach(() => prepareEdit.mockClear());
 
 test('a pause on a problem prepares its fix; f then shows the fixed document', async () => {
   const doc = await loadFile(tempCopy(DEMO));
@@ -20,16 +20,16 @@ test('a pause on a problem prepares its fix; f then shows the fixed document', a
     const ui = await mount(<Editor doc={doc} provider="anthropic" deps={fileEditorDeps()} size={{ columns: 160, rows: 40 }} />);
     await ui.press('n');
     await new Promise((r) => setTimeout(r, PREPARE_AFTER_MS * 3));
-    const last = prepareFix.mock.calls.at(-1)![0];
+    const last = prepareEdit.mock.calls.at(-1)![0];
     expect(last.problem?.rule).toBe('tool-result-missing');
-    const prepared = prepareFix.mock.results.at(-1)!.value as state.EditorState['history']['present'] | undefined;
+    const prepared = prepareEdit.mock.results.at(-1)!.value as state.EditorState['history']['present'] | undefined;
     expect(prepared).toBeDefined();
     const f = await ui.press('f');
     expect(counts(f)).toBe('1 error · 2 warnings');
     expect(status(f)).toBe('fixed tool-result-missing: insert a tool_result "[tool result lost]" (is_error) for toolu_01BBB · u undoes');
     // What f made is what was prepared: the next preparation starts from it.
     await new Promise((r) => setTimeout(r, PREPARE_AFTER_MS * 3));
-    expect(prepareFix.mock.calls.at(-1)![0].history.present).toBe(prepared);
+    expect(prepareEdit.mock.calls.at(-1)![0].history.present).toBe(prepared);
     ui.app.unmount();
   } finally {
     doc.source.close();
@@ -49,13 +49,37 @@ test('nothing is prepared while a save runs (it closes the file the document rea
   try {
     const ui = await mount(<Editor doc={doc} provider="anthropic" deps={slowSave} size={{ columns: 160, rows: 40 }} />);
     await ui.press('n', 'f', 'n');
-    prepareFix.mockClear();
+    prepareEdit.mockClear();
     await ui.press('s', 'y');
     await ui.until((f) => status(f).startsWith('saved; backup'), 'the save');
     // Asked while the save ran, it prepared nothing.
-    const during = prepareFix.mock.calls.flatMap(([s], k) => (s.effect !== undefined ? [prepareFix.mock.results[k]!.value] : []));
+    const during = prepareEdit.mock.calls.flatMap(([s], k) => (s.effect !== undefined ? [prepareEdit.mock.results[k]!.value] : []));
     expect(during.length).toBeGreaterThan(0);
     expect(during).toEqual(during.map(() => undefined));
+    ui.app.unmount();
+  } finally {
+    doc.source.close();
+  }
+});
+
+test('the rewind question open while an edit revalidates: the rewind is prepared first, and y takes it', async () => {
+  const doc = await loadFile(tempCopy(DEMO));
+  try {
+    // Every edit revalidates between keys, as on a long session.
+    const ui = await mount(<Editor doc={doc} provider="anthropic" deps={fileEditorDeps()} size={{ columns: 160, rows: 40 }} deferLines={0} />);
+    await ui.press('j');
+    // One read: the question opens before the deletion's revalidation has had a step.
+    ui.app.stdin.write('dr');
+    await ui.until((f) => f.includes('Rewind: drop everything after'), 'the rewind question');
+    await new Promise((r) => setTimeout(r, PREPARE_AFTER_MS * 3));
+    const asked = prepareEdit.mock.calls.findIndex(([s]) => s.revalidating && s.overlay.kind === 'rewind');
+    expect(asked).toBeGreaterThanOrEqual(0);
+    const prepared = prepareEdit.mock.results[asked]!.value as state.EditorState['history']['present'] | undefined;
+    expect(prepared).toBeDefined();
+    const y = await ui.press('y');
+    expect(status(y)).toMatch(/^rewound: dropped everything after turn #\d+ · u undoes$/);
+    await new Promise((r) => setTimeout(r, PREPARE_AFTER_MS * 3));
+    expect(prepareEdit.mock.calls.at(-1)![0].history.present).toBe(prepared);
     ui.app.unmount();
   } finally {
     doc.source.close();
