@@ -7,26 +7,85 @@ import { replaceBlock, setField } from '../kit/fixes.js';
 import type { RuleContext } from '../types.js';
 import { MAX_REQUEST_BYTES, requestBytes } from './shared.js';
 
+const OUTPUT_STUB = '[output removed by ccmend to fit the request size limit]';
+const IMAGE_STUB = { type: 'text', text: '[image removed by ccmend]' };
+/** What a stubbed result still sends: the block but its id's JSON (a result with no id sends no field). */
+const STUBBED_RESULT = JSON.stringify({ type: 'tool_result', tool_use_id: '', content: OUTPUT_STUB }).length - 2;
+const STUBBED_RESULT_NO_ID = JSON.stringify({ type: 'tool_result', content: OUTPUT_STUB }).length;
+const STUBBED_IMAGE = JSON.stringify(IMAGE_STUB).length;
+
+function stubbedSize(b: ViewBlock): number {
+  if (b.info.type === 'image') return STUBBED_IMAGE;
+  const id = b.info.toolUseId;
+  return id === undefined ? STUBBED_RESULT_NO_ID : STUBBED_RESULT + JSON.stringify(id).length;
+}
+
+/** The tool results and images of a view, in send order: the blocks stubbing can shrink. */
+function stubbable(ix: ViewIndex): { blocks: ViewBlock[]; sent: Float64Array } {
+  const results = ix.ofType('tool_result');
+  const images = ix.ofType('image');
+  const n = results.blocks.length + images.blocks.length;
+  const blocks = new Array<ViewBlock>(n);
+  const sent = new Float64Array(n);
+  // The two lists merged by message and slot.
+  for (let r = 0, i = 0, k = 0; k < n; k++) {
+    const fromResults =
+      i === images.blocks.length ||
+      (r < results.blocks.length &&
+        (results.message[r]! < images.message[i]! || (results.message[r] === images.message[i] && results.slot[r]! < images.slot[i]!)));
+    const from = fromResults ? results : images;
+    const at = fromResults ? r++ : i++;
+    blocks[k] = from.blocks[at]!;
+    sent[k] = from.sent[at]!;
+  }
+  return { blocks, sent };
+}
+
+/**
+ * Indexes of `sent` (byte counts) from the largest down, of equal ones the
+ * lower index first. Packed as size and index in one double, sorted as numbers: a
+ * long session has hundreds of thousands of results, and a sort comparing
+ * objects took a third of a second there.
+ */
+function bySizeDown(sent: Float64Array): Int32Array {
+  const n = sent.length;
+  const order = new Int32Array(n);
+  const scale = 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
+  let largest = 0;
+  for (let k = 0; k < n; k++) largest = Math.max(largest, sent[k]!);
+  if ((largest + 1) * scale > Number.MAX_SAFE_INTEGER) {
+    for (let k = 0; k < n; k++) order[k] = k;
+    return order.sort((a, b) => sent[b]! - sent[a]! || a - b);
+  }
+  // Ascending keys read from the end: size down, then the index counted back from scale - 1 (lower first).
+  const keys = new Float64Array(n);
+  for (let k = 0; k < n; k++) keys[k] = sent[k]! * scale + (scale - 1 - k);
+  keys.sort();
+  for (let k = 0; k < n; k++) order[k] = scale - 1 - (keys[n - 1 - k]! % scale);
+  return order;
+}
+
 /**
  * Stubs the biggest tool results and images (of equal sizes, the one sent
- * first) until the request fits: the edits, and the bytes `left` over.
+ * first) until the request fits: how many, the bytes `left` over, and the
+ * edits, made when first asked for (a fix is applied rarely; a long session
+ * needs hundreds of thousands of them).
  */
-function stubBiggest(ctx: RuleContext, ix: ViewIndex, excess: number): { edits: Edit[]; left: number } {
-  const found: { b: ViewBlock; sent: number; m: number; slot: number }[] = [];
-  for (const { blocks, sent, message, slot } of [ix.ofType('tool_result'), ix.ofType('image')]) {
-    for (let k = 0; k < blocks.length; k++) found.push({ b: blocks[k]!, sent: sent[k]!, m: message[k]!, slot: slot[k]! });
-  }
-  found.sort((x, y) => y.sent - x.sent || x.m - y.m || x.slot - y.slot);
-  const edits: Edit[] = [];
+function stubBiggest(ctx: RuleContext, ix: ViewIndex, excess: number): { count: number; left: number; edits: () => Edit[] } {
+  const { blocks, sent } = stubbable(ix);
+  const order = bySizeDown(sent);
   let left = excess;
-  for (const { b } of found) {
-    if (left <= 0) break;
-    const image = b.info.type === 'image';
-    const stub = image ? { type: 'text', text: '[image removed by ccmend]' } : '[output removed by ccmend to fit the request size limit]';
-    edits.push(image ? replaceBlock(ctx, b, stub) : setField(ctx, b, ['content'], stub));
-    left -= b.info.sent - JSON.stringify(image ? stub : { type: 'tool_result', tool_use_id: b.info.toolUseId, content: stub }).length;
+  let count = 0;
+  for (; count < order.length && left > 0; count++) {
+    const b = blocks[order[count]!]!;
+    left -= b.info.sent - stubbedSize(b);
   }
-  return { edits, left };
+  const edits = () =>
+    Array.from(order.subarray(0, count), (k) => {
+      const b = blocks[k]!;
+      return b.info.type === 'image' ? replaceBlock(ctx, b, IMAGE_STUB) : setField(ctx, b, ['content'], OUTPUT_STUB);
+    });
+  return { count, left, edits };
 }
 
 /**
@@ -60,13 +119,27 @@ export default defineRule({ id: 'request-too-large', description: 'the rebuilt r
   if (sent <= MAX_REQUEST_BYTES) return;
   const ix = viewIndex(ctx.view);
   // Stubbing the biggest tool results and images is lossy, so never automatic.
-  const { edits, left } = stubBiggest(ctx, ix, sent - MAX_REQUEST_BYTES);
+  const stubs = stubBiggest(ctx, ix, sent - MAX_REQUEST_BYTES);
+  let edits: Edit[] | undefined;
   report({
     at: { pos: messages[messages.length - 1]!.lines.at(-1)! },
     severity: 'error',
     message: `the request would be over ${(sent / 1024 / 1024).toFixed(1)} MB; the API accepts at most 32 MB; the largest: ${named(ctx.doc, ctx.view, largestSent(ix, 3), 'bytes').names}`,
     apiError: 'HTTP 413 request_too_large: Request exceeds the maximum allowed number of bytes',
     // Offered only if stubbing outputs can make it fit (it cannot when the bulk is, say, a tool's input).
-    fixes: left <= 0 ? [{ label: `replace the ${edits.length} largest tool outputs/images with a note`, safe: false, edits }] : [],
+    fixes:
+      stubs.left <= 0
+        ? [
+            {
+              label: `replace the ${stubs.count} largest tool outputs/images with a note`,
+              safe: false,
+              // One array, made once: the editor knows an edit it has applied by its list.
+              get edits() {
+                edits ??= stubs.edits();
+                return edits;
+              },
+            },
+          ]
+        : [],
   });
 });
