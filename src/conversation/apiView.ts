@@ -766,15 +766,39 @@ const callsOf = (m: Draft | undefined) => (m?.role === 'assistant' ? m.blocks.fi
 
 const hasCalls = (m: Draft) => m.role === 'assistant' && m.blocks.some((b) => b.info.type === 'tool_use');
 
+const NO_BLOCKS: ReadonlySet<ViewBlock> = new Set();
+
+/**
+ * The blocks `pick` takes, in order, as a set: none is made when it takes none. The steps below
+ * ask this of every message of a long session, where they change next to nothing; sets and
+ * filtered arrays made for each message were most of what those steps cost (garbage collections).
+ */
+function picked(blocks: readonly ViewBlock[], pick: (b: ViewBlock) => boolean): ReadonlySet<ViewBlock> {
+  let out: Set<ViewBlock> | undefined;
+  for (const b of blocks) if (pick(b)) (out ??= new Set()).add(b);
+  return out ?? NO_BLOCKS;
+}
+
+/** The tool_use blocks of `m` whose id was seen before in `seen` (which then holds every call id of `m`). */
+const repeatedCalls = (m: Draft, seen: Ids): ReadonlySet<ViewBlock> =>
+  picked(m.blocks, (b) => {
+    if (b.info.type !== 'tool_use') return false;
+    if (seen.contains(b.info.tid)) return true;
+    seen.add(b.info.tid);
+    return false;
+  });
+
 /** A tool_result whose call is not in the previous message is removed (one that opens the request stays). */
 const dropOrphanResults: Step = (messages) => {
   const out = new Patching(messages);
   const called = new Ids();
+  const orphan = (b: ViewBlock) => b.info.type === 'tool_result' && !called.contains(b.info.tid);
   messages.forEach((m, i) => {
     if (m.role !== 'user' || i === 0 || !m.blocks.some((b) => b.info.type === 'tool_result')) return;
     called.clear();
-    for (const c of callsOf(messages[i - 1])) called.add(c.info.tid);
-    out.remove(i, new Set(m.blocks.filter((b) => b.info.type === 'tool_result' && !called.contains(b.info.tid))), 'drop-orphan-results');
+    const before = messages[i - 1]!;
+    if (before.role === 'assistant') for (const b of before.blocks) if (b.info.type === 'tool_use') called.add(b.info.tid);
+    out.remove(i, picked(m.blocks, orphan), 'drop-orphan-results');
   });
   return out.result();
 };
@@ -786,12 +810,7 @@ const dedupeCallsInResponse: Step = (messages) => {
   messages.forEach((m, i) => {
     if (!hasCalls(m)) return;
     seen.clear();
-    const again = new Set<ViewBlock>();
-    for (const c of callsOf(m)) {
-      if (seen.contains(c.info.tid)) again.add(c);
-      else seen.add(c.info.tid);
-    }
-    out.remove(i, again, 'dedupe-calls-in-response');
+    out.remove(i, repeatedCalls(m, seen), 'dedupe-calls-in-response');
   });
   return out.result();
 };
@@ -803,17 +822,18 @@ const dedupeCallsInResponse: Step = (messages) => {
  */
 const dedupeRewrittenResults: Step = (messages, _client, doc) => {
   const out = new Patching(messages);
+  // The line of each call's first result in the message, by call id.
+  const first = new Map<number, number>();
+  const rewritten = (b: ViewBlock) => {
+    if (b.info.type !== 'tool_result' || b.info.tid < 0) return false;
+    const at = first.get(b.info.tid);
+    if (at === undefined) first.set(b.info.tid, b.pos);
+    return at !== undefined && at !== b.pos && doc.lines[b.pos]!.info.parentUuid === doc.lines[at]!.info.uuid;
+  };
   messages.forEach((m, i) => {
     if (m.role !== 'user') return;
-    const first = new Map<number, number>();
-    const again = new Set<ViewBlock>();
-    for (const b of m.blocks) {
-      if (b.info.type !== 'tool_result' || b.info.tid < 0) continue;
-      const at = first.get(b.info.tid);
-      if (at === undefined) first.set(b.info.tid, b.pos);
-      else if (at !== b.pos && doc.lines[b.pos]!.info.parentUuid === doc.lines[at]!.info.uuid) again.add(b);
-    }
-    out.remove(i, again, 'dedupe-rewritten-results');
+    first.clear();
+    out.remove(i, picked(m.blocks, rewritten), 'dedupe-rewritten-results');
   });
   return out.result();
 };
@@ -846,11 +866,7 @@ const dedupeToolIds: Step = (messages) => {
   const seen = new Ids();
   messages.forEach((m, i) => {
     if (!hasCalls(m)) return;
-    const again = new Set<ViewBlock>();
-    for (const c of callsOf(m)) {
-      if (seen.contains(c.info.tid)) again.add(c);
-      else seen.add(c.info.tid);
-    }
+    const again = repeatedCalls(m, seen);
     if (!again.size) return;
     const ids = new Set([...again].map((c) => c.info.tid));
     out.remove(i, again, 'dedupe-tool-ids');
@@ -940,32 +956,32 @@ function interruptedResult(call: ViewBlock, at: number, client: Client): ViewBlo
 const dropUnansweredCalls: Step = (messages, client) => {
   const out = new Patching(messages);
   const answered = new Ids();
+  const unansweredCall = (b: ViewBlock) => b.info.type === 'tool_use' && !answered.contains(b.info.tid);
   messages.forEach((m, i) => {
     if (!hasCalls(m)) return;
-    const calls = callsOf(m);
     const next = messages[i + 1];
     if (!next && client.has('interrupt-trailing-tool-use')) {
       const at = m.lines[m.lines.length - 1]!;
-      const results = calls.map((c) => interruptedResult(c, at, client));
+      const results = callsOf(m).map((c) => interruptedResult(c, at, client));
       out.put(i + 1, { role: 'user', blocks: results, lines: [] });
       for (const r of results) out.patches.push({ by: 'interrupt-trailing-tool-use', change: 'made', pos: r.pos, index: -1, message: i + 1 });
       return;
     }
     answered.clear();
     if (next?.role === 'user') for (const b of next.blocks) if (b.info.type === 'tool_result') answered.add(b.info.tid);
-    const unanswered = calls.filter((c) => !answered.contains(c.info.tid));
-    if (unanswered.length < calls.length && i + 1 === messages.length - 1 && client.has('interrupt-beside-results')) {
+    const unanswered = picked(m.blocks, unansweredCall);
+    if (unanswered.size && i + 1 === messages.length - 1 && unanswered.size < callsOf(m).length && client.has('interrupt-beside-results')) {
       // The made results go right after the results the message holds (before any text after them).
       const blocks = out.at(i + 1)!.blocks;
       const after = blocks.findLastIndex((b) => b.info.type === 'tool_result') + 1;
       const at = blocks[after - 1]!.pos;
-      const results = unanswered.map((c) => interruptedResult(c, at, client));
+      const results = [...unanswered].map((c) => interruptedResult(c, at, client));
       out.put(i + 1, { ...out.at(i + 1)!, blocks: [...blocks.slice(0, after), ...results, ...blocks.slice(after)] });
       // Each made result is reported at its call: what it mends is that call left unanswered.
       for (const c of unanswered) out.patches.push({ by: 'interrupt-beside-results', change: 'made', pos: c.pos, index: -1, message: i + 1 });
       return;
     }
-    out.remove(i, new Set(unanswered), 'drop-unanswered-calls');
+    out.remove(i, unanswered, 'drop-unanswered-calls');
   });
   return out.result();
 };

@@ -14,19 +14,23 @@ const STUBBED_RESULT = JSON.stringify({ type: 'tool_result', tool_use_id: '', co
 const STUBBED_RESULT_NO_ID = JSON.stringify({ type: 'tool_result', content: OUTPUT_STUB }).length;
 const STUBBED_IMAGE = JSON.stringify(IMAGE_STUB).length;
 
-function stubbedSize(b: ViewBlock): number {
-  if (b.info.type === 'image') return STUBBED_IMAGE;
-  const id = b.info.toolUseId;
-  return id === undefined ? STUBBED_RESULT_NO_ID : STUBBED_RESULT + JSON.stringify(id).length;
+/** A string JSON.stringify writes as itself between quotes: no quote, backslash, control character or surrogate. */
+const PLAIN = /^[ !#-[\]-\ud7ff\ue000-\uffff]*$/;
+
+/** What a stubbed result answering `id` sends. */
+function stubbedResult(id: string | undefined): number {
+  if (id === undefined) return STUBBED_RESULT_NO_ID;
+  return STUBBED_RESULT + (PLAIN.test(id) ? id.length + 2 : JSON.stringify(id).length);
 }
 
 /** The tool results and images of a view, in send order: the blocks stubbing can shrink. */
-function stubbable(ix: ViewIndex): { blocks: ViewBlock[]; sent: Float64Array } {
+function stubbable(ix: ViewIndex): { blocks: ViewBlock[]; sent: Float64Array; stubbed: Float64Array } {
   const results = ix.ofType('tool_result');
   const images = ix.ofType('image');
   const n = results.blocks.length + images.blocks.length;
   const blocks = new Array<ViewBlock>(n);
   const sent = new Float64Array(n);
+  const stubbed = new Float64Array(n);
   // The two lists merged by message and slot.
   for (let r = 0, i = 0, k = 0; k < n; k++) {
     const fromResults =
@@ -37,8 +41,10 @@ function stubbable(ix: ViewIndex): { blocks: ViewBlock[]; sent: Float64Array } {
     const at = fromResults ? r++ : i++;
     blocks[k] = from.blocks[at]!;
     sent[k] = from.sent[at]!;
+    // Read here, in send order, rather than in order of size: a long session's blocks are spread over a large heap.
+    stubbed[k] = fromResults ? stubbedResult(blocks[k]!.info.toolUseId) : STUBBED_IMAGE;
   }
-  return { blocks, sent };
+  return { blocks, sent, stubbed };
 }
 
 /**
@@ -72,14 +78,11 @@ function bySizeDown(sent: Float64Array): Int32Array {
  * needs hundreds of thousands of them).
  */
 function stubBiggest(ctx: RuleContext, ix: ViewIndex, excess: number): { count: number; left: number; edits: () => Edit[] } {
-  const { blocks, sent } = stubbable(ix);
+  const { blocks, sent, stubbed } = stubbable(ix);
   const order = bySizeDown(sent);
   let left = excess;
   let count = 0;
-  for (; count < order.length && left > 0; count++) {
-    const b = blocks[order[count]!]!;
-    left -= b.info.sent - stubbedSize(b);
-  }
+  for (; count < order.length && left > 0; count++) left -= sent[order[count]!]! - stubbed[order[count]!]!;
   const edits = () =>
     Array.from(order.subarray(0, count), (k) => {
       const b = blocks[k]!;
