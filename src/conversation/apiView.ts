@@ -1,5 +1,5 @@
 import { type Steps, finish } from './steps.js';
-import { API_ERROR, ASSISTANT, ATTACHMENT, LOCAL_COMMAND, RESULTS, SENT, columnsOf, isLocalCommandInfo } from '../transcript/columns.js';
+import { API_ERROR, ASSISTANT, ATTACHMENT, LOCAL_COMMAND, MAX_TOOL_NAME, RESULTS, SENT, columnsOf, isLocalCommandInfo } from '../transcript/columns.js';
 import { type Doc, type Line, entryOf } from '../transcript/document.js';
 import { internedCount } from '../transcript/intern.js';
 import { valueAt } from '../transcript/jsonPath.js';
@@ -1131,9 +1131,6 @@ const promptImagePlaceholder: Step = (messages) => {
   });
   return out.result();
 };
-
-/** The longest tool name the API takes. */
-export const MAX_TOOL_NAME = 200;
 
 const isOverlongCall = (b: ViewBlock) => b.info.type === 'tool_use' && (b.renamed ?? b.info.name ?? '').length > MAX_TOOL_NAME;
 

@@ -1,4 +1,5 @@
 import {
+  CONTENT_FLAGS,
   CONVERSATION,
   type Columns,
   ENTRY,
@@ -325,17 +326,24 @@ const indexes = new WeakMap<Doc, DocIndex>();
 const RECENT_INDEXES = 8;
 const recentIndexes: WeakRef<Doc>[] = [];
 
-const bytesOf = (a: Int32Array | Uint16Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+const bytesOf = (a: Int32Array | Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** Whether two flag columns agree on every bit but those that say what a line holds (CONTENT_FLAGS). */
+function linkFlagsAlike(a: Uint32Array, b: Uint32Array): boolean {
+  if (bytesOf(a).equals(bytesOf(b))) return true;
+  for (let i = 0; i < a.length; i++) if ((a[i]! ^ b[i]!) & ~CONTENT_FLAGS) return false;
+  return true;
+}
 
 /**
  * Whether two line arrays link alike: the same ids (uuid, parent, message) and the same kinds of
- * line at every position. Then the lines each id names, and each id's children, are the same: an
+ * line at every position (what a line holds aside, see CONTENT_FLAGS). Then the lines each id names, and each id's children, are the same: an
  * edit of what a line says, not of where it is or what it hangs under, keeps the index.
  */
 function linkAlike(a: Columns, b: Columns): boolean {
   return (
     a.key.length === b.key.length &&
-    bytesOf(a.flags).equals(bytesOf(b.flags)) &&
+    linkFlagsAlike(a.flags, b.flags) &&
     bytesOf(a.uid).equals(bytesOf(b.uid)) &&
     bytesOf(a.pid).equals(bytesOf(b.pid)) &&
     bytesOf(a.mid).equals(bytesOf(b.mid))

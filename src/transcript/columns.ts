@@ -27,8 +27,31 @@ export const LONE_SURROGATE = 2048;
 /** A line with a tool_use whose id is missing or does not match TOOL_ID. */
 export const BAD_TOOL_ID = 4096;
 
+/** A line with a tool_use whose name the API refuses (see isBadToolName). */
+export const BAD_TOOL_NAME = 8192;
+/** A line with a tool_use whose input is not a JSON object. */
+export const BAD_TOOL_INPUT = 16384;
+/** A line with a thinking block that is not empty and has no valid signature (see BlockInfo.signature). */
+export const BAD_THINKING_SIGNATURE = 32768;
+/** A line with an is_error tool_result whose content is empty. */
+export const EMPTY_ERROR_RESULT = 65536;
+/**
+ * The bits that say what a line holds rather than how it links into the conversation: a rule
+ * after a rare shape reads only the lines that have its bit, and an edit that changes only
+ * these leaves the graph's index as it was (see linkAlike).
+ */
+export const CONTENT_FLAGS = LONE_SURROGATE | BAD_TOOL_ID | BAD_TOOL_NAME | BAD_TOOL_INPUT | BAD_THINKING_SIGNATURE | EMPTY_ERROR_RESULT;
+
 /** The tool ids the API takes. */
 export const TOOL_ID = /^[a-zA-Z0-9_-]+$/;
+
+/** The longest tool name the API takes. */
+export const MAX_TOOL_NAME = 200;
+/** The tool names the API takes, up to MAX_TOOL_NAME characters. */
+export const TOOL_NAME = /^[a-zA-Z0-9_-]+$/;
+
+/** A tool name the API refuses: empty, over MAX_TOOL_NAME characters, or outside TOOL_NAME. */
+export const isBadToolName = (name: string): boolean => name.length > MAX_TOOL_NAME || !TOOL_NAME.test(name);
 
 const CONVERSATION_TYPES = new Set(['user', 'assistant', 'attachment']);
 
@@ -68,7 +91,15 @@ function flagsOf(i: LineInfo): number {
   if (i.type === 'system' && i.uuid && !i.isSidechain) f |= MAIN_SYSTEM;
   if (i.type === 'attachment') f |= ATTACHMENT;
   if (i.loneSurrogates.length) f |= LONE_SURROGATE;
-  if (i.blocks.some((b) => b.type === 'tool_use' && (b.id === undefined || !TOOL_ID.test(b.id)))) f |= BAD_TOOL_ID;
+  for (const b of i.blocks) {
+    if (b.type === 'tool_use') {
+      if (b.id === undefined || !TOOL_ID.test(b.id)) f |= BAD_TOOL_ID;
+      if (b.name !== undefined && isBadToolName(b.name)) f |= BAD_TOOL_NAME;
+      if (!b.inputIsObject) f |= BAD_TOOL_INPUT;
+    } else if (b.type === 'thinking') {
+      if (b.signature !== 'ok' && !b.empty) f |= BAD_THINKING_SIGNATURE;
+    } else if (b.type === 'tool_result' && b.isError && b.empty) f |= EMPTY_ERROR_RESULT;
+  }
   return f;
 }
 
@@ -80,8 +111,8 @@ function flagsOf(i: LineInfo): number {
  */
 export interface Columns {
   readonly key: Int32Array;
-  /** ENTRY, SENT, ASSISTANT, RESULTS, CONVERSATION, LAST_PROMPT, API_ERROR, LOCAL_COMMAND, PROGRESS, MAIN_SYSTEM, ATTACHMENT, LONE_SURROGATE, BAD_TOOL_ID bits (0 for an unreadable or blank line). */
-  readonly flags: Uint16Array;
+  /** The bits above (0 for an unreadable or blank line). */
+  readonly flags: Uint32Array;
   /** Interned ids (see intern.ts); -1 when absent and for unreadable lines. */
   readonly uid: Int32Array;
   readonly pid: Int32Array;
@@ -136,7 +167,7 @@ export class ColumnsBuilder {
   constructor(capacity: number) {
     this.c = {
       key: new Int32Array(capacity),
-      flags: new Uint16Array(capacity),
+      flags: new Uint32Array(capacity),
       uid: new Int32Array(capacity),
       pid: new Int32Array(capacity),
       mid: new Int32Array(capacity),

@@ -45,17 +45,17 @@ export function nextOnChain(ctx: RuleContext, pos: number): number | undefined {
 
 /**
  * The lines' flags (see columns.ts) when some line has `bit`, else undefined. A rule after a
- * shape few files have at all (LONE_SURROGATE, BAD_TOOL_ID) then returns at once, or reads the
+ * shape few files have at all (see CONTENT_FLAGS) then returns at once, or reads the
  * flags by position and skips the other lines of each view (tens of thousands, their summaries
  * all over the heap) unread. A view block, but one the client makes, has its line's own summary.
  */
-export function anyLineFlagged(ctx: RuleContext, bit: number): Uint16Array | undefined {
+export function anyLineFlagged(ctx: RuleContext, bit: number): Uint32Array | undefined {
   const { flags } = columnsOf(ctx.doc.lines);
   return everyFlagOf(flags) & bit ? flags : undefined;
 }
 
 /** The bits any line has, found once per document's flags (every rule pass of every generation asks). */
-function everyFlagOf(flags: Uint16Array): number {
+function everyFlagOf(flags: Uint32Array): number {
   let all = flagsSeen.get(flags);
   if (all === undefined) {
     all = 0;
@@ -65,4 +65,4 @@ function everyFlagOf(flags: Uint16Array): number {
   return all;
 }
 
-const flagsSeen = new WeakMap<Uint16Array, number>();
+const flagsSeen = new WeakMap<Uint32Array, number>();

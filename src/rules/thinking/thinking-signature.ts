@@ -1,12 +1,15 @@
+import { BAD_THINKING_SIGNATURE } from '../../transcript/columns.js';
 import { viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
 import { removeBlock, safeFix } from '../kit/fixes.js';
-import { apiPath } from '../kit/where.js';
+import { anyLineFlagged, apiPath } from '../kit/where.js';
 
 export default defineRule({ id: 'thinking-signature', description: 'a thinking block without a valid signature' }, (ctx, report) => {
+  const flags = anyLineFlagged(ctx, BAD_THINKING_SIGNATURE);
+  if (!flags) return;
   for (const b of viewIndex(ctx.view).ofType('thinking').blocks) {
     const { signature } = b.info;
-    if (signature === 'ok' || b.info.empty) continue;
+    if (!(flags[b.pos]! & BAD_THINKING_SIGNATURE) || signature === 'ok' || b.info.empty) continue;
     // An absent field fails schema validation; an empty or forged one fails the signature check.
     const unsigned = signature === 'absent' || signature === 'missing';
     report({

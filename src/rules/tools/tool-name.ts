@@ -1,10 +1,8 @@
-import { MAX_TOOL_NAME } from '../../conversation/apiView.js';
+import { BAD_TOOL_NAME, MAX_TOOL_NAME, isBadToolName } from '../../transcript/columns.js';
 import { viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
 import { safeFix, setField } from '../kit/fixes.js';
-import { apiPath, messageOf } from '../kit/where.js';
-
-const NAME_PATTERN = /^[a-zA-Z0-9_-]+$/;
+import { anyLineFlagged, apiPath, messageOf } from '../kit/where.js';
 
 /**
  * The tool a badly named call was: the longest name of a well-named call in
@@ -23,14 +21,18 @@ function toolOf(name: string, known: ReadonlySet<string>): string {
  * stays in the history and every later request is rejected for it.
  */
 export default defineRule({ id: 'tool-name', description: 'a tool_use name that is empty, over 200 characters or outside ^[a-zA-Z0-9_-]+$' }, (ctx, report) => {
+  // A name is sent as written, cut to the limit, or renamed from Task to Agent: one the API refuses was refused as written.
+  const flags = anyLineFlagged(ctx, BAD_TOOL_NAME);
+  if (!flags) return;
   const uses = viewIndex(ctx.view).ofType('tool_use').blocks;
   let known: Set<string> | undefined;
   for (const u of uses) {
+    if (!(flags[u.pos]! & BAD_TOOL_NAME)) continue;
     // The name as sent: a client may send it renamed or cut to the limit.
     const name = u.renamed ?? u.info.name;
-    if (name === undefined || (name.length <= MAX_TOOL_NAME && NAME_PATTERN.test(name))) continue;
+    if (name === undefined || !isBadToolName(name)) continue;
     if (ctx.view.messages[messageOf(ctx, u)]!.role !== 'assistant') continue;
-    known ??= new Set(uses.flatMap((x) => (x.info.name && x.info.name.length <= MAX_TOOL_NAME && NAME_PATTERN.test(x.info.name) ? [x.info.name] : [])));
+    known ??= new Set(uses.flatMap((x) => (x.info.name && !isBadToolName(x.info.name) ? [x.info.name] : [])));
     const at = `${apiPath(ctx, u)}.tool_use.name`;
     const [message, apiError] =
       name.length === 0
