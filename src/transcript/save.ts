@@ -1,11 +1,13 @@
 import {
   type Stats,
   closeSync,
+  constants,
   copyFileSync,
   existsSync,
   fchmodSync,
   fchownSync,
   fsyncSync,
+  linkSync,
   openSync,
   readSync,
   realpathSync,
@@ -113,6 +115,20 @@ export function backupPath(path: string, now: Date): string {
   let candidate = `${path}.ccmend-${stamp}.bak`;
   for (let n = 1; existsSync(candidate); n++) candidate = `${path}.ccmend-${stamp}-${n}.bak`;
   return candidate;
+}
+
+/**
+ * Keeps the file as it is on disk under the name `backup`: a second name for the same file where
+ * the filesystem allows one (the save then writes a new file and renames it over the first name,
+ * so the old one is left whole under this one, and a 2 GB transcript's backup costs no copy);
+ * else a copy. Never over an existing file.
+ */
+function keepBackup(target: string, backup: string): void {
+  try {
+    linkSync(target, backup);
+  } catch {
+    copyFileSync(target, backup, constants.COPYFILE_EXCL);
+  }
 }
 
 function readRange(path: string, offset: number, length: number): Buffer {
@@ -313,7 +329,7 @@ function writeInPlace(doc: Doc, now: Date, keep: boolean): Kept {
   const st = statSync(target);
   const backup = backupPath(target, now);
   try {
-    copyFileSync(target, backup);
+    keepBackup(target, backup);
   } catch (e) {
     removeQuietly(backup);
     throw e;

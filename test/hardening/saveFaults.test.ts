@@ -16,7 +16,13 @@ import { runMain } from './inProcess.js';
  * backup or temp file left behind, and the user gets one line.
  */
 
-type Fault = { writeTemp?: NodeJS.ErrnoException & { afterBytes?: number }; copy?: NodeJS.ErrnoException; beforeRename?: () => void };
+type Fault = {
+  writeTemp?: NodeJS.ErrnoException & { afterBytes?: number };
+  /** The backup as a second name of the file fails (a file system without hard links, or a read-only one). */
+  link?: NodeJS.ErrnoException;
+  copy?: NodeJS.ErrnoException;
+  beforeRename?: () => void;
+};
 const faults = vi.hoisted(() => ({ now: {} as Fault, tempFds: new Set<number>(), written: 0 }));
 
 vi.mock('node:fs', async (importOriginal) => {
@@ -40,6 +46,10 @@ vi.mock('node:fs', async (importOriginal) => {
         return real.writeSync(fd, buf, offset, length);
       }
       return (real.writeSync as (...a: unknown[]) => number)(fd, buf, ...rest);
+    },
+    linkSync: (existing: fs.PathLike, name: fs.PathLike) => {
+      if (faults.now.link) throw faults.now.link;
+      return real.linkSync(existing, name);
     },
     copyFileSync: (src: fs.PathLike, dest: fs.PathLike, mode?: number) => {
       if (faults.now.copy) {
@@ -90,8 +100,8 @@ describe('a save that fails leaves the transcript as it was and nothing behind',
     untouched();
   });
 
-  test('disk full while copying the backup', async () => {
-    faults.now = { copy: errno('ENOSPC') };
+  test('disk full while copying the backup (on a file system without hard links)', async () => {
+    faults.now = { link: errno('EPERM'), copy: errno('ENOSPC') };
     expect(await run(['fix', file])).toEqual({ code: 2, out: [], err: [`ccmend: not saved: ${file}: no space left on the device`] });
     untouched();
   });
@@ -103,7 +113,7 @@ describe('a save that fails leaves the transcript as it was and nothing behind',
   });
 
   test('read-only file system', async () => {
-    faults.now = { copy: errno('EROFS') };
+    faults.now = { link: errno('EROFS'), copy: errno('EROFS') };
     expect(await run(['fix', file])).toEqual({ code: 2, out: [], err: [`ccmend: not saved: ${file}: the file system is read-only`] });
     untouched();
   });
@@ -116,11 +126,35 @@ describe('a save that fails leaves the transcript as it was and nothing behind',
   });
 });
 
+describe('the backup', () => {
+  test('is the old file under a second name: what was on disk, kept without a copy', async () => {
+    const before = fs.statSync(file);
+    expect((await run(['fix', file])).code).toBe(0);
+    const [backup] = fs.readdirSync(dir).filter((n) => n.endsWith('.bak'));
+    const kept = fs.statSync(join(dir, backup!));
+    expect([kept.ino, kept.mode, kept.size]).toEqual([before.ino, before.mode, ORIGINAL.length]);
+    expect(fs.readFileSync(join(dir, backup!)).equals(ORIGINAL)).toBe(true);
+    expect(fs.statSync(file).ino).not.toBe(before.ino);
+    expect(fs.readFileSync(file).equals(FIXED)).toBe(true);
+  });
+
+  test('is a copy where the file system has no hard links', async () => {
+    faults.now = { link: errno('EPERM') };
+    const before = fs.statSync(file);
+    expect((await run(['fix', file])).code).toBe(0);
+    const [backup] = fs.readdirSync(dir).filter((n) => n.endsWith('.bak'));
+    expect(fs.statSync(join(dir, backup!)).ino).not.toBe(before.ino);
+    expect(fs.readFileSync(join(dir, backup!)).equals(ORIGINAL)).toBe(true);
+    expect(fs.readFileSync(file).equals(FIXED)).toBe(true);
+  });
+});
+
 describe('Claude Code appends while the new file is being written', () => {
-  test('the lines that reached the old file after the check are carried over to the new one', async () => {
-    const late = Buffer.from(
-      '{"type":"last-prompt","lastPrompt":"still here","sessionId":"4d5611e5-241a-462a-8d15-5122611a9569"}\n{"type":"custom-title","customTitle":"late"}\n',
-    );
+  const late = Buffer.from(
+    '{"type":"last-prompt","lastPrompt":"still here","sessionId":"4d5611e5-241a-462a-8d15-5122611a9569"}\n{"type":"custom-title","customTitle":"late"}\n',
+  );
+
+  test('the lines that reached the old file after the check are carried over to the new one, and stay in the backup', async () => {
     faults.now = { beforeRename: () => fs.appendFileSync(file, late) };
     const r = await run(['fix', file]);
     expect(r.err).toEqual([]);
@@ -128,7 +162,15 @@ describe('Claude Code appends while the new file is being written', () => {
     expect(r.out).toContain('kept 2 line(s) another program appended while ccmend ran; run `ccmend check` again');
     expect(fs.readFileSync(file).equals(Buffer.concat([FIXED, late]))).toBe(true);
     const [backup] = fs.readdirSync(dir).filter((n) => n.endsWith('.bak'));
-    // The backup was taken before the late lines arrived; they are in the saved file.
+    // The backup is the old file as the new one replaced it: the late lines reached it too.
+    expect(fs.readFileSync(join(dir, backup!)).equals(Buffer.concat([ORIGINAL, late]))).toBe(true);
+  });
+
+  test('a backup copied (no hard links) holds the file as it was before the late lines', async () => {
+    faults.now = { link: errno('EPERM'), beforeRename: () => fs.appendFileSync(file, late) };
+    expect((await run(['fix', file])).code).toBe(0);
+    expect(fs.readFileSync(file).equals(Buffer.concat([FIXED, late]))).toBe(true);
+    const [backup] = fs.readdirSync(dir).filter((n) => n.endsWith('.bak'));
     expect(fs.readFileSync(join(dir, backup!)).equals(ORIGINAL)).toBe(true);
   });
 });
