@@ -1,5 +1,6 @@
 import type { Line } from './document.js';
 import type { LineInfo } from './lineInfo.js';
+import { timestampMs } from './timestamp.js';
 
 /** Bits of Columns.flags. */
 export const ENTRY = 1;
@@ -198,7 +199,7 @@ export class ColumnsBuilder {
     c.uid[n] = entry ? info.uid : -1;
     c.pid[n] = entry ? info.pid : -1;
     c.mid[n] = entry ? info.mid : -1;
-    c.stamp[n] = Date.parse(info.timestamp ?? '');
+    c.stamp[n] = timestampMs(info.timestamp ?? '');
     this.n++;
   }
 
