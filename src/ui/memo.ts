@@ -4,7 +4,7 @@ import { configuredModel } from '../report/settings.js';
 import { applyEdits } from '../edit/apply.js';
 import { apiViewSteps, buildApiView } from '../conversation/apiView.js';
 import { asWritten } from '../conversation/clients.js';
-import { buildGraph } from '../conversation/graph.js';
+import { buildGraph, indexGraph } from '../conversation/graph.js';
 import { type Analysis, analysisSteps, shownGeneration } from '../rules/analyze.js';
 import type { Steps } from '../conversation/steps.js';
 import type { Edit } from '../edit/types.js';
@@ -144,6 +144,8 @@ export class EditorMemo {
    */
   private *steps(doc: Doc, checks: Checks): Steps<Analysis> {
     const generation = shownGeneration(checks.target.clients);
+    indexGraph(doc);
+    yield;
     const graph = buildGraph(doc, generation);
     yield;
     yield* apiViewSteps(doc, graph, asWritten(generation));

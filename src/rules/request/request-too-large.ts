@@ -3,6 +3,7 @@ import type { ViewBlock } from '../../conversation/apiView.js';
 import type { Edit } from '../../edit/types.js';
 import { type ViewIndex, viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
+import { largestToSave } from '../kit/largest.js';
 import { replaceBlock, setField } from '../kit/fixes.js';
 import type { RuleContext } from '../types.js';
 import { MAX_REQUEST_BYTES, requestBytes } from './shared.js';
@@ -48,47 +49,20 @@ function stubbable(ix: ViewIndex): { blocks: ViewBlock[]; sent: Float64Array; st
 }
 
 /**
- * Indexes of `sent` (byte counts) from the largest down, of equal ones the
- * lower index first. Packed as size and index in one double, sorted as numbers: a
- * long session has hundreds of thousands of results, and a sort comparing
- * objects took a third of a second there.
- */
-function bySizeDown(sent: Float64Array): Int32Array {
-  const n = sent.length;
-  const order = new Int32Array(n);
-  const scale = 2 ** Math.max(1, Math.ceil(Math.log2(n + 1)));
-  let largest = 0;
-  for (let k = 0; k < n; k++) largest = Math.max(largest, sent[k]!);
-  if ((largest + 1) * scale > Number.MAX_SAFE_INTEGER) {
-    for (let k = 0; k < n; k++) order[k] = k;
-    return order.sort((a, b) => sent[b]! - sent[a]! || a - b);
-  }
-  // Ascending keys read from the end: size down, then the index counted back from scale - 1 (lower first).
-  const keys = new Float64Array(n);
-  for (let k = 0; k < n; k++) keys[k] = sent[k]! * scale + (scale - 1 - k);
-  keys.sort();
-  for (let k = 0; k < n; k++) order[k] = scale - 1 - (keys[n - 1 - k]! % scale);
-  return order;
-}
-
-/**
  * Stubs the biggest tool results and images (of equal sizes, the one sent
- * first) until the request fits: how many, the bytes `left` over, and the
+ * first) until the request fits: how many, whether that makes it fit, and the
  * edits, made when first asked for (a fix is applied rarely; a long session
- * needs hundreds of thousands of them).
+ * needs thousands of them).
  */
-function stubBiggest(ctx: RuleContext, ix: ViewIndex, excess: number): { count: number; left: number; edits: () => Edit[] } {
+function stubBiggest(ctx: RuleContext, ix: ViewIndex, excess: number): { count: number; fits: boolean; edits: () => Edit[] } {
   const { blocks, sent, stubbed } = stubbable(ix);
-  const order = bySizeDown(sent);
-  let left = excess;
-  let count = 0;
-  for (; count < order.length && left > 0; count++) left -= sent[order[count]!]! - stubbed[order[count]!]!;
+  const { order, fits } = largestToSave(sent, stubbed, excess);
   const edits = () =>
-    Array.from(order.subarray(0, count), (k) => {
+    Array.from(order, (k) => {
       const b = blocks[k]!;
       return b.info.type === 'image' ? replaceBlock(ctx, b, IMAGE_STUB) : setField(ctx, b, ['content'], OUTPUT_STUB);
     });
-  return { count, left, edits };
+  return { count: order.length, fits, edits };
 }
 
 /**
@@ -130,19 +104,18 @@ export default defineRule({ id: 'request-too-large', description: 'the rebuilt r
     message: `the request would be over ${(sent / 1024 / 1024).toFixed(1)} MB; the API accepts at most 32 MB; the largest: ${named(ctx.doc, ctx.view, largestSent(ix, 3), 'bytes').names}`,
     apiError: 'HTTP 413 request_too_large: Request exceeds the maximum allowed number of bytes',
     // Offered only if stubbing outputs can make it fit (it cannot when the bulk is, say, a tool's input).
-    fixes:
-      stubs.left <= 0
-        ? [
-            {
-              label: `replace the ${stubs.count} largest tool outputs/images with a note`,
-              safe: false,
-              // One array, made once: the editor knows an edit it has applied by its list.
-              get edits() {
-                edits ??= stubs.edits();
-                return edits;
-              },
+    fixes: stubs.fits
+      ? [
+          {
+            label: `replace the ${stubs.count} largest tool outputs/images with a note`,
+            safe: false,
+            // One array, made once: the editor knows an edit it has applied by its list.
+            get edits() {
+              edits ??= stubs.edits();
+              return edits;
             },
-          ]
-        : [],
+          },
+        ]
+      : [],
   });
 });
