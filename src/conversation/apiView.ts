@@ -81,6 +81,9 @@ export const CONTINUE = 'Continue from where you left off.';
 export const TOOL_CALL_INTERRUPTED =
   "[Tool call interrupted: the session ended before this call's result was recorded, so its outcome is unknown. Check whether it took effect before relying on it or running it again.]";
 
+/** Lines of the chain gone through per step of linesSent: a 2 GB session's million are a few dozen steps. */
+const SENT_PER_STEP = 20_000;
+
 /**
  * The lines a client sends for `chain`, in order. Every client sends a split
  * assistant response as one message, its lines gathered by message.id, then the
@@ -89,7 +92,7 @@ export const TOOL_CALL_INTERRUPTED =
  * response's lines and results that sit on side branches (parallel tool calls
  * put all results but the last there); an older one only those on the chain.
  */
-function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly number[]): number[] {
+function* linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly number[]): Steps<number[]> {
   // Each behaviour is asked where it decides something (see ByAnswers): a document without API errors,
   // local commands, side branches or a preserved segment is sent alike by clients that differ on them.
   const kept = walked.length > 0 && doc.lines[walked[0]!]!.info.preservedSegment !== undefined;
@@ -110,7 +113,9 @@ function linesSent(doc: Doc, graph: Graph, client: Client, walked: readonly numb
     }
   };
   const isSentAssistant = (p: number) => (flags[p]! & (SENT | ASSISTANT)) === (SENT | ASSISTANT);
+  let read = 0;
   for (const p of chain) {
+    if (++read % SENT_PER_STEP === 0) yield;
     if (emitted[p]) continue;
     if (flags[p]! & API_ERROR && client.has('send-api-errors')) {
       emitted[p] = 1;
@@ -216,10 +221,10 @@ function preservedList(doc: Doc, graph: Graph, boundary: number): number[] | und
  */
 const sentLines = new WeakMap<readonly number[], ByAnswers<readonly number[]>>();
 
-function sentLinesOf(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): readonly number[] {
+function* sentLinesSteps(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Steps<readonly number[]> {
   let known = sentLines.get(chain);
   if (!known) sentLines.set(chain, (known = new ByAnswers()));
-  return known.get(client, (asking) => linesSent(doc, graph, asking, chain));
+  return yield* known.stepwise(client, (asking) => linesSent(doc, graph, asking, chain));
 }
 
 /** A block the client makes: a text, or a tool_result answering an interrupted call. */
@@ -1187,7 +1192,7 @@ function kept<K, V>(map: { get(key: K): V | undefined; set(key: K, value: V): un
  * steps, and the finish, each memoised on its own, so a view built in steps is the one built at once.
  */
 function* sentStageSteps(doc: Doc, graph: Graph, client: Client, chain: readonly number[]): Steps<Stage> {
-  const sentLines = sentLinesOf(doc, graph, client, chain);
+  const sentLines = yield* sentLinesSteps(doc, graph, client, chain);
   yield;
   // A client that moves the local commands ending the conversation into the new prompt's message sends them after the answer.
   const trailing = kept(beforeTrailing, sentLines, () => {
