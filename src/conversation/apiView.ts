@@ -785,13 +785,15 @@ function picked(blocks: readonly ViewBlock[], pick: (b: ViewBlock) => boolean): 
 }
 
 /** The tool_use blocks of `m` whose id was seen before in `seen` (which then holds every call id of `m`). */
-const repeatedCalls = (m: Draft, seen: Ids): ReadonlySet<ViewBlock> =>
-  picked(m.blocks, (b) => {
-    if (b.info.type !== 'tool_use') return false;
-    if (seen.contains(b.info.tid)) return true;
-    seen.add(b.info.tid);
-    return false;
-  });
+function repeatedCalls(m: Draft, seen: Ids): ReadonlySet<ViewBlock> {
+  let out: Set<ViewBlock> | undefined;
+  for (const b of m.blocks) {
+    if (b.info.type !== 'tool_use') continue;
+    if (seen.contains(b.info.tid)) (out ??= new Set()).add(b);
+    else seen.add(b.info.tid);
+  }
+  return out ?? NO_BLOCKS;
+}
 
 /** A tool_result whose call is not in the previous message is removed (one that opens the request stays). */
 const dropOrphanResults: Step = (messages) => {

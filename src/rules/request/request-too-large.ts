@@ -2,6 +2,7 @@ import { type Contributor, named } from '../../budget/contributors.js';
 import type { ViewBlock } from '../../conversation/apiView.js';
 import type { Edit } from '../../edit/types.js';
 import { type ViewIndex, viewIndex } from '../kit/blocks.js';
+import { internedCount, internedString } from '../../transcript/intern.js';
 import { defineRule } from '../kit/define.js';
 import { largestToSave } from '../kit/largest.js';
 import { replaceBlock, setField } from '../kit/fixes.js';
@@ -18,10 +19,26 @@ const STUBBED_IMAGE = JSON.stringify(IMAGE_STUB).length;
 /** A string JSON.stringify writes as itself between quotes: no quote, backslash, control character or surrogate. */
 const PLAIN = /^[ !#-[\]-\ud7ff\ue000-\uffff]*$/;
 
-/** What a stubbed result answering `id` sends. */
-function stubbedResult(id: string | undefined): number {
-  if (id === undefined) return STUBBED_RESULT_NO_ID;
-  return STUBBED_RESULT + (PLAIN.test(id) ? id.length + 2 : JSON.stringify(id).length);
+/**
+ * The JSON length of each interned tool id asked about, by id (0: not asked yet). Every pass of
+ * every generation asks for the same ids: read from here, in send order, a long session's hundreds
+ * of thousands of results are not reached again.
+ */
+let idJsonLengths = new Uint32Array(0);
+
+/** What a stubbed result answering the interned tool id `tid` sends (-1: a result with no id). */
+function stubbedResult(tid: number): number {
+  if (tid < 0) return STUBBED_RESULT_NO_ID;
+  if (tid >= idJsonLengths.length) {
+    const grown = new Uint32Array(Math.max(internedCount(), tid + 1));
+    grown.set(idJsonLengths);
+    idJsonLengths = grown;
+  }
+  if (!idJsonLengths[tid]) {
+    const id = internedString(tid);
+    idJsonLengths[tid] = PLAIN.test(id) ? id.length + 2 : JSON.stringify(id).length;
+  }
+  return STUBBED_RESULT + idJsonLengths[tid]!;
 }
 
 /** The tool results and images of a view, in send order: the blocks stubbing can shrink. */
@@ -42,8 +59,8 @@ function stubbable(ix: ViewIndex): { blocks: ViewBlock[]; sent: Float64Array; st
     const at = fromResults ? r++ : i++;
     blocks[k] = from.blocks[at]!;
     sent[k] = from.sent[at]!;
-    // Read here, in send order, rather than in order of size: a long session's blocks are spread over a large heap.
-    stubbed[k] = fromResults ? stubbedResult(blocks[k]!.info.toolUseId) : STUBBED_IMAGE;
+    // A result's tid is its tool_use_id's (see internIds).
+    stubbed[k] = fromResults ? stubbedResult(results.tid[at]!) : STUBBED_IMAGE;
   }
   return { blocks, sent, stubbed };
 }
