@@ -391,11 +391,12 @@ function* merge(doc: Doc, sent: readonly number[], client: Client): Steps<Stage>
   const apart = new Set<ViewBlock>();
   let i = from ? from.trace.starts[c]! : 0;
   /** Takes the messages of `tail` from its `d`th on, as merged: here they are `shift` messages later, opened `tail.lines` lines earlier. */
-  const adopt = (tail: Tail, d: number) => {
+  const adopt = function* (tail: Tail, d: number): Steps<void> {
     const { trace: t, lines: back } = tail;
     const shift = drafts.length - d;
     const base = patches.length - t.patchesBefore[d]!;
     for (let k = d; k < t.drafts.length; k++) {
+      if ((k - d) % ADOPTED_PER_STEP === ADOPTED_PER_STEP - 1) yield;
       starts.push(t.starts[k]! - back);
       openers.push(t.openers[k]);
       patchesBefore.push(t.patchesBefore[k]! + base);
@@ -450,7 +451,7 @@ function* merge(doc: Doc, sent: readonly number[], client: Client): Steps<Stage>
     if (!last || role !== last.role || (role === 'assistant' && (!info.messageId || info.messageId !== openerId))) {
       const d = tail && i > tail.after ? openedAt(tail.trace, i + tail.lines) : -1;
       if (d !== -1 && tail!.trace.droppedBefore[d] === droppedBlank) {
-        adopt(tail!, d);
+        yield* adopt(tail!, d);
         break;
       }
       last = { role, blocks: [], lines: [] };
@@ -497,6 +498,8 @@ function* merge(doc: Doc, sent: readonly number[], client: Client): Steps<Stage>
 
 /** Lines merged per step: a long session's merge is a few steps (see apiViewSteps). */
 const MERGED_PER_STEP = 2000;
+/** Messages taken per step from a merge an edit's merge resumes: on 2 GB they are 188k. */
+const ADOPTED_PER_STEP = 20_000;
 
 /** A message as the merge builds it: only the newest one changes, and once the next opens it is never changed again. */
 type RawDraft = { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] };
