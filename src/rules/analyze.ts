@@ -76,6 +76,9 @@ function* findings(checking: Checking, graph: Graph, view: ApiView): Steps<Map<s
   return byIdentity;
 }
 
+/** Messages hashed per step of fingerprint: a 2 GB session's 188k are a few dozen. */
+const FINGERPRINTED_PER_STEP = 5000;
+
 /**
  * What makes two requests the same to the rules: the walk (gaps cut or bridged
  * included), each message's role, and each block's line, index and what the
@@ -83,7 +86,7 @@ function* findings(checking: Checking, graph: Graph, view: ApiView): Steps<Map<s
  * Two 32-bit hashes over those numbers, with the counts: a string of them all
  * costs more than building the view.
  */
-function fingerprint(graph: Graph, view: ApiView): string {
+function* fingerprint(graph: Graph, view: ApiView): Steps<string> {
   let a = 0x811c9dc5;
   let b = 0x01000193;
   let n = 0;
@@ -99,7 +102,9 @@ function fingerprint(graph: Graph, view: ApiView): string {
     mix(g.pos);
     mix(g.bridged ? 1 : 0);
   }
+  let read = 0;
   for (const m of view.messages) {
+    if (++read % FINGERPRINTED_PER_STEP === 0) yield;
     mix(m.role === 'user' ? -2 : -3);
     mix(m.lines.length);
     for (const blk of m.blocks) {
@@ -132,7 +137,7 @@ function* passes(checking: Checking): Steps<Pass[]> {
     if (!ofGraph) byMessages.set(view.messages, (ofGraph = new Map()));
     const shared = ofGraph.get(graph);
     if (shared) return shared;
-    const key = fingerprint(graph, view);
+    const key = yield* fingerprint(graph, view);
     let found = ruled.get(key);
     if (!found) ruled.set(key, (found = yield* findings(checking, graph, view)));
     ofGraph.set(graph, found);
