@@ -1,5 +1,18 @@
 import { type Steps, finish } from './steps.js';
-import { API_ERROR, ASSISTANT, ATTACHMENT, LOCAL_COMMAND, MAX_TOOL_NAME, RESULTS, SENT, columnsOf, isLocalCommandInfo } from '../transcript/columns.js';
+import {
+  API_ERROR,
+  ASSISTANT,
+  ATTACHMENT,
+  LOCAL_COMMAND,
+  LONE_SURROGATE,
+  MAX_TOOL_NAME,
+  RESULTS,
+  SENT,
+  TASK_CALL,
+  columnsOf,
+  flagsOfAnyLine,
+  isLocalCommandInfo,
+} from '../transcript/columns.js';
 import { type Doc, type Line, entryOf } from '../transcript/document.js';
 import { internedCount } from '../transcript/intern.js';
 import { valueAt } from '../transcript/jsonPath.js';
@@ -721,6 +734,16 @@ const resultsFirst: Step = (messages) => {
   return out && { messages: out, patches };
 };
 
+/**
+ * Whether the line at a position has `bit` (see columns.ts), or undefined when no line of `doc`
+ * has it. A step after a shape few lines have reads the columns, not every message's lines and
+ * blocks (on 2 GB such a pass over them was a step of 120-160 ms).
+ */
+function flaggedLines(doc: Doc, bit: number): ((pos: number) => boolean) | undefined {
+  const { flags } = columnsOf(doc.lines);
+  return flagsOfAnyLine(flags) & bit ? (pos) => (flags[pos]! & bit) !== 0 : undefined;
+}
+
 /** An interned-id set sized to every id, cleared by list. */
 class Ids {
   private readonly has = new Uint8Array(internedCount());
@@ -936,9 +959,11 @@ const batchEntryResults: Step = (messages) => {
 
 /** Each block of a line holding an unpaired UTF-16 surrogate is sent with U+FFFD in its place (at render). */
 const sanitizeSurrogates: Step = (messages, _client, doc) => {
+  const holds = flaggedLines(doc, LONE_SURROGATE);
+  if (!holds) return undefined;
   const out = new Patching(messages);
   messages.forEach((m, i) => {
-    if (!m.lines.some((p) => doc.lines[p]!.info.loneSurrogates.length)) return;
+    if (!m.lines.some(holds)) return;
     const blocks = m.blocks.map((b) => {
       if (b.replacement !== undefined || !holdsLoneSurrogate(doc.lines[b.pos]!.info, b.info.path)) return b;
       out.patches.push({ by: 'sanitize-surrogates', change: 'changed', pos: b.pos, index: b.index, message: i });
@@ -1112,10 +1137,12 @@ function askedToContinue(messages: readonly Draft[]): { messages: Draft[]; patch
 }
 
 /** Tool calls to `Task` are sent as calls to `Agent`, the name the tool took. */
-const taskAsAgent: Step = (messages) => {
+const taskAsAgent: Step = (messages, _client, doc) => {
+  const holds = flaggedLines(doc, TASK_CALL);
+  if (!holds) return undefined;
   const out = new Patching(messages);
   messages.forEach((m, i) => {
-    if (!m.blocks.some(isTaskCall)) return;
+    if (!m.lines.some(holds) || !m.blocks.some(isTaskCall)) return;
     out.put(i, { ...m, blocks: m.blocks.map((b) => (isTaskCall(b) ? { ...b, renamed: 'Agent' } : b)) });
     for (const b of m.blocks) if (isTaskCall(b)) out.patches.push({ by: 'task-as-agent', change: 'changed', pos: b.pos, index: b.index, message: i });
   });

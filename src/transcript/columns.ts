@@ -36,12 +36,14 @@ export const BAD_TOOL_INPUT = 16384;
 export const BAD_THINKING_SIGNATURE = 32768;
 /** A line with an is_error tool_result whose content is empty. */
 export const EMPTY_ERROR_RESULT = 65536;
+/** A line with a tool_use named Task (which later clients send as Agent). */
+export const TASK_CALL = 131072;
 /**
  * The bits that say what a line holds rather than how it links into the conversation: a rule
  * after a rare shape reads only the lines that have its bit, and an edit that changes only
  * these leaves the graph's index as it was (see linkAlike).
  */
-export const CONTENT_FLAGS = LONE_SURROGATE | BAD_TOOL_ID | BAD_TOOL_NAME | BAD_TOOL_INPUT | BAD_THINKING_SIGNATURE | EMPTY_ERROR_RESULT;
+export const CONTENT_FLAGS = LONE_SURROGATE | BAD_TOOL_ID | BAD_TOOL_NAME | BAD_TOOL_INPUT | BAD_THINKING_SIGNATURE | EMPTY_ERROR_RESULT | TASK_CALL;
 
 /** The tool ids the API takes. */
 export const TOOL_ID = /^[a-zA-Z0-9_-]+$/;
@@ -97,6 +99,7 @@ function flagsOf(i: LineInfo): number {
       if (b.id === undefined || !TOOL_ID.test(b.id)) f |= BAD_TOOL_ID;
       if (b.name !== undefined && isBadToolName(b.name)) f |= BAD_TOOL_NAME;
       if (!b.inputIsObject) f |= BAD_TOOL_INPUT;
+      if (b.name === 'Task') f |= TASK_CALL;
     } else if (b.type === 'thinking') {
       if (b.signature !== 'ok' && !b.empty) f |= BAD_THINKING_SIGNATURE;
     } else if (b.type === 'tool_result' && b.isError && b.empty) f |= EMPTY_ERROR_RESULT;
@@ -142,6 +145,19 @@ export function columnsOf(lines: readonly Line[]): Columns {
   }
   return cols;
 }
+
+/** The bits any line has, found once per flag column (every rule pass and client step of every generation may ask). */
+export function flagsOfAnyLine(flags: Uint32Array): number {
+  let all = flagsSeen.get(flags);
+  if (all === undefined) {
+    all = 0;
+    for (let p = 0; p < flags.length; p++) all |= flags[p]!;
+    flagsSeen.set(flags, all);
+  }
+  return all;
+}
+
+const flagsSeen = new WeakMap<Uint32Array, number>();
 
 /** The position of each key in a key column (`size`: above every key), -1 for a key not there. */
 export function positionsByKey(key: ArrayLike<number>, size: number): Int32Array {

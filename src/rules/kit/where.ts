@@ -1,5 +1,5 @@
 import type { ViewBlock } from '../../conversation/apiView.js';
-import { columnsOf } from '../../transcript/columns.js';
+import { columnsOf, flagsOfAnyLine } from '../../transcript/columns.js';
 import type { LineInfo } from '../../transcript/lineInfo.js';
 import type { RuleContext } from '../types.js';
 
@@ -51,18 +51,5 @@ export function nextOnChain(ctx: RuleContext, pos: number): number | undefined {
  */
 export function anyLineFlagged(ctx: RuleContext, bit: number): Uint32Array | undefined {
   const { flags } = columnsOf(ctx.doc.lines);
-  return everyFlagOf(flags) & bit ? flags : undefined;
+  return flagsOfAnyLine(flags) & bit ? flags : undefined;
 }
-
-/** The bits any line has, found once per document's flags (every rule pass of every generation asks). */
-function everyFlagOf(flags: Uint32Array): number {
-  let all = flagsSeen.get(flags);
-  if (all === undefined) {
-    all = 0;
-    for (let p = 0; p < flags.length; p++) all |= flags[p]!;
-    flagsSeen.set(flags, all);
-  }
-  return all;
-}
-
-const flagsSeen = new WeakMap<Uint32Array, number>();
