@@ -3,6 +3,8 @@ import {
   API_ERROR,
   ASSISTANT,
   ATTACHMENT,
+  BATCH_ENTRY,
+  BATCH_ENTRY_ID,
   LOCAL_COMMAND,
   LONE_SURROGATE,
   MAX_TOOL_NAME,
@@ -913,9 +915,6 @@ const dedupeToolIds: Step = (messages) => {
 /** What a client sends as the result of a call whose result it took for an entry of a batch call. */
 export const RESULT_MISSING = '[Tool result missing due to internal error]';
 
-/** A batch call's entries answer under its id and `_<n>`. */
-export const BATCH_ENTRY = /_(\d+)$/;
-
 /**
  * A tool_result whose id is another call's id and `_<n>` is taken for the
  * result of one entry of a batch call by that id and folded into a result for
@@ -925,9 +924,11 @@ export const BATCH_ENTRY = /_(\d+)$/;
  * message before too, the folded result stays; no recording shows that, so it
  * is sent as written here.)
  */
-const batchEntryResults: Step = (messages) => {
+const batchEntryResults: Step = (messages, _client, doc) => {
+  // Most sessions have no such id, which the lines' flags tell (a result the client made answers a call: its line has the id).
+  if (!flaggedLines(doc, BATCH_ENTRY_ID)) return undefined;
   const suffixed = (b: ViewBlock) => b.info.type === 'tool_result' && b.info.toolUseId !== undefined && BATCH_ENTRY.test(b.info.toolUseId);
-  // Most sessions have no such id: no set of every call id is made for them.
+  // No set of every call id is made for a session whose results have none.
   if (!messages.some((m) => m.role === 'user' && m.blocks.some(suffixed))) return undefined;
   const calls = new Set<string>();
   for (const m of messages) for (const c of callsOf(m)) if (c.info.id !== undefined) calls.add(c.info.id);
@@ -1112,10 +1113,9 @@ const dropOtherModelsThinking: Step = (messages, _client, doc) => {
   const model = resumingModel(doc);
   if (!model) return undefined;
   const out = new Patching(messages);
+  const otherModels = (b: ViewBlock) => (b.info.type === 'thinking' || b.info.type === 'redacted_thinking') && isOtherModel(doc, b.pos, model);
   messages.forEach((m, i) => {
-    if (m.role !== 'assistant') return;
-    const other = m.blocks.filter((b) => (b.info.type === 'thinking' || b.info.type === 'redacted_thinking') && isOtherModel(doc, b.pos, model));
-    out.remove(i, new Set(other), 'drop-other-models-thinking');
+    if (m.role === 'assistant') out.remove(i, picked(m.blocks, otherModels), 'drop-other-models-thinking');
   });
   return out.result();
 };

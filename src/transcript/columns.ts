@@ -38,15 +38,21 @@ export const BAD_THINKING_SIGNATURE = 32768;
 export const EMPTY_ERROR_RESULT = 65536;
 /** A line with a tool_use named Task (which later clients send as Agent). */
 export const TASK_CALL = 131072;
+/** A line with a tool_use or tool_result whose id ends as a batch call's entries do (see BATCH_ENTRY). */
+export const BATCH_ENTRY_ID = 262144;
 /**
  * The bits that say what a line holds rather than how it links into the conversation: a rule
  * after a rare shape reads only the lines that have its bit, and an edit that changes only
  * these leaves the graph's index as it was (see linkAlike).
  */
-export const CONTENT_FLAGS = LONE_SURROGATE | BAD_TOOL_ID | BAD_TOOL_NAME | BAD_TOOL_INPUT | BAD_THINKING_SIGNATURE | EMPTY_ERROR_RESULT | TASK_CALL;
+export const CONTENT_FLAGS =
+  LONE_SURROGATE | BAD_TOOL_ID | BAD_TOOL_NAME | BAD_TOOL_INPUT | BAD_THINKING_SIGNATURE | EMPTY_ERROR_RESULT | TASK_CALL | BATCH_ENTRY_ID;
 
 /** The tool ids the API takes. */
 export const TOOL_ID = /^[a-zA-Z0-9_-]+$/;
+
+/** A batch call's entries answer under its id and `_<n>`. */
+export const BATCH_ENTRY = /_(\d+)$/;
 
 /** The longest tool name the API takes. */
 export const MAX_TOOL_NAME = 200;
@@ -100,9 +106,13 @@ function flagsOf(i: LineInfo): number {
       if (b.name !== undefined && isBadToolName(b.name)) f |= BAD_TOOL_NAME;
       if (!b.inputIsObject) f |= BAD_TOOL_INPUT;
       if (b.name === 'Task') f |= TASK_CALL;
+      if (b.id !== undefined && BATCH_ENTRY.test(b.id)) f |= BATCH_ENTRY_ID;
     } else if (b.type === 'thinking') {
       if (b.signature !== 'ok' && !b.empty) f |= BAD_THINKING_SIGNATURE;
-    } else if (b.type === 'tool_result' && b.isError && b.empty) f |= EMPTY_ERROR_RESULT;
+    } else if (b.type === 'tool_result') {
+      if (b.isError && b.empty) f |= EMPTY_ERROR_RESULT;
+      if (b.toolUseId !== undefined && BATCH_ENTRY.test(b.toolUseId)) f |= BATCH_ENTRY_ID;
+    }
   }
   return f;
 }

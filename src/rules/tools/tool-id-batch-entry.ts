@@ -1,4 +1,5 @@
-import { BATCH_ENTRY, RESULT_MISSING } from '../../conversation/apiView.js';
+import { RESULT_MISSING } from '../../conversation/apiView.js';
+import { BATCH_ENTRY } from '../../transcript/columns.js';
 import { GENERATIONS, versionRanges } from '../../conversation/clients.js';
 import { viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
