@@ -14,6 +14,7 @@ import {
   columnsOf,
   flagsOfAnyLine,
   isLocalCommandInfo,
+  positionsByKey,
 } from '../transcript/columns.js';
 import { type Doc, type Line, entryOf } from '../transcript/document.js';
 import { internedCount } from '../transcript/intern.js';
@@ -405,22 +406,26 @@ function* merge(doc: Doc, sent: readonly number[], client: Client): Steps<Stage>
   let droppedBlank = from ? from.trace.droppedBefore[c]! : false;
   const apart = new Set<ViewBlock>();
   let i = from ? from.trace.starts[c]! : 0;
-  /** Takes the messages of `tail` from its `d`th on, as merged: here they are `shift` messages later, opened `tail.lines` lines earlier. */
+  /**
+   * Takes the messages of `tail` from its `d`th on, as merged: here they are `shift` messages later,
+   * opened `tail.lines` lines earlier, and (when the tail moved) each line where its key is now.
+   */
   const adopt = function* (tail: Tail, d: number): Steps<void> {
     const { trace: t, lines: back } = tail;
     const shift = drafts.length - d;
     const base = patches.length - t.patchesBefore[d]!;
+    const at = tail.moved ? movedTo(doc, t.docLines) : undefined;
     for (let k = d; k < t.drafts.length; k++) {
       if ((k - d) % ADOPTED_PER_STEP === ADOPTED_PER_STEP - 1) yield;
       starts.push(t.starts[k]! - back);
       openers.push(t.openers[k]);
       patchesBefore.push(t.patchesBefore[k]! + base);
       droppedBefore.push(t.droppedBefore[k]!);
-      drafts.push(t.drafts[k]!);
+      drafts.push(at ? draftAt(t.drafts[k]!, at) : t.drafts[k]!);
     }
     for (let k = t.patchesBefore[d]!; k < t.ownPatches; k++) {
       const patch = t.patches[k]!;
-      patches.push(shift ? { ...patch, message: patch.message + shift } : patch);
+      patches.push(shift || at ? { ...patch, pos: at ? at(patch.pos) : patch.pos, message: patch.message + shift } : patch);
     }
     droppedBlank = t.dropped;
   };
@@ -509,6 +514,21 @@ function* merge(doc: Doc, sent: readonly number[], client: Client): Steps<Stage>
     dropped: droppedBlank,
   });
   return stage;
+}
+
+/** Where each line of `was` (a version before `doc`) is in `doc`, by its key: for lines `doc` still has. */
+function movedTo(doc: Doc, was: readonly Line[]): (pos: number) => number {
+  const now = positionsByKey(columnsOf(doc.lines).key, doc.nextKey);
+  return (pos) => now[was[pos]!.key]!;
+}
+
+/** A message of a merge with each of its lines, and its blocks' (a folded reminder's too), where `at` says they are now. */
+function draftAt(m: RawDraft, at: (pos: number) => number): RawDraft {
+  return { role: m.role, blocks: m.blocks.map((b) => blockAt(b, at)), lines: m.lines.map(at) };
+}
+
+function blockAt(b: ViewBlock, at: (pos: number) => number): ViewBlock {
+  return { ...b, pos: at(b.pos), ...(b.folded ? { folded: b.folded.map((f) => blockAt(f, at)) } : {}) };
 }
 
 /** Lines merged per step: a long session's merge is a few steps (see apiViewSteps). */
@@ -604,6 +624,8 @@ interface Tail {
   readonly trace: MergeTrace;
   readonly after: number;
   readonly lines: number;
+  /** Whether lines of the end are at other positions than in the trace (the edit added or removed lines before them). */
+  readonly moved: boolean;
 }
 
 /**
@@ -623,17 +645,20 @@ function endOf(doc: Doc, lines: readonly number[], client: Client): Tail | undef
 
 /**
  * How the end of `lines` is the end of the lines `trace` merged: the last index where they differ
- * (-1 when none does), after which the two merge the same line objects, at the same positions, in
- * the same order (an edit may have changed which lines are sent before them). Of a document that
- * gained or lost lines, every position after the edit moved: its messages there are made again
- * (copying them at their new positions costs as much as merging them).
+ * (-1 when none does), after which the two merge the same line objects in the same order (an edit
+ * may have changed which lines are sent before them). A line an edit changed is another object; one
+ * it left is the same object, at a position moved by the lines added or removed before it.
  */
 function sameAfter(doc: Doc, lines: readonly number[], trace: MergeTrace): Tail {
   const back = trace.lines.length - lines.length;
-  if (doc.lines.length !== trace.docLines.length) return { trace, after: lines.length - 1, lines: back };
   let k = lines.length - 1;
-  while (k >= 0 && k + back >= 0 && lines[k] === trace.lines[k + back] && doc.lines[lines[k]!] === trace.docLines[lines[k]!]) k--;
-  return { trace, after: k, lines: back };
+  let moved = false;
+  for (; k >= 0 && k + back >= 0; k--) {
+    const was = trace.lines[k + back]!;
+    if (doc.lines[lines[k]!] !== trace.docLines[was]) break;
+    if (lines[k] !== was) moved = true;
+  }
+  return { trace, after: k, lines: back, moved };
 }
 
 /**
