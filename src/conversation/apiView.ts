@@ -630,17 +630,23 @@ interface Tail {
 
 /**
  * The recent merge of the same file, for a client that answers alike, that merged the longest run
- * of the same lines at the end (see sameAfter).
+ * of the same lines at the end (see sameAfter). One whose lines are where they were is taken first:
+ * its messages are taken as they are, while those of a moved end are copied to the lines' new places.
  */
 function endOf(doc: Doc, lines: readonly number[], client: Client): Tail | undefined {
-  let best: Tail | undefined;
+  let still: Tail | undefined;
+  let moved: Tail | undefined;
   for (let r = recentMerges.length - 1; r >= 0; r--) {
     const trace = recentMerges[r]!.deref();
     if (!trace || trace.source !== doc.source || !trace.answers.every(([id, yes]) => client.has(id) === yes)) continue;
     const tail = sameAfter(doc, lines, trace);
-    if (tail.after < (best?.after ?? lines.length - 1)) best = tail;
+    const best = tail.moved ? moved : still;
+    if (tail.after < (best?.after ?? lines.length - 1)) {
+      if (tail.moved) moved = tail;
+      else still = tail;
+    }
   }
-  return best;
+  return still ?? moved;
 }
 
 /**
