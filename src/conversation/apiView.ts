@@ -12,8 +12,8 @@ import {
   SENT,
   TASK_CALL,
   columnsOf,
-  flagsOfAnyLine,
   isLocalCommandInfo,
+  linesFlagged,
   positionsByKey,
 } from '../transcript/columns.js';
 import { type Doc, type Line, entryOf } from '../transcript/document.js';
@@ -773,8 +773,8 @@ const resultsFirst: Step = (messages) => {
  * blocks (on 2 GB such a pass over them was a step of 120-160 ms).
  */
 function flaggedLines(doc: Doc, bit: number): ((pos: number) => boolean) | undefined {
-  const { flags } = columnsOf(doc.lines);
-  return flagsOfAnyLine(flags) & bit ? (pos) => (flags[pos]! & bit) !== 0 : undefined;
+  const flags = linesFlagged(doc.lines, bit);
+  return flags && ((pos) => (flags[pos]! & bit) !== 0);
 }
 
 /** An interned-id set sized to every id, cleared by list. */

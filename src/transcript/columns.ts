@@ -156,8 +156,19 @@ export function columnsOf(lines: readonly Line[]): Columns {
   return cols;
 }
 
+/**
+ * The lines' flags when some line has `bit`, else undefined. A rule or a client's step after a
+ * shape few files have at all (see CONTENT_FLAGS) then returns at once, or reads the flags by
+ * position and leaves the other lines (tens of thousands, their summaries all over the heap)
+ * unread. A view block, but one the client makes, has its line's own summary.
+ */
+export function linesFlagged(lines: readonly Line[], bit: number): Uint32Array | undefined {
+  const { flags } = columnsOf(lines);
+  return flagsOfAnyLine(flags) & bit ? flags : undefined;
+}
+
 /** The bits any line has, found once per flag column (every rule pass and client step of every generation may ask). */
-export function flagsOfAnyLine(flags: Uint32Array): number {
+function flagsOfAnyLine(flags: Uint32Array): number {
   let all = flagsSeen.get(flags);
   if (all === undefined) {
     all = 0;

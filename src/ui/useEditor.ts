@@ -117,6 +117,19 @@ function ahead<T>(work: () => T): T | undefined {
 }
 
 /**
+ * The preparation of the edit the next key would apply (see prepareEdit), a step at a time: the
+ * edited document, then its analysis. True once it is done, or when there is nothing to prepare.
+ */
+function preparing(state: EditorState): () => boolean {
+  let prepared: Doc | undefined | null = null;
+  return () => {
+    if (prepared === null) prepared = ahead(() => prepareEdit(state));
+    const doc = prepared;
+    return !doc || (ahead(() => state.memo.advance(doc, state.checks) !== undefined) ?? true);
+  };
+}
+
+/**
  * Work done between keys, never in the way of one: each key's frame is drawn
  * first, and each step of the work is one slice long (one graph, view or rule
  * over one request: tens of milliseconds on 200 MB). While the present
@@ -133,12 +146,11 @@ export function useBackgroundWork(state: EditorState, dispatch: Dispatch<Action>
     const present = state.history.present;
     if (state.revalidating) {
       // The rewind question waits for y or n: the rewind is prepared first, then the revalidation goes on.
-      let preparing = state.overlay.kind === 'rewind';
-      let prepared: Doc | undefined;
+      const rewind = state.overlay.kind === 'rewind' ? preparing(state) : undefined;
+      let prepared = !rewind;
       return inSlices(() => {
-        if (preparing) {
-          prepared ??= ahead(() => prepareEdit(state));
-          preparing = prepared !== undefined && !(ahead(() => memo.advance(prepared!, checks) !== undefined) ?? true);
+        if (!prepared) {
+          prepared = rewind!();
           return false;
         }
         const analysis = memo.advance(present, checks);
@@ -148,8 +160,7 @@ export function useBackgroundWork(state: EditorState, dispatch: Dispatch<Action>
     }
     let cancel: (() => void) | undefined;
     const timer = setTimeout(() => {
-      const prepared = ahead(() => prepareEdit(state));
-      if (prepared) cancel = inSlices(() => ahead(() => memo.advance(prepared, checks) !== undefined) ?? true);
+      cancel = inSlices(preparing(state));
     }, PREPARE_AFTER_MS);
     return () => {
       clearTimeout(timer);

@@ -1,10 +1,10 @@
-import { LONE_SURROGATE } from '../../transcript/columns.js';
+import { LONE_SURROGATE, linesFlagged } from '../../transcript/columns.js';
 import { defineRule } from '../kit/define.js';
 import { keyOf, safeFix } from '../kit/fixes.js';
-import { anyLineFlagged, infoOf } from '../kit/where.js';
+import { infoOf } from '../kit/where.js';
 
 export default defineRule({ id: 'lone-surrogate', description: 'an unpaired UTF-16 surrogate in a string' }, (ctx, report) => {
-  const flags = anyLineFlagged(ctx, LONE_SURROGATE);
+  const flags = linesFlagged(ctx.doc.lines, LONE_SURROGATE);
   if (!flags) return;
   // Lines whose blocks a client sends with U+FFFD in place of each unpaired surrogate.
   const sanitized = new Set(ctx.view.patches.filter((p) => p.by === 'sanitize-surrogates').map((p) => p.pos));

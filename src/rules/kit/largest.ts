@@ -38,11 +38,13 @@ const classOf = (bytes: number) => (bytes < 1 ? 0 : Math.min(CLASSES - 1, 1 + Ma
  */
 function reachable(sent: Float64Array, stubbed: Float64Array, excess: number): Int32Array | undefined {
   const n = sent.length;
+  const classes = new Uint16Array(n);
   const saved = new Float64Array(CLASSES);
   let gain = 0;
   for (let k = 0; k < n; k++) {
     const saving = sent[k]! - stubbed[k]!;
-    saved[classOf(sent[k]!)]! += saving;
+    classes[k] = classOf(sent[k]!);
+    saved[classes[k]!]! += saving;
     if (saving > 0) gain += saving;
   }
   if (gain < excess) return undefined;
@@ -51,11 +53,10 @@ function reachable(sent: Float64Array, stubbed: Float64Array, excess: number): I
   while (lowest > 0 && total < excess) total += saved[--lowest]!;
   // Tiny blocks can grow when stubbed: a run can reach `excess` and fall back under it, so all are ranked.
   if (total < excess) lowest = 0;
+  const out = new Int32Array(n);
   let count = 0;
-  for (let k = 0; k < n; k++) if (classOf(sent[k]!) >= lowest) count++;
-  const out = new Int32Array(count);
-  for (let k = 0, at = 0; k < n; k++) if (classOf(sent[k]!) >= lowest) out[at++] = k;
-  return out;
+  for (let k = 0; k < n; k++) if (classes[k]! >= lowest) out[count++] = k;
+  return out.subarray(0, count);
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { ViewBlock } from '../../conversation/apiView.js';
-import { columnsOf, flagsOfAnyLine } from '../../transcript/columns.js';
 import type { LineInfo } from '../../transcript/lineInfo.js';
 import type { RuleContext } from '../types.js';
 
@@ -41,15 +40,4 @@ export function nextOnChain(ctx: RuleContext, pos: number): number | undefined {
   }
   const k = places[pos]!;
   return k < 0 ? undefined : ctx.graph.chain[k + 1];
-}
-
-/**
- * The lines' flags (see columns.ts) when some line has `bit`, else undefined. A rule after a
- * shape few files have at all (see CONTENT_FLAGS) then returns at once, or reads the
- * flags by position and skips the other lines of each view (tens of thousands, their summaries
- * all over the heap) unread. A view block, but one the client makes, has its line's own summary.
- */
-export function anyLineFlagged(ctx: RuleContext, bit: number): Uint32Array | undefined {
-  const { flags } = columnsOf(ctx.doc.lines);
-  return flagsOfAnyLine(flags) & bit ? flags : undefined;
 }

@@ -6,7 +6,7 @@ import { internedCount, internedString } from '../../transcript/intern.js';
 import { defineRule } from '../kit/define.js';
 import { largestToSave } from '../kit/largest.js';
 import { replaceBlock, setField } from '../kit/fixes.js';
-import type { RuleContext } from '../types.js';
+import type { Fix, RuleContext } from '../types.js';
 import { MAX_REQUEST_BYTES, requestBytes } from './shared.js';
 
 const OUTPUT_STUB = '[output removed by ccmend to fit the request size limit]';
@@ -66,20 +66,28 @@ function stubbable(ix: ViewIndex): { blocks: ViewBlock[]; sent: Float64Array; st
 }
 
 /**
- * Stubs the biggest tool results and images (of equal sizes, the one sent
- * first) until the request fits: how many, whether that makes it fit, and the
- * edits, made when first asked for (a fix is applied rarely; a long session
- * needs thousands of them).
+ * The fix that stubs the biggest tool results and images (of equal sizes, the
+ * one sent first) until the request fits, if stubbing can make it fit. Its
+ * edits are made when first read, once (the editor knows an edit it applied
+ * by its list): a fix is applied rarely, and a long session needs thousands.
  */
-function stubBiggest(ctx: RuleContext, ix: ViewIndex, excess: number): { count: number; fits: boolean; edits: () => Edit[] } {
+function stubBiggest(ctx: RuleContext, ix: ViewIndex, excess: number): Fix | undefined {
   const { blocks, sent, stubbed } = stubbable(ix);
   const { order, fits } = largestToSave(sent, stubbed, excess);
-  const edits = () =>
-    Array.from(order, (k) => {
-      const b = blocks[k]!;
-      return b.info.type === 'image' ? replaceBlock(ctx, b, IMAGE_STUB) : setField(ctx, b, ['content'], OUTPUT_STUB);
-    });
-  return { count: order.length, fits, edits };
+  if (!fits) return undefined;
+  let edits: Edit[] | undefined;
+  return {
+    label: `replace the ${order.length} largest tool outputs/images with a note`,
+    // Lossy, so never automatic.
+    safe: false,
+    get edits() {
+      edits ??= Array.from(order, (k) => {
+        const b = blocks[k]!;
+        return b.info.type === 'image' ? replaceBlock(ctx, b, IMAGE_STUB) : setField(ctx, b, ['content'], OUTPUT_STUB);
+      });
+      return edits;
+    },
+  };
 }
 
 /**
@@ -112,27 +120,13 @@ export default defineRule({ id: 'request-too-large', description: 'the rebuilt r
   const sent = requestBytes(ctx.view);
   if (sent <= MAX_REQUEST_BYTES) return;
   const ix = viewIndex(ctx.view);
-  // Stubbing the biggest tool results and images is lossy, so never automatic.
-  const stubs = stubBiggest(ctx, ix, sent - MAX_REQUEST_BYTES);
-  let edits: Edit[] | undefined;
+  const stub = stubBiggest(ctx, ix, sent - MAX_REQUEST_BYTES);
   report({
     at: { pos: messages[messages.length - 1]!.lines.at(-1)! },
     severity: 'error',
     message: `the request would be over ${(sent / 1024 / 1024).toFixed(1)} MB; the API accepts at most 32 MB; the largest: ${named(ctx.doc, ctx.view, largestSent(ix, 3), 'bytes').names}`,
     apiError: 'HTTP 413 request_too_large: Request exceeds the maximum allowed number of bytes',
     // Offered only if stubbing outputs can make it fit (it cannot when the bulk is, say, a tool's input).
-    fixes: stubs.fits
-      ? [
-          {
-            label: `replace the ${stubs.count} largest tool outputs/images with a note`,
-            safe: false,
-            // One array, made once: the editor knows an edit it has applied by its list.
-            get edits() {
-              edits ??= stubs.edits();
-              return edits;
-            },
-          },
-        ]
-      : [],
+    fixes: stub ? [stub] : [],
   });
 });

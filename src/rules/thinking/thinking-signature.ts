@@ -1,11 +1,11 @@
-import { BAD_THINKING_SIGNATURE } from '../../transcript/columns.js';
+import { BAD_THINKING_SIGNATURE, linesFlagged } from '../../transcript/columns.js';
 import { viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
 import { removeBlock, safeFix } from '../kit/fixes.js';
-import { anyLineFlagged, apiPath } from '../kit/where.js';
+import { apiPath } from '../kit/where.js';
 
 export default defineRule({ id: 'thinking-signature', description: 'a thinking block without a valid signature' }, (ctx, report) => {
-  const flags = anyLineFlagged(ctx, BAD_THINKING_SIGNATURE);
+  const flags = linesFlagged(ctx.doc.lines, BAD_THINKING_SIGNATURE);
   if (!flags) return;
   for (const b of viewIndex(ctx.view).ofType('thinking').blocks) {
     const { signature } = b.info;

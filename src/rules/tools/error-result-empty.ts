@@ -1,14 +1,14 @@
-import { EMPTY_ERROR_RESULT } from '../../transcript/columns.js';
+import { EMPTY_ERROR_RESULT, linesFlagged } from '../../transcript/columns.js';
 import { viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
 import { safeFix, setField } from '../kit/fixes.js';
-import { anyLineFlagged, apiPath, messageOf } from '../kit/where.js';
+import { apiPath, messageOf } from '../kit/where.js';
 
 const ERROR_PLACEHOLDER = '[tool failed without output]';
 
 export default defineRule({ id: 'error-result-empty', description: 'a tool_result with is_error has empty content' }, (ctx, report) => {
   // A result the client makes in place of one is never empty: only the lines' own results can be.
-  const flags = anyLineFlagged(ctx, EMPTY_ERROR_RESULT);
+  const flags = linesFlagged(ctx.doc.lines, EMPTY_ERROR_RESULT);
   if (!flags) return;
   for (const r of viewIndex(ctx.view).ofType('tool_result').blocks) {
     if (!(flags[r.pos]! & EMPTY_ERROR_RESULT) || !r.info.isError || !r.info.empty || ctx.view.messages[messageOf(ctx, r)]!.role !== 'user') continue;

@@ -1,14 +1,14 @@
 import type { Edit } from '../../edit/types.js';
-import { BAD_TOOL_ID, TOOL_ID } from '../../transcript/columns.js';
+import { BAD_TOOL_ID, TOOL_ID, linesFlagged } from '../../transcript/columns.js';
 import { viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
 import { safeFix, setField } from '../kit/fixes.js';
 import { derivedUuid } from '../kit/newLines.js';
 import { toolPairs } from '../kit/pairs.js';
-import { anyLineFlagged, apiPath, infoOf, messageOf } from '../kit/where.js';
+import { apiPath, infoOf, messageOf } from '../kit/where.js';
 
 export default defineRule({ id: 'tool-id-format', description: 'a tool_use id is missing or does not match ^[a-zA-Z0-9_-]+$' }, (ctx, report) => {
-  const flags = anyLineFlagged(ctx, BAD_TOOL_ID);
+  const flags = linesFlagged(ctx.doc.lines, BAD_TOOL_ID);
   if (!flags) return;
   const pairs = toolPairs(ctx.view);
   for (const u of viewIndex(ctx.view).ofType('tool_use').blocks) {

@@ -1,11 +1,11 @@
-import { BAD_TOOL_INPUT } from '../../transcript/columns.js';
+import { BAD_TOOL_INPUT, linesFlagged } from '../../transcript/columns.js';
 import { viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
 import { keyOf, safeFix } from '../kit/fixes.js';
-import { anyLineFlagged, apiPath, messageOf } from '../kit/where.js';
+import { apiPath, messageOf } from '../kit/where.js';
 
 export default defineRule({ id: 'tool-input-type', description: 'a tool_use input is not a JSON object' }, (ctx, report) => {
-  const flags = anyLineFlagged(ctx, BAD_TOOL_INPUT);
+  const flags = linesFlagged(ctx.doc.lines, BAD_TOOL_INPUT);
   if (!flags) return;
   for (const u of viewIndex(ctx.view).ofType('tool_use').blocks) {
     if (!(flags[u.pos]! & BAD_TOOL_INPUT) || u.info.inputIsObject || ctx.view.messages[messageOf(ctx, u)]!.role !== 'assistant') continue;

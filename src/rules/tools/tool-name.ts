@@ -1,8 +1,8 @@
-import { BAD_TOOL_NAME, MAX_TOOL_NAME, isBadToolName } from '../../transcript/columns.js';
+import { BAD_TOOL_NAME, MAX_TOOL_NAME, isBadToolName, linesFlagged } from '../../transcript/columns.js';
 import { viewIndex } from '../kit/blocks.js';
 import { defineRule } from '../kit/define.js';
 import { safeFix, setField } from '../kit/fixes.js';
-import { anyLineFlagged, apiPath, messageOf } from '../kit/where.js';
+import { apiPath, messageOf } from '../kit/where.js';
 
 /**
  * The tool a badly named call was: the longest name of a well-named call in
@@ -22,7 +22,7 @@ function toolOf(name: string, known: ReadonlySet<string>): string {
  */
 export default defineRule({ id: 'tool-name', description: 'a tool_use name that is empty, over 200 characters or outside ^[a-zA-Z0-9_-]+$' }, (ctx, report) => {
   // A name is sent as written, cut to the limit, or renamed from Task to Agent: one the API refuses was refused as written.
-  const flags = anyLineFlagged(ctx, BAD_TOOL_NAME);
+  const flags = linesFlagged(ctx.doc.lines, BAD_TOOL_NAME);
   if (!flags) return;
   const uses = viewIndex(ctx.view).ofType('tool_use').blocks;
   let known: Set<string> | undefined;
