@@ -14,7 +14,7 @@ import {
   columnsOf,
   isLocalCommandInfo,
   linesFlagged,
-  positionsByKey,
+  keyPositions,
 } from '../transcript/columns.js';
 import { type Doc, type Line, entryOf } from '../transcript/document.js';
 import { internedCount } from '../transcript/intern.js';
@@ -518,7 +518,7 @@ function* merge(doc: Doc, sent: readonly number[], client: Client): Steps<Stage>
 
 /** Where each line of `was` (a version before `doc`) is in `doc`, by its key: for lines `doc` still has. */
 function movedTo(doc: Doc, was: readonly Line[]): (pos: number) => number {
-  const now = positionsByKey(columnsOf(doc.lines).key, doc.nextKey);
+  const now = keyPositions(doc.lines);
   return (pos) => now[was[pos]!.key]!;
 }
 
@@ -533,8 +533,8 @@ function blockAt(b: ViewBlock, at: (pos: number) => number): ViewBlock {
 
 /** Lines merged per step: a long session's merge is a few steps (see apiViewSteps). */
 const MERGED_PER_STEP = 2000;
-/** Messages taken per step from a merge an edit's merge resumes: on 2 GB they are 188k. */
-const ADOPTED_PER_STEP = 20_000;
+/** Messages taken per step from a merge an edit's merge resumes (each copied when its lines moved): on 2 GB they are 188k. */
+const ADOPTED_PER_STEP = 4000;
 
 /** A message as the merge builds it: only the newest one changes, and once the next opens it is never changed again. */
 type RawDraft = { role: 'user' | 'assistant'; blocks: ViewBlock[]; lines: number[] };
@@ -636,12 +636,22 @@ interface Tail {
 function endOf(doc: Doc, lines: readonly number[], client: Client): Tail | undefined {
   let still: Tail | undefined;
   let moved: Tail | undefined;
+  const last = lines.length - 1;
   for (let r = recentMerges.length - 1; r >= 0; r--) {
     const trace = recentMerges[r]!.deref();
     if (!trace || trace.source !== doc.source || !trace.answers.every(([id, yes]) => client.has(id) === yes)) continue;
+    const back = trace.lines.length - lines.length;
+    if (last < 0 || last + back < 0) continue;
+    // A trace whose last line is elsewhere has a moved end, which only counts while no end stayed.
+    const endMoved = lines[last] !== trace.lines[last + back];
+    if (endMoved && still) continue;
+    // Every recent merge of a long session shares most of its end: each is scanned to its end only
+    // if it is the same where the best so far differs (on 200 MB, 100k lines for each of dozens).
+    const bound = (endMoved ? moved : still)?.after;
+    if (bound !== undefined && (bound + back < 0 || doc.lines[lines[bound]!] !== trace.docLines[trace.lines[bound + back]!])) continue;
     const tail = sameAfter(doc, lines, trace);
     const best = tail.moved ? moved : still;
-    if (tail.after < (best?.after ?? lines.length - 1)) {
+    if (tail.after < (best?.after ?? last)) {
       if (tail.moved) moved = tail;
       else still = tail;
     }
@@ -741,13 +751,26 @@ function withoutEmptyMessages(drafts: readonly RawDraft[], patches: Patch[], cli
  * What a step makes of a stage: undefined when it changes nothing (then every
  * generation with or without the step shares what follows).
  */
-type Step = (messages: readonly Draft[], client: Client, doc: Doc) => { messages: Draft[]; patches: Patch[] } | undefined;
+type Step = (messages: readonly Draft[], client: Client, doc: Doc) => Steps<Stepped | undefined>;
+
+type Stepped = { messages: Draft[]; patches: Patch[] };
+
+/** Messages a client's step reads between pauses: a pass over a 2 GB session's 188k is dozens of steps, not one. */
+const READ_PER_STEP = 4000;
+
+/** Calls `visit` on each message in turn, pausing every READ_PER_STEP of them. */
+function* eachMessage(messages: readonly Draft[], visit: (m: Draft, i: number) => void): Steps<void> {
+  for (let i = 0; i < messages.length; i++) {
+    if (i % READ_PER_STEP === READ_PER_STEP - 1) yield;
+    visit(messages[i]!, i);
+  }
+}
 
 /** Tool results open their user message: a client moves them before the text around them. */
-const resultsFirst: Step = (messages) => {
+const resultsFirst: Step = function* (messages) {
   let out: Draft[] | undefined;
   const patches: Patch[] = [];
-  messages.forEach((m, i) => {
+  yield* eachMessage(messages, (m, i) => {
     if (m.role !== 'user') return;
     let results = 0;
     let misplaced = false;
@@ -855,11 +878,11 @@ function repeatedCalls(m: Draft, seen: Ids): ReadonlySet<ViewBlock> {
 }
 
 /** A tool_result whose call is not in the previous message is removed (one that opens the request stays). */
-const dropOrphanResults: Step = (messages) => {
+const dropOrphanResults: Step = function* (messages) {
   const out = new Patching(messages);
   const called = new Ids();
   const orphan = (b: ViewBlock) => b.info.type === 'tool_result' && !called.contains(b.info.tid);
-  messages.forEach((m, i) => {
+  yield* eachMessage(messages, (m, i) => {
     if (m.role !== 'user' || i === 0 || !m.blocks.some((b) => b.info.type === 'tool_result')) return;
     called.clear();
     const before = messages[i - 1]!;
@@ -870,10 +893,10 @@ const dropOrphanResults: Step = (messages) => {
 };
 
 /** A tool_use repeated within one response (its line written twice) is sent once: the later copy goes, the result stays. */
-const dedupeCallsInResponse: Step = (messages) => {
+const dedupeCallsInResponse: Step = function* (messages) {
   const out = new Patching(messages);
   const seen = new Ids();
-  messages.forEach((m, i) => {
+  yield* eachMessage(messages, (m, i) => {
     if (!hasCalls(m)) return;
     seen.clear();
     out.remove(i, repeatedCalls(m, seen), 'dedupe-calls-in-response');
@@ -886,7 +909,7 @@ const dedupeCallsInResponse: Step = (messages) => {
  * line of the first result for that call) is sent once: the copy's result goes.
  * Two results of one call that both hang off the call are sent as written.
  */
-const dedupeRewrittenResults: Step = (messages, _client, doc) => {
+const dedupeRewrittenResults: Step = function* (messages, _client, doc) {
   const out = new Patching(messages);
   // The line of each call's first result in the message, by call id.
   const first = new Map<number, number>();
@@ -896,7 +919,7 @@ const dedupeRewrittenResults: Step = (messages, _client, doc) => {
     if (at === undefined) first.set(b.info.tid, b.pos);
     return at !== undefined && at !== b.pos && doc.lines[b.pos]!.info.parentUuid === doc.lines[at]!.info.uuid;
   };
-  messages.forEach((m, i) => {
+  yield* eachMessage(messages, (m, i) => {
     if (m.role !== 'user') return;
     first.clear();
     out.remove(i, picked(m.blocks, rewritten), 'dedupe-rewritten-results');
@@ -911,7 +934,7 @@ export const ORPHAN_REMOVED = '[Orphaned tool result removed due to conversation
  * Tool results that open the request (what follows a gap the client did not
  * bridge) answer nothing: they are removed, or replaced by a note saying so.
  */
-const dropOpeningOrphans: Step = (messages, client) => {
+const dropOpeningOrphans: Step = function* (messages, client) {
   const first = messages[0];
   if (first?.role !== 'user' || !first.blocks.some((b) => b.info.type === 'tool_result')) return undefined;
   const out = new Patching(messages);
@@ -927,10 +950,10 @@ const dropOpeningOrphans: Step = (messages, client) => {
 };
 
 /** A tool_use whose id was used before is removed, and its result with it. */
-const dedupeToolIds: Step = (messages) => {
+const dedupeToolIds: Step = function* (messages) {
   const out = new Patching(messages);
   const seen = new Ids();
-  messages.forEach((m, i) => {
+  yield* eachMessage(messages, (m, i) => {
     if (!hasCalls(m)) return;
     const again = repeatedCalls(m, seen);
     if (!again.size) return;
@@ -955,7 +978,7 @@ export const RESULT_MISSING = '[Tool result missing due to internal error]';
  * message before too, the folded result stays; no recording shows that, so it
  * is sent as written here.)
  */
-const batchEntryResults: Step = (messages, _client, doc) => {
+const batchEntryResults: Step = function* (messages, _client, doc) {
   // Most sessions have no such id, which the lines' flags tell (a result the client made answers a call: its line has the id).
   if (!flaggedLines(doc, BATCH_ENTRY_ID)) return undefined;
   const suffixed = (b: ViewBlock) => b.info.type === 'tool_result' && b.info.toolUseId !== undefined && BATCH_ENTRY.test(b.info.toolUseId);
@@ -970,7 +993,7 @@ const batchEntryResults: Step = (messages, _client, doc) => {
     return calls.has(batch) ? batch : undefined;
   };
   const out = new Patching(messages);
-  messages.forEach((m, i) => {
+  yield* eachMessage(messages, (m, i) => {
     if (m.role !== 'user' || i === 0) return;
     const before = callsOf(messages[i - 1]);
     const folded = m.blocks.filter((b) => {
@@ -990,11 +1013,11 @@ const batchEntryResults: Step = (messages, _client, doc) => {
 };
 
 /** Each block of a line holding an unpaired UTF-16 surrogate is sent with U+FFFD in its place (at render). */
-const sanitizeSurrogates: Step = (messages, _client, doc) => {
+const sanitizeSurrogates: Step = function* (messages, _client, doc) {
   const holds = flaggedLines(doc, LONE_SURROGATE);
   if (!holds) return undefined;
   const out = new Patching(messages);
-  messages.forEach((m, i) => {
+  yield* eachMessage(messages, (m, i) => {
     if (!m.lines.some(holds)) return;
     const blocks = m.blocks.map((b) => {
       if (b.replacement !== undefined || !holdsLoneSurrogate(doc.lines[b.pos]!.info, b.info.path)) return b;
@@ -1020,11 +1043,11 @@ function interruptedResult(call: ViewBlock, at: number, client: Client): ViewBlo
  * at the very end of the conversation a recent client answers it instead, and
  * so it does a call of the last response whose other calls were answered.
  */
-const dropUnansweredCalls: Step = (messages, client) => {
+const dropUnansweredCalls: Step = function* (messages, client) {
   const out = new Patching(messages);
   const answered = new Ids();
   const unansweredCall = (b: ViewBlock) => b.info.type === 'tool_use' && !answered.contains(b.info.tid);
-  messages.forEach((m, i) => {
+  yield* eachMessage(messages, (m, i) => {
     if (!hasCalls(m)) return;
     const next = messages[i + 1];
     if (!next && client.has('interrupt-trailing-tool-use')) {
@@ -1098,7 +1121,7 @@ const TOOL_USE_INTERRUPTION = '[Request interrupted by user for tool use]';
  * adds that request to a message that ends on one (or, where it joined the
  * user lines at the end, that opens with one).
  */
-const endOnAnswer: Step = (messages, client, doc) => {
+const endOnAnswer = (messages: readonly Draft[], client: Client, doc: Doc): Stepped | undefined => {
   const last = messages[messages.length - 1];
   if (last?.role !== 'user') return undefined;
   const end = last.blocks[last.blocks.length - 1];
@@ -1140,12 +1163,12 @@ function resumingModel(doc: Doc): string | undefined {
 }
 
 /** Thinking another model wrote is not sent to the model the session resumes with (its signature is that model's). */
-const dropOtherModelsThinking: Step = (messages, _client, doc) => {
+const dropOtherModelsThinking: Step = function* (messages, _client, doc) {
   const model = resumingModel(doc);
   if (!model) return undefined;
   const out = new Patching(messages);
   const otherModels = (b: ViewBlock) => (b.info.type === 'thinking' || b.info.type === 'redacted_thinking') && isOtherModel(doc, b.pos, model);
-  messages.forEach((m, i) => {
+  yield* eachMessage(messages, (m, i) => {
     if (m.role === 'assistant') out.remove(i, picked(m.blocks, otherModels), 'drop-other-models-thinking');
   });
   return out.result();
@@ -1157,7 +1180,7 @@ function isOtherModel(doc: Doc, pos: number, model: string): boolean {
 }
 
 /** A conversation that ends on an answer gets a user message asking to continue (endOnAnswer then answers it). */
-function askedToContinue(messages: readonly Draft[]): { messages: Draft[]; patches: Patch[] } | undefined {
+function askedToContinue(messages: readonly Draft[]): Stepped | undefined {
   const last = messages[messages.length - 1];
   if (last?.role !== 'assistant') return undefined;
   const at = last.lines[last.lines.length - 1] ?? last.blocks[last.blocks.length - 1]!.pos;
@@ -1168,11 +1191,11 @@ function askedToContinue(messages: readonly Draft[]): { messages: Draft[]; patch
 }
 
 /** Tool calls to `Task` are sent as calls to `Agent`, the name the tool took. */
-const taskAsAgent: Step = (messages, _client, doc) => {
+const taskAsAgent: Step = function* (messages, _client, doc) {
   const holds = flaggedLines(doc, TASK_CALL);
   if (!holds) return undefined;
   const out = new Patching(messages);
-  messages.forEach((m, i) => {
+  yield* eachMessage(messages, (m, i) => {
     if (!m.lines.some(holds) || !m.blocks.some(isTaskCall)) return;
     out.put(i, { ...m, blocks: m.blocks.map((b) => (isTaskCall(b) ? { ...b, renamed: 'Agent' } : b)) });
     for (const b of m.blocks) if (isTaskCall(b)) out.patches.push({ by: 'task-as-agent', change: 'changed', pos: b.pos, index: b.index, message: i });
@@ -1186,9 +1209,9 @@ const isTaskCall = (b: ViewBlock) => b.info.type === 'tool_use' && b.info.name =
 export const IMAGE_PLACEHOLDER = '[image]';
 
 /** An image of a user prompt (a tool result's images are inside its block, not here) is sent as "[image]". */
-const promptImagePlaceholder: Step = (messages) => {
+const promptImagePlaceholder: Step = function* (messages) {
   const out = new Patching(messages);
-  messages.forEach((m, i) => {
+  yield* eachMessage(messages, (m, i) => {
     if (m.role !== 'user' || !m.blocks.some((b) => b.info.type === 'image')) return;
     const blocks = m.blocks.map((b) => {
       if (b.info.type !== 'image') return b;
@@ -1203,9 +1226,9 @@ const promptImagePlaceholder: Step = (messages) => {
 const isOverlongCall = (b: ViewBlock) => b.info.type === 'tool_use' && (b.renamed ?? b.info.name ?? '').length > MAX_TOOL_NAME;
 
 /** A tool_use name over the API's limit is sent cut to it. */
-const truncateToolNames: Step = (messages) => {
+const truncateToolNames: Step = function* (messages) {
   const out = new Patching(messages);
-  messages.forEach((m, i) => {
+  yield* eachMessage(messages, (m, i) => {
     if (m.role !== 'assistant' || !m.blocks.some(isOverlongCall)) return;
     const blocks = m.blocks.map((b) => (isOverlongCall(b) ? { ...b, renamed: (b.renamed ?? b.info.name!).slice(0, MAX_TOOL_NAME) } : b));
     out.put(i, { ...m, blocks });
@@ -1270,8 +1293,8 @@ function* sentStageSteps(doc: Doc, graph: Graph, client: Client, chain: readonly
     if (!client.has(by)) continue;
     const from = stage;
     const ofStage = kept(stepped, from, () => new Map<BehaviourId, ByAnswers<Stage>>());
-    stage = kept(ofStage, by, () => new ByAnswers<Stage>()).get(client, (asking) => {
-      const made = step(from.messages, asking, doc);
+    stage = yield* kept(ofStage, by, () => new ByAnswers<Stage>()).stepwise(client, function* (asking) {
+      const made = yield* step(from.messages, asking, doc);
       return made ? { messages: made.messages, patches: [...from.patches, ...made.patches] } : from;
     });
     yield;

@@ -246,7 +246,7 @@ export function shownGeneration(target: readonly Client[]): Client {
 }
 
 /** Findings settled per step: a long session has thousands, each looked up in every generation's findings. */
-const SETTLED_PER_STEP = 150;
+const SETTLED_PER_STEP = 50;
 
 /** analyze, one step at a time: what the editor runs between keys. */
 export function* analysisSteps(file: Doc, options: AnalyzeOptions = {}): Steps<Analysis> {
@@ -262,6 +262,7 @@ export function* analysisSteps(file: Doc, options: AnalyzeOptions = {}): Steps<A
   // Every shape any generation finds, in its written lines or its request, settled for the target.
   const seen = new Map<string, Diagnostic>();
   for (const p of [main, ...all]) for (const m of [p.inSent, p.inWritten]) for (const [id, d] of m) if (!seen.has(id)) seen.set(id, d);
+  yield;
   const diagnostics: Diagnostic[] = [];
   let settling = 0;
   for (const [id, d] of seen) {

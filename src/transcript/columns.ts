@@ -187,6 +187,25 @@ export function positionsByKey(key: ArrayLike<number>, size: number): Int32Array
   return at;
 }
 
+/**
+ * The position of each key in a (never mutated) line array, made once for it: a provisional
+ * analysis, the tree's rows and a merge that moves lines all look lines up by key. A key past the
+ * end reads undefined; one not there but below the largest, -1.
+ */
+export function keyPositions(lines: readonly Line[]): Int32Array {
+  let at = positionsCache.get(lines);
+  if (!at) {
+    const { key } = columnsOf(lines);
+    let size = 0;
+    for (let i = 0; i < key.length; i++) if (key[i]! >= size) size = key[i]! + 1;
+    at = positionsByKey(key, size);
+    positionsCache.set(lines, at);
+  }
+  return at;
+}
+
+const positionsCache = new WeakMap<readonly Line[], Int32Array>();
+
 /** Records the columns of a new line array, built alongside it (see ColumnsBuilder). */
 export function rememberColumns(lines: readonly Line[], cols: Columns): void {
   if (cols.key.length !== lines.length) throw new Error('columns do not match their lines');

@@ -13,7 +13,7 @@ import type { Diagnostic, Provider } from '../rules/types.js';
 import { type Doc, asOwnConversation } from '../transcript/document.js';
 import type { ByteSource } from '../transcript/source.js';
 import { Recent } from '../transcript/recent.js';
-import { columnsOf } from '../transcript/columns.js';
+import { keyPositions } from '../transcript/columns.js';
 import { type ChainSets, type Rows, diagnosticsByPos, rawRows, treeRows } from './rows.js';
 
 /** What the editor checks documents for: a provider's rules and the Claude Code versions whose requests count. */
@@ -174,12 +174,10 @@ export class EditorMemo {
     const read = checks.conversation === 'subagent' ? asOwnConversation(doc) : doc;
     const graph = buildGraph(read, generation);
     const view = buildApiView(read, graph, asWritten(generation));
-    // Where the lines with problems are now: one pass over the keys, without a map of every line.
-    const posOf = new Map<number, number>(before.diagnostics.map((d) => [d.key, -1]));
-    const { key } = columnsOf(doc.lines);
-    for (let pos = 0; pos < key.length; pos++) if (posOf.has(key[pos]!)) posOf.set(key[pos]!, pos);
+    // Where the lines with problems are now (the rows look lines up by key too).
+    const posOf = keyPositions(doc.lines);
     const diagnostics = before.diagnostics.flatMap((d) => {
-      const pos = posOf.get(d.key)!;
+      const pos = posOf[d.key] ?? -1;
       return pos === -1 ? [] : [pos === d.pos ? d : { ...d, pos }];
     });
     const counts = { error: 0, warning: 0, info: 0 };

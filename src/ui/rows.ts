@@ -1,7 +1,7 @@
 import { type ViewMessage, lastBelow } from '../conversation/apiView.js';
 import type { Analysis } from '../rules/analyze.js';
 import type { Diagnostic, Severity } from '../rules/types.js';
-import { type Columns, columnsOf, positionsByKey } from '../transcript/columns.js';
+import { type Columns, columnsOf, keyPositions } from '../transcript/columns.js';
 import type { BlockInfo } from '../transcript/lineInfo.js';
 
 /**
@@ -128,8 +128,6 @@ class TreeRows implements Rows {
   /** The index of each message's turn row; the last entry, the number of rows. */
   private readonly first: Int32Array;
   private readonly key: Columns['key'];
-  /** Line position by key, made on the first lookup by id. */
-  private posByKey?: Int32Array;
 
   constructor(
     private readonly a: Analysis,
@@ -225,8 +223,7 @@ class TreeRows implements Rows {
   indexOfId(id: string): number {
     // Ids are "t<key>", "b<key>:<block>" and "b<key>:<block>:subagent" (see rowsOf).
     const key = Number.parseInt(id.slice(1), 10);
-    this.posByKey ??= positionsByKey(this.key, this.a.doc.nextKey);
-    const pos = key >= 0 && key < this.posByKey.length ? this.posByKey[key]! : -1;
+    const pos = key >= 0 ? (keyPositions(this.a.doc.lines)[key] ?? -1) : -1;
     return this.rowsOfLine(pos).find((i) => this.at(i)!.id === id) ?? -1;
   }
 
