@@ -81,8 +81,15 @@ for (const k of keys) {
     s = reduce(s, { type: 'revalidated', analysis, checks: s.checks });
     console.log(`       revalidate: ${summary(steps)}; take ${ms(t)} ms; frame ${JSON.stringify(frame(s))}`);
   } else {
-    const prepared = prepareEdit(s);
-    if (prepared) console.log(`       prepare: ${summary(drive(() => s.memo.advance(prepared, s.checks) !== undefined))}`);
+    // The edited document is made in steps too, before its analysis.
+    const editing = prepareEdit(s);
+    let prepared;
+    const applying = drive(() => {
+      const step = editing.next();
+      prepared = step.value;
+      return step.done;
+    });
+    if (prepared) console.log(`       prepare: ${summary([...applying, ...drive(() => s.memo.advance(prepared, s.checks) !== undefined)])}`);
   }
 }
 doc.source.close();

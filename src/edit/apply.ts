@@ -1,3 +1,4 @@
+import { type Steps, finish } from '../conversation/steps.js';
 import type { Doc } from '../transcript/document.js';
 import { valueAt } from '../transcript/jsonPath.js';
 import { Draft } from './draft.js';
@@ -78,9 +79,15 @@ const opOf = (e: Edit) => OPS[e.op] as Op<Edit>;
 
 /** Applies edits in order and returns the new document; `doc` is not changed. */
 export function applyEdits(doc: Doc, edits: readonly Edit[]): Doc {
+  return finish(editSteps(doc, edits));
+}
+
+/** applyEdits a step at a time: the edits, then the new document's lines put in order. */
+export function* editSteps(doc: Doc, edits: readonly Edit[]): Steps<Doc> {
   const d = new Draft(doc);
   for (const e of edits) opOf(e).apply(d, e);
-  return d.finish();
+  yield;
+  return yield* d.finish();
 }
 
 /** Keys of the lines an edit reads or writes (besides relinked children). */

@@ -1,3 +1,4 @@
+import type { Steps } from '../conversation/steps.js';
 import { rememberColumns } from '../transcript/columns.js';
 import { type Doc, defaultEol, entryOf, makeLine } from '../transcript/document.js';
 import { internedId } from '../transcript/intern.js';
@@ -172,11 +173,12 @@ export class Draft {
     }
   }
 
-  finish(): Doc {
+  /** The edited document, a step at a time (see LineStore.orderedSteps). */
+  *finish(): Steps<Doc> {
     const changed = new Uint8Array(this.store.keyLimit);
     for (const key of this.values.keys()) changed[key] = 1;
     for (const key of this.links.relinkedKeys()) changed[key] = 1;
-    const { lines, cols } = this.store.ordered(changed, (line, key) => {
+    const { lines, cols } = yield* this.store.orderedSteps(changed, (line, key) => {
       const v = this.values.get(key);
       return v ? makeLine(key, JSON.stringify(v), line.eol) : this.links.relinked(this.doc, line);
     });

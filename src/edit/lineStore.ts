@@ -2,8 +2,12 @@ import { type Columns, ColumnsBuilder, ENTRY, columnsOf, positionsByKey } from '
 import { type Doc, type Line, makeLine } from '../transcript/document.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
+import { type Steps, finish } from '../conversation/steps.js';
 
 const SCANS_BEFORE_INDEX = 8;
+
+/** Slots ordered between pauses (see orderedSteps). */
+const COPIED_PER_STEP = 100_000;
 
 /** Thrown when an edit names a line or path that does not exist; the document is left as it was. */
 export class EditError extends Error {}
@@ -202,6 +206,11 @@ export class LineStore {
    * visit to each of 100k line objects.
    */
   ordered(changed?: Uint8Array, rewrite?: (line: Line, key: number) => Line): { lines: Line[]; cols: Columns } {
+    return finish(this.orderedSteps(changed, rewrite));
+  }
+
+  /** ordered, pausing every COPIED_PER_STEP slots: on 2 GB the copy of a million lines and their columns is a few hundred ms. */
+  *orderedSteps(changed?: Uint8Array, rewrite?: (line: Line, key: number) => Line): Steps<{ lines: Line[]; cols: Columns }> {
     const { lines, dead, after, inserted } = this;
     // Made at its largest size and cut at the end: grown by push, 100k lines were copied over and over.
     const out = new Array<Line>(lines.length + inserted.size);
@@ -225,9 +234,15 @@ export class LineStore {
     const flush = (end: number) => {
       for (let i = run; i < end; i++) out[n++] = lines[i]!;
       cols.copy(this.cols, run, end);
+      run = end;
     };
     emitAfter(-1);
     for (let i = 0; i < lines.length; i++) {
+      if (i % COPIED_PER_STEP === COPIED_PER_STEP - 1) {
+        // The untouched run so far is copied before the pause.
+        flush(i);
+        yield;
+      }
       const key = keys[i]!;
       const untouched = !dead[i] && !changed?.[key];
       if (untouched && !anchored?.[key]) continue;

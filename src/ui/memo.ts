@@ -1,12 +1,12 @@
 import { type BudgetOptions, type RecordedOverheads, type RequestBudget, loadedOverheads, measure, requestBudget } from '../budget/budget.js';
 import { type Contributor, largestBlocks } from '../budget/contributors.js';
 import { configuredModel } from '../report/settings.js';
-import { applyEdits } from '../edit/apply.js';
+import { editSteps } from '../edit/apply.js';
 import { apiViewSteps, buildApiView } from '../conversation/apiView.js';
 import { asWritten } from '../conversation/clients.js';
 import { buildGraph, indexGraph } from '../conversation/graph.js';
 import { type Analysis, analysisSteps, shownGeneration } from '../rules/analyze.js';
-import type { Steps } from '../conversation/steps.js';
+import { type Steps, finish } from '../conversation/steps.js';
 import type { Edit } from '../edit/types.js';
 import { type Target, resolveTarget } from '../report/target.js';
 import type { Diagnostic, Provider } from '../rules/types.js';
@@ -68,6 +68,8 @@ export class EditorMemo {
    * for again. The documents made are weighed as the analyses are.
    */
   private readonly edited = new Recent<readonly Edit[], { from: WeakRef<Doc>; to: Doc }>(8, (_, e) => e.to.lines.length, ANALYSED_LINES);
+  /** The edit being applied a step at a time (see applying). */
+  private editing?: { readonly from: Doc; readonly edits: readonly Edit[]; readonly steps: Steps<Doc> };
   /** By document and messages, not analysis: a revalidated analysis has the lines its provisional one showed. */
   private rowsCache?: { doc: Doc; messages: Analysis['view']['messages']; raw: boolean; collapsed: ReadonlySet<number>; rows: Rows };
   private byPosCache?: { analysis: Analysis; byPos: Map<number, Diagnostic[]> };
@@ -209,6 +211,7 @@ export class EditorMemo {
   startOver(): void {
     this.analyses.clear();
     this.edited.clear();
+    this.editing = undefined;
     this.jobs.clear();
     this.rowsCache = undefined;
     this.byPosCache = undefined;
@@ -222,12 +225,35 @@ export class EditorMemo {
     return analysis;
   }
 
+  /** The document `edits` make of `doc`, finishing the application under way if it is this one. */
   applied(doc: Doc, edits: readonly Edit[]): Doc {
-    const known = this.edited.get(edits);
-    if (known?.from.deref() === doc) return known.to;
-    const to = applyEdits(doc, edits);
-    this.edited.set(edits, { from: new WeakRef(doc), to });
-    return to;
+    return finish(this.applying(doc, edits));
+  }
+
+  /**
+   * applied, a step at a time (see editSteps): what preparing the next key's edit runs between
+   * keys. An application left half done resumes where it stopped, whoever asks for it next.
+   */
+  *applying(doc: Doc, edits: readonly Edit[]): Steps<Doc> {
+    for (;;) {
+      const known = this.edited.get(edits);
+      if (known?.from.deref() === doc) return known.to;
+      let job = this.editing;
+      if (job?.from !== doc || job.edits !== edits) this.editing = job = { from: doc, edits, steps: editSteps(doc, edits) };
+      let step: IteratorResult<void, Doc>;
+      try {
+        step = job.steps.next();
+      } catch (e) {
+        this.editing = undefined;
+        throw e;
+      }
+      if (step.done) {
+        this.editing = undefined;
+        this.edited.set(edits, { from: new WeakRef(doc), to: step.value });
+        return step.value;
+      }
+      yield;
+    }
   }
 
   /** The rows of the tree (or of the raw view) of an analysis: built once per analysis, view and set of collapsed turns. */

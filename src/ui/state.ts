@@ -11,6 +11,7 @@ import type { Edit } from '../edit/types.js';
 import type { Diagnostic } from '../rules/types.js';
 import { type Target, EVERY_GENERATION, targetOption } from '../report/target.js';
 import { GENERATIONS } from '../conversation/clients.js';
+import type { Steps } from '../conversation/steps.js';
 import type { Doc } from '../transcript/document.js';
 import { type Changes, changesBetween } from './changes.js';
 import { planDelete, planMerge, planMove, type Planned, rewindKeys } from './editActions.js';
@@ -167,14 +168,15 @@ function scrolled(s: EditorState): EditorState {
  * rewind question open, else f at the cursor (or, off any problem, after n).
  * The edited document lands in the editor's memo, and its analysis once the
  * caller has driven it there (see EditorMemo.advance); the key then only
- * redraws. The editor calls this when the user pauses, reading. The first call
- * also readies the code every edit runs (a cold first edit of 200 MB costs
- * three times a warm one). Returns the edited document, or undefined when
- * there is nothing to apply, the present document is still being
- * revalidated (but for a rewind), another overlay is open, or an effect runs
- * (a save closes the document's file).
+ * redraws. The editor runs this when the user pauses, reading, a step at a
+ * time (on 2 GB the edited document's lines are a few hundred ms of copying).
+ * The first run also readies the code every edit runs (a cold first edit of
+ * 200 MB costs three times a warm one). Ends with the edited document, or
+ * undefined when there is nothing to apply, the present document is still
+ * being revalidated (but for a rewind), another overlay is open, or an effect
+ * runs (a save closes the document's file).
  */
-export function prepareEdit(s: EditorState): Doc | undefined {
+export function* prepareEdit(s: EditorState): Steps<Doc | undefined> {
   // A fix is of a problem the full analysis may not find; a rewind's lines are those the question names.
   if (s.effect || (s.revalidating && s.overlay.kind !== 'rewind')) return undefined;
   const edits =
@@ -185,7 +187,7 @@ export function prepareEdit(s: EditorState): Doc | undefined {
         : undefined;
   if (!edits) return undefined;
   try {
-    return s.memo.applied(s.history.present, edits);
+    return yield* s.memo.applying(s.history.present, edits);
   } catch (e) {
     if (e instanceof EditError) return undefined; // the key will say why
     throw e;

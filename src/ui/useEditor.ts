@@ -121,9 +121,14 @@ function ahead<T>(work: () => T): T | undefined {
  * edited document, then its analysis. True once it is done, or when there is nothing to prepare.
  */
 function preparing(state: EditorState): () => boolean {
+  const editing = prepareEdit(state);
   let prepared: Doc | undefined | null = null;
   return () => {
-    if (prepared === null) prepared = ahead(() => prepareEdit(state));
+    if (prepared === null) {
+      const step = ahead(() => editing.next());
+      if (!step?.done) return !step;
+      prepared = step.value;
+    }
     const doc = prepared;
     return !doc || (ahead(() => state.memo.advance(doc, state.checks) !== undefined) ?? true);
   };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { EditError, applyEdits } from '../../src/edit/apply.js';
+import { EditError, applyEdits, editSteps } from '../../src/edit/apply.js';
 import type { Edit } from '../../src/edit/types.js';
 import { columnsOf } from '../../src/transcript/columns.js';
 import type { Doc } from '../../src/transcript/document.js';
@@ -369,6 +369,34 @@ describe('the columns an edited document carries', () => {
     const after = apply(doc, { op: 'insert-line', afterKey: null, value }, { op: 'swap-lines', key: keyOf(doc, 2), withKey: keyOf(doc, 6) });
     expect(after.lines[0]!.info.uuid).toBe(value.uuid);
     expect(columnsOf(after.lines)).toEqual(fresh(after));
+  });
+  test('on a document longer than a step of the copy (the lines are put in order a step at a time)', () => {
+    // A real line written 210,000 times: three steps of the copy, with edits on both sides of each pause.
+    const line = rawLines('long').find((l) => l.startsWith('{"type":"file-history-snapshot"'))!;
+    const doc = docFromBuffer(Buffer.from(`${line}\n`.repeat(210_000)));
+    const value = { type: 'file-history-snapshot', messageId: 'inserted', snapshot: {}, isSnapshotUpdate: false };
+    const edits: Edit[] = [
+      { op: 'delete-line', key: 4 },
+      { op: 'delete-line', key: 99_998 },
+      { op: 'delete-line', key: 99_999 },
+      { op: 'insert-line', afterKey: 100_000, value },
+      { op: 'set', key: 199_999, path: ['isSnapshotUpdate'], value: true },
+    ];
+    const steps = editSteps(doc, edits);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    const after = step.value;
+    // The edits, then a pause at each of the two step bounds the copy crosses.
+    expect(pauses).toBe(3);
+    const keys = [...Array(210_000).keys()].filter((k) => k !== 4 && k !== 99_998 && k !== 99_999);
+    keys.splice(keys.indexOf(100_000) + 1, 0, 210_000);
+    expect(after.lines.map((l) => l.key)).toEqual(keys);
+    expect(after.lines.filter((l) => l !== doc.lines[l.key]).map((l) => l.key)).toEqual([210_000, 199_999]);
+    expect(columnsOf(after.lines)).toEqual(fresh(after));
+    const text = (k: number) =>
+      k === 210_000 ? JSON.stringify(value) : k === 199_999 ? JSON.stringify({ ...JSON.parse(line), isSnapshotUpdate: true }) : line;
+    expect(serializeToBuffer(after).toString('utf8')).toBe(keys.map((k) => `${text(k)}\n`).join(''));
   });
 });
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { checksFor } from '../../src/ui/memo.js';
 import { describe, expect, test } from 'vitest';
 import { applyEdits } from '../../src/edit/apply.js';
+import { finish } from '../../src/conversation/steps.js';
 import { analyze } from '../../src/rules/analyze.js';
 import { docFromBuffer } from '../../src/transcript/load.js';
 import { serializeToBuffer } from '../../src/transcript/save.js';
@@ -21,8 +22,23 @@ import { realDoc } from '../helpers/fixtures.js';
 
 // One step in five opens the rewind question: some dozens of rewinds are confirmed in a run.
 const command = fc.oneof({ arbitrary: fc.constantFrom(...EDITOR_COMMANDS), weight: 4 }, { arbitrary: fc.constant<Command>('rewind'), weight: 1 });
-const step = fc.record({ command, prepare: fc.boolean(), confirm: fc.boolean() });
-type Step = { command: Command; prepare: boolean; confirm: boolean };
+// A preparation left half done (a key came) is resumed, or dropped, by whoever asks next.
+const prepare = fc.oneof(fc.constant<Preparation>('none'), fc.constant<Preparation>('all'), fc.integer({ min: 1, max: 3 }));
+const step = fc.record({ command, prepare, confirm: fc.boolean() });
+type Preparation = 'none' | 'all' | number;
+type Step = { command: Command; prepare: Preparation; confirm: boolean };
+
+/** Prepares the edit of the next key, to its end or for that many steps; the document when it ended. */
+function prepared(s: EditorState, how: Preparation): Doc | undefined {
+  if (how === 'none') return undefined;
+  if (how === 'all') return finish(prepareEdit(s));
+  const steps = prepareEdit(s);
+  for (let i = 0; i < how; i++) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+  return undefined;
+}
 
 /** How many rewinds `answered` confirmed and checked. */
 let rewinds = 0;
@@ -31,9 +47,9 @@ let rewinds = 0;
 function answered(s: EditorState, { prepare, confirm }: Step): EditorState {
   if (s.overlay.kind !== 'rewind' || !confirm) return reduce(s, { type: 'key', press: { name: 'escape' } });
   const fresh = applyEdits(s.history.present, s.overlay.edits);
-  const prepared = prepare ? prepareEdit(s) : undefined;
+  const made = prepared(s, prepare);
   const after = reduce(s, { type: 'key', press: { name: 'y' } });
-  if (prepared) expect(after.history.present).toBe(prepared);
+  if (made) expect(after.history.present).toBe(made);
   rewinds++;
   expect(serializeToBuffer(after.history.present).equals(serializeToBuffer(fresh))).toBe(true);
   return after;
@@ -42,8 +58,8 @@ function answered(s: EditorState, { prepare, confirm }: Step): EditorState {
 /** Runs the steps, then n, then checks f there; false when there was no fix to check. */
 function check(start: EditorState, steps: Step[]): boolean {
   let s = start;
-  for (const st of [...steps, { command: 'nextProblem' as const, prepare: false, confirm: false }]) {
-    if (st.prepare) prepareEdit(s);
+  for (const st of [...steps, { command: 'nextProblem' as const, prepare: 'none' as const, confirm: false }]) {
+    prepared(s, st.prepare);
     s = reduce(s, { type: 'command', command: st.command });
     if (s.overlay.kind !== 'none') s = answered(s, st);
   }
@@ -55,9 +71,9 @@ function check(start: EditorState, steps: Step[]): boolean {
   } catch {
     return false; // f says why it cannot; nothing was prepared either
   }
-  const prepared = prepareEdit(s);
+  const made = finish(prepareEdit(s));
   const after = reduce(s, { type: 'command', command: 'fix' });
-  expect(after.history.present).toBe(prepared);
+  expect(after.history.present).toBe(made);
   expect(serializeToBuffer(after.history.present).equals(serializeToBuffer(fresh))).toBe(true);
   expect(after.analysis.diagnostics).toStrictEqual(analyze(fresh, { target: s.checks.target.clients, budget: s.memo.budgetOptions(fresh) }).diagnostics);
   return true;

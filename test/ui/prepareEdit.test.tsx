@@ -7,12 +7,24 @@ import { DEMO, counts, mount, status, tempCopy } from './harness.js';
 
 /* The editor works out the fix of the problem the user pauses on, so that f only redraws. */
 
+/** The document each preparation ended with, by the state it was made for (one cancelled half done has none). */
+const preparedFor = vi.hoisted(() => new Map<object, object | undefined>());
 vi.mock('../../src/ui/state.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/ui/state.js')>();
-  return { ...actual, prepareEdit: vi.fn(actual.prepareEdit) };
+  return {
+    ...actual,
+    prepareEdit: vi.fn(function* (s: Parameters<typeof actual.prepareEdit>[0]) {
+      const doc = yield* actual.prepareEdit(s);
+      preparedFor.set(s, doc);
+      return doc;
+    }),
+  };
 });
 const prepareEdit = vi.mocked(state.prepareEdit);
-afterEach(() => prepareEdit.mockClear());
+afterEach(() => {
+  prepareEdit.mockClear();
+  preparedFor.clear();
+});
 
 test('a pause on a problem prepares its fix; f then shows the fixed document', async () => {
   const doc = await loadFile(tempCopy(DEMO));
@@ -22,7 +34,7 @@ test('a pause on a problem prepares its fix; f then shows the fixed document', a
     await new Promise((r) => setTimeout(r, PREPARE_AFTER_MS * 3));
     const last = prepareEdit.mock.calls.at(-1)![0];
     expect(last.problem?.rule).toBe('tool-result-missing');
-    const prepared = prepareEdit.mock.results.at(-1)!.value as state.EditorState['history']['present'] | undefined;
+    const prepared = preparedFor.get(last);
     expect(prepared).toBeDefined();
     const f = await ui.press('f');
     expect(counts(f)).toBe('1 error · 2 warnings');
@@ -53,7 +65,7 @@ test('nothing is prepared while a save runs (it closes the file the document rea
     await ui.press('s', 'y');
     await ui.until((f) => status(f).startsWith('saved; backup'), 'the save');
     // Asked while the save ran, it prepared nothing.
-    const during = prepareEdit.mock.calls.flatMap(([s], k) => (s.effect !== undefined ? [prepareEdit.mock.results[k]!.value] : []));
+    const during = prepareEdit.mock.calls.flatMap(([s]) => (s.effect !== undefined ? [preparedFor.has(s) ? preparedFor.get(s) : 'unfinished'] : []));
     expect(during.length).toBeGreaterThan(0);
     expect(during).toEqual(during.map(() => undefined));
     ui.app.unmount();
@@ -74,7 +86,7 @@ test('the rewind question open while an edit revalidates: the rewind is prepared
     await new Promise((r) => setTimeout(r, PREPARE_AFTER_MS * 3));
     const asked = prepareEdit.mock.calls.findIndex(([s]) => s.revalidating && s.overlay.kind === 'rewind');
     expect(asked).toBeGreaterThanOrEqual(0);
-    const prepared = prepareEdit.mock.results[asked]!.value as state.EditorState['history']['present'] | undefined;
+    const prepared = preparedFor.get(prepareEdit.mock.calls[asked]![0]);
     expect(prepared).toBeDefined();
     const y = await ui.press('y');
     expect(status(y)).toMatch(/^rewound: dropped everything after turn #\d+ · u undoes$/);

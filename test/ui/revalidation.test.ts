@@ -1,3 +1,4 @@
+import { finish } from '../../src/conversation/steps.js';
 import { describe, expect, test } from 'vitest';
 import { applyEdits } from '../../src/edit/apply.js';
 import { analyze } from '../../src/rules/analyze.js';
@@ -160,10 +161,10 @@ describe('keys during revalidation', () => {
 
   test('the fix is prepared only once the present document is revalidated', () => {
     const s = run(atFirstProblem(start()), 'delete', 'nextProblem');
-    expect(prepareEdit(s)).toBeUndefined();
+    expect(finish(prepareEdit(s))).toBeUndefined();
     const done = revalidate(s);
     const edits = problemAtCursor(done)!.fixes[0]!.edits;
-    const prepared = prepareEdit(done)!;
+    const prepared = finish(prepareEdit(done))!;
     expect(serializeToBuffer(prepared).equals(serializeToBuffer(applyEdits(done.history.present, edits)))).toBe(true);
     // f takes the prepared document; its analysis, driven to the end ahead of f, is the one f shows.
     let analysis: ReturnType<EditorMemo['advance']>;

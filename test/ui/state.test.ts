@@ -1,4 +1,5 @@
 import { checksFor } from '../../src/ui/memo.js';
+import { finish } from '../../src/conversation/steps.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,7 +122,7 @@ describe('an edit worked out ahead of its key (while the user reads the problem 
   test('f then takes the prepared document, and ends as a fix worked out on the spot', () => {
     const at = run(initialState(doc, checksFor(doc, 'anthropic'), HEIGHT), 'nextProblem');
     const fix = at.problem!.fixes[0]!;
-    const prepared = prepareEdit(at);
+    const prepared = finish(prepareEdit(at));
     expect(prepared).toBeDefined();
     const fixed = run(at, 'fix');
     expect(fixed.history.present).toBe(prepared);
@@ -137,7 +138,7 @@ describe('an edit worked out ahead of its key (while the user reads the problem 
     const clean = rowsOf(s).findIndex((r) => !s.analysis.diagnostics.some((d) => d.pos === r.pos && d.severity !== 'info'));
     expect(clean).toBeGreaterThanOrEqual(0);
     const at = { ...s, cursor: clean };
-    const prepared = prepareEdit(at);
+    const prepared = finish(prepareEdit(at));
     expect(prepared).toBeDefined();
     expect(run(at, 'nextProblem', 'fix').history.present).toBe(prepared);
   });
@@ -147,7 +148,7 @@ describe('an edit worked out ahead of its key (while the user reads the problem 
     const turn = rowsOf(s).findIndex((r) => r.kind === 'turn' && r.turn === 3);
     const asked = run({ ...s, cursor: turn }, 'rewind');
     expect(asked.overlay.kind).toBe('rewind');
-    const prepared = prepareEdit(asked);
+    const prepared = finish(prepareEdit(asked));
     expect(prepared).toBeDefined();
     expect(prepared!.lines.length).toBeLessThan(doc.lines.length);
     const rewound = run(asked, 'yes');
@@ -160,12 +161,12 @@ describe('an edit worked out ahead of its key (while the user reads the problem 
 
   test('nothing is prepared where f would do nothing: an overlay open, a save running, a session with no problems', () => {
     const s = initialState(doc, checksFor(doc, 'anthropic'), HEIGHT);
-    expect(prepareEdit({ ...run(s, 'nextProblem'), overlay: { kind: 'help', top: 0 } })).toBeUndefined();
-    expect(prepareEdit({ ...run(s, 'nextProblem'), effect: { kind: 'save' } })).toBeUndefined();
+    expect(finish(prepareEdit({ ...run(s, 'nextProblem'), overlay: { kind: 'help', top: 0 } }))).toBeUndefined();
+    expect(finish(prepareEdit({ ...run(s, 'nextProblem'), effect: { kind: 'save' } }))).toBeUndefined();
     const clean = realDoc('compact');
     const c = initialState(clean, checksFor(clean, 'anthropic'), HEIGHT);
     expect(c.analysis.counts).toMatchObject({ error: 0, warning: 0 });
-    expect(prepareEdit(c)).toBeUndefined();
+    expect(finish(prepareEdit(c))).toBeUndefined();
   });
 });
 
