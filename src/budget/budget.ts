@@ -1,4 +1,5 @@
 import type { ApiView } from '../conversation/apiView.js';
+import { type Steps, finish } from '../conversation/steps.js';
 import type { Doc } from '../transcript/document.js';
 import { CALIBRATION, blockTokens } from './estimate.js';
 import { type ContextWindow, contextWindow } from './window.js';
@@ -87,19 +88,33 @@ export interface Measured {
  * Made once per view (the rule, the editor's header and its keys share it).
  */
 export function measure(doc: Doc, view: ApiView): Measured {
+  return finish(measureSteps(doc, view));
+}
+
+/** measure a step at a time, MEASURED_PER_STEP messages a step (the editor measures between keys). */
+export function* measureSteps(doc: Doc, view: ApiView): Steps<Measured> {
   let known = measured.get(view);
-  if (!known) measured.set(view, (known = measureView(doc, view)));
+  if (!known) {
+    const made = yield* measureView(doc, view);
+    // One measured meanwhile by another analysis under way is kept.
+    known = measured.get(view) ?? made;
+    measured.set(view, known);
+  }
   return known;
 }
 
 const measured = new WeakMap<ApiView, Measured>();
 
-function measureView(doc: Doc, view: ApiView): Measured {
+/** Messages measured between pauses: on 2 GB, 188k of them are a tenth of a second. */
+const MEASURED_PER_STEP = 20_000;
+
+function* measureView(doc: Doc, view: ApiView): Steps<Measured> {
   const { lines } = doc;
   const messages = new Float64Array(view.messages.length);
   const recorded: Recorded[] = [];
   let before = 0;
   for (let m = 0; m < view.messages.length; m++) {
+    if (m % MEASURED_PER_STEP === MEASURED_PER_STEP - 1) yield;
     const msg = view.messages[m]!;
     if (msg.role === 'assistant') {
       for (let k = 0; k < msg.lines.length; k++) {

@@ -424,6 +424,7 @@ function* merge(doc: Doc, sent: readonly number[], client: Client): Steps<Stage>
       drafts.push(at ? draftAt(t.drafts[k]!, at) : t.drafts[k]!);
     }
     for (let k = t.patchesBefore[d]!; k < t.ownPatches; k++) {
+      if (k % ADOPTED_PER_STEP === ADOPTED_PER_STEP - 1) yield;
       const patch = t.patches[k]!;
       patches.push(shift || at ? { ...patch, pos: at ? at(patch.pos) : patch.pos, message: patch.message + shift } : patch);
     }
@@ -1360,18 +1361,21 @@ function endsOnUnsentError(doc: Doc, chain: readonly number[], client: Client): 
 /** Line position -> message, once per stage: generations that share a view share its index. */
 const indexes = new WeakMap<readonly Draft[], MessageIndex>();
 
-function indexOf(doc: Doc, messages: readonly Draft[]): MessageIndex {
+/** The message of each line a stage sends, made once per stage, READ_PER_STEP messages a step. */
+function* indexOf(doc: Doc, messages: readonly Draft[]): Steps<MessageIndex> {
   let index = indexes.get(messages);
   if (!index) {
     const at = new Int32Array(doc.lines.length).fill(-1);
     let size = 0;
-    messages.forEach((m, i) => {
+    yield* eachMessage(messages, (m, i) => {
       for (const p of m.lines) {
         at[p] = i;
         size++;
       }
     });
-    indexes.set(messages, (index = messageIndex(at, size)));
+    // One made meanwhile by another analysis under way (the editor runs two) is kept.
+    index = indexes.get(messages) ?? messageIndex(at, size);
+    indexes.set(messages, index);
   }
   return index;
 }
@@ -1390,7 +1394,7 @@ export function buildApiView(doc: Doc, graph: Graph, client: Client = NEWEST, ch
 export function* apiViewSteps(doc: Doc, graph: Graph, client: Client = NEWEST, chain: readonly number[] = graph.chain): Steps<ApiView> {
   const { messages, patches } = yield* sentStageSteps(doc, graph, client, chain);
   yield;
-  return { client, messages, messageOf: indexOf(doc, messages), patches };
+  return { client, messages, messageOf: yield* indexOf(doc, messages), patches };
 }
 
 /** The JSON body the client would send as `messages`, read back from the lines. */

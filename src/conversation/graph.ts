@@ -15,6 +15,7 @@ import type { Doc, Line } from '../transcript/document.js';
 import { type Groups, groups, members } from '../transcript/groups.js';
 import { internedCount, internedId } from '../transcript/intern.js';
 import { ByAnswers, type Client, NEWEST } from './clients.js';
+import { type Steps, finish } from './steps.js';
 
 /**
  * The uuid graph of a document (DESIGN §3). Positions are indices into
@@ -172,13 +173,14 @@ export function latestEarlierEntry(
  * missing parent, which a client that bridges gaps crosses to the entry
  * written just before when it is close enough.
  */
-function walk(doc: Doc, cols: Columns, ix: Index, start: number, client: Client): { chain: number[]; cycleAt?: number; gaps: Gap[] } {
+function* walk(doc: Doc, cols: Columns, ix: Index, start: number, client: Client): Steps<Walk> {
   const out: number[] = [];
   const gaps: Gap[] = [];
   const seen = new Uint8Array(cols.pid.length);
   let pos = start;
   let cycleAt: number | undefined;
   while (pos !== -1) {
+    if (out.length % WALKED_PER_STEP === WALKED_PER_STEP - 1) yield;
     if (seen[pos]) {
       cycleAt = pos;
       break;
@@ -295,16 +297,19 @@ function lastLeafOf(di: DocIndex): number | undefined {
   return di.leaves.last;
 }
 
-type Walk = ReturnType<typeof walk>;
+/** Lines walked between pauses: a 2 GB session's chain is a million lines, a walk of them 0.1-0.2 s. */
+const WALKED_PER_STEP = 100_000;
+
+type Walk = { chain: number[]; cycleAt?: number; gaps: Gap[] };
 
 /**
  * A walk once per document, start and answer to the gaps it meets: clients
  * that resume from the same line alike share one chain (and so one view of it).
  */
-function walkOf(doc: Doc, di: DocIndex, start: number, client: Client): Walk {
+function* walkOf(doc: Doc, di: DocIndex, start: number, client: Client): Steps<Walk> {
   let known = di.walks.get(start);
   if (!known) di.walks.set(start, (known = new ByAnswers()));
-  return known.get(client, (asking) => walk(doc, di.cols, di.ix, start, asking));
+  return yield* known.stepwise(client, (asking) => walk(doc, di.cols, di.ix, start, asking));
 }
 
 /** What every client's graph of one document shares: its columns, its index, and the lines no walk changes. */
@@ -395,6 +400,11 @@ export function indexGraph(doc: Doc): void {
 }
 
 export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
+  return finish(graphSteps(doc, client));
+}
+
+/** buildGraph a step at a time: the walks from the leaf (and from before a compaction) pause as they go. */
+export function* graphSteps(doc: Doc, client: Client = NEWEST): Steps<Graph> {
   const di = docIndex(doc);
   const { cols, ix, duplicateUuids, dangling, unreadable } = di;
   const posOfId = (id: number) => ownerOf(ix, id);
@@ -422,7 +432,7 @@ export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
   };
 
   const leaf = chooseLeaf(doc, di, client);
-  const main = leaf === undefined ? { chain: [] as number[], gaps: [] } : walkOf(doc, di, leaf, client);
+  const main: Walk = leaf === undefined ? { chain: [], gaps: [] } : yield* walkOf(doc, di, leaf, client);
   const head = main.chain[0] !== undefined ? doc.lines[main.chain[0]]! : undefined;
   let preCompactChain: number[] = [];
   if (head && head.info.type === 'system' && head.info.subtype === 'compact_boundary') {
@@ -432,7 +442,7 @@ export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
     let named = head.info.logicalParentUuid ? posOf(head.info.logicalParentUuid) : undefined;
     if (named !== undefined && active.has(named)) named = undefined;
     const before = named ?? lastLeaf(cols, ix, main.chain[0]);
-    if (before !== undefined) preCompactChain = walkOf(doc, di, before, client).chain;
+    if (before !== undefined) preCompactChain = (yield* walkOf(doc, di, before, client)).chain;
   }
   return {
     posOf,

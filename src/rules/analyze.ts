@@ -1,6 +1,6 @@
 import { type ApiView, apiViewSteps, buildApiView, type Patch } from '../conversation/apiView.js';
 import { asWritten, type BehaviourId, ByAnswers, behaviour, type Client, GENERATIONS, generationOf, NEWEST, versionRanges } from '../conversation/clients.js';
-import { type Graph, buildGraph } from '../conversation/graph.js';
+import { type Graph, graphSteps } from '../conversation/graph.js';
 import type { BudgetOptions } from '../budget/budget.js';
 import { type Doc, asOwnConversation } from '../transcript/document.js';
 import { type Steps, finish } from '../conversation/steps.js';
@@ -145,7 +145,7 @@ function* passes(checking: Checking): Steps<Pass[]> {
   };
   const out: Pass[] = [];
   for (const generation of GENERATIONS) {
-    const graph = graphs.get(generation, (asking) => buildGraph(doc, asking));
+    const graph = yield* graphs.stepwise(generation, (asking) => graphSteps(doc, asking));
     if (!built.has(graph)) {
       built.add(graph);
       yield;
@@ -261,8 +261,12 @@ export function* analysisSteps(file: Doc, options: AnalyzeOptions = {}): Steps<A
 
   // Every shape any generation finds, in its written lines or its request, settled for the target.
   const seen = new Map<string, Diagnostic>();
-  for (const p of [main, ...all]) for (const m of [p.inSent, p.inWritten]) for (const [id, d] of m) if (!seen.has(id)) seen.set(id, d);
-  yield;
+  for (const p of [main, ...all])
+    for (const m of [p.inSent, p.inWritten]) {
+      for (const [id, d] of m) if (!seen.has(id)) seen.set(id, d);
+      // Each generation's findings are a step: on 2 GB, tens of thousands in each of 76 maps.
+      yield;
+    }
   const diagnostics: Diagnostic[] = [];
   let settling = 0;
   for (const [id, d] of seen) {

@@ -1,10 +1,10 @@
-import { type BudgetOptions, type RecordedOverheads, type RequestBudget, loadedOverheads, measure, requestBudget } from '../budget/budget.js';
+import { type BudgetOptions, type RecordedOverheads, type RequestBudget, loadedOverheads, measureSteps, requestBudget } from '../budget/budget.js';
 import { type Contributor, largestBlocks } from '../budget/contributors.js';
 import { configuredModel } from '../report/settings.js';
 import { editSteps } from '../edit/apply.js';
 import { apiViewSteps, buildApiView } from '../conversation/apiView.js';
 import { asWritten } from '../conversation/clients.js';
-import { buildGraph, indexGraph } from '../conversation/graph.js';
+import { buildGraph, graphSteps, indexGraph } from '../conversation/graph.js';
 import { type Analysis, analysisSteps, shownGeneration } from '../rules/analyze.js';
 import { type Steps, finish } from '../conversation/steps.js';
 import type { Edit } from '../edit/types.js';
@@ -148,7 +148,7 @@ export class EditorMemo {
     const generation = shownGeneration(checks.target.clients);
     indexGraph(doc);
     yield;
-    const graph = buildGraph(doc, generation);
+    const graph = yield* graphSteps(doc, generation);
     yield;
     yield* apiViewSteps(doc, graph, asWritten(generation));
     yield;
@@ -160,7 +160,7 @@ export class EditorMemo {
     });
     yield;
     // The header's budget, measured here rather than in the frame that shows the analysis.
-    measure(doc, analysis.view);
+    yield* measureSteps(doc, analysis.view);
     return analysis;
   }
 
