@@ -93,8 +93,13 @@ export interface EditorState {
   readonly effect?: Effect;
   /** Ctrl+C was pressed once with unsaved changes: a second one quits. */
   readonly armed: boolean;
-  /** Keys that came while an effect ran, replayed when it ends. */
+  /** Keys that came while an effect ran or a command waited for the check (see afterCheck), replayed when it ends. */
   readonly queued: readonly KeyPress[];
+  /**
+   * A command that needs the present document's full analysis (f, F, e), pressed while it was
+   * revalidating: the frame says so at once, and the command runs once the analysis is done.
+   */
+  readonly afterCheck?: Command;
 }
 
 export type Action =
@@ -256,12 +261,14 @@ function takeRevalidated(s: EditorState, analysis: Analysis, checks: Checks): Ed
   // The problem n went to, as the full analysis found it (if it still stands).
   const p = s.problem;
   const problem = p && analysis.diagnostics.find((d) => d.rule === p.rule && d.key === p.key && d.block === p.block);
-  return placed({ ...s, analysis, revalidating: false, problem }, selectedRow(s)?.id);
+  const taken = placed({ ...s, analysis, revalidating: false, problem, afterCheck: undefined }, selectedRow(s)?.id);
+  // The command that waited for this analysis runs now, then the keys pressed after it.
+  return s.afterCheck ? settled(command(taken, s.afterCheck)) : taken;
 }
 
-/** What needs the present document's problems as they are (a fix): its full analysis, finished now if it is under way. */
-function revalidated(s: EditorState): EditorState {
-  return s.revalidating ? takeRevalidated(s, s.memo.analysisOf(s.history.present, s.checks), s.checks) : s;
+/** A command that needs the present document's problems as they are (a fix), pressed while they are being found: it waits for them. */
+function waitForCheck(s: EditorState, c: Command): EditorState {
+  return { ...s, afterCheck: c, status: `checking the last edit first: ${keysOf(c)} follows` };
 }
 
 const undoHint = () => `${keysOf('undo')} undoes`;
@@ -504,7 +511,7 @@ function editorCommand(s: EditorState, c: Command): EditorState {
     case 'rewind':
       return row ? { ...s, overlay: { kind: 'rewind', edits: [{ op: 'rewind', keys: rewindKeys(s.analysis, row) }], turn: row.turn ?? -1 } } : s;
     case 'fix': {
-      if (s.revalidating) return editorCommand(revalidated(s), c);
+      if (s.revalidating) return waitForCheck(s, c);
       const d = problemAtCursor(s);
       if (!d) return { ...s, status: `no problem here (${keysOf('nextProblem')} goes to the next one)` };
       const fix = d.fixes[0];
@@ -518,7 +525,7 @@ function editorCommand(s: EditorState, c: Command): EditorState {
       return edit(s, fix.edits, `fixed ${d.rule}: ${fix.label}`);
     }
     case 'fixAll':
-      return fixEverything(revalidated(s));
+      return s.revalidating ? waitForCheck(s, c) : fixEverything(s);
     case 'switchClient':
       return switchClient(s);
     case 'undo': {
@@ -536,7 +543,7 @@ function editorCommand(s: EditorState, c: Command): EditorState {
         ? { ...s, overlay: { kind: 'save', changes: changesBetween(s.saved, s.history.present), top: 0 } }
         : { ...s, status: 'no changes to save' };
     case 'export':
-      return { ...revalidated(s), effect: { kind: 'export' }, status: 'exporting the hand-off summary…' };
+      return s.revalidating ? waitForCheck(s, c) : { ...s, effect: { kind: 'export' }, status: 'exporting the hand-off summary…' };
     case 'search':
       return { ...s, overlay: { kind: 'search', query: s.lastQuery } };
     case 'toggleSizes':
@@ -653,7 +660,7 @@ function typed(s: EditorState, text: string): EditorState {
 }
 
 function key(s: EditorState, press: KeyPress): EditorState {
-  if (s.effect) return s.effect.kind === 'quit' ? s : { ...s, queued: [...s.queued, press] };
+  if (s.effect || s.afterCheck) return s.effect?.kind === 'quit' ? s : { ...s, queued: [...s.queued, press] };
   const c = commandFor(modeOf(s), press);
   // Any key but a second Ctrl+C disarms the first.
   const state = s.armed && c !== 'interrupt' ? { ...s, armed: false, status: '' } : s;
@@ -662,7 +669,7 @@ function key(s: EditorState, press: KeyPress): EditorState {
   return text === undefined ? state : typed(state, text);
 }
 
-/** An effect ended: the keys that came meanwhile take effect now. */
+/** An effect ended, or the check a command waited for: the keys that came meanwhile take effect now. */
 function settled(s: EditorState): EditorState {
   const start: EditorState = { ...s, queued: [] };
   return s.queued.reduce(key, start);

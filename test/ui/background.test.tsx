@@ -58,3 +58,19 @@ test('c (the next client) shows at once too, and settles on that client’s anal
   await ui.until(settled, 'the revalidation');
   expect(ui.frame().split('\n').slice(0, -1)).toEqual(expected.split('\n').slice(0, -1));
 });
+
+test('f pressed while an edit revalidates says so at once, then fixes what the full analysis found; keys typed meanwhile follow', async () => {
+  const eager = await editor();
+  const expected = await eager.press('n', 'd', 'n', 'f', 'j');
+  expect(status(expected)).toMatch(/^fixed /);
+
+  const ui = await editor(0);
+  await ui.press('n');
+  // One read: the deletion's revalidation has had no step when f and j come.
+  ui.app.stdin.write('dnfj');
+  const waiting = await ui.untilShown((f) => status(f) === 'checking the last edit first: f follows', 'the frame of f');
+  expect(waiting).toContain('revalidating…');
+  await ui.until((f) => settled(f) && status(f).startsWith('fixed '), 'the fix, once the deletion is checked');
+  await ui.until(settled, 'the fix revalidated');
+  expect(ui.frame()).toBe(expected);
+});

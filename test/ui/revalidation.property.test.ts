@@ -16,7 +16,8 @@ import { everyRow } from '../helpers/rows.js';
  * pressed while an analysis is under way (any number of its steps taken,
  * none, or all of them handed over late) end in the state an editor that
  * analyses every edit before drawing it reaches. n and N go by the problems
- * shown, so before them the background work is done, as a pause would do.
+ * shown, so before them the background work is done, as a pause would do;
+ * f, F and e wait for it, and act once it is done.
  */
 
 /** A command, and how many steps of the background analysis run before it (-1: all, handed over). */
@@ -40,6 +41,8 @@ function check(doc: Doc, steps: { command: Command; steps: number }[]): void {
   for (const { command, steps: n } of steps) {
     deferring = background(deferring, command === 'nextProblem' || command === 'prevProblem' ? -1 : n);
     deferring = reduce(deferring, { type: 'command', command });
+    // A command that needs the full analysis (f, F, e) waits for it: it runs when the analysis lands.
+    if (deferring.afterCheck) deferring = background(deferring, -1);
     eager = reduce(eager, { type: 'command', command });
     expect(deferring.overlay.kind).toBe(eager.overlay.kind);
     if (deferring.revalidating) provisional++;

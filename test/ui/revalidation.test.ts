@@ -138,11 +138,18 @@ describe('keys during revalidation', () => {
     expect(steps).toBe(fresh - 5);
   });
 
-  test('f during revalidation fixes a problem the full analysis found, as an editor that analysed first would', () => {
+  test('f during revalidation waits for the full analysis, then fixes a problem it found, as an editor that analysed first would', () => {
     const s = run(atFirstProblem(start()), 'delete', 'nextProblem');
     expect(s.revalidating).toBe(true);
-    const fixed = run(s, 'fix');
-    const eager = run(atFirstProblem(initialState(s.saved, s.checks, HEIGHT)), 'delete', 'nextProblem', 'fix');
+    // The frame says at once what f waits for; nothing is applied, and keys pressed meanwhile queue behind it.
+    const waiting = reduce(reduce(run(s, 'fix'), { type: 'key', press: { name: 'j' } }), { type: 'key', press: { name: 'k' } });
+    expect(waiting.status).toBe('checking the last edit first: f follows');
+    expect(waiting.history.present).toBe(s.history.present);
+    expect([waiting.cursor, waiting.queued.map((k) => k.name)]).toEqual([s.cursor, ['j', 'k']]);
+    const fixed = revalidate(waiting);
+    expect(fixed.queued).toEqual([]);
+    const eager = run(atFirstProblem(initialState(s.saved, s.checks, HEIGHT)), 'delete', 'nextProblem', 'fix', 'down', 'up');
+    expect([fixed.cursor, fixed.top]).toEqual([eager.cursor, eager.top]);
     expect(fixed.status).toBe(eager.status);
     expect(fixed.history.present.lines.map((l) => l.key)).toEqual(eager.history.present.lines.map((l) => l.key));
     expect(revalidate(fixed).analysis.diagnostics).toStrictEqual(eager.analysis.diagnostics);
