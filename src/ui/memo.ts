@@ -36,6 +36,13 @@ const ANALYSED_LINES = 1_500_000;
 /** Analyses under way at once: the present document's and the prepared fix's. */
 const JOBS = 2;
 
+/** An edit being applied, step by step (see EditorMemo.applying). */
+interface Application {
+  readonly from: Doc;
+  readonly edits: readonly Edit[];
+  readonly steps: Steps<Doc>;
+}
+
 /** An analysis under way, step by step (see analysisSteps). */
 interface Job {
   readonly checks: Checks;
@@ -69,7 +76,7 @@ export class EditorMemo {
    */
   private readonly edited = new Recent<readonly Edit[], { from: WeakRef<Doc>; to: Doc }>(8, (_, e) => e.to.lines.length, ANALYSED_LINES);
   /** The edit being applied a step at a time (see applying). */
-  private editing?: { readonly from: Doc; readonly edits: readonly Edit[]; readonly steps: Steps<Doc> };
+  private editing?: Application;
   /** By document and messages, not analysis: a revalidated analysis has the lines its provisional one showed. */
   private rowsCache?: { doc: Doc; messages: Analysis['view']['messages']; raw: boolean; collapsed: ReadonlySet<number>; rows: Rows };
   private byPosCache?: { analysis: Analysis; byPos: Map<number, Diagnostic[]> };
@@ -235,24 +242,23 @@ export class EditorMemo {
    * keys. An application left half done resumes where it stopped, whoever asks for it next.
    */
   *applying(doc: Doc, edits: readonly Edit[]): Steps<Doc> {
-    for (;;) {
-      const known = this.edited.get(edits);
-      if (known?.from.deref() === doc) return known.to;
-      let job = this.editing;
-      if (job?.from !== doc || job.edits !== edits) this.editing = job = { from: doc, edits, steps: editSteps(doc, edits) };
-      let step: IteratorResult<void, Doc>;
-      try {
-        step = job.steps.next();
-      } catch (e) {
-        this.editing = undefined;
-        throw e;
+    let job: Application | undefined;
+    try {
+      for (;;) {
+        const known = this.edited.get(edits);
+        if (known?.from.deref() === doc) return known.to;
+        job = this.editing;
+        if (job?.from !== doc || job.edits !== edits) this.editing = job = { from: doc, edits, steps: editSteps(doc, edits) };
+        const step = job.steps.next();
+        if (step.done) {
+          this.edited.set(edits, { from: new WeakRef(doc), to: step.value });
+          return step.value;
+        }
+        yield;
       }
-      if (step.done) {
-        this.editing = undefined;
-        this.edited.set(edits, { from: new WeakRef(doc), to: step.value });
-        return step.value;
-      }
-      yield;
+    } finally {
+      // Done, failed, or stopped half done (a newer state dropped the preparation): the job goes, and the copies it holds.
+      if (job && this.editing === job) this.editing = undefined;
     }
   }
 

@@ -118,19 +118,23 @@ function ahead<T>(work: () => T): T | undefined {
 
 /**
  * The preparation of the edit the next key would apply (see prepareEdit), a step at a time: the
- * edited document, then its analysis. True once it is done, or when there is nothing to prepare.
+ * edited document, then its analysis. `step` is true once it is done, or when there is nothing to
+ * prepare; `stop` drops an edited document half made.
  */
-function preparing(state: EditorState): () => boolean {
+function preparing(state: EditorState): { step: () => boolean; stop: () => void } {
   const editing = prepareEdit(state);
   let prepared: Doc | undefined | null = null;
-  return () => {
-    if (prepared === null) {
-      const step = ahead(() => editing.next());
-      if (!step?.done) return !step;
-      prepared = step.value;
-    }
-    const doc = prepared;
-    return !doc || (ahead(() => state.memo.advance(doc, state.checks) !== undefined) ?? true);
+  return {
+    step: () => {
+      if (prepared === null) {
+        const step = ahead(() => editing.next());
+        if (!step?.done) return !step;
+        prepared = step.value;
+      }
+      const doc = prepared;
+      return !doc || (ahead(() => state.memo.advance(doc, state.checks) !== undefined) ?? true);
+    },
+    stop: () => void editing.return(undefined),
   };
 }
 
@@ -153,23 +157,30 @@ export function useBackgroundWork(state: EditorState, dispatch: Dispatch<Action>
       // The rewind question waits for y or n: the rewind is prepared first, then the revalidation goes on.
       const rewind = state.overlay.kind === 'rewind' ? preparing(state) : undefined;
       let prepared = !rewind;
-      return inSlices(() => {
+      const cancel = inSlices(() => {
         if (!prepared) {
-          prepared = rewind!();
+          prepared = rewind!.step();
           return false;
         }
         const analysis = memo.advance(present, checks);
         if (analysis) dispatch({ type: 'revalidated', analysis, checks });
         return analysis !== undefined;
       });
+      return () => {
+        cancel();
+        rewind?.stop();
+      };
     }
     let cancel: (() => void) | undefined;
+    let preparation: ReturnType<typeof preparing> | undefined;
     const timer = setTimeout(() => {
-      cancel = inSlices(preparing(state));
+      preparation = preparing(state);
+      cancel = inSlices(preparation.step);
     }, PREPARE_AFTER_MS);
     return () => {
       clearTimeout(timer);
       cancel?.();
+      preparation?.stop();
     };
   }, [state, dispatch]);
 }

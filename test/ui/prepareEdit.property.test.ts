@@ -22,8 +22,9 @@ import { realDoc } from '../helpers/fixtures.js';
 
 // One step in five opens the rewind question: some dozens of rewinds are confirmed in a run.
 const command = fc.oneof({ arbitrary: fc.constantFrom(...EDITOR_COMMANDS), weight: 4 }, { arbitrary: fc.constant<Command>('rewind'), weight: 1 });
-// A preparation left half done (a key came) is resumed, or dropped, by whoever asks next.
-const prepare = fc.oneof(fc.constant<Preparation>('none'), fc.constant<Preparation>('all'), fc.integer({ min: 1, max: 3 }));
+// A preparation left half done (a key came) is resumed by whoever asks next, or stopped (a negative count: the editor's
+// next state dropped it).
+const prepare = fc.oneof(fc.constant<Preparation>('none'), fc.constant<Preparation>('all'), fc.integer({ min: -3, max: 3 }));
 const step = fc.record({ command, prepare, confirm: fc.boolean() });
 type Preparation = 'none' | 'all' | number;
 type Step = { command: Command; prepare: Preparation; confirm: boolean };
@@ -33,10 +34,11 @@ function prepared(s: EditorState, how: Preparation): Doc | undefined {
   if (how === 'none') return undefined;
   if (how === 'all') return finish(prepareEdit(s));
   const steps = prepareEdit(s);
-  for (let i = 0; i < how; i++) {
+  for (let i = 0; i < Math.abs(how); i++) {
     const step = steps.next();
     if (step.done) return step.value;
   }
+  if (how < 0) steps.return(undefined);
   return undefined;
 }
 
