@@ -646,8 +646,9 @@ function endOf(doc: Doc, lines: readonly number[], client: Client): Tail | undef
     // A trace whose last line is elsewhere has a moved end, which only counts while no end stayed.
     const endMoved = lines[last] !== trace.lines[last + back];
     if (endMoved && still) continue;
-    // Every recent merge of a long session shares most of its end: each is scanned to its end only
-    // if it is the same where the best so far differs (on 200 MB, 100k lines for each of dozens).
+    // The recent merges of a long session share most of their end: one is scanned back from its last
+    // line only if it matches where the best end so far stops matching (on 200 MB each scan read up to
+    // 100k lines, for each of dozens of merges).
     const bound = (endMoved ? moved : still)?.after;
     if (bound !== undefined && (bound + back < 0 || doc.lines[lines[bound]!] !== trace.docLines[trace.lines[bound + back]!])) continue;
     const tail = sameAfter(doc, lines, trace);
@@ -749,11 +750,12 @@ function withoutEmptyMessages(drafts: readonly RawDraft[], patches: Patch[], cli
 }
 
 /**
- * What a step makes of a stage: undefined when it changes nothing (then every
- * generation with or without the step shares what follows).
+ * What a step makes of a stage, pausing as it reads the messages (see eachMessage): undefined
+ * when it changes nothing (then every generation with or without the step shares what follows).
  */
 type Step = (messages: readonly Draft[], client: Client, doc: Doc) => Steps<Stepped | undefined>;
 
+/** The messages a step made of a stage, and its patches. */
 type Stepped = { messages: Draft[]; patches: Patch[] };
 
 /** Messages a client's step reads between pauses: a pass over a 2 GB session's 188k is dozens of steps, not one. */
