@@ -27,3 +27,19 @@ test.each(Object.keys(REAL) as RealName[])('the index of %s lists each type of b
   expect(ix.blockCount).toBe(walk.length);
   expect(ix.sentBytes).toBe(walk.reduce((n, w) => n + w.b.info.sent, 0));
 });
+
+test('views holding the same message objects in another array share one index; one message other is indexed afresh', () => {
+  const doc = realDoc('long');
+  const view = buildApiView(doc, buildGraph(doc), asWritten(NEWEST));
+  const ix = viewIndex(view);
+  expect(viewIndex({ ...view, messages: [...view.messages] })).toBe(ix);
+  // The same messages but one, which holds its blocks in another order: its index is its own.
+  const m = view.messages.findIndex((x) => x.blocks.length > 1);
+  const swapped = { ...view.messages[m]!, blocks: [...view.messages[m]!.blocks].reverse() };
+  const other = viewIndex({ ...view, messages: view.messages.map((x, k) => (k === m ? swapped : x)) });
+  expect(other).not.toBe(ix);
+  const type = swapped.blocks[0]!.info.type;
+  expect(other.ofType(type).in(m)).toEqual(swapped.blocks.filter((b) => b.info.type === type));
+  // A shorter array of the same first messages is another view too.
+  expect(viewIndex({ ...view, messages: view.messages.slice(0, -1) }).blockCount).toBe(ix.blockCount - view.messages.at(-1)!.blocks.length);
+});

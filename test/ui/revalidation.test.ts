@@ -135,7 +135,11 @@ describe('keys during revalidation', () => {
     const again = new EditorMemo(0);
     again.analysisOf(loaded.saved, loaded.checks);
     while (!again.advance(redone.history.present, redone.checks)) fresh++;
-    expect(steps).toBe(fresh - 5);
+    // An analysis started afresh now finds some of what the first one made (an index of the same messages
+    // takes no steps), so it takes up to two steps fewer than the one resumed did in all; started over, the
+    // resumed one would have taken at least as many steps as the fresh one.
+    expect(steps).toBeGreaterThanOrEqual(fresh - 5);
+    expect(steps).toBeLessThanOrEqual(fresh - 3);
   });
 
   test('f during revalidation waits for the full analysis, then fixes a problem it found, as an editor that analysed first would', () => {
