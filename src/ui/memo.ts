@@ -153,7 +153,7 @@ export class EditorMemo {
    */
   private *steps(doc: Doc, checks: Checks): Steps<Analysis> {
     const generation = shownGeneration(checks.target.clients);
-    indexGraph(doc);
+    yield* indexGraph(doc);
     yield;
     const graph = yield* graphSteps(doc, generation);
     yield;
