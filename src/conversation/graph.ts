@@ -141,28 +141,30 @@ export function latestEarlierEntry(
   childrenOfId: (uid: number) => Iterable<number>,
   excluded: (p: number) => boolean,
 ): number | undefined {
+  // Read from the columns: a pass over a million line summaries was a tenth of a second on 2 GB.
+  const { flags, uid, stamp } = columnsOf(doc.lines);
   // Nor can it be a line that descends from this one: hanging it there would close a loop.
-  const below = new Uint8Array(doc.lines.length);
+  const below = new Uint8Array(flags.length);
   const stack = [pos];
   while (stack.length) {
     const p = stack.pop()!;
-    for (const c of childrenOfId(doc.lines[p]!.info.uid)) {
+    for (const c of childrenOfId(uid[p]!)) {
       if (below[c]) continue;
       below[c] = 1;
       stack.push(c);
     }
   }
-  const candidate = (p: number) => p !== pos && !below[p] && isConversationLine(doc.lines[p]!) && !excluded(p);
-  const at = writtenAt(doc, pos);
+  const candidate = (p: number) => p !== pos && !below[p] && (flags[p]! & CONVERSATION) !== 0 && !excluded(p);
+  const at = stamp[pos]!;
   if (Number.isNaN(at)) {
     for (let p = pos - 1; p >= 0; p--) if (candidate(p)) return p;
     return undefined;
   }
   let best: number | undefined;
   let bestAt = Number.NEGATIVE_INFINITY;
-  for (let p = 0; p < doc.lines.length; p++) {
+  for (let p = 0; p < flags.length; p++) {
     if (!candidate(p)) continue;
-    const t = writtenAt(doc, p);
+    const t = stamp[p]!;
     if (!(t < at || (t === at && p < pos))) continue;
     if (t >= bestAt) {
       best = p;
