@@ -393,6 +393,8 @@ function* merge(doc: Doc, sent: readonly number[], client: Client): Steps<Stage>
   const from = resumable(doc, lines, client);
   // Past the last line the edit changed, a message the trace opened where this merge opens one is merged alike from there on.
   const tail = endOf(doc, lines, client);
+  // Finding where to resume and which end to take is a pass over each end of the lines: a step of its own.
+  yield;
   // What is taken from the traces went the same way for their answers: they are asked again, so ByAnswers keeps them.
   for (const t of [from?.trace, tail?.trace]) if (t) for (const [id] of t.answers) has(id);
   const c = from?.draft ?? 0;
@@ -499,7 +501,7 @@ function* merge(doc: Doc, sent: readonly number[], client: Client): Steps<Stage>
   // A client that drops blank text also drops messages empty as written.
   const drops = droppedBlank || (drafts.some((d) => !d.blocks.length) && client.has('drop-blank-text'));
   const ownPatches = patches.length;
-  const stage = drops ? withoutEmptyMessages(drafts, patches, client) : { messages: drafts, patches };
+  const stage = drops ? yield* withoutEmptyMessages(drafts, patches, client) : { messages: drafts, patches };
   remember(stage, {
     source: doc.source,
     lines,
@@ -707,7 +709,7 @@ function keepsEmpty(role: 'user' | 'assistant', blocks: readonly BlockInfo[], ha
  * message is answered "No response requested." instead. Works on the fresh
  * drafts of a merge.
  */
-function withoutEmptyMessages(drafts: readonly RawDraft[], patches: Patch[], client: Client): Stage {
+function* withoutEmptyMessages(drafts: readonly RawDraft[], patches: Patch[], client: Client): Steps<Stage> {
   // The drafts are left as they are (a later merge may resume from them): a message changed here is a copy.
   const out: RawDraft[] = [];
   const copied = new Set<RawDraft>();
@@ -721,7 +723,9 @@ function withoutEmptyMessages(drafts: readonly RawDraft[], patches: Patch[], cli
   };
   const lastAssistant = drafts.findLastIndex((d) => d.role === 'assistant');
   let dropped = false;
-  drafts.forEach((d, i) => {
+  for (let i = 0; i < drafts.length; i++) {
+    if (i % READ_PER_STEP === READ_PER_STEP - 1) yield;
+    let d = drafts[i]!;
     if (!d.blocks.length) {
       // A client that asks to continue after tool results drops a last answer left with nothing after
       // them, and asks so (see endOnAnswer).
@@ -732,7 +736,7 @@ function withoutEmptyMessages(drafts: readonly RawDraft[], patches: Patch[], cli
       } else {
         lastOut()?.lines.push(...d.lines);
         dropped = true;
-        return;
+        continue;
       }
     }
     const prev = out[out.length - 1];
@@ -742,10 +746,10 @@ function withoutEmptyMessages(drafts: readonly RawDraft[], patches: Patch[], cli
       const into = lastOut()!;
       into.blocks.push(...d.blocks);
       into.lines.push(...d.lines);
-      return;
+      continue;
     }
     out.push(d);
-  });
+  }
   return { messages: out, patches };
 }
 
