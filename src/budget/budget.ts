@@ -1,5 +1,5 @@
 import type { ApiView } from '../conversation/apiView.js';
-import { type Steps, finish } from '../conversation/steps.js';
+import { type Steps, finish, memoised } from '../conversation/steps.js';
 import type { Doc } from '../transcript/document.js';
 import { CALIBRATION, blockTokens } from './estimate.js';
 import { type ContextWindow, contextWindow } from './window.js';
@@ -92,15 +92,8 @@ export function measure(doc: Doc, view: ApiView): Measured {
 }
 
 /** measure a step at a time, MEASURED_PER_STEP messages a step (the editor measures between keys). */
-export function* measureSteps(doc: Doc, view: ApiView): Steps<Measured> {
-  let known = measured.get(view);
-  if (!known) {
-    const made = yield* measureView(doc, view);
-    // One measured meanwhile by another analysis under way is kept.
-    known = measured.get(view) ?? made;
-    measured.set(view, known);
-  }
-  return known;
+export function measureSteps(doc: Doc, view: ApiView): Steps<Measured> {
+  return memoised(measured, view, () => measureView(doc, view));
 }
 
 const measured = new WeakMap<ApiView, Measured>();

@@ -1,4 +1,4 @@
-import { type Steps, finish } from './steps.js';
+import { type Steps, finish, memoised } from './steps.js';
 import {
   API_ERROR,
   ASSISTANT,
@@ -1368,9 +1368,8 @@ function endsOnUnsentError(doc: Doc, chain: readonly number[], client: Client): 
 const indexes = new WeakMap<readonly Draft[], MessageIndex>();
 
 /** The message of each line a stage sends, made once per stage, READ_PER_STEP messages a step. */
-function* indexOf(doc: Doc, messages: readonly Draft[]): Steps<MessageIndex> {
-  let index = indexes.get(messages);
-  if (!index) {
+function indexOf(doc: Doc, messages: readonly Draft[]): Steps<MessageIndex> {
+  return memoised(indexes, messages, function* () {
     const at = new Int32Array(doc.lines.length).fill(-1);
     let size = 0;
     yield* eachMessage(messages, (m, i) => {
@@ -1379,11 +1378,8 @@ function* indexOf(doc: Doc, messages: readonly Draft[]): Steps<MessageIndex> {
         size++;
       }
     });
-    // One made meanwhile by another analysis under way (the editor runs two) is kept.
-    index = indexes.get(messages) ?? messageIndex(at, size);
-    indexes.set(messages, index);
-  }
-  return index;
+    return messageIndex(at, size);
+  });
 }
 
 /**

@@ -400,20 +400,15 @@ function* docIndexSteps(doc: Doc): Steps<DocIndex> {
   return made;
 }
 
-/**
- * Makes what every client's graph of `doc` shares (its columns, the index of its ids) ahead of
- * the first graph, a pass a step: background work takes it apart from the graph's walks (on 2 GB
- * it is about 0.1 s, a walk from the leaf 0.1-0.2 s).
- */
-export function* indexGraph(doc: Doc): Steps<void> {
-  yield* docIndexSteps(doc);
-}
-
 export function buildGraph(doc: Doc, client: Client = NEWEST): Graph {
   return finish(graphSteps(doc, client));
 }
 
-/** buildGraph a step at a time: the walks from the leaf (and from before a compaction) pause as they go. */
+/**
+ * buildGraph a step at a time: what every client's graph of `doc` shares (its columns, the index of
+ * its ids: on 2 GB about 0.1 s) a pass a step, then the walks from the leaf (and from before a
+ * compaction), which pause as they go.
+ */
 export function* graphSteps(doc: Doc, client: Client = NEWEST): Steps<Graph> {
   const di = yield* docIndexSteps(doc);
   const { cols, ix, duplicateUuids, dangling, unreadable } = di;

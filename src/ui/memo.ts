@@ -4,7 +4,7 @@ import { configuredModel } from '../report/settings.js';
 import { editSteps } from '../edit/apply.js';
 import { apiViewSteps, buildApiView } from '../conversation/apiView.js';
 import { asWritten } from '../conversation/clients.js';
-import { buildGraph, graphSteps, indexGraph } from '../conversation/graph.js';
+import { buildGraph, graphSteps } from '../conversation/graph.js';
 import { type Analysis, analysisSteps, shownGeneration } from '../rules/analyze.js';
 import { type Steps, finish } from '../conversation/steps.js';
 import type { Edit } from '../edit/types.js';
@@ -153,8 +153,6 @@ export class EditorMemo {
    */
   private *steps(doc: Doc, checks: Checks): Steps<Analysis> {
     const generation = shownGeneration(checks.target.clients);
-    yield* indexGraph(doc);
-    yield;
     const graph = yield* graphSteps(doc, generation);
     yield;
     yield* apiViewSteps(doc, graph, asWritten(generation));

@@ -223,13 +223,13 @@ function keep(view: ApiView, index: ViewIndex): ViewIndex {
 
 /** The index of a view, made once. */
 export function viewIndex(view: ApiView): ViewIndex {
-  return indexes.get(view) ?? keep(view, alikeIndex(view.messages) ?? finish(build(view)));
+  return indexes.get(view) ?? finish(viewIndexSteps(view));
 }
 
 /** viewIndex a step at a time; an index made meanwhile (a rule asked for it) is the one kept. */
 export function* viewIndexSteps(view: ApiView): Steps<ViewIndex> {
-  const known = indexes.get(view) ?? alikeIndex(view.messages);
-  if (known) return indexes.get(view) ?? keep(view, known);
-  const made = yield* build(view);
+  const known = indexes.get(view);
+  if (known) return known;
+  const made = alikeIndex(view.messages) ?? (yield* build(view));
   return indexes.get(view) ?? keep(view, made);
 }
